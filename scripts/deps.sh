@@ -1,0 +1,39 @@
+#!/bin/sh
+# The one list of Debian 12 packages schouw needs. Installs only what is missing.
+#   scripts/deps.sh            build + test packages
+#   scripts/deps.sh --bench    also the benchmark anchors (GDAL, MapServer)
+#   scripts/deps.sh --list     print the list and exit
+set -eu
+
+# build: compiler, CMake, and the libraries linked into schouw
+BUILD="build-essential cmake pkg-config gettext
+ libsqlite3-dev libshp-dev libproj-dev proj-data libpng-dev
+ libinih-dev libcsv-dev libjansson-dev libxml2-dev uuid-dev"
+# test: unit-test framework, sanitizer/fuzzer runtime, independent readers
+TEST="libcmocka-dev clang libclang-rt-14-dev gdal-bin python3-gdal python3-pil sqlite3 file"
+BENCH="mapserver-bin time"
+
+want="$BUILD $TEST"
+case "${1:-}" in
+  --bench) want="$want $BENCH" ;;
+  --list) echo $want; exit 0 ;;
+esac
+
+missing=""
+for p in $want; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing="$missing $p"
+done
+[ -z "$missing" ] && exit 0
+
+echo "schouw: installing missing Debian packages:$missing" >&2
+if [ "$(id -u)" -ne 0 ]; then
+  echo "schouw: not root; run as root or install them yourself: apt-get install$missing" >&2
+  exit 1
+fi
+export DEBIAN_FRONTEND=noninteractive
+stamp=/var/lib/apt/periodic/schouw-update-stamp
+if [ ! -e "$stamp" ] || [ -z "$(ls /var/lib/apt/lists/ 2>/dev/null | grep -v lock)" ]; then
+  apt-get update -qq
+  mkdir -p "$(dirname "$stamp")" && touch "$stamp"
+fi
+apt-get install -y -qq --no-install-recommends $missing >/dev/null
