@@ -1,0 +1,16 @@
+/* commands.h - every subcommand, one per cmd_<name>.c. */
+#ifndef SCHOUW_COMMANDS_H
+#define SCHOUW_COMMANDS_H
+
+#include "cli.h"
+
+int cmd_init(struct sw_cli *cli, int argc, char **argv);
+int cmd_log(struct sw_cli *cli, int argc, char **argv);
+int cmd_list(struct sw_cli *cli, int argc, char **argv);
+int cmd_show(struct sw_cli *cli, int argc, char **argv);
+int cmd_set(struct sw_cli *cli, int argc, char **argv);
+int cmd_delete(struct sw_cli *cli, int argc, char **argv);
+int cmd_history(struct sw_cli *cli, int argc, char **argv);
+int cmd_forms(struct sw_cli *cli, int argc, char **argv);
+
+#endif

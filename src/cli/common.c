@@ -1,0 +1,236 @@
+/* common.c - helpers shared by the subcommands. */
+#include <errno.h>
+#include <math.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "cli.h"
+
+int sw_cli_getopt(int argc, char **argv, const char *shortopts, const struct option *longopts)
+{
+	return getopt_long(argc, argv, shortopts, longopts, NULL);
+}
+
+int sw_cli_common_opt(struct sw_cli *cli, int c, const char *usage)
+{
+	switch (c) {
+	case SW_OPT_DB:
+		cli->db_path = optarg;
+		return SW_CLI_GO_ON;
+	case 'q':
+		cli->quiet = true;
+		return SW_CLI_GO_ON;
+	case 'h':
+		fputs(usage, stdout);
+		return SW_EXIT_OK;
+	case '?':
+	case ':':
+		/* getopt already named the bad option */
+		fprintf(stderr, _("Run 'schouw %s --help' for usage.\n"), "<command>");
+		return SW_EXIT_ERROR;
+	default:
+		return -1;
+	}
+}
+
+bool sw_cli_parse_double(const char *s, double *out)
+{
+	char *end;
+	double v;
+
+	if (s == NULL || *s == '\0')
+		return false;
+	errno = 0;
+	v = strtod(s, &end);
+	if (errno != 0 || *end != '\0' || !isfinite(v))
+		return false;
+	*out = v;
+	return true;
+}
+
+bool sw_cli_parse_doubles(const char *s, double *out, int n)
+{
+	const char *p = s;
+
+	for (int i = 0; i < n; i++) {
+		char *end;
+		errno = 0;
+		out[i] = strtod(p, &end);
+		if (end == p || errno != 0 || !isfinite(out[i]))
+			return false;
+		if (i < n - 1) {
+			if (*end != ',')
+				return false;
+			p = end + 1;
+		} else if (*end != '\0') {
+			return false;
+		}
+	}
+	return true;
+}
+
+void sw_cli_error(const struct sw_cli *cli, const struct sw_error *err)
+{
+	fprintf(stderr, "%s: %s\n", cli->prog, err->msg[0] ? err->msg : _("unknown error"));
+}
+
+void sw_cli_errorf(const struct sw_cli *cli, const char *fmt, ...)
+{
+	va_list ap;
+
+	fprintf(stderr, "%s: ", cli->prog);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputc('\n', stderr);
+}
+
+void sw_cli_usage_error(const struct sw_cli *cli, const char *cmd, const char *fmt, ...)
+{
+	va_list ap;
+
+	fprintf(stderr, "%s %s: ", cli->prog, cmd);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fprintf(stderr, _("\nRun 'schouw %s --help' for usage.\n"), cmd);
+}
+
+int sw_cli_filter_opt(struct sw_cli *cli, struct sw_filter *f, int c, const char *arg)
+{
+	double v[4];
+
+	switch (c) {
+	case SW_OPT_TYPE:
+		f->type = arg;
+		return 0;
+	case SW_OPT_STATUS:
+		f->status = arg;
+		return 0;
+	case SW_OPT_BY:
+		f->by = arg;
+		return 0;
+	case SW_OPT_BBOX:
+		if (!sw_cli_parse_doubles(arg, v, 4) || v[0] > v[2] || v[1] > v[3]) {
+			sw_cli_errorf(cli, _("--bbox: expected minx,miny,maxx,maxy in RD New metres "
+					     "with min <= max, got '%s'"),
+				      arg);
+			return SW_EXIT_ERROR;
+		}
+		f->has_bbox = true;
+		f->minx = v[0];
+		f->miny = v[1];
+		f->maxx = v[2];
+		f->maxy = v[3];
+		return 0;
+	case SW_OPT_NEAR:
+		if (!sw_cli_parse_doubles(arg, v, 2)) {
+			sw_cli_errorf(cli, _("--near: expected x,y in RD New metres, got '%s'"), arg);
+			return SW_EXIT_ERROR;
+		}
+		f->has_near = true;
+		f->near_x = v[0];
+		f->near_y = v[1];
+		return 0;
+	case SW_OPT_RADIUS:
+		if (!sw_cli_parse_double(arg, &f->radius) || f->radius < 0) {
+			sw_cli_errorf(cli, _("--radius: expected a distance in metres >= 0, got '%s'"),
+				      arg);
+			return SW_EXIT_ERROR;
+		}
+		return 0;
+	default:
+		return -1;
+	}
+}
+
+int sw_cli_filter_done(struct sw_cli *cli, struct sw_filter *f)
+{
+	struct sw_forms *forms;
+	struct sw_error err = {0};
+
+	if (f->has_near && f->radius <= 0) {
+		sw_cli_errorf(cli, _("--near needs --radius M (metres, > 0)"));
+		return SW_EXIT_ERROR;
+	}
+	if (!f->has_near && f->radius > 0) {
+		sw_cli_errorf(cli, _("--radius needs --near X,Y"));
+		return SW_EXIT_ERROR;
+	}
+	if (f->type == NULL && f->status == NULL)
+		return SW_EXIT_OK;
+	forms = sw_cli_forms(cli);
+	if (forms == NULL)
+		return SW_EXIT_ERROR;
+	if (f->type != NULL && sw_forms_find_or_error(forms, f->type, &err) == NULL) {
+		sw_cli_error(cli, &err);
+		return SW_EXIT_ERROR;
+	}
+	if (f->status != NULL && sw_forms_check_status(forms, f->status, &err) != SW_OK) {
+		sw_cli_error(cli, &err);
+		return SW_EXIT_ERROR;
+	}
+	return SW_EXIT_OK;
+}
+
+struct sw_forms *sw_cli_forms(struct sw_cli *cli)
+{
+	struct sw_error err = {0};
+
+	if (cli->forms != NULL)
+		return cli->forms;
+	if (sw_forms_load(cli->datadir, &cli->forms, &err) != SW_OK) {
+		sw_cli_error(cli, &err);
+		cli->forms = NULL;
+	}
+	return cli->forms;
+}
+
+struct sw_store *sw_cli_store(struct sw_cli *cli, enum sw_store_mode mode)
+{
+	struct sw_error err = {0};
+	enum sw_status rc;
+
+	if (cli->store != NULL)
+		return cli->store;
+	rc = sw_store_open(cli->db_path, mode, &cli->store, &err);
+	if (rc == SW_ERR_NOTFOUND) {
+		sw_cli_errorf(cli, _("no store at '%s'; create one with 'schouw init' (or pass --db PATH)"),
+			      cli->db_path);
+		return NULL;
+	}
+	if (rc != SW_OK) {
+		sw_cli_error(cli, &err);
+		cli->store = NULL;
+		return NULL;
+	}
+	if (mode == SW_STORE_WRITE) {
+		struct sw_forms *forms = sw_cli_forms(cli);
+		if (forms == NULL || sw_store_sync_fields(cli->store, forms, &err) != SW_OK) {
+			if (forms != NULL)
+				sw_cli_error(cli, &err);
+			sw_store_close(cli->store);
+			cli->store = NULL;
+			return NULL;
+		}
+	}
+	return cli->store;
+}
+
+const char *sw_cli_default_user(void)
+{
+	const char *u = getenv("SCHOUW_USER");
+
+	if (u == NULL || *u == '\0')
+		u = getenv("USER");
+	if (u == NULL || *u == '\0')
+		u = "unknown";
+	return u;
+}
+
+bool sw_cli_stdout_tty(void)
+{
+	return isatty(STDOUT_FILENO) != 0;
+}
