@@ -57,6 +57,7 @@ struct sw_read_opts {
 	size_t nmap;
 	sw_warn_fn warn;
 	void *warn_ud;
+	const struct sw_forms *forms; /* for readers that map names (shp: DBF names); NULL ok */
 };
 
 struct sw_export_opts {
