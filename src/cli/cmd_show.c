@@ -1,0 +1,126 @@
+/* cmd_show.c - schouw show: one point with all its measurements. */
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli.h"
+#include "commands.h"
+#include "output.h"
+
+static const char usage[] = N_("usage: schouw show ID|UUID [--format text|json]\n\n"
+			       "Show one point: position, status, who and when, and every\n"
+			       "measurement of its form with label and unit.\n\n"
+			       "Options:\n"
+			       "  --format F   text (default) or json\n"
+			       "  --db PATH    the store\n");
+
+enum { OPT_FORMAT = SW_OPT_FIRST_FREE };
+
+static bool dutch(void)
+{
+	const char *l = getenv("LC_ALL");
+
+	if (l == NULL || *l == '\0')
+		l = getenv("LC_MESSAGES");
+	if (l == NULL || *l == '\0')
+		l = getenv("LANG");
+	return l != NULL && strncmp(l, "nl", 2) == 0;
+}
+
+static void print_text(const struct sw_forms *forms, const struct sw_point *p)
+{
+	const struct sw_form *form = sw_forms_find(forms, p->type);
+	const struct sw_status_def *st = sw_forms_status(forms, p->status);
+	bool nl = dutch();
+
+	printf("%-16s %lld\n", _("id"), p->id);
+	printf("%-16s %s\n", _("uuid"), p->uuid);
+	printf("%-16s %s (%s)\n", _("type"), p->type,
+	       form ? (nl ? form->label_nl : form->label_en) : "?");
+	printf("%-16s %s (%s)\n", _("status"), p->status, st ? (nl ? st->label_nl : st->label_en) : "?");
+	printf("%-16s %.3f, %.3f\n", _("RD x, y"), p->x, p->y);
+	printf("%-16s %s\n", _("surveyor"), p->surveyor ? p->surveyor : "");
+	printf("%-16s %s\n", _("observed at"), p->observed_at ? p->observed_at : "");
+	if (!isnan(p->gps_accuracy_m))
+		printf("%-16s %g m\n", _("GPS accuracy"), p->gps_accuracy_m);
+	printf("%-16s %s\n", _("note"), p->note ? p->note : "");
+	printf("%-16s %s\n", _("created"), p->created_at ? p->created_at : "");
+	printf("%-16s %s\n", _("updated"), p->updated_at ? p->updated_at : "");
+	if (form == NULL)
+		return;
+	printf("\n%s\n", _("measurements:"));
+	for (size_t i = 0; i < form->nfields; i++) {
+		const struct sw_field *f = &form->fields[i];
+		const struct sw_value *v = sw_point_get_attr(p, f->name);
+		char *t = v ? sw_value_to_text(v) : NULL;
+		const char *shown = t;
+
+		if (v != NULL && f->kind == SW_KIND_BOOL)
+			shown = v->i ? _("yes") : _("no");
+		printf("  %-20s %s%s%s   (%s)\n", f->name, shown ? shown : "-",
+		       (shown && f->unit) ? " " : "", (shown && f->unit) ? f->unit : "",
+		       nl ? f->label_nl : f->label_en);
+		free(t);
+	}
+}
+
+int cmd_show(struct sw_cli *cli, int argc, char **argv)
+{
+	static const struct option opts[] = {
+		SW_CLI_COMMON_OPTS,
+		{"format", required_argument, NULL, OPT_FORMAT},
+		{NULL, 0, NULL, 0},
+	};
+	struct sw_error err = {0};
+	struct sw_point p;
+	struct sw_forms *forms;
+	struct sw_store *store;
+	bool json = false;
+	int rc = SW_EXIT_ERROR;
+	int c;
+
+	sw_point_init(&p);
+	while ((c = sw_cli_getopt(argc, argv, "hq", opts)) != -1) {
+		int r = sw_cli_common_opt(cli, c, _(usage));
+		if (r != -1) {
+			if (r != SW_CLI_GO_ON) {
+				rc = r;
+				goto out;
+			}
+			continue;
+		}
+		if (c != OPT_FORMAT)
+			goto out;
+		if (strcmp(optarg, "json") == 0) {
+			json = true;
+		} else if (strcmp(optarg, "text") != 0) {
+			sw_cli_usage_error(cli, "show", _("--format: expected text or json, got '%s'"),
+					   optarg);
+			goto out;
+		}
+	}
+	if (optind + 1 != argc) {
+		sw_cli_usage_error(cli, "show", _("expected one ID or UUID"));
+		goto out;
+	}
+	forms = sw_cli_forms(cli);
+	store = forms ? sw_cli_store(cli, SW_STORE_READ) : NULL;
+	if (store == NULL)
+		goto out;
+	if (sw_store_get(store, argv[optind], &p, &err) != SW_OK) {
+		sw_cli_error(cli, &err);
+		goto out;
+	}
+	if (json) {
+		json_t *o = sw_out_point_json(forms, &p);
+		json_dumpf(o, stdout, JSON_INDENT(2) | JSON_REAL_PRECISION(15));
+		fputc('\n', stdout);
+		json_decref(o);
+	} else {
+		print_text(forms, &p);
+	}
+	rc = SW_EXIT_OK;
+out:
+	sw_point_clear(&p);
+	return rc;
+}
