@@ -56,7 +56,7 @@ struct sw_forms {
 	size_t nstatuses;
 };
 
-/* Load every forms/*.ini and statuses.ini below datadir. A syntax error, an
+/* Load every forms/<type>.ini and statuses.ini below datadir. A syntax error, an
  * unknown key or kind, a bad identifier, or one field name with two different
  * kinds in two forms fails with "file:line: reason". */
 enum sw_status sw_forms_load(const char *datadir, struct sw_forms **out, struct sw_error *err);
