@@ -1,0 +1,39 @@
+#!/usr/bin/env bash
+# GDAL, an independent reader, opens a store made by schouw cleanly.
+. "$(dirname "$0")/lib.sh"
+have ogrinfo || { echo "ogrinfo missing (apt-get install gdal-bin)"; exit 77; }
+
+expect 0 "$SCHOUW" init
+for i in $(seq 1 25); do
+	expect 0 "$SCHOUW" log kerb_ramp --x $((104800 + i * 7)) --y $((425300 + i * 3)) \
+		--set running_slope_pct=$((i % 12)).5 --by "Björn Ångström" -q
+done
+expect 0 "$SCHOUW" log disabled_parking --lat 51.8125 --lon 4.666 --set orientation=parallel -q
+expect 0 "$SCHOUW" set 3 status=realised
+expect 0 "$SCHOUW" delete 4
+
+expect 0 ogrinfo -al -so test.gpkg
+all="$OUT$ERR"
+lacks "$all" "Warning" "ogrinfo"; lacks "$all" "ERROR" "ogrinfo"
+contains "$OUT" "Layer name: points"
+contains "$OUT" "Geometry: Point"
+contains "$OUT" "Feature Count: 25"
+contains "$OUT" 'ID["EPSG",28992]'
+contains "$OUT" "Amersfoort / RD New"
+contains "$OUT" "running_slope_pct: Real"
+expect 0 ogrinfo -q -sql "SELECT COUNT(*) AS n FROM points WHERE status = 'realised'" test.gpkg
+contains "$OUT" "n (Integer) = 1"
+
+# the spatial index agrees with the table, and the file is sound
+equal "$(sqlite3 test.gpkg "SELECT rtreecheck('rtree_points_geom')")" "ok" "rtreecheck"
+equal "$(sqlite3 test.gpkg 'PRAGMA integrity_check')" "ok" "integrity_check"
+equal "$(sqlite3 test.gpkg 'PRAGMA application_id')" "1196444487" "application_id GPKG"
+equal "$(sqlite3 test.gpkg 'PRAGMA user_version')" "10400" "user_version 1.4"
+equal "$(sqlite3 test.gpkg 'PRAGMA journal_mode')" "wal" "WAL mode"
+
+# GDAL's own GeoPackage conformance checker
+if python3 -c 'import osgeo_utils.samples.validate_gpkg' 2>/dev/null; then
+	expect 0 python3 -m osgeo_utils.samples.validate_gpkg --warning-as-error test.gpkg
+fi
+
+done_testing
