@@ -78,7 +78,7 @@ cp test.gpkg ro.gpkg
 chmod 444 ro.gpkg
 as_user=()
 if [ "$(id -u)" -eq 0 ]; then
-	chmod 755 "$T"; chmod o+x "$SW_WORK" 2>/dev/null
+	chmod 1777 "$T"; chmod o+x "$SW_WORK" 2>/dev/null
 	as_user=(setpriv --reuid=65534 --regid=65534 --clear-groups)
 fi
 robefore=$(snapshot ro.gpkg)
