@@ -12,5 +12,6 @@ int cmd_set(struct sw_cli *cli, int argc, char **argv);
 int cmd_delete(struct sw_cli *cli, int argc, char **argv);
 int cmd_history(struct sw_cli *cli, int argc, char **argv);
 int cmd_forms(struct sw_cli *cli, int argc, char **argv);
+int cmd_summary(struct sw_cli *cli, int argc, char **argv);
 
 #endif

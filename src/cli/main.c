@@ -24,6 +24,7 @@ static const struct command commands[] = {
 	{"delete", cmd_delete, N_("delete a point (kept in its history)")},
 	{"history", cmd_history, N_("print the history of a point")},
 	{"forms", cmd_forms, N_("list the survey forms and their fields")},
+	{"summary", cmd_summary, N_("count points per type and status")},
 };
 
 static void print_help(FILE *f)

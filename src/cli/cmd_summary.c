@@ -1,0 +1,108 @@
+/* cmd_summary.c - schouw summary: points per type and status. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli.h"
+#include "commands.h"
+
+static const char usage[] = N_("usage: schouw summary [filters]\n\n"
+			       "Count points per element type and status, in workflow order.\n\n"
+			       "Filters:\n"
+			       "%s");
+
+struct tally {
+	const struct sw_forms *forms;
+	long long *n; /* nforms x (nstatuses + 1) */
+	long long total;
+};
+
+static enum sw_status count(const struct sw_point *p, void *ud)
+{
+	struct tally *t = ud;
+	size_t ns = t->forms->nstatuses + 1;
+	size_t fi = 0, si = t->forms->nstatuses;
+
+	while (fi < t->forms->nforms && strcmp(t->forms->forms[fi].type, p->type) != 0)
+		fi++;
+	if (fi == t->forms->nforms)
+		return SW_OK; /* a type whose form was removed: not counted per type */
+	for (size_t i = 0; i < t->forms->nstatuses; i++)
+		if (strcmp(t->forms->statuses[i].name, p->status) == 0)
+			si = i;
+	t->n[fi * ns + si]++;
+	t->total++;
+	return SW_OK;
+}
+
+int cmd_summary(struct sw_cli *cli, int argc, char **argv)
+{
+	static const struct option opts[] = {SW_CLI_COMMON_OPTS, SW_CLI_FILTER_OPTS,
+					     {NULL, 0, NULL, 0}};
+	struct sw_filter filter = {0};
+	struct sw_error err = {0};
+	struct tally t = {0};
+	struct sw_forms *forms;
+	struct sw_store *store;
+	char help[4096];
+	int rc = SW_EXIT_ERROR;
+	size_t ns;
+	int c;
+
+	snprintf(help, sizeof help, _(usage), _(SW_CLI_FILTER_HELP));
+	while ((c = sw_cli_getopt(argc, argv, "hq", opts)) != -1) {
+		int r = sw_cli_common_opt(cli, c, help);
+		if (r != -1) {
+			if (r != SW_CLI_GO_ON)
+				return r;
+			continue;
+		}
+		if (sw_cli_filter_opt(cli, &filter, c, optarg) != 0)
+			return SW_EXIT_ERROR;
+	}
+	if (optind < argc) {
+		sw_cli_usage_error(cli, "summary", _("unexpected argument '%s'"), argv[optind]);
+		return SW_EXIT_ERROR;
+	}
+	if (sw_cli_filter_done(cli, &filter) != SW_EXIT_OK)
+		return SW_EXIT_ERROR;
+	forms = sw_cli_forms(cli);
+	store = forms ? sw_cli_store(cli, SW_STORE_READ) : NULL;
+	if (store == NULL)
+		return SW_EXIT_ERROR;
+	ns = forms->nstatuses + 1;
+	t.forms = forms;
+	t.n = calloc(forms->nforms * ns, sizeof *t.n);
+	if (t.n == NULL)
+		goto out;
+	if (sw_store_query(store, &filter, count, &t, &err) != SW_OK) {
+		sw_cli_error(cli, &err);
+		goto out;
+	}
+	printf("%-18s", _("type"));
+	for (size_t s = 0; s < forms->nstatuses; s++)
+		printf(" %12s", forms->statuses[s].name);
+	printf(" %8s\n", _("total"));
+	for (size_t f = 0; f < forms->nforms; f++) {
+		long long row = 0;
+		for (size_t s = 0; s < ns; s++)
+			row += t.n[f * ns + s];
+		if (row == 0)
+			continue;
+		printf("%-18s", forms->forms[f].type);
+		for (size_t s = 0; s < forms->nstatuses; s++)
+			printf(" %12lld", t.n[f * ns + s]);
+		printf(" %8lld\n", row);
+	}
+	printf("%-18s", _("total"));
+	for (size_t s = 0; s < forms->nstatuses; s++) {
+		long long col = 0;
+		for (size_t f = 0; f < forms->nforms; f++)
+			col += t.n[f * ns + s];
+		printf(" %12lld", col);
+	}
+	printf(" %8lld\n", t.total);
+	rc = SW_EXIT_OK;
+out:
+	free(t.n);
+	return rc;
+}
