@@ -21,16 +21,25 @@ enum sw_status sw_error_set(struct sw_error *err, enum sw_status code, const cha
 enum sw_status sw_error_prefix(struct sw_error *err, const char *fmt, ...)
 {
 	char prefix[512];
-	char old[SW_ERROR_MSG_MAX];
+	size_t plen, mlen;
 	va_list ap;
+	int n;
 
 	if (err == NULL)
 		return SW_ERR_INTERNAL;
 	va_start(ap, fmt);
-	vsnprintf(prefix, sizeof prefix, fmt, ap);
+	n = vsnprintf(prefix, sizeof prefix, fmt, ap);
 	va_end(ap);
-	memcpy(old, err->msg, sizeof old);
-	snprintf(err->msg, sizeof err->msg, "%s%s", prefix, old);
+	if (n < 0)
+		return err->code;
+	plen = strlen(prefix);
+	mlen = strnlen(err->msg, sizeof err->msg - 1);
+	/* shift the message right, cutting its tail if the buffer is full */
+	if (plen + mlen > sizeof err->msg - 1)
+		mlen = sizeof err->msg - 1 - plen;
+	memmove(err->msg + plen, err->msg, mlen);
+	memcpy(err->msg, prefix, plen);
+	err->msg[plen + mlen] = '\0';
 	return err->code;
 }
 
