@@ -1,0 +1,36 @@
+#!/bin/sh
+# make demo: build a store from the shipped Dordrecht field log, summarise
+# it, export it for the GIS team and check it against the KOR profile.
+# Results land in out/.
+set -eu
+SCHOUW=${1:-build/schouw}
+cd "$(dirname "$0")/.."
+SCHOUW=$(readlink -f "$SCHOUW")
+DB=out/demo.gpkg
+export SCHOUW_DATA="$PWD/survey"
+
+mkdir -p out
+rm -rf "$DB" "$DB-wal" "$DB-shm" out/shp out/demo.geojson out/demo.csv
+
+echo "== schouw init"
+"$SCHOUW" --db "$DB" init
+echo "== schouw import survey/demo/dordrecht-binnenstad.csv"
+"$SCHOUW" --db "$DB" import survey/demo/dordrecht-binnenstad.csv --by demo
+echo "== schouw summary"
+"$SCHOUW" --db "$DB" summary
+echo "== schouw export out/shp (RD New shapefiles, one per type, with QGIS and SLD styles)"
+"$SCHOUW" --db "$DB" export out/shp --format shp --split-by-type
+echo "== schouw export out/demo.geojson"
+"$SCHOUW" --db "$DB" export out/demo.geojson
+"$SCHOUW" --db "$DB" export out/demo.csv --dialect excel-nl
+echo "== schouw check --profile kor-dordrecht"
+# exit status 1 means some points fail a norm: expected for the demo
+status=0
+"$SCHOUW" --db "$DB" check --profile kor-dordrecht > out/check.txt || status=$?
+if [ "$status" -gt 1 ]; then
+	cat out/check.txt
+	exit "$status"
+fi
+sed -n '/^Summary/,$p' out/check.txt
+echo
+echo "Results in out/: demo.gpkg (open it in QGIS), shp/, demo.geojson, demo.csv, check.txt"
