@@ -1,0 +1,1061 @@
+/* store_points.c - reading and writing points and their history. */
+#include <ctype.h>
+#include <float.h>
+#include <jansson.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "gpkg_geom.h"
+#include "schouw/i18n.h"
+#include "schouw/store.h"
+#include "store_priv.h"
+
+#define POINT_COLS                                                                                 \
+	"geom, uuid, type, status, surveyor, observed_at, gps_accuracy_m, note, created_at, "     \
+	"updated_at"
+#define NPOINT_COLS 10
+
+/* A growing string for building SQL from fixed parts and quoted, validated
+ * column names (never values). */
+struct sbuf {
+	char *p;
+	size_t len, cap;
+	bool oom;
+};
+
+static void sb_add(struct sbuf *b, const char *s)
+{
+	size_t n = strlen(s);
+
+	if (b->oom)
+		return;
+	if (b->len + n + 1 > b->cap) {
+		size_t cap = (b->len + n + 1) * 2;
+		char *q = realloc(b->p, cap);
+
+		if (q == NULL) {
+			b->oom = true;
+			return;
+		}
+		b->p = q;
+		b->cap = cap;
+	}
+	memcpy(b->p + b->len, s, n + 1);
+	b->len += n;
+}
+
+static void sb_ident(struct sbuf *b, const char *name)
+{
+	sb_add(b, "\"");
+	sb_add(b, name);
+	sb_add(b, "\"");
+}
+
+static enum sw_status prepare(struct sw_store *s, const char *sql, sqlite3_stmt **st,
+			      struct sw_error *err)
+{
+	if (sqlite3_prepare_v2(s->db, sql, -1, st, NULL) != SQLITE_OK)
+		return sw_store_sqlerr(s, err, _("preparing a query"));
+	return SW_OK;
+}
+
+static enum sw_status step_done(struct sw_store *s, sqlite3_stmt *st, const char *what,
+				struct sw_error *err)
+{
+	if (sqlite3_step(st) != SQLITE_DONE)
+		return sw_store_sqlerr(s, err, what);
+	return SW_OK;
+}
+
+static void bind_str(sqlite3_stmt *st, int i, const char *v)
+{
+	if (v == NULL)
+		sqlite3_bind_null(st, i);
+	else
+		sqlite3_bind_text(st, i, v, -1, SQLITE_TRANSIENT);
+}
+
+static void bind_real(sqlite3_stmt *st, int i, double v)
+{
+	if (isnan(v))
+		sqlite3_bind_null(st, i);
+	else
+		sqlite3_bind_double(st, i, v);
+}
+
+static void bind_value(sqlite3_stmt *st, int i, const struct sw_value *v)
+{
+	if (v == NULL) {
+		sqlite3_bind_null(st, i);
+		return;
+	}
+	switch (v->t) {
+	case SW_V_REAL:
+		bind_real(st, i, v->r);
+		break;
+	case SW_V_INT:
+		sqlite3_bind_int64(st, i, v->i);
+		break;
+	case SW_V_TEXT:
+		bind_str(st, i, v->s);
+		break;
+	default:
+		sqlite3_bind_null(st, i);
+		break;
+	}
+}
+
+static enum sw_status oom(struct sw_error *err)
+{
+	return sw_error_set(err, SW_ERR_NOMEM, _("out of memory"));
+}
+
+/* ---- decoding rows of SELECT * FROM points ---- */
+
+static enum sw_status set_col_str(char **member, sqlite3_stmt *st, int c, struct sw_error *err)
+{
+	const char *v = (const char *)sqlite3_column_text(st, c);
+
+	return sw_point_set_str(member, v, err);
+}
+
+/* Fill p (cleared first) from the current row of st, mapping columns by name. */
+static enum sw_status decode_row(struct sw_store *s, sqlite3_stmt *st, struct sw_point *p,
+				 struct sw_error *err)
+{
+	int n = sqlite3_column_count(st);
+	enum sw_status rc = SW_OK;
+
+	sw_point_clear(p);
+	p->x = p->y = NAN;
+	for (int c = 0; c < n && rc == SW_OK; c++) {
+		const char *name = sqlite3_column_name(st, c);
+		int t = sqlite3_column_type(st, c);
+
+		if (strcmp(name, "id") == 0) {
+			p->id = sqlite3_column_int64(st, c);
+		} else if (strcmp(name, "geom") == 0) {
+			struct sw_gpkg_geom g;
+
+			if (t == SQLITE_NULL)
+				continue;
+			if (sw_gpkg_geom_decode(sqlite3_column_blob(st, c),
+						(size_t)sqlite3_column_bytes(st, c), &g,
+						err) != SW_OK) {
+				rc = sw_error_prefix(err, _("%s: point %lld: "), s->path,
+						     (long long)sqlite3_column_int64(st, 0));
+				break;
+			}
+			p->x = g.x;
+			p->y = g.y;
+		} else if (strcmp(name, "uuid") == 0) {
+			const char *v = (const char *)sqlite3_column_text(st, c);
+
+			snprintf(p->uuid, sizeof p->uuid, "%s", v ? v : "");
+		} else if (strcmp(name, "type") == 0) {
+			rc = set_col_str(&p->type, st, c, err);
+		} else if (strcmp(name, "status") == 0) {
+			rc = set_col_str(&p->status, st, c, err);
+		} else if (strcmp(name, "surveyor") == 0) {
+			rc = set_col_str(&p->surveyor, st, c, err);
+		} else if (strcmp(name, "observed_at") == 0) {
+			rc = set_col_str(&p->observed_at, st, c, err);
+		} else if (strcmp(name, "gps_accuracy_m") == 0) {
+			p->gps_accuracy_m = t == SQLITE_NULL ? NAN : sqlite3_column_double(st, c);
+		} else if (strcmp(name, "note") == 0) {
+			rc = set_col_str(&p->note, st, c, err);
+		} else if (strcmp(name, "created_at") == 0) {
+			rc = set_col_str(&p->created_at, st, c, err);
+		} else if (strcmp(name, "updated_at") == 0) {
+			rc = set_col_str(&p->updated_at, st, c, err);
+		} else if (t != SQLITE_NULL) {
+			struct sw_value v = {0};
+
+			if (t == SQLITE_INTEGER) {
+				v.t = SW_V_INT;
+				v.i = sqlite3_column_int64(st, c);
+			} else if (t == SQLITE_FLOAT) {
+				v.t = SW_V_REAL;
+				v.r = sqlite3_column_double(st, c);
+			} else {
+				/* TEXT, or a BLOB some other tool wrote: read as text */
+				v.t = SW_V_TEXT;
+				v.s = (char *)sqlite3_column_text(st, c);
+				if (v.s == NULL) {
+					rc = oom(err);
+					break;
+				}
+			}
+			rc = sw_point_set_attr(p, name, &v, err);
+		}
+	}
+	if (rc != SW_OK)
+		sw_point_clear(p);
+	return rc;
+}
+
+/* ---- filters ---- */
+
+static double widen_down(double v)
+{
+	return v - fabs(v) * 1e-6 - 1e-6;
+}
+
+static double widen_up(double v)
+{
+	return v + fabs(v) * 1e-6 + 1e-6;
+}
+
+/* The search box of f: the bbox, intersected with the circle's box. */
+static bool filter_box(const struct sw_filter *f, double box[4])
+{
+	bool any = false;
+
+	box[0] = box[1] = -INFINITY;
+	box[2] = box[3] = INFINITY;
+	if (f == NULL)
+		return false;
+	if (f->has_bbox) {
+		box[0] = f->minx;
+		box[1] = f->miny;
+		box[2] = f->maxx;
+		box[3] = f->maxy;
+		any = true;
+	}
+	if (f->has_near) {
+		box[0] = fmax(box[0], f->near_x - f->radius);
+		box[1] = fmax(box[1], f->near_y - f->radius);
+		box[2] = fmin(box[2], f->near_x + f->radius);
+		box[3] = fmin(box[3], f->near_y + f->radius);
+		any = true;
+	}
+	return any;
+}
+
+static void filter_sql(struct sbuf *b, const struct sw_filter *f)
+{
+	double box[4];
+
+	if (f == NULL)
+		return;
+	if (f->type != NULL)
+		sb_add(b, " AND type = :type");
+	if (f->status != NULL)
+		sb_add(b, " AND status = :status");
+	if (f->by != NULL)
+		sb_add(b, " AND surveyor = :by");
+	/* R-tree boxes are float32 rounded outward; widen the query a little
+	 * and check the exact coordinates in C. */
+	if (filter_box(f, box))
+		sb_add(b, " AND id IN (SELECT id FROM rtree_points_geom WHERE minx <= :maxx"
+			  " AND maxx >= :minx AND miny <= :maxy AND maxy >= :miny)");
+}
+
+static void filter_bind(sqlite3_stmt *st, const struct sw_filter *f)
+{
+	double box[4];
+
+	if (f == NULL)
+		return;
+	if (f->type != NULL)
+		bind_str(st, sqlite3_bind_parameter_index(st, ":type"), f->type);
+	if (f->status != NULL)
+		bind_str(st, sqlite3_bind_parameter_index(st, ":status"), f->status);
+	if (f->by != NULL)
+		bind_str(st, sqlite3_bind_parameter_index(st, ":by"), f->by);
+	if (filter_box(f, box)) {
+		sqlite3_bind_double(st, sqlite3_bind_parameter_index(st, ":minx"),
+				    widen_down(box[0]));
+		sqlite3_bind_double(st, sqlite3_bind_parameter_index(st, ":miny"),
+				    widen_down(box[1]));
+		sqlite3_bind_double(st, sqlite3_bind_parameter_index(st, ":maxx"),
+				    widen_up(box[2]));
+		sqlite3_bind_double(st, sqlite3_bind_parameter_index(st, ":maxy"),
+				    widen_up(box[3]));
+	}
+}
+
+/* The exact check behind the R-tree's approximate one. */
+static bool filter_exact(const struct sw_filter *f, double x, double y)
+{
+	if (f == NULL)
+		return true;
+	if (f->has_bbox && !(x >= f->minx && x <= f->maxx && y >= f->miny && y <= f->maxy))
+		return false;
+	if (f->has_near) {
+		double dx = x - f->near_x, dy = y - f->near_y;
+
+		if (!(dx * dx + dy * dy <= f->radius * f->radius))
+			return false;
+	}
+	return true;
+}
+
+static bool filter_spatial(const struct sw_filter *f)
+{
+	return f != NULL && (f->has_bbox || f->has_near);
+}
+
+static enum sw_status filter_check(struct sw_store *s, const struct sw_filter *f,
+				   struct sw_error *err)
+{
+	if (f == NULL)
+		return SW_OK;
+	if (f->has_bbox && !(f->minx <= f->maxx && f->miny <= f->maxy))
+		return sw_error_set(err, SW_ERR_INPUT,
+				    _("%s: bounding box %g,%g,%g,%g: expected minx <= maxx and "
+				      "miny <= maxy"),
+				    s->path, f->minx, f->miny, f->maxx, f->maxy);
+	if (f->has_near && !(f->radius >= 0 && isfinite(f->radius) && isfinite(f->near_x) &&
+			     isfinite(f->near_y)))
+		return sw_error_set(err, SW_ERR_INPUT,
+				    _("%s: search radius %g: expected a finite number >= 0"),
+				    s->path, f->radius);
+	return SW_OK;
+}
+
+enum sw_status sw_store_query(struct sw_store *s, const struct sw_filter *f, sw_point_cb cb,
+			      void *ud, struct sw_error *err)
+{
+	struct sbuf b = {0};
+	sqlite3_stmt *st = NULL;
+	struct sw_point p;
+	enum sw_status rc;
+	int src;
+
+	sw_point_init(&p);
+	rc = filter_check(s, f, err);
+	if (rc != SW_OK)
+		goto out;
+	sb_add(&b, "SELECT * FROM points WHERE 1");
+	filter_sql(&b, f);
+	sb_add(&b, " ORDER BY id");
+	if (b.oom) {
+		rc = oom(err);
+		goto out;
+	}
+	rc = prepare(s, b.p, &st, err);
+	if (rc != SW_OK)
+		goto out;
+	filter_bind(st, f);
+	while ((src = sqlite3_step(st)) == SQLITE_ROW) {
+		rc = decode_row(s, st, &p, err);
+		if (rc != SW_OK)
+			goto out;
+		if (!filter_exact(f, p.x, p.y))
+			continue;
+		rc = cb(&p, ud);
+		if (rc != SW_OK)
+			goto out;
+	}
+	if (src != SQLITE_DONE)
+		rc = sw_store_sqlerr(s, err, _("reading points"));
+out:
+	sw_point_clear(&p);
+	sqlite3_finalize(st);
+	free(b.p);
+	return rc;
+}
+
+static enum sw_status count_cb(const struct sw_point *p, void *ud)
+{
+	(void)p;
+	(*(long long *)ud)++;
+	return SW_OK;
+}
+
+enum sw_status sw_store_count(struct sw_store *s, const struct sw_filter *f, long long *n,
+			      struct sw_error *err)
+{
+	struct sbuf b = {0};
+	sqlite3_stmt *st = NULL;
+	enum sw_status rc;
+
+	*n = 0;
+	if (filter_spatial(f))
+		return sw_store_query(s, f, count_cb, n, err);
+	sb_add(&b, "SELECT count(*) FROM points WHERE 1");
+	filter_sql(&b, f);
+	if (b.oom) {
+		rc = oom(err);
+		goto out;
+	}
+	rc = prepare(s, b.p, &st, err);
+	if (rc != SW_OK)
+		goto out;
+	filter_bind(st, f);
+	if (sqlite3_step(st) != SQLITE_ROW) {
+		rc = sw_store_sqlerr(s, err, _("counting points"));
+		goto out;
+	}
+	*n = sqlite3_column_int64(st, 0);
+out:
+	sqlite3_finalize(st);
+	free(b.p);
+	return rc;
+}
+
+/* ---- single points ---- */
+
+static enum sw_status get_where(struct sw_store *s, const char *where, long long id,
+				const char *uuid, struct sw_point *out, struct sw_error *err)
+{
+	char sql[128];
+	sqlite3_stmt *st = NULL;
+	enum sw_status rc;
+	int src;
+
+	sw_point_clear(out);
+	snprintf(sql, sizeof sql, "SELECT * FROM points WHERE %s", where);
+	rc = prepare(s, sql, &st, err);
+	if (rc != SW_OK)
+		goto out;
+	if (uuid != NULL)
+		sqlite3_bind_text(st, 1, uuid, -1, SQLITE_STATIC);
+	else
+		sqlite3_bind_int64(st, 1, id);
+	src = sqlite3_step(st);
+	if (src == SQLITE_ROW)
+		rc = decode_row(s, st, out, err);
+	else if (src == SQLITE_DONE && uuid != NULL)
+		rc = sw_error_set(err, SW_ERR_NOTFOUND, _("%s: no point with uuid %s"), s->path,
+				  uuid);
+	else if (src == SQLITE_DONE)
+		rc = sw_error_set(err, SW_ERR_NOTFOUND, _("%s: no point with id %lld"), s->path,
+				  id);
+	else
+		rc = sw_store_sqlerr(s, err, _("reading a point"));
+out:
+	sqlite3_finalize(st);
+	return rc;
+}
+
+enum sw_status sw_store_get_by_uuid(struct sw_store *s, const char *uuid, struct sw_point *out,
+				    struct sw_error *err)
+{
+	return get_where(s, "uuid = ?", 0, uuid, out, err);
+}
+
+static enum sw_status get_by_id(struct sw_store *s, long long id, struct sw_point *out,
+				struct sw_error *err)
+{
+	return get_where(s, "id = ?", id, NULL, out, err);
+}
+
+enum sw_status sw_store_get(struct sw_store *s, const char *ref, struct sw_point *out,
+			    struct sw_error *err)
+{
+	const char *c = ref;
+
+	if (ref != NULL && *ref != '\0') {
+		while (isdigit((unsigned char)*c))
+			c++;
+		if (*c == '\0' && c - ref <= 18)
+			return get_by_id(s, strtoll(ref, NULL, 10), out, err);
+		if (sw_uuid_valid(ref))
+			return sw_store_get_by_uuid(s, ref, out, err);
+	}
+	sw_point_clear(out);
+	return sw_error_set(err, SW_ERR_INPUT,
+			    _("'%s' is not a point reference: expected a number (the point id) "
+			      "or a uuid"),
+			    ref ? ref : "");
+}
+
+/* ---- record JSON for history ---- */
+
+/* Significant digits that make every real in p round-trip (15..17). */
+static int needed_digits(double v)
+{
+	char buf[40];
+
+	if (!isfinite(v))
+		return 15;
+	for (int d = 15; d < 17; d++) {
+		snprintf(buf, sizeof buf, "%.*g", d, v);
+		if (strtod(buf, NULL) == v)
+			return d;
+	}
+	return 17;
+}
+
+static json_t *value_json(const struct sw_value *v, int *digits)
+{
+	switch (v->t) {
+	case SW_V_REAL:
+		if (!isfinite(v->r))
+			return json_null();
+		*digits = needed_digits(v->r) > *digits ? needed_digits(v->r) : *digits;
+		return json_real(v->r);
+	case SW_V_INT:
+		return json_integer(v->i);
+	case SW_V_TEXT:
+		return v->s ? json_string(v->s) : json_null();
+	default:
+		return json_null();
+	}
+}
+
+static json_t *str_json(const char *s)
+{
+	return s ? json_string(s) : json_null();
+}
+
+/* A compact JSON text of the whole record; caller frees. NULL on OOM. */
+static char *record_json(const struct sw_point *p)
+{
+	json_t *o = json_object(), *fields = json_object();
+	struct sw_value vx = {.t = SW_V_REAL, .r = p->x}, vy = {.t = SW_V_REAL, .r = p->y};
+	struct sw_value va = {.t = SW_V_REAL, .r = p->gps_accuracy_m};
+	int digits = 15;
+	char *text = NULL;
+	bool ok;
+
+	if (o == NULL || fields == NULL)
+		goto out;
+	ok = json_object_set_new(o, "id", json_integer(p->id)) == 0 &&
+	     json_object_set_new(o, "uuid", json_string(p->uuid)) == 0 &&
+	     json_object_set_new(o, "type", str_json(p->type)) == 0 &&
+	     json_object_set_new(o, "status", str_json(p->status)) == 0 &&
+	     json_object_set_new(o, "x", value_json(&vx, &digits)) == 0 &&
+	     json_object_set_new(o, "y", value_json(&vy, &digits)) == 0 &&
+	     json_object_set_new(o, "surveyor", str_json(p->surveyor)) == 0 &&
+	     json_object_set_new(o, "observed_at", str_json(p->observed_at)) == 0 &&
+	     json_object_set_new(o, "gps_accuracy_m", value_json(&va, &digits)) == 0 &&
+	     json_object_set_new(o, "note", str_json(p->note)) == 0 &&
+	     json_object_set_new(o, "created_at", str_json(p->created_at)) == 0 &&
+	     json_object_set_new(o, "updated_at", str_json(p->updated_at)) == 0;
+	for (size_t i = 0; ok && i < p->nattrs; i++)
+		ok = json_object_set_new(fields, p->attrs[i].name,
+					 value_json(&p->attrs[i].v, &digits)) == 0;
+	if (!ok || json_object_set(o, "fields", fields) != 0)
+		goto out;
+	text = json_dumps(o, JSON_COMPACT | JSON_REAL_PRECISION(digits));
+out:
+	json_decref(fields);
+	json_decref(o);
+	return text;
+}
+
+/* ---- writing ---- */
+
+static enum sw_status history_row(struct sw_store *s, long long id, const char *uuid,
+				  const char *action, const char *field, const char *old_value,
+				  const char *new_value, const char *who, const char *at,
+				  struct sw_error *err)
+{
+	sqlite3_stmt *st = NULL;
+	enum sw_status rc;
+
+	rc = prepare(s,
+		     "INSERT INTO schouw_history (point_id, point_uuid, action, field, old_value,"
+		     " new_value, who, at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+		     &st, err);
+	if (rc != SW_OK)
+		return rc;
+	sqlite3_bind_int64(st, 1, id);
+	bind_str(st, 2, uuid);
+	bind_str(st, 3, action);
+	bind_str(st, 4, field);
+	bind_str(st, 5, old_value);
+	bind_str(st, 6, new_value);
+	bind_str(st, 7, who);
+	bind_str(st, 8, at);
+	rc = step_done(s, st, _("writing history"), err);
+	sqlite3_finalize(st);
+	return rc;
+}
+
+/* Grow the gpkg_contents extent of points to include (x, y). */
+static enum sw_status extent_grow(struct sw_store *s, double x, double y, struct sw_error *err)
+{
+	sqlite3_stmt *st = NULL;
+	enum sw_status rc;
+
+	rc = prepare(s,
+		     "UPDATE gpkg_contents SET min_x = min(coalesce(min_x, ?1), ?1),"
+		     " max_x = max(coalesce(max_x, ?1), ?1), min_y = min(coalesce(min_y, ?2), ?2),"
+		     " max_y = max(coalesce(max_y, ?2), ?2),"
+		     " last_change = strftime('%Y-%m-%dT%H:%M:%fZ','now')"
+		     " WHERE table_name = 'points'",
+		     &st, err);
+	if (rc != SW_OK)
+		return rc;
+	sqlite3_bind_double(st, 1, x);
+	sqlite3_bind_double(st, 2, y);
+	rc = step_done(s, st, _("updating the extent"), err);
+	sqlite3_finalize(st);
+	return rc;
+}
+
+/* After (x, y) left the table: recompute the extent when it lay on its edge
+ * (a full scan, so only then); always touch last_change. */
+static enum sw_status extent_shrink(struct sw_store *s, double x, double y, struct sw_error *err)
+{
+	sqlite3_stmt *st = NULL;
+	enum sw_status rc;
+
+	rc = prepare(s,
+		     "UPDATE gpkg_contents SET (min_x, max_x, min_y, max_y) = (SELECT"
+		     " min(ST_MinX(geom)), max(ST_MaxX(geom)), min(ST_MinY(geom)),"
+		     " max(ST_MaxY(geom)) FROM points) WHERE table_name = 'points'"
+		     " AND (min_x >= ?1 OR max_x <= ?1 OR min_y >= ?2 OR max_y <= ?2)",
+		     &st, err);
+	if (rc != SW_OK)
+		return rc;
+	sqlite3_bind_double(st, 1, x);
+	sqlite3_bind_double(st, 2, y);
+	rc = step_done(s, st, _("updating the extent"), err);
+	sqlite3_finalize(st);
+	if (rc == SW_OK)
+		rc = sw_store_exec(s,
+				   "UPDATE gpkg_contents SET last_change ="
+				   " strftime('%Y-%m-%dT%H:%M:%fZ','now') WHERE table_name = 'points'",
+				   err);
+	return rc;
+}
+
+/* Every attribute of p must have a column; reload the column list once in
+ * case another process added it. */
+static enum sw_status check_columns(struct sw_store *s, const struct sw_point *p,
+				    struct sw_error *err)
+{
+	bool reloaded = false;
+
+	for (size_t i = 0; i < p->nattrs; i++) {
+		size_t c;
+
+		for (c = 0; c < s->ncols; c++)
+			if (strcmp(s->cols[c], p->attrs[i].name) == 0)
+				break;
+		if (c < s->ncols)
+			continue;
+		if (!reloaded) {
+			enum sw_status rc = sw_store_load_columns(s, err);
+
+			if (rc != SW_OK)
+				return rc;
+			reloaded = true;
+			i--;
+			continue;
+		}
+		return sw_error_set(err, SW_ERR_INPUT,
+				    _("%s: field '%s' has no column in the store yet; add it to a "
+				      "form and sync the store's fields first"),
+				    s->path, p->attrs[i].name);
+	}
+	return SW_OK;
+}
+
+static enum sw_status check_point(struct sw_store *s, const struct sw_point *p,
+				  struct sw_error *err)
+{
+	if (p->type == NULL || *p->type == '\0')
+		return sw_error_set(err, SW_ERR_INPUT, _("%s: a point needs a type"), s->path);
+	if (!isfinite(p->x) || !isfinite(p->y))
+		return sw_error_set(err, SW_ERR_INPUT,
+				    _("%s: point coordinates %g, %g: expected finite RD metres"),
+				    s->path, p->x, p->y);
+	if (p->uuid[0] != '\0' && !sw_uuid_valid(p->uuid))
+		return sw_error_set(err, SW_ERR_INPUT, _("%s: '%s' is not a valid uuid"), s->path,
+				    p->uuid);
+	return check_columns(s, p, err);
+}
+
+/* Bind the NPOINT_COLS fixed columns (from 1) and every measurement column
+ * after them, in s->cols order. */
+static void bind_point(struct sw_store *s, sqlite3_stmt *st, const struct sw_point *p,
+		       const unsigned char *blob)
+{
+	sqlite3_bind_blob(st, 1, blob, SW_GPKG_POINT_BLOB_LEN, SQLITE_STATIC);
+	bind_str(st, 2, p->uuid);
+	bind_str(st, 3, p->type);
+	bind_str(st, 4, p->status);
+	bind_str(st, 5, p->surveyor);
+	bind_str(st, 6, p->observed_at);
+	bind_real(st, 7, p->gps_accuracy_m);
+	bind_str(st, 8, p->note);
+	bind_str(st, 9, p->created_at);
+	bind_str(st, 10, p->updated_at);
+	for (size_t c = 0; c < s->ncols; c++)
+		bind_value(st, NPOINT_COLS + 1 + (int)c, sw_point_get_attr(p, s->cols[c]));
+}
+
+enum sw_status sw_store_insert(struct sw_store *s, struct sw_point *p, const char *who,
+			       struct sw_error *err)
+{
+	unsigned char blob[SW_GPKG_POINT_BLOB_LEN];
+	char now[32], uuid_before[SW_UUID_LEN + 1];
+	char *created = p->created_at, *updated = p->updated_at, *json = NULL;
+	struct sbuf b = {0};
+	sqlite3_stmt *st = NULL;
+	enum sw_status rc;
+	bool began = false;
+	long long id = 0;
+
+	memcpy(uuid_before, p->uuid, sizeof uuid_before);
+	rc = check_point(s, p, err);
+	if (rc != SW_OK)
+		goto out;
+	if (p->uuid[0] == '\0')
+		sw_uuid_v4(p->uuid);
+	sw_now_iso(now, sizeof now);
+	p->created_at = p->updated_at = now;
+	sw_gpkg_geom_point(p->x, p->y, SW_SRS_RD, blob);
+	sb_add(&b, "INSERT INTO points (" POINT_COLS);
+	for (size_t c = 0; c < s->ncols; c++) {
+		sb_add(&b, ", ");
+		sb_ident(&b, s->cols[c]);
+	}
+	sb_add(&b, ") VALUES (?");
+	for (size_t c = 1; c < NPOINT_COLS + s->ncols; c++)
+		sb_add(&b, ", ?");
+	sb_add(&b, ")");
+	if (b.oom) {
+		rc = oom(err);
+		goto out;
+	}
+	rc = sw_store_wbegin(s, err);
+	if (rc != SW_OK)
+		goto out;
+	began = true;
+	rc = prepare(s, b.p, &st, err);
+	if (rc != SW_OK)
+		goto out;
+	bind_point(s, st, p, blob);
+	if (sqlite3_step(st) != SQLITE_DONE) {
+		if (sqlite3_extended_errcode(s->db) == SQLITE_CONSTRAINT_UNIQUE)
+			rc = sw_error_set(err, SW_ERR_INPUT,
+					  _("%s: a point with uuid %s is already stored"), s->path,
+					  p->uuid);
+		else
+			rc = sw_store_sqlerr(s, err, _("inserting a point"));
+		goto out;
+	}
+	id = sqlite3_last_insert_rowid(s->db);
+	rc = extent_grow(s, p->x, p->y, err);
+	if (rc != SW_OK)
+		goto out;
+	p->id = id;
+	json = record_json(p);
+	if (json == NULL) {
+		rc = oom(err);
+		goto out;
+	}
+	rc = history_row(s, id, p->uuid, "insert", NULL, NULL, json, who, now, err);
+out:
+	sqlite3_finalize(st);
+	if (began)
+		rc = sw_store_wend(s, rc, err);
+	p->created_at = created;
+	p->updated_at = updated;
+	if (rc == SW_OK) {
+		rc = sw_point_set_str(&p->created_at, now, err);
+		if (rc == SW_OK)
+			rc = sw_point_set_str(&p->updated_at, now, err);
+		/* the row is stored; a failed copy of the timestamps is not a
+		 * failed insert, but say so */
+	} else {
+		memcpy(p->uuid, uuid_before, sizeof uuid_before);
+		p->id = 0;
+	}
+	free(json);
+	free(b.p);
+	return rc;
+}
+
+/* One changed field: its name and both values as text. */
+struct change {
+	const char *field;
+	char *old_text, *new_text;
+};
+
+static bool same_text(const char *a, const char *b)
+{
+	if (a == NULL || b == NULL)
+		return a == b;
+	return strcmp(a, b) == 0;
+}
+
+static enum sw_status diff_add(struct change **ch, size_t *n, const char *field, char *old_text,
+			       char *new_text, struct sw_error *err)
+{
+	struct change *grown;
+
+	if (same_text(old_text, new_text)) {
+		free(old_text);
+		free(new_text);
+		return SW_OK;
+	}
+	grown = realloc(*ch, (*n + 1) * sizeof **ch);
+	if (grown == NULL) {
+		free(old_text);
+		free(new_text);
+		return oom(err);
+	}
+	*ch = grown;
+	grown[*n].field = field;
+	grown[*n].old_text = old_text;
+	grown[*n].new_text = new_text;
+	(*n)++;
+	return SW_OK;
+}
+
+static char *dup_or_null(const char *s, bool *oomed)
+{
+	char *d;
+
+	if (s == NULL)
+		return NULL;
+	d = strdup(s);
+	if (d == NULL)
+		*oomed = true;
+	return d;
+}
+
+static char *real_text(double v, bool *oomed)
+{
+	struct sw_value val = {.t = SW_V_REAL, .r = v};
+	char *t;
+
+	if (isnan(v))
+		return NULL;
+	t = sw_value_to_text(&val);
+	if (t == NULL)
+		*oomed = true;
+	return t;
+}
+
+static char *value_text(const struct sw_value *v, bool *oomed)
+{
+	char *t;
+
+	if (v == NULL || v->t == SW_V_NULL)
+		return NULL;
+	t = sw_value_to_text(v);
+	if (t == NULL)
+		*oomed = true;
+	return t;
+}
+
+/* The changes from o to p, compared as text so that 1 and 1.0 are equal. */
+static enum sw_status diff_points(struct sw_store *s, const struct sw_point *o,
+				  const struct sw_point *p, struct change **ch, size_t *n,
+				  struct sw_error *err)
+{
+	struct {
+		const char *field, *a, *b;
+	} strs[] = {{"status", o->status, p->status},	     {"type", o->type, p->type},
+		    {"surveyor", o->surveyor, p->surveyor}, {"observed_at", o->observed_at, p->observed_at},
+		    {"note", o->note, p->note}};
+	struct {
+		const char *field;
+		double a, b;
+	} reals[] = {{"x", o->x, p->x}, {"y", o->y, p->y},
+		     {"gps_accuracy_m", o->gps_accuracy_m, p->gps_accuracy_m}};
+	enum sw_status rc = SW_OK;
+	bool oomed = false;
+
+	for (size_t i = 0; i < 2 && rc == SW_OK; i++)
+		rc = diff_add(ch, n, strs[i].field, dup_or_null(strs[i].a, &oomed),
+			      dup_or_null(strs[i].b, &oomed), err);
+	for (size_t i = 0; i < 2 && rc == SW_OK; i++)
+		rc = diff_add(ch, n, reals[i].field, real_text(reals[i].a, &oomed),
+			      real_text(reals[i].b, &oomed), err);
+	for (size_t i = 2; i < 5 && rc == SW_OK; i++)
+		rc = diff_add(ch, n, strs[i].field, dup_or_null(strs[i].a, &oomed),
+			      dup_or_null(strs[i].b, &oomed), err);
+	if (rc == SW_OK)
+		rc = diff_add(ch, n, reals[2].field, real_text(reals[2].a, &oomed),
+			      real_text(reals[2].b, &oomed), err);
+	for (size_t c = 0; c < s->ncols && rc == SW_OK; c++)
+		rc = diff_add(ch, n, s->cols[c], value_text(sw_point_get_attr(o, s->cols[c]), &oomed),
+			      value_text(sw_point_get_attr(p, s->cols[c]), &oomed), err);
+	if (rc == SW_OK && oomed)
+		rc = oom(err);
+	return rc;
+}
+
+static void changes_free(struct change *ch, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		free(ch[i].old_text);
+		free(ch[i].new_text);
+	}
+	free(ch);
+}
+
+enum sw_status sw_store_update(struct sw_store *s, struct sw_point *p, const char *who,
+			       size_t *nchanged, struct sw_error *err)
+{
+	unsigned char blob[SW_GPKG_POINT_BLOB_LEN];
+	struct sw_point old;
+	struct change *ch = NULL;
+	size_t nch = 0;
+	char now[32];
+	char *created = p->created_at, *updated = p->updated_at;
+	char uuid_before[SW_UUID_LEN + 1];
+	struct sbuf b = {0};
+	sqlite3_stmt *st = NULL;
+	enum sw_status rc;
+	bool began = false, swapped = false;
+
+	sw_point_init(&old);
+	memcpy(uuid_before, p->uuid, sizeof uuid_before);
+	if (nchanged != NULL)
+		*nchanged = 0;
+	rc = check_point(s, p, err);
+	if (rc != SW_OK)
+		goto out;
+	rc = sw_store_wbegin(s, err);
+	if (rc != SW_OK)
+		goto out;
+	began = true;
+	/* read the old record inside the write, so no one changes it meanwhile */
+	rc = get_by_id(s, p->id, &old, err);
+	if (rc != SW_OK)
+		goto out;
+	if (p->uuid[0] != '\0' && strcmp(p->uuid, old.uuid) != 0) {
+		rc = sw_error_set(err, SW_ERR_INPUT,
+				  _("%s: point %lld has uuid %s, not %s; a uuid never changes"),
+				  s->path, p->id, old.uuid, p->uuid);
+		goto out;
+	}
+	rc = diff_points(s, &old, p, &ch, &nch, err);
+	if (rc != SW_OK || nch == 0)
+		goto out;
+	memcpy(p->uuid, old.uuid, sizeof p->uuid);
+	sw_now_iso(now, sizeof now);
+	p->created_at = old.created_at;
+	p->updated_at = now;
+	swapped = true;
+	sw_gpkg_geom_point(p->x, p->y, SW_SRS_RD, blob);
+	sb_add(&b, "UPDATE points SET (" POINT_COLS);
+	for (size_t c = 0; c < s->ncols; c++) {
+		sb_add(&b, ", ");
+		sb_ident(&b, s->cols[c]);
+	}
+	sb_add(&b, ") = (?");
+	for (size_t c = 1; c < NPOINT_COLS + s->ncols; c++)
+		sb_add(&b, ", ?");
+	sb_add(&b, ") WHERE id = ?");
+	if (b.oom) {
+		rc = oom(err);
+		goto out;
+	}
+	rc = prepare(s, b.p, &st, err);
+	if (rc != SW_OK)
+		goto out;
+	bind_point(s, st, p, blob);
+	sqlite3_bind_int64(st, NPOINT_COLS + 1 + (int)s->ncols, p->id);
+	rc = step_done(s, st, _("updating a point"), err);
+	if (rc == SW_OK && (old.x != p->x || old.y != p->y)) {
+		rc = extent_shrink(s, old.x, old.y, err);
+		if (rc == SW_OK)
+			rc = extent_grow(s, p->x, p->y, err);
+	}
+	for (size_t i = 0; i < nch && rc == SW_OK; i++)
+		rc = history_row(s, p->id, p->uuid, "update", ch[i].field, ch[i].old_text,
+				 ch[i].new_text, who, now, err);
+out:
+	sqlite3_finalize(st);
+	if (began)
+		rc = sw_store_wend(s, rc, err);
+	if (swapped) {
+		p->created_at = created;
+		p->updated_at = updated;
+	}
+	if (rc == SW_OK && nch > 0) {
+		rc = sw_point_set_str(&p->created_at, old.created_at, err);
+		if (rc == SW_OK)
+			rc = sw_point_set_str(&p->updated_at, now, err);
+		if (nchanged != NULL)
+			*nchanged = nch;
+	} else if (rc != SW_OK) {
+		memcpy(p->uuid, uuid_before, sizeof uuid_before);
+	}
+	changes_free(ch, nch);
+	sw_point_clear(&old);
+	free(b.p);
+	return rc;
+}
+
+enum sw_status sw_store_delete(struct sw_store *s, long long id, const char *who,
+			       struct sw_error *err)
+{
+	struct sw_point old;
+	sqlite3_stmt *st = NULL;
+	char now[32];
+	char *json = NULL;
+	enum sw_status rc;
+
+	sw_point_init(&old);
+	rc = sw_store_wbegin(s, err);
+	if (rc != SW_OK)
+		return rc;
+	rc = get_by_id(s, id, &old, err);
+	if (rc != SW_OK)
+		goto out;
+	rc = prepare(s, "DELETE FROM points WHERE id = ?", &st, err);
+	if (rc != SW_OK)
+		goto out;
+	sqlite3_bind_int64(st, 1, id);
+	rc = step_done(s, st, _("deleting a point"), err);
+	if (rc == SW_OK)
+		rc = extent_shrink(s, old.x, old.y, err);
+	if (rc != SW_OK)
+		goto out;
+	json = record_json(&old);
+	if (json == NULL) {
+		rc = oom(err);
+		goto out;
+	}
+	sw_now_iso(now, sizeof now);
+	rc = history_row(s, id, old.uuid, "delete", NULL, json, NULL, who, now, err);
+out:
+	sqlite3_finalize(st);
+	rc = sw_store_wend(s, rc, err);
+	free(json);
+	sw_point_clear(&old);
+	return rc;
+}
+
+enum sw_status sw_store_history(struct sw_store *s, const char *uuid, sw_history_cb cb, void *ud,
+				struct sw_error *err)
+{
+	sqlite3_stmt *st = NULL;
+	enum sw_status rc;
+	int src;
+
+	rc = prepare(s,
+		     "SELECT seq, point_id, point_uuid, action, field, old_value, new_value, who,"
+		     " at FROM schouw_history WHERE point_uuid = ? ORDER BY seq",
+		     &st, err);
+	if (rc != SW_OK)
+		return rc;
+	sqlite3_bind_text(st, 1, uuid, -1, SQLITE_STATIC);
+	while ((src = sqlite3_step(st)) == SQLITE_ROW) {
+		struct sw_history_row h = {
+			.seq = sqlite3_column_int64(st, 0),
+			.point_id = sqlite3_column_int64(st, 1),
+			.point_uuid = (const char *)sqlite3_column_text(st, 2),
+			.action = (const char *)sqlite3_column_text(st, 3),
+			.field = (const char *)sqlite3_column_text(st, 4),
+			.old_value = (const char *)sqlite3_column_text(st, 5),
+			.new_value = (const char *)sqlite3_column_text(st, 6),
+			.who = (const char *)sqlite3_column_text(st, 7),
+			.at = (const char *)sqlite3_column_text(st, 8),
+		};
+
+		rc = cb(&h, ud);
+		if (rc != SW_OK)
+			goto out;
+	}
+	if (src != SQLITE_DONE)
+		rc = sw_store_sqlerr(s, err, _("reading history"));
+out:
+	sqlite3_finalize(st);
+	return rc;
+}

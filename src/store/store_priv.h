@@ -1,0 +1,52 @@
+/* store_priv.h - what the src/store files share; not a public header. */
+#ifndef SCHOUW_STORE_PRIV_H
+#define SCHOUW_STORE_PRIV_H
+
+#include <sqlite3.h>
+#include <stdbool.h>
+
+#include "schouw/store.h"
+
+#define SW_SRS_RD 28992
+
+struct sw_store {
+	sqlite3 *db;
+	char *path;
+	enum sw_store_mode mode;
+	bool user_txn; /* sw_store_begin is open */
+	bool bulk;     /* sw_store_bulk_begin is open */
+	int savepoints;
+	char **cols; /* measurement columns of points (not the fixed ones) */
+	size_t ncols;
+};
+
+/* Register ST_IsEmpty, ST_MinX, ST_MaxX, ST_MinY, ST_MaxY on db. */
+int sw_store_register_functions(sqlite3 *db);
+
+/* Fill err from the last SQLite error on s, naming the file; returns the code
+ * (SW_ERR_STORE, SW_ERR_NOMEM). what says what was being done. */
+enum sw_status sw_store_sqlerr(struct sw_store *s, struct sw_error *err, const char *what);
+
+/* Run sql (no parameters) on s; on failure fill err. */
+enum sw_status sw_store_exec(struct sw_store *s, const char *sql, struct sw_error *err);
+
+/* Start / end a write: BEGIN IMMEDIATE, or a savepoint inside an open
+ * sw_store_begin. end commits when ok, else rolls back. */
+enum sw_status sw_store_wbegin(struct sw_store *s, struct sw_error *err);
+enum sw_status sw_store_wend(struct sw_store *s, enum sw_status rc, struct sw_error *err);
+
+/* True when name is a fixed column of points (id, geom, uuid, ...). */
+bool sw_store_fixed_column(const char *name);
+
+/* Reload s->cols from the table. */
+enum sw_status sw_store_load_columns(struct sw_store *s, struct sw_error *err);
+
+/* Create a store at schema version `version` (1..SW_STORE_SCHEMA_VERSION);
+ * for tests and fixtures of old schemas. */
+enum sw_status sw_store_create_version(const char *path, int version, struct sw_error *err);
+
+/* The OGC WKT (WKT1, as PROJ 9.1 writes it) of EPSG:28992 and 4326. */
+extern const char sw_store_wkt_rd[];
+extern const char sw_store_wkt_wgs84[];
+
+#endif
