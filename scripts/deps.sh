@@ -8,7 +8,7 @@ set -eu
 # build: compiler, CMake, and the libraries linked into schouw
 BUILD="build-essential cmake pkg-config gettext
  libsqlite3-dev libshp-dev libproj-dev proj-data libpng-dev
- libinih-dev libcsv-dev libjansson-dev libxml2-dev uuid-dev"
+ libinih-dev libcsv-dev libjansson-dev libxml2-dev uuid-dev nettle-dev"
 # test: unit-test framework, sanitizer/fuzzer runtime, independent readers
 TEST="libcmocka-dev clang libclang-rt-14-dev gdal-bin python3-gdal python3-pil sqlite3 file"
 BENCH="mapserver-bin time"
