@@ -30,7 +30,9 @@ enum sw_status sw_crs_trans(struct sw_crs *c, double *x, double *y, size_t n, bo
 			    struct sw_error *err);
 
 /* Name and accuracy in metres (-1 when unknown) of the operation PROJ used
- * for the last transformation. Valid until the next call on c. */
+ * for the last transformation (e.g. "Inverse of RD New + Amersfoort to WGS 84
+ * (4) + axis order change (2D)", 1 m); NULL and -1 before the first one.
+ * The string is owned by c and valid until the next call on c. */
 const char *sw_crs_operation(struct sw_crs *c);
 double sw_crs_accuracy(struct sw_crs *c);
 
