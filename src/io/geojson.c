@@ -1,0 +1,876 @@
+/* geojson.c - GeoJSON (RFC 7946) reader and streaming writer.
+ *
+ * The reader walks the top-level object itself (only the punctuation
+ * between members: '{' ':' ',' '[' ']' '}') and lets jansson parse every
+ * value, one feature at a time, from a memory map of the file. That keeps
+ * memory flat for files of a million features, where json_load_file would
+ * build the whole tree first.
+ */
+#include "schouw/geojson.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <jansson.h>
+#include <locale.h>
+#include <math.h>
+#include <stdarg.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "schouw/crs.h"
+#include "schouw/i18n.h"
+
+/* ---------------------------------------------------------------- reader */
+
+struct rd {
+	const char *path;
+	const struct sw_read_opts *o;
+	const char *buf;
+	size_t len;
+	size_t off;
+	/* line counting only moves forward: line of byte line_off */
+	size_t line_off;
+	long line;
+	size_t line_start;
+	const char *crs; /* for records */
+	bool geographic; /* range-check lon/lat */
+	bool seen_features;
+	long nfeat;
+	/* per-feature scratch, reused */
+	const char **keys;
+	const char **vals;
+	char (*num)[40];
+	size_t cap;
+	char crsbuf[32];
+};
+
+static void rd_pos(struct rd *r, size_t off, long *line, long *col)
+{
+	while (r->line_off < off && r->line_off < r->len) {
+		if (r->buf[r->line_off] == '\n') {
+			r->line++;
+			r->line_start = r->line_off + 1;
+		}
+		r->line_off++;
+	}
+	*line = r->line;
+	*col = (long)(off - r->line_start) + 1;
+}
+
+static enum sw_status rd_syntax(struct rd *r, size_t off, const char *what, struct sw_error *err)
+{
+	long line, col;
+
+	rd_pos(r, off, &line, &col);
+	return sw_error_set(err, SW_ERR_INPUT, _("%s:%ld:%ld: invalid GeoJSON: %s"), r->path, line,
+			    col, what);
+}
+
+static void rd_ws(struct rd *r)
+{
+	while (r->off < r->len) {
+		char c = r->buf[r->off];
+
+		if (c != ' ' && c != '\t' && c != '\n' && c != '\r')
+			break;
+		r->off++;
+	}
+}
+
+/* Expect punctuation c (after whitespace). */
+static bool rd_punct(struct rd *r, char c)
+{
+	rd_ws(r);
+	if (r->off < r->len && r->buf[r->off] == c) {
+		r->off++;
+		return true;
+	}
+	return false;
+}
+
+/* Parse one JSON value at r->off with jansson; on success advance past it. */
+static enum sw_status rd_value(struct rd *r, json_t **out, struct sw_error *err)
+{
+	json_error_t je;
+	long line, col;
+	json_t *j;
+
+	rd_ws(r);
+	*out = NULL;
+	if (r->off >= r->len)
+		return rd_syntax(r, r->off, _("unexpected end of file"), err);
+	j = json_loadb(r->buf + r->off, r->len - r->off,
+		       JSON_DECODE_ANY | JSON_DISABLE_EOF_CHECK | JSON_REJECT_DUPLICATES, &je);
+	if (j == NULL) {
+		rd_pos(r, r->off, &line, &col);
+		if (je.line > 1) {
+			line += je.line - 1;
+			col = je.column;
+		} else if (je.column > 0) {
+			col += je.column - 1;
+		}
+		return sw_error_set(err, SW_ERR_INPUT, _("%s:%ld:%ld: invalid JSON: %s"), r->path,
+				    line, col, je.text);
+	}
+	r->off += (size_t)je.position;
+	*out = j;
+	return SW_OK;
+}
+
+static enum sw_status feat_err(struct rd *r, struct sw_error *err, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+
+static enum sw_status feat_err(struct rd *r, struct sw_error *err, const char *fmt, ...)
+{
+	char what[1024];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(what, sizeof what, fmt, ap);
+	va_end(ap);
+	return sw_error_set(err, SW_ERR_INPUT, _("%s: feature %ld: %s"), r->path, r->nfeat, what);
+}
+
+/* Shortest %.Ng that reads back as the same double, with a decimal point
+ * whatever the locale. */
+static void real_text(double v, char *buf, size_t len)
+{
+	static locale_t c_loc = (locale_t)0;
+	locale_t old = (locale_t)0;
+	int prec;
+
+	if (c_loc == (locale_t)0)
+		c_loc = newlocale(LC_ALL_MASK, "C", (locale_t)0);
+	if (c_loc != (locale_t)0)
+		old = uselocale(c_loc);
+	for (prec = 1; prec <= 17; prec++) {
+		snprintf(buf, len, "%.*g", prec, v);
+		if (strtod(buf, NULL) == v)
+			break;
+	}
+	if (old != (locale_t)0)
+		uselocale(old);
+}
+
+static int shortest_precision(double v)
+{
+	char buf[40];
+	int prec;
+
+	if (!isfinite(v))
+		return 1;
+	real_text(v, buf, sizeof buf);
+	prec = 0;
+	for (const char *s = buf; *s != '\0' && *s != 'e'; s++)
+		if (*s >= '0' && *s <= '9')
+			prec++;
+	/* leading zeros of 0.00x do not count as significant digits */
+	for (const char *s = buf; *s == '-' || *s == '0' || *s == '.'; s++)
+		if (*s == '0')
+			prec--;
+	return prec < 1 ? 1 : (prec > 17 ? 17 : prec);
+}
+
+static bool grow(struct rd *r, size_t n)
+{
+	const char **k, **v;
+	char(*num)[40];
+	size_t cap = r->cap ? r->cap : 16;
+
+	if (n <= r->cap)
+		return true;
+	while (cap < n)
+		cap *= 2;
+	k = realloc(r->keys, cap * sizeof *k);
+	if (k == NULL)
+		return false;
+	r->keys = k;
+	v = realloc(r->vals, cap * sizeof *v);
+	if (v == NULL)
+		return false;
+	r->vals = v;
+	num = realloc(r->num, cap * sizeof *num);
+	if (num == NULL)
+		return false;
+	r->num = num;
+	r->cap = cap;
+	return true;
+}
+
+static const char *map_key(const struct sw_read_opts *o, const char *k)
+{
+	if (o == NULL)
+		return k;
+	for (size_t i = 0; i < o->nmap; i++)
+		if (strcmp(o->map_src[i], k) == 0)
+			return (o->map_dst[i] == NULL || o->map_dst[i][0] == '\0' ||
+				strcmp(o->map_dst[i], "-") == 0)
+				       ? NULL
+				       : o->map_dst[i];
+	return k;
+}
+
+static enum sw_status feat_coords(struct rd *r, json_t *geom, double *x, double *y,
+				  struct sw_error *err)
+{
+	const char *gtype;
+	json_t *c;
+
+	if (!json_is_object(geom))
+		return feat_err(r, err, _("no geometry (a Point is expected)"));
+	gtype = json_string_value(json_object_get(geom, "type"));
+	if (gtype == NULL)
+		return feat_err(r, err, _("geometry without a \"type\""));
+	c = json_object_get(geom, "coordinates");
+	if (strcmp(gtype, "MultiPoint") == 0) {
+		if (!json_is_array(c) || json_array_size(c) != 1)
+			return feat_err(r, err,
+					_("a MultiPoint must hold exactly one point here"));
+		c = json_array_get(c, 0);
+	} else if (strcmp(gtype, "Point") != 0) {
+		return feat_err(r, err, _("geometry type %s is not supported (Point expected)"),
+				gtype);
+	}
+	if (!json_is_array(c) || json_array_size(c) < 2 || !json_is_number(json_array_get(c, 0)) ||
+	    !json_is_number(json_array_get(c, 1)))
+		return feat_err(r, err, _("coordinates must be an array of two numbers [lon, lat]"));
+	*x = json_number_value(json_array_get(c, 0));
+	*y = json_number_value(json_array_get(c, 1));
+	if (!isfinite(*x) || !isfinite(*y))
+		return feat_err(r, err, _("coordinates are not finite numbers"));
+	if (r->geographic && (*x < -180.0 || *x > 180.0 || *y < -90.0 || *y > 90.0)) {
+		char what[128];
+
+		snprintf(what, sizeof what, "[%.9g, %.9g]", *x, *y);
+		return feat_err(r, err,
+				_("coordinates %s out of range (lon -180..180, lat -90..90)"),
+				what);
+	}
+	return SW_OK;
+}
+
+static enum sw_status feature(struct rd *r, json_t *f, sw_record_cb cb, void *ud,
+			      struct sw_error *err)
+{
+	struct sw_record rec = {0};
+	const char *key;
+	json_t *props, *v;
+	const char *ftype;
+	size_t n = 0;
+	enum sw_status rc;
+
+	r->nfeat++;
+	if (!json_is_object(f))
+		return feat_err(r, err, _("not a JSON object"));
+	ftype = json_string_value(json_object_get(f, "type"));
+	if (ftype == NULL || strcmp(ftype, "Feature") != 0)
+		return feat_err(r, err, _("\"type\" must be \"Feature\""));
+	rc = feat_coords(r, json_object_get(f, "geometry"), &rec.x, &rec.y, err);
+	if (rc != SW_OK)
+		return rc;
+	props = json_object_get(f, "properties");
+	if (props != NULL && !json_is_object(props) && !json_is_null(props))
+		return feat_err(r, err, _("\"properties\" must be an object"));
+	if (!grow(r, json_is_object(props) ? json_object_size(props) : 0))
+		return sw_error_set(err, SW_ERR_NOMEM, _("out of memory"));
+	if (json_is_object(props)) {
+		json_object_foreach(props, key, v)
+		{
+			const char *val = NULL;
+
+			switch (json_typeof(v)) {
+			case JSON_STRING:
+				val = json_string_value(v);
+				break;
+			case JSON_INTEGER:
+				snprintf(r->num[n], sizeof r->num[n], "%" JSON_INTEGER_FORMAT,
+					 json_integer_value(v));
+				val = r->num[n];
+				break;
+			case JSON_REAL:
+				real_text(json_real_value(v), r->num[n], sizeof r->num[n]);
+				val = r->num[n];
+				break;
+			case JSON_TRUE:
+				val = "true";
+				break;
+			case JSON_FALSE:
+				val = "false";
+				break;
+			case JSON_NULL:
+				val = NULL;
+				break;
+			case JSON_OBJECT:
+			case JSON_ARRAY:
+				return feat_err(r, err,
+						_("property \"%s\" is an object or array; only "
+						  "strings, numbers, booleans and null are "
+						  "supported"),
+						key);
+			}
+			r->keys[n] = map_key(r->o, key);
+			if (r->keys[n] == NULL)
+				continue; /* dropped by the user's --map */
+			r->vals[n] = val;
+			n++;
+		}
+	}
+	rec.file = r->path;
+	rec.pos = r->nfeat;
+	rec.pos_kind = "feature";
+	rec.has_xy = true;
+	rec.crs = r->crs;
+	rec.n = n;
+	rec.keys = r->keys;
+	rec.vals = r->vals;
+	return cb(&rec, ud, err);
+}
+
+/* "urn:ogc:def:crs:EPSG::28992", "EPSG:28992", "urn:ogc:def:crs:OGC:1.3:CRS84". */
+static enum sw_status legacy_crs(struct rd *r, json_t *crs, size_t at, struct sw_error *err)
+{
+	const char *name = json_string_value(json_object_get(json_object_get(crs, "properties"), "name"));
+	const char *p;
+	long code;
+	char *end;
+
+	if (json_is_null(crs))
+		return SW_OK;
+	if (name == NULL)
+		return rd_syntax(r, at, _("unsupported \"crs\" member (a named CRS is expected)"),
+				 err);
+	if (strstr(name, "CRS84") != NULL)
+		return SW_OK;
+	p = strstr(name, "EPSG");
+	if (p == NULL || strrchr(p, ':') == NULL)
+		goto bad;
+	p = strrchr(p, ':') + 1;
+	errno = 0;
+	code = strtol(p, &end, 10);
+	if (end == p || *end != '\0' || errno != 0 || code <= 0 || code > 999999)
+		goto bad;
+	if (r->o != NULL && r->o->crs != NULL)
+		return SW_OK; /* the user's override wins */
+	if (r->seen_features && code != 4326)
+		return rd_syntax(r, at, _("a \"crs\" member must come before \"features\""), err);
+	snprintf(r->crsbuf, sizeof r->crsbuf, "EPSG:%ld", code);
+	r->crs = r->crsbuf;
+	r->geographic = code == 4326;
+	return SW_OK;
+bad:
+	return rd_syntax(r, at, _("unsupported \"crs\" member (an EPSG code is expected)"), err);
+}
+
+static enum sw_status rd_features(struct rd *r, sw_record_cb cb, void *ud, struct sw_error *err)
+{
+	json_t *f = NULL;
+	enum sw_status rc;
+
+	if (r->seen_features)
+		return rd_syntax(r, r->off, _("a second \"features\" member"), err);
+	r->seen_features = true;
+	if (!rd_punct(r, '['))
+		return rd_syntax(r, r->off, _("\"features\" must be an array"), err);
+	if (rd_punct(r, ']'))
+		return SW_OK;
+	for (;;) {
+		rc = rd_value(r, &f, err);
+		if (rc != SW_OK)
+			return rc;
+		rc = feature(r, f, cb, ud, err);
+		json_decref(f);
+		if (rc != SW_OK)
+			return rc;
+		if (rd_punct(r, ']'))
+			return SW_OK;
+		if (!rd_punct(r, ','))
+			return rd_syntax(r, r->off, _("expected ',' or ']' after a feature"), err);
+	}
+}
+
+static enum sw_status rd_top(struct rd *r, sw_record_cb cb, void *ud, struct sw_error *err)
+{
+	json_t *key = NULL, *val = NULL;
+	bool is_fc = false, seen_type = false;
+	enum sw_status rc = SW_OK;
+	size_t at;
+
+	if (r->len >= 3 && memcmp(r->buf, "\xEF\xBB\xBF", 3) == 0)
+		r->off = 3;
+	if (!rd_punct(r, '{'))
+		return rd_syntax(r, r->off, _("expected a FeatureCollection object"), err);
+	if (rd_punct(r, '}'))
+		goto end;
+	for (;;) {
+		rd_ws(r);
+		at = r->off;
+		rc = rd_value(r, &key, err);
+		if (rc != SW_OK)
+			goto out;
+		if (!json_is_string(key)) {
+			rc = rd_syntax(r, at, _("expected a member name"), err);
+			goto out;
+		}
+		if (!rd_punct(r, ':')) {
+			rc = rd_syntax(r, r->off, _("expected ':'"), err);
+			goto out;
+		}
+		if (strcmp(json_string_value(key), "features") == 0) {
+			if (seen_type && !is_fc) {
+				rc = rd_syntax(r, at, _("not a FeatureCollection"), err);
+				goto out;
+			}
+			rc = rd_features(r, cb, ud, err);
+		} else {
+			rd_ws(r);
+			at = r->off;
+			rc = rd_value(r, &val, err);
+			if (rc == SW_OK && strcmp(json_string_value(key), "type") == 0) {
+				seen_type = true;
+				is_fc = json_is_string(val) &&
+					strcmp(json_string_value(val), "FeatureCollection") == 0;
+			} else if (rc == SW_OK && strcmp(json_string_value(key), "crs") == 0) {
+				rc = legacy_crs(r, val, at, err);
+			}
+			json_decref(val);
+			val = NULL;
+		}
+		json_decref(key);
+		key = NULL;
+		if (rc != SW_OK)
+			goto out;
+		if (rd_punct(r, '}'))
+			break;
+		if (!rd_punct(r, ',')) {
+			rc = rd_syntax(r, r->off, _("expected ',' or '}'"), err);
+			goto out;
+		}
+	}
+end:
+	rd_ws(r);
+	if (r->off != r->len)
+		rc = rd_syntax(r, r->off, _("unexpected data after the end"), err);
+	else if (!is_fc)
+		rc = sw_error_set(err, SW_ERR_INPUT,
+				  _("%s: not a GeoJSON FeatureCollection (\"type\" must be "
+				    "\"FeatureCollection\")"),
+				  r->path);
+	else if (!r->seen_features)
+		rc = sw_error_set(err, SW_ERR_INPUT, _("%s: FeatureCollection without \"features\""),
+				  r->path);
+out:
+	json_decref(key);
+	json_decref(val);
+	return rc;
+}
+
+enum sw_status sw_geojson_read(const char *path, const struct sw_read_opts *o, sw_record_cb cb,
+			       void *ud, struct sw_error *err)
+{
+	struct rd r = {0};
+	struct stat st;
+	void *map = MAP_FAILED;
+	int fd;
+	enum sw_status rc;
+
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0) {
+		rc = sw_error_set(err, errno == ENOENT ? SW_ERR_NOTFOUND : SW_ERR_IO,
+				  _("%s: cannot open: %s"), path, strerror(errno));
+		goto out;
+	}
+	if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
+		rc = sw_error_set(err, SW_ERR_IO, _("%s: not a regular file"), path);
+		goto out;
+	}
+	if (st.st_size == 0) {
+		rc = sw_error_set(err, SW_ERR_INPUT, _("%s: empty file (a GeoJSON FeatureCollection "
+						       "is expected)"),
+				  path);
+		goto out;
+	}
+	map = mmap(NULL, (size_t)st.st_size, PROT_READ, MAP_PRIVATE, fd, 0);
+	if (map == MAP_FAILED) {
+		rc = sw_error_set(err, SW_ERR_IO, _("%s: cannot read: %s"), path, strerror(errno));
+		goto out;
+	}
+	madvise(map, (size_t)st.st_size, MADV_SEQUENTIAL);
+	r.path = path;
+	r.o = o;
+	r.buf = map;
+	r.len = (size_t)st.st_size;
+	r.line = 1;
+	r.crs = (o != NULL && o->crs != NULL) ? o->crs : SW_CRS_WGS84;
+	r.geographic = strcmp(r.crs, SW_CRS_WGS84) == 0;
+	rc = rd_top(&r, cb, ud, err);
+out:
+	if (map != MAP_FAILED)
+		munmap(map, (size_t)st.st_size);
+	if (fd >= 0)
+		close(fd);
+	free(r.keys);
+	free(r.vals);
+	free(r.num);
+	return rc;
+}
+
+/* ---------------------------------------------------------------- writer */
+
+#define BATCH 512
+
+struct sw_geojson_writer {
+	char *path;
+	char *tmp;
+	FILE *f;
+	struct sw_crs *crs;
+	bool anonymize;
+	const struct sw_field **fields;
+	size_t nfields;
+	struct sw_point batch[BATCH];
+	size_t nbatch;
+	long long count;
+	long long added;
+	char *operation;
+	double accuracy;
+	bool failed;
+};
+
+static char *dup_str(const char *s)
+{
+	size_t n = strlen(s) + 1;
+	char *d = malloc(n);
+
+	if (d != NULL)
+		memcpy(d, s, n);
+	return d;
+}
+
+enum sw_status sw_geojson_writer_open(const char *path, const struct sw_export_opts *o,
+				      struct sw_geojson_writer **out, struct sw_error *err)
+{
+	struct sw_geojson_writer *w;
+	enum sw_status rc;
+	mode_t mask;
+	int fd = -1;
+
+	*out = NULL;
+	w = calloc(1, sizeof *w);
+	if (w == NULL)
+		return sw_error_set(err, SW_ERR_NOMEM, _("out of memory"));
+	for (size_t i = 0; i < BATCH; i++)
+		sw_point_init(&w->batch[i]);
+	w->anonymize = o != NULL && o->anonymize;
+	if (o != NULL && o->forms != NULL) {
+		if (o->type != NULL) {
+			const struct sw_form *form = sw_forms_find_or_error(o->forms, o->type, err);
+
+			if (form == NULL) {
+				rc = SW_ERR_NOTFOUND;
+				goto fail;
+			}
+			w->fields = calloc(form->nfields ? form->nfields : 1, sizeof *w->fields);
+			if (w->fields == NULL) {
+				rc = sw_error_set(err, SW_ERR_NOMEM, _("out of memory"));
+				goto fail;
+			}
+			for (size_t i = 0; i < form->nfields; i++)
+				w->fields[i] = &form->fields[i];
+			w->nfields = form->nfields;
+		} else {
+			rc = sw_forms_all_fields(o->forms, &w->fields, &w->nfields, err);
+			if (rc != SW_OK)
+				goto fail;
+		}
+	}
+	rc = sw_crs_open(SW_CRS_RD, SW_CRS_WGS84, &w->crs, err);
+	if (rc != SW_OK)
+		goto fail;
+	w->path = dup_str(path);
+	w->tmp = malloc(strlen(path) + sizeof ".tmp-XXXXXX");
+	if (w->path == NULL || w->tmp == NULL) {
+		rc = sw_error_set(err, SW_ERR_NOMEM, _("out of memory"));
+		goto fail;
+	}
+	snprintf(w->tmp, strlen(path) + sizeof ".tmp-XXXXXX", "%s.tmp-XXXXXX", path);
+	fd = mkstemp(w->tmp);
+	if (fd < 0) {
+		rc = sw_error_set(err, SW_ERR_IO, _("%s: cannot create: %s"), path, strerror(errno));
+		w->tmp[0] = '\0';
+		goto fail;
+	}
+	/* mkstemp makes 0600; an export should get the usual permissions */
+	mask = umask(0);
+	umask(mask);
+	if (fchmod(fd, 0666 & ~mask) != 0) {
+		rc = sw_error_set(err, SW_ERR_IO, _("%s: %s"), w->tmp, strerror(errno));
+		goto fail;
+	}
+	w->f = fdopen(fd, "w");
+	if (w->f == NULL) {
+		rc = sw_error_set(err, SW_ERR_IO, _("%s: %s"), w->tmp, strerror(errno));
+		goto fail;
+	}
+	fd = -1;
+	fputs("{\"type\":\"FeatureCollection\",\"features\":[", w->f);
+	*out = w;
+	return SW_OK;
+fail:
+	if (fd >= 0)
+		close(fd);
+	sw_geojson_writer_close(w, false, NULL);
+	return rc;
+}
+
+/* Degrees with exactly 9 decimals, whatever the locale. */
+static void coord_text(double v, char *buf, size_t len)
+{
+	long long n = llround(v * 1e9);
+	unsigned long long a = n < 0 ? (unsigned long long)-n : (unsigned long long)n;
+
+	snprintf(buf, len, "%s%llu.%09llu", n < 0 ? "-" : "", a / 1000000000ULL,
+		 a % 1000000000ULL);
+}
+
+static int set_str(json_t *o, const char *key, const char *s)
+{
+	json_t *v = s != NULL ? json_string(s) : json_null();
+
+	if (v == NULL)
+		return -1; /* not valid UTF-8 */
+	return json_object_set_new(o, key, v);
+}
+
+static int set_value(json_t *o, const char *key, const struct sw_value *v, enum sw_kind kind,
+		     int *prec)
+{
+	json_t *j = NULL;
+
+	if (v == NULL)
+		return json_object_set_new(o, key, json_null());
+	switch (v->t) {
+	case SW_V_NULL:
+		j = json_null();
+		break;
+	case SW_V_INT:
+		j = kind == SW_KIND_BOOL ? json_boolean(v->i != 0) : json_integer(v->i);
+		break;
+	case SW_V_REAL:
+		if (isfinite(v->r)) {
+			int p = shortest_precision(v->r);
+
+			if (p > *prec)
+				*prec = p;
+			j = json_real(v->r);
+		} else {
+			j = json_null();
+		}
+		break;
+	case SW_V_TEXT:
+		j = json_string(v->s != NULL ? v->s : "");
+		break;
+	}
+	if (j == NULL)
+		return -1;
+	return json_object_set_new(o, key, j);
+}
+
+static bool is_form_field(const struct sw_geojson_writer *w, const char *name)
+{
+	for (size_t i = 0; i < w->nfields; i++)
+		if (strcmp(w->fields[i]->name, name) == 0)
+			return true;
+	return false;
+}
+
+static enum sw_status write_feature(struct sw_geojson_writer *w, const struct sw_point *p,
+				    double lon, double lat, struct sw_error *err)
+{
+	json_t *props = json_object();
+	char cx[48], cy[48];
+	int prec = 1;
+	int bad = 0;
+	const char *what = "";
+	enum sw_status rc = SW_OK;
+
+	if (props == NULL) {
+		rc = sw_error_set(err, SW_ERR_NOMEM, _("out of memory"));
+		goto out;
+	}
+	bad |= json_object_set_new(props, "id", json_integer(p->id));
+	bad |= set_str(props, "uuid", p->uuid[0] != '\0' ? p->uuid : NULL);
+	bad |= set_str(props, "type", p->type);
+	bad |= set_str(props, "status", p->status);
+	if (!w->anonymize)
+		bad |= set_str(props, "surveyor", p->surveyor);
+	bad |= set_str(props, "observed_at", p->observed_at);
+	if (isfinite(p->gps_accuracy_m)) {
+		prec = shortest_precision(p->gps_accuracy_m);
+		bad |= json_object_set_new(props, "gps_accuracy_m", json_real(p->gps_accuracy_m));
+	} else {
+		bad |= json_object_set_new(props, "gps_accuracy_m", json_null());
+	}
+	bad |= set_str(props, "note", p->note);
+	bad |= set_str(props, "created_at", p->created_at);
+	bad |= set_str(props, "updated_at", p->updated_at);
+	if (bad) {
+		what = _("a text attribute");
+		goto bad;
+	}
+	for (size_t i = 0; i < w->nfields; i++) {
+		const struct sw_field *f = w->fields[i];
+
+		if (set_value(props, f->name, sw_point_get_attr(p, f->name), f->kind, &prec) != 0) {
+			what = f->name;
+			goto bad;
+		}
+	}
+	for (size_t i = 0; i < p->nattrs; i++) {
+		if (is_form_field(w, p->attrs[i].name))
+			continue;
+		if (set_value(props, p->attrs[i].name, &p->attrs[i].v, SW_KIND_TEXT, &prec) != 0) {
+			what = p->attrs[i].name;
+			goto bad;
+		}
+	}
+	coord_text(lon, cx, sizeof cx);
+	coord_text(lat, cy, sizeof cy);
+	fprintf(w->f,
+		"%s\n{\"type\":\"Feature\",\"id\":%lld,\"geometry\":{\"type\":\"Point\","
+		"\"coordinates\":[%s,%s]},\"properties\":",
+		w->count > 0 ? "," : "", p->id, cx, cy);
+	if (json_dumpf(props, w->f, JSON_COMPACT | JSON_REAL_PRECISION(prec)) != 0 ||
+	    fputc('}', w->f) == EOF) {
+		rc = sw_error_set(err, SW_ERR_IO, _("%s: write failed: %s"), w->path,
+				  strerror(errno));
+		goto out;
+	}
+	w->count++;
+	goto out;
+bad:
+	rc = sw_error_set(err, SW_ERR_INPUT, _("point %lld: %s is not valid UTF-8"), p->id, what);
+out:
+	json_decref(props);
+	return rc;
+}
+
+static enum sw_status flush_batch(struct sw_geojson_writer *w, struct sw_error *err)
+{
+	double x[BATCH], y[BATCH];
+	bool failed[BATCH];
+	enum sw_status rc = SW_OK;
+	size_t i;
+
+	if (w->nbatch == 0)
+		return SW_OK;
+	for (i = 0; i < w->nbatch; i++) {
+		x[i] = w->batch[i].x;
+		y[i] = w->batch[i].y;
+		failed[i] = false;
+	}
+	rc = sw_crs_trans(w->crs, x, y, w->nbatch, failed, err);
+	if (rc != SW_OK)
+		goto out;
+	if (w->operation == NULL && sw_crs_operation(w->crs) != NULL) {
+		w->operation = dup_str(sw_crs_operation(w->crs));
+		w->accuracy = sw_crs_accuracy(w->crs);
+	}
+	for (i = 0; i < w->nbatch; i++) {
+		if (failed[i] || !isfinite(x[i]) || !isfinite(y[i])) {
+			rc = sw_error_set(err, SW_ERR_INPUT,
+					  _("point %lld: RD (%.3f, %.3f) cannot be transformed "
+					    "to WGS84"),
+					  w->batch[i].id, w->batch[i].x, w->batch[i].y);
+			goto out;
+		}
+		rc = write_feature(w, &w->batch[i], x[i], y[i], err);
+		if (rc != SW_OK)
+			goto out;
+	}
+out:
+	for (i = 0; i < w->nbatch; i++)
+		sw_point_clear(&w->batch[i]);
+	w->nbatch = 0;
+	if (rc != SW_OK)
+		w->failed = true;
+	return rc;
+}
+
+enum sw_status sw_geojson_writer_add(struct sw_geojson_writer *w, const struct sw_point *p,
+				     struct sw_error *err)
+{
+	enum sw_status rc;
+
+	if (w->failed)
+		return sw_error_set(err, SW_ERR_INTERNAL, _("%s: writer already failed"), w->path);
+	rc = sw_point_copy(&w->batch[w->nbatch], p, err);
+	if (rc != SW_OK) {
+		w->failed = true;
+		return rc;
+	}
+	w->nbatch++;
+	w->added++;
+	if (w->nbatch == BATCH)
+		return flush_batch(w, err);
+	return SW_OK;
+}
+
+long long sw_geojson_writer_count(const struct sw_geojson_writer *w)
+{
+	return w != NULL ? w->added : 0;
+}
+
+const char *sw_geojson_writer_operation(const struct sw_geojson_writer *w, double *accuracy)
+{
+	if (accuracy != NULL)
+		*accuracy = w != NULL && w->operation != NULL ? w->accuracy : -1.0;
+	return w != NULL ? w->operation : NULL;
+}
+
+enum sw_status sw_geojson_writer_close(struct sw_geojson_writer *w, bool commit,
+				       struct sw_error *err)
+{
+	enum sw_status rc = SW_OK;
+
+	if (w == NULL)
+		return SW_OK;
+	if (commit && w->failed)
+		rc = sw_error_set(err, SW_ERR_INTERNAL, _("%s: not written after an earlier error"),
+				  w->path);
+	if (commit && rc == SW_OK)
+		rc = flush_batch(w, err);
+	if (commit && rc == SW_OK && fputs("\n]}\n", w->f) == EOF)
+		rc = sw_error_set(err, SW_ERR_IO, _("%s: write failed: %s"), w->path,
+				  strerror(errno));
+	if (commit && rc == SW_OK && (fflush(w->f) != 0 || fsync(fileno(w->f)) != 0))
+		rc = sw_error_set(err, SW_ERR_IO, _("%s: write failed: %s"), w->path,
+				  strerror(errno));
+	if (w->f != NULL && fclose(w->f) != 0 && commit && rc == SW_OK)
+		rc = sw_error_set(err, SW_ERR_IO, _("%s: write failed: %s"), w->path,
+				  strerror(errno));
+	w->f = NULL;
+	if (w->tmp != NULL && w->tmp[0] != '\0') {
+		if (commit && rc == SW_OK) {
+			if (rename(w->tmp, w->path) != 0) {
+				rc = sw_error_set(err, SW_ERR_IO, _("%s: cannot rename into place: %s"),
+						  w->path, strerror(errno));
+				unlink(w->tmp);
+			}
+		} else {
+			unlink(w->tmp);
+		}
+	}
+	for (size_t i = 0; i < BATCH; i++)
+		sw_point_clear(&w->batch[i]);
+	sw_crs_free(w->crs);
+	free(w->fields);
+	free(w->operation);
+	free(w->path);
+	free(w->tmp);
+	free(w);
+	return rc;
+}

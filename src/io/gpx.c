@@ -1,0 +1,403 @@
+/* gpx.c - GPX waypoint reader on libxml2's streaming xmlTextReader. */
+#include "schouw/gpx.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <locale.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <libxml/parser.h>
+#include <libxml/tree.h>
+#include <libxml/xmlerror.h>
+#include <libxml/xmlreader.h>
+
+#include "schouw/crs.h"
+#include "schouw/i18n.h"
+
+#define MAX_KEYS 64
+
+/* The first error libxml2 reports, instead of printing it. */
+struct xml_err {
+	bool set;
+	int line;
+	char msg[512];
+};
+
+static void capture(void *ud, xmlErrorPtr e)
+{
+	struct xml_err *x = ud;
+	size_t n;
+
+	if (x == NULL || e == NULL || x->set || e->level < XML_ERR_ERROR)
+		return;
+	x->set = true;
+	x->line = e->line;
+	snprintf(x->msg, sizeof x->msg, "%s", e->message != NULL ? e->message : "?");
+	n = strlen(x->msg);
+	while (n > 0 && (x->msg[n - 1] == '\n' || x->msg[n - 1] == ' '))
+		x->msg[--n] = '\0';
+}
+
+static void quiet_generic(void *ud, const char *msg, ...)
+{
+	(void)ud;
+	(void)msg;
+}
+
+struct wpt {
+	const char *keys[MAX_KEYS];
+	char *vals[MAX_KEYS];
+	size_t n;
+};
+
+static bool is_gpx_ns(const xmlChar *ns)
+{
+	return ns != NULL && (xmlStrEqual(ns, BAD_CAST SW_GPX_NS_11) ||
+			      xmlStrEqual(ns, BAD_CAST SW_GPX_NS_10));
+}
+
+static bool is_ext_ns(const xmlChar *ns)
+{
+	return ns != NULL &&
+	       (xmlStrEqual(ns, BAD_CAST SW_GPX_NS) || xmlStrEqual(ns, BAD_CAST SW_GPX_OGR_NS));
+}
+
+static const xmlChar *node_ns(const xmlNode *n)
+{
+	return n->ns != NULL ? n->ns->href : NULL;
+}
+
+/* Text content of an element: its text and CDATA children only. Entity
+ * references are refused rather than expanded (no entity expansion at all). */
+static enum sw_status text_of(const char *path, const xmlNode *el, char **out,
+			      struct sw_error *err)
+{
+	xmlBufferPtr b = xmlBufferCreate();
+	enum sw_status rc = SW_OK;
+
+	*out = NULL;
+	if (b == NULL)
+		return sw_error_set(err, SW_ERR_NOMEM, _("out of memory"));
+	for (const xmlNode *c = el->children; c != NULL; c = c->next) {
+		if (c->type == XML_TEXT_NODE || c->type == XML_CDATA_SECTION_NODE) {
+			if (xmlBufferCat(b, c->content) != 0) {
+				rc = sw_error_set(err, SW_ERR_NOMEM, _("out of memory"));
+				goto out;
+			}
+		} else if (c->type == XML_ENTITY_REF_NODE) {
+			rc = sw_error_set(err, SW_ERR_INPUT,
+					  _("%s:%ld: entity reference &%s; is not supported"), path,
+					  xmlGetLineNo(c), (const char *)c->name);
+			goto out;
+		} else if (c->type == XML_ELEMENT_NODE) {
+			rc = sw_error_set(err, SW_ERR_INPUT,
+					  _("%s:%ld: <%s> must hold text, not elements"), path,
+					  xmlGetLineNo(el), (const char *)el->name);
+			goto out;
+		}
+	}
+	*out = strdup((const char *)xmlBufferContent(b));
+	if (*out == NULL)
+		rc = sw_error_set(err, SW_ERR_NOMEM, _("out of memory"));
+out:
+	xmlBufferFree(b);
+	return rc;
+}
+
+static void trim(char *s)
+{
+	size_t n = strlen(s), i = 0;
+
+	while (n > 0 && strchr(" \t\r\n", s[n - 1]) != NULL)
+		s[--n] = '\0';
+	while (s[i] != '\0' && strchr(" \t\r\n", s[i]) != NULL)
+		i++;
+	memmove(s, s + i, n - i + 1);
+}
+
+/* Set key to val (taking ownership of val); a later set of the same key wins. */
+static enum sw_status put(struct wpt *w, const char *path, long line, const char *key, char *val,
+			  struct sw_error *err)
+{
+	for (size_t i = 0; i < w->n; i++) {
+		if (strcmp(w->keys[i], key) == 0) {
+			free(w->vals[i]);
+			w->vals[i] = val;
+			return SW_OK;
+		}
+	}
+	if (w->n == MAX_KEYS) {
+		free(val);
+		return sw_error_set(err, SW_ERR_INPUT, _("%s:%ld: more than %d fields in a waypoint"),
+				    path, line, MAX_KEYS);
+	}
+	w->keys[w->n] = key;
+	w->vals[w->n] = val;
+	w->n++;
+	return SW_OK;
+}
+
+static bool parse_deg(const char *s, double *out)
+{
+	static locale_t c_loc = (locale_t)0;
+	char *end;
+
+	if (c_loc == (locale_t)0)
+		c_loc = newlocale(LC_ALL_MASK, "C", (locale_t)0);
+	while (*s == ' ' || *s == '\t' || *s == '\n' || *s == '\r')
+		s++;
+	if (*s == '\0' || c_loc == (locale_t)0)
+		return false;
+	errno = 0;
+	*out = strtod_l(s, &end, c_loc);
+	while (*end == ' ' || *end == '\t' || *end == '\n' || *end == '\r')
+		end++;
+	return *end == '\0' && errno == 0 && isfinite(*out);
+}
+
+static enum sw_status coord(const char *path, long line, xmlNode *el, const char *name,
+			    double lim, double *out, struct sw_error *err)
+{
+	xmlChar *a = xmlGetNoNsProp(el, BAD_CAST name);
+	enum sw_status rc = SW_OK;
+
+	if (a == NULL)
+		return sw_error_set(err, SW_ERR_INPUT, _("%s:%ld: <wpt> without a %s attribute"),
+				    path, line, name);
+	if (!parse_deg((const char *)a, out))
+		rc = sw_error_set(err, SW_ERR_INPUT, _("%s:%ld: %s=\"%s\" is not a number"), path,
+				  line, name, (const char *)a);
+	else if (*out < -lim || *out > lim)
+		rc = sw_error_set(err, SW_ERR_INPUT, _("%s:%ld: %s=\"%s\" out of range (-%g..%g)"),
+				  path, line, name, (const char *)a, lim, lim);
+	xmlFree(a);
+	return rc;
+}
+
+static enum sw_status ext_children(struct wpt *w, const char *path, long line, xmlNode *parent,
+				   struct sw_error *err)
+{
+	enum sw_status rc;
+	char *t;
+
+	for (xmlNode *c = parent->children; c != NULL; c = c->next) {
+		if (c->type != XML_ELEMENT_NODE || !is_ext_ns(node_ns(c)))
+			continue;
+		rc = text_of(path, c, &t, err);
+		if (rc != SW_OK)
+			return rc;
+		trim(t);
+		rc = put(w, path, line, (const char *)c->name, t, err);
+		if (rc != SW_OK)
+			return rc;
+	}
+	return SW_OK;
+}
+
+static const char *map_key(const struct sw_read_opts *o, const char *k)
+{
+	if (o == NULL)
+		return k;
+	for (size_t i = 0; i < o->nmap; i++)
+		if (strcmp(o->map_src[i], k) == 0)
+			return (o->map_dst[i] == NULL || o->map_dst[i][0] == '\0' ||
+				strcmp(o->map_dst[i], "-") == 0)
+				       ? NULL
+				       : o->map_dst[i];
+	return k;
+}
+
+static enum sw_status waypoint(const char *path, const struct sw_read_opts *o, xmlNode *el,
+			       sw_record_cb cb, void *ud, struct sw_error *err)
+{
+	struct wpt w = {0};
+	struct sw_record rec = {0};
+	char *name = NULL, *desc = NULL, *t = NULL;
+	const char *keys[MAX_KEYS];
+	const char *vals[MAX_KEYS];
+	size_t nk = 0;
+	long line = xmlGetLineNo(el);
+	enum sw_status rc;
+
+	rc = coord(path, line, el, "lat", 90.0, &rec.y, err);
+	if (rc == SW_OK)
+		rc = coord(path, line, el, "lon", 180.0, &rec.x, err);
+	if (rc != SW_OK)
+		goto out;
+	for (xmlNode *c = el->children; c != NULL && rc == SW_OK; c = c->next) {
+		const char *n = (const char *)c->name;
+
+		if (c->type != XML_ELEMENT_NODE || !is_gpx_ns(node_ns(c)))
+			continue;
+		if (strcmp(n, "extensions") == 0) {
+			continue; /* after the standard elements, so they win */
+		} else if (strcmp(n, "name") == 0 || strcmp(n, "desc") == 0) {
+			char **dst = n[0] == 'n' ? &name : &desc;
+
+			free(*dst);
+			rc = text_of(path, c, dst, err);
+			if (rc == SW_OK)
+				trim(*dst);
+		} else if (strcmp(n, "time") == 0 || strcmp(n, "hdop") == 0 ||
+			   strcmp(n, "type") == 0) {
+			rc = text_of(path, c, &t, err);
+			if (rc != SW_OK)
+				break;
+			trim(t);
+			rc = put(&w, path, line,
+				 n[0] == 't' ? (n[1] == 'i' ? "observed_at" : "type")
+					     : "gps_accuracy_m",
+				 t, err);
+			t = NULL;
+		}
+	}
+	if (rc != SW_OK)
+		goto out;
+	if ((name != NULL && name[0] != '\0') || (desc != NULL && desc[0] != '\0')) {
+		size_t len = (name ? strlen(name) : 0) + (desc ? strlen(desc) : 0) + 8;
+
+		t = malloc(len);
+		if (t == NULL) {
+			rc = sw_error_set(err, SW_ERR_NOMEM, _("out of memory"));
+			goto out;
+		}
+		if (name != NULL && name[0] != '\0' && desc != NULL && desc[0] != '\0')
+			snprintf(t, len, "%s \xE2\x80\x94 %s", name, desc);
+		else
+			snprintf(t, len, "%s", name != NULL && name[0] != '\0' ? name : desc);
+		rc = put(&w, path, line, "note", t, err);
+		t = NULL;
+		if (rc != SW_OK)
+			goto out;
+	}
+	/* schouw's own fields: in <extensions> (1.1) or directly in <wpt> (1.0) */
+	rc = ext_children(&w, path, line, el, err);
+	for (xmlNode *c = el->children; c != NULL && rc == SW_OK; c = c->next)
+		if (c->type == XML_ELEMENT_NODE && is_gpx_ns(node_ns(c)) &&
+		    strcmp((const char *)c->name, "extensions") == 0)
+			rc = ext_children(&w, path, line, c, err);
+	if (rc != SW_OK)
+		goto out;
+	for (size_t i = 0; i < w.n; i++) {
+		keys[nk] = map_key(o, w.keys[i]);
+		if (keys[nk] != NULL) /* else dropped by the user's --map */
+			vals[nk++] = w.vals[i];
+	}
+	rec.file = path;
+	rec.pos = line;
+	rec.pos_kind = "line";
+	rec.has_xy = true;
+	rec.crs = SW_CRS_WGS84;
+	rec.n = nk;
+	rec.keys = keys;
+	rec.vals = vals;
+	rc = cb(&rec, ud, err);
+out:
+	for (size_t i = 0; i < w.n; i++)
+		free(w.vals[i]);
+	free(name);
+	free(desc);
+	free(t);
+	return rc;
+}
+
+static enum sw_status xml_error(const char *path, const struct xml_err *x, xmlTextReaderPtr r,
+				struct sw_error *err)
+{
+	if (x->set)
+		return sw_error_set(err, SW_ERR_INPUT, _("%s:%d: not well-formed XML: %s"), path,
+				    x->line, x->msg);
+	return sw_error_set(err, SW_ERR_INPUT, _("%s:%d: not well-formed XML"), path,
+			    r != NULL ? xmlTextReaderGetParserLineNumber(r) : 0);
+}
+
+enum sw_status sw_gpx_read(const char *path, const struct sw_read_opts *o, sw_record_cb cb,
+			   void *ud, struct sw_error *err)
+{
+	struct xml_err x = {0};
+	xmlTextReaderPtr r = NULL;
+	xmlStructuredErrorFunc old_s = xmlStructuredError;
+	void *old_sctx = xmlStructuredErrorContext;
+	xmlGenericErrorFunc old_g = xmlGenericError;
+	void *old_gctx = xmlGenericErrorContext;
+	bool root_seen = false, warned = false;
+	enum sw_status rc = SW_OK;
+	int fd, ret;
+
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return sw_error_set(err, errno == ENOENT ? SW_ERR_NOTFOUND : SW_ERR_IO,
+				    _("%s: cannot open: %s"), path, strerror(errno));
+	xmlInitParser();
+	/* Errors raised outside the reader's context must not reach stderr either. */
+	xmlSetStructuredErrorFunc(&x, capture);
+	xmlSetGenericErrorFunc(NULL, quiet_generic);
+	r = xmlReaderForFd(fd, path, NULL, XML_PARSE_NONET | XML_PARSE_NOERROR | XML_PARSE_NOWARNING);
+	if (r == NULL) {
+		rc = sw_error_set(err, SW_ERR_NOMEM, _("%s: cannot start the XML parser"), path);
+		goto out;
+	}
+	xmlTextReaderSetStructuredErrorHandler(r, capture, &x);
+	ret = xmlTextReaderRead(r);
+	while (ret == 1) {
+		const xmlChar *ns = xmlTextReaderConstNamespaceUri(r);
+		const char *ln = (const char *)xmlTextReaderConstLocalName(r);
+		int depth = xmlTextReaderDepth(r);
+
+		if (xmlTextReaderNodeType(r) != XML_READER_TYPE_ELEMENT) {
+			ret = xmlTextReaderRead(r);
+			continue;
+		}
+		if (!root_seen) {
+			root_seen = true;
+			if (ln == NULL || strcmp(ln, "gpx") != 0 || !is_gpx_ns(ns)) {
+				rc = sw_error_set(err, SW_ERR_INPUT,
+						  _("%s:%d: not a GPX file (root element <%s>, "
+						    "expected <gpx> in namespace %s)"),
+						  path, xmlTextReaderGetParserLineNumber(r),
+						  ln != NULL ? ln : "?", SW_GPX_NS_11);
+				goto out;
+			}
+		} else if (depth == 1 && is_gpx_ns(ns) && strcmp(ln, "wpt") == 0) {
+			xmlNode *el = xmlTextReaderExpand(r);
+
+			if (el == NULL || x.set) {
+				rc = xml_error(path, &x, r, err);
+				goto out;
+			}
+			rc = waypoint(path, o, el, cb, ud, err);
+			if (rc != SW_OK)
+				goto out;
+			ret = xmlTextReaderNext(r);
+			continue;
+		} else if (depth == 1 && is_gpx_ns(ns) &&
+			   (strcmp(ln, "rte") == 0 || strcmp(ln, "trk") == 0) && !warned) {
+			warned = true;
+			if (o != NULL && o->warn != NULL) {
+				char msg[512];
+
+				snprintf(msg, sizeof msg,
+					 _("%s: routes and tracks are ignored; only waypoints "
+					   "are imported"),
+					 path);
+				o->warn(o->warn_ud, msg);
+			}
+		}
+		ret = xmlTextReaderRead(r);
+	}
+	if (ret < 0 || x.set)
+		rc = xml_error(path, &x, r, err);
+	else if (!root_seen)
+		rc = sw_error_set(err, SW_ERR_INPUT, _("%s:1: not well-formed XML: no root element"),
+				  path);
+out:
+	xmlFreeTextReader(r);
+	xmlSetStructuredErrorFunc(old_sctx, old_s);
+	xmlSetGenericErrorFunc(old_gctx, old_g);
+	close(fd);
+	return rc;
+}
