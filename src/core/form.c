@@ -21,10 +21,9 @@
 #define INI_LINE_MAX 65536
 
 /* Point columns a form field may not shadow: they share the store's table. */
-static const char *const reserved[] = {"id",       "uuid",           "type", "status",
-				       "x",        "y",              "geom", "surveyor",
-				       "observed_at", "gps_accuracy_m", "note", "created_at",
-				       "updated_at", "fid"};
+static const char *const reserved[] = {
+    "id",       "uuid",        "type",           "status", "x",          "y",          "geom",
+    "surveyor", "observed_at", "gps_accuracy_m", "note",   "created_at", "updated_at", "fid"};
 
 static const char *const kind_names[] = {"number", "integer", "enum", "bool", "text"};
 
@@ -193,7 +192,7 @@ struct parse_ctx {
 	size_t linelen;   /* bytes of the current line so far */
 	bool header_seen; /* a "[...]" line since the last key */
 	int header_line;
-	int empty_line;   /* first section without keys, 0 if none */
+	int empty_line; /* first section without keys, 0 if none */
 	bool header_has_keys;
 	char *cur_section; /* last section name the handler saw */
 	int cur_line;      /* line of its header */
@@ -213,7 +212,7 @@ struct parse_ctx {
 };
 
 static int ctx_fail(struct parse_ctx *c, enum sw_status rc, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
+    __attribute__((format(printf, 3, 4)));
 
 static int ctx_fail(struct parse_ctx *c, enum sw_status rc, const char *fmt, ...)
 {
@@ -280,9 +279,8 @@ enum field_key {
 	K_COUNT
 };
 
-static const char *const key_names[K_COUNT] = {"label_nl", "label_en", "kind",   "unit",
-					       "min",      "max",      "required", "values",
-					       "help",     "color"};
+static const char *const key_names[K_COUNT] = {"label_nl", "label_en", "kind",   "unit", "min",
+                                               "max",      "required", "values", "help", "color"};
 
 static int key_index(const char *name, unsigned allowed)
 {
@@ -310,7 +308,7 @@ static void allowed_list(unsigned allowed, char *buf, size_t len)
 
 #define FORM_KEYS ((1u << K_LABEL_NL) | (1u << K_LABEL_EN))
 #define FIELD_KEYS                                                                                 \
-	((1u << K_LABEL_NL) | (1u << K_LABEL_EN) | (1u << K_KIND) | (1u << K_UNIT) |              \
+	((1u << K_LABEL_NL) | (1u << K_LABEL_EN) | (1u << K_KIND) | (1u << K_UNIT) |               \
 	 (1u << K_MIN) | (1u << K_MAX) | (1u << K_REQUIRED) | (1u << K_VALUES) | (1u << K_HELP))
 #define STATUS_KEYS ((1u << K_LABEL_NL) | (1u << K_LABEL_EN) | (1u << K_COLOR))
 
@@ -367,16 +365,17 @@ static int parse_values(struct parse_ctx *c, struct sw_field *f, const char *v)
 			return ctx_fail(c, SW_ERR_NOMEM, "%s", _("out of memory"));
 		if (!ident_valid(item)) {
 			ctx_fail(c, SW_ERR_INPUT,
-				 _("enum value '%s' of field '%s' is not an identifier "
-				   "(lower-case letter, then letters, digits or _, at most 63)"),
-				 item, f->name);
+			         _("enum value '%s' of field '%s' is not an identifier "
+			           "(lower-case letter, then letters, digits or _, at most 63)"),
+			         item, f->name);
 			free(item);
 			return 0;
 		}
 		for (i = 0; i < f->nvalues; i++) {
 			if (strcmp(f->values[i], item) == 0) {
-				ctx_fail(c, SW_ERR_INPUT, _("enum value '%s' of field '%s' is listed twice"),
-					 item, f->name);
+				ctx_fail(c, SW_ERR_INPUT,
+				         _("enum value '%s' of field '%s' is listed twice"), item,
+				         f->name);
 				free(item);
 				return 0;
 			}
@@ -424,16 +423,18 @@ static int field_key(struct parse_ctx *c, struct sw_field *f, int k, const char 
 				return 1;
 			}
 		}
-		return ctx_fail(c, SW_ERR_INPUT,
-				_("unknown kind '%s' for field '%s'; expected number, integer, enum, "
-				  "bool or text"),
-				v, f->name);
+		return ctx_fail(
+		    c, SW_ERR_INPUT,
+		    _("unknown kind '%s' for field '%s'; expected number, integer, enum, "
+		      "bool or text"),
+		    v, f->name);
 	case K_MIN:
 	case K_MAX:
 		if (!parse_decimal(v, &d, NULL))
-			return ctx_fail(c, SW_ERR_INPUT,
-					_("%s of field '%s' is '%s', expected a finite decimal number"),
-					key_names[k], f->name, v);
+			return ctx_fail(
+			    c, SW_ERR_INPUT,
+			    _("%s of field '%s' is '%s', expected a finite decimal number"),
+			    key_names[k], f->name, v);
 		if (k == K_MIN) {
 			f->has_min = true;
 			f->min = d;
@@ -445,8 +446,8 @@ static int field_key(struct parse_ctx *c, struct sw_field *f, int k, const char 
 	case K_REQUIRED:
 		if (!parse_yesno(v, &f->required))
 			return ctx_fail(c, SW_ERR_INPUT,
-					_("required of field '%s' is '%s', expected yes or no"), f->name,
-					v);
+			                _("required of field '%s' is '%s', expected yes or no"),
+			                f->name, v);
 		return 1;
 	case K_VALUES:
 		return parse_values(c, f, v);
@@ -480,36 +481,38 @@ static int begin_section(struct parse_ctx *c, const char *section)
 	}
 	if (section[0] == '\0')
 		return ctx_fail(c, SW_ERR_INPUT, "%s",
-				_("key outside a section; start with [form] or [field <name>]"));
+		                _("key outside a section; start with [form] or [field <name>]"));
 	if (strncmp(section, prefix, plen) != 0 || (section[plen] != ' ' && section[plen] != '\t'))
 		return ctx_fail(c, SW_ERR_INPUT,
-				c->mode == MODE_FORM
-					? _("unknown section [%s]; expected [form] or [field <name>]")
-					: _("unknown section [%s]; expected [status <name>]"),
-				section);
+		                c->mode == MODE_FORM
+		                    ? _("unknown section [%s]; expected [form] or [field <name>]")
+		                    : _("unknown section [%s]; expected [status <name>]"),
+		                section);
 	name = section + plen;
 	while (*name == ' ' || *name == '\t')
 		name++;
 	if (!ident_valid(name))
-		return ctx_fail(c, SW_ERR_INPUT,
-				_("name '%s' is not an identifier (lower-case letter, then letters, "
-				  "digits or _, at most 63)"),
-				name);
+		return ctx_fail(
+		    c, SW_ERR_INPUT,
+		    _("name '%s' is not an identifier (lower-case letter, then letters, "
+		      "digits or _, at most 63)"),
+		    name);
 	if (c->mode == MODE_FORM) {
 		struct sw_field *grown;
 		struct field_meta *meta;
 
 		if (is_reserved(name))
-			return ctx_fail(c, SW_ERR_INPUT,
-					_("field '%s' collides with a fixed point column (id, uuid, "
-					  "type, status, x, y, geom, surveyor, observed_at, "
-					  "gps_accuracy_m, note, created_at, updated_at)"),
-					name);
+			return ctx_fail(
+			    c, SW_ERR_INPUT,
+			    _("field '%s' collides with a fixed point column (id, uuid, "
+			      "type, status, x, y, geom, surveyor, observed_at, "
+			      "gps_accuracy_m, note, created_at, updated_at)"),
+			    name);
 		for (i = 0; i < c->form->nfields; i++)
 			if (strcmp(c->form->fields[i].name, name) == 0)
 				return ctx_fail(c, SW_ERR_INPUT,
-						_("field '%s' is defined twice (first at line %d)"),
-						name, c->meta[i].line);
+				                _("field '%s' is defined twice (first at line %d)"),
+				                name, c->meta[i].line);
 		grown = realloc(c->form->fields, (c->form->nfields + 1) * sizeof *grown);
 		if (grown == NULL)
 			return ctx_fail(c, SW_ERR_NOMEM, "%s", _("out of memory"));
@@ -531,9 +534,10 @@ static int begin_section(struct parse_ctx *c, const char *section)
 
 		for (i = 0; i < c->nstatuses; i++)
 			if (strcmp(c->statuses[i].name, name) == 0)
-				return ctx_fail(c, SW_ERR_INPUT,
-						_("status '%s' is defined twice (first at line %d)"),
-						name, c->status_lines[i]);
+				return ctx_fail(
+				    c, SW_ERR_INPUT,
+				    _("status '%s' is defined twice (first at line %d)"), name,
+				    c->status_lines[i]);
 		grown = realloc(c->statuses, (c->nstatuses + 1) * sizeof *grown);
 		if (grown == NULL)
 			return ctx_fail(c, SW_ERR_NOMEM, "%s", _("out of memory"));
@@ -578,13 +582,13 @@ static int on_key(void *user, const char *section, const char *name, const char 
 	if (k < 0) {
 		allowed_list(allowed, list, sizeof list);
 		return ctx_fail(c, SW_ERR_INPUT, _("unknown key '%s' in [%s]; expected one of: %s"),
-				name, section, list);
+		                name, section, list);
 	}
 	if (c->seen & (1u << k))
 		return ctx_fail(c, SW_ERR_INPUT,
-				_("key '%s' given twice in [%s] (values cannot continue on an "
-				  "indented line)"),
-				name, section);
+		                _("key '%s' given twice in [%s] (values cannot continue on an "
+		                  "indented line)"),
+		                name, section);
 	c->seen |= 1u << k;
 	if (c->mode == MODE_STATUSES) {
 		struct sw_status_def *s = &c->statuses[c->cur];
@@ -595,13 +599,13 @@ static int on_key(void *user, const char *section, const char *name, const char 
 			return set_label(c, &s->label_en, value);
 		if (!color_valid(value))
 			return ctx_fail(c, SW_ERR_INPUT,
-					_("color of status '%s' is '%s', expected #rrggbb"), s->name,
-					value);
+			                _("color of status '%s' is '%s', expected #rrggbb"),
+			                s->name, value);
 		return set_label(c, &s->color, value);
 	}
 	if (c->in_form)
 		return set_label(c, k == K_LABEL_NL ? &c->form->label_nl : &c->form->label_en,
-				 value);
+		                 value);
 	return field_key(c, &c->form->fields[c->cur], k, value);
 }
 
@@ -616,7 +620,7 @@ static enum sw_status parse_file(struct parse_ctx *c, struct sw_error *err)
 	c->fp = fopen(c->path, "r");
 	if (c->fp == NULL)
 		return sw_error_set(err, errno == ENOENT ? SW_ERR_NOTFOUND : SW_ERR_IO,
-				    _("%s: cannot open: %s"), c->path, strerror(errno));
+		                    _("%s: cannot open: %s"), c->path, strerror(errno));
 	c->at_bol = true;
 	/* Debian's inih makes these run-time settings: a heap buffer that grows
 	 * lets long help texts through instead of cutting them at 200 bytes. */
@@ -639,14 +643,14 @@ static enum sw_status parse_file(struct parse_ctx *c, struct sw_error *err)
 		return nomem(err);
 	if (rc != 0)
 		return sw_error_set(err, SW_ERR_INPUT,
-				    _("%s:%d: syntax error; expected [section], key = value or a "
-				      "; comment"),
-				    c->path, rc);
+		                    _("%s:%d: syntax error; expected [section], key = value or a "
+		                      "; comment"),
+		                    c->path, rc);
 	if (c->header_seen && !c->header_has_keys && c->empty_line == 0)
 		c->empty_line = c->header_line;
 	if (c->empty_line != 0)
 		return sw_error_set(err, SW_ERR_INPUT, _("%s:%d: section without keys"), c->path,
-				    c->empty_line);
+		                    c->empty_line);
 	return SW_OK;
 }
 
@@ -703,7 +707,7 @@ void sw_forms_free(struct sw_forms *forms)
 
 /* Checks that need the whole field: kind given, enum values, bounds. */
 static enum sw_status check_fields(const struct sw_form *f, const struct field_meta *m,
-				   struct sw_error *err)
+                                   struct sw_error *err)
 {
 	size_t i;
 
@@ -712,29 +716,31 @@ static enum sw_status check_fields(const struct sw_form *f, const struct field_m
 		char a[40], b[40];
 
 		if (!m[i].has_kind)
-			return sw_error_set(err, SW_ERR_INPUT,
-					    _("%s:%d: field '%s' has no kind (number, integer, enum, "
-					      "bool or text)"),
-					    f->path, m[i].line, d->name);
+			return sw_error_set(
+			    err, SW_ERR_INPUT,
+			    _("%s:%d: field '%s' has no kind (number, integer, enum, "
+			      "bool or text)"),
+			    f->path, m[i].line, d->name);
 		if (d->kind == SW_KIND_ENUM && d->nvalues == 0)
 			return sw_error_set(err, SW_ERR_INPUT,
-					    _("%s:%d: field '%s' is an enum without values"), f->path,
-					    m[i].line, d->name);
+			                    _("%s:%d: field '%s' is an enum without values"),
+			                    f->path, m[i].line, d->name);
 		if (d->kind != SW_KIND_ENUM && d->nvalues > 0)
 			return sw_error_set(err, SW_ERR_INPUT,
-					    _("%s:%d: field '%s' has values but is no enum"), f->path,
-					    m[i].line, d->name);
+			                    _("%s:%d: field '%s' has values but is no enum"),
+			                    f->path, m[i].line, d->name);
 		if ((d->has_min || d->has_max) && d->kind != SW_KIND_NUMBER &&
 		    d->kind != SW_KIND_INTEGER)
-			return sw_error_set(err, SW_ERR_INPUT,
-					    _("%s:%d: field '%s' of kind %s cannot have min or max"),
-					    f->path, m[i].line, d->name, sw_kind_name(d->kind));
+			return sw_error_set(
+			    err, SW_ERR_INPUT,
+			    _("%s:%d: field '%s' of kind %s cannot have min or max"), f->path,
+			    m[i].line, d->name, sw_kind_name(d->kind));
 		if (d->has_min && d->has_max && d->min > d->max) {
 			fmt_num(d->min, a, sizeof a);
 			fmt_num(d->max, b, sizeof b);
 			return sw_error_set(err, SW_ERR_INPUT,
-					    _("%s:%d: field '%s' has min %s above max %s"), f->path,
-					    m[i].line, d->name, a, b);
+			                    _("%s:%d: field '%s' has min %s above max %s"), f->path,
+			                    m[i].line, d->name, a, b);
 		}
 	}
 	return SW_OK;
@@ -757,7 +763,7 @@ static enum sw_status list_ini(const char *dir, char ***out, size_t *n, struct s
 	d = opendir(dir);
 	if (d == NULL)
 		return sw_error_set(err, errno == ENOENT ? SW_ERR_NOTFOUND : SW_ERR_IO,
-				    _("%s: cannot open forms directory: %s"), dir, strerror(errno));
+		                    _("%s: cannot open forms directory: %s"), dir, strerror(errno));
 	while ((de = readdir(d)) != NULL) {
 		size_t len = strlen(de->d_name);
 
@@ -827,8 +833,8 @@ static enum sw_status load_statuses(struct sw_forms *fs, struct sw_error *err)
 	for (i = 0; i < c.nstatuses; i++) {
 		if (c.statuses[i].color == NULL) {
 			rc = sw_error_set(err, SW_ERR_INPUT,
-					  _("%s:%d: status '%s' has no color (#rrggbb)"), path,
-					  c.status_lines[i], c.statuses[i].name);
+			                  _("%s:%d: status '%s' has no color (#rrggbb)"), path,
+			                  c.status_lines[i], c.statuses[i].name);
 			goto out;
 		}
 	}
@@ -849,7 +855,7 @@ out:
 
 /* One field name, one kind, over all forms: the store has one column. */
 static enum sw_status check_kinds(const struct sw_forms *fs, struct field_meta *const *meta,
-				  struct sw_error *err)
+                                  struct sw_error *err)
 {
 	size_t a, i, b, j;
 
@@ -864,12 +870,12 @@ static enum sw_status check_kinds(const struct sw_forms *fs, struct field_meta *
 					if (strcmp(fa->name, fb->name) != 0 || fa->kind == fb->kind)
 						continue;
 					return sw_error_set(
-						err, SW_ERR_INPUT,
-						_("%s:%d: field '%s' is %s here but %s in %s:%d; one "
-						  "name must have one kind in all forms"),
-						fs->forms[b].path, meta[b][j].line, fb->name,
-						sw_kind_name(fb->kind), sw_kind_name(fa->kind),
-						fs->forms[a].path, meta[a][i].line);
+					    err, SW_ERR_INPUT,
+					    _("%s:%d: field '%s' is %s here but %s in %s:%d; one "
+					      "name must have one kind in all forms"),
+					    fs->forms[b].path, meta[b][j].line, fb->name,
+					    sw_kind_name(fb->kind), sw_kind_name(fa->kind),
+					    fs->forms[a].path, meta[a][i].line);
 				}
 			}
 		}
@@ -921,9 +927,9 @@ enum sw_status sw_forms_load(const char *datadir, struct sw_forms **out, struct 
 		f->type[strlen(f->type) - 4] = '\0';
 		if (!ident_valid(f->type)) {
 			rc = sw_error_set(err, SW_ERR_INPUT,
-					  _("%s: type name '%s' is not an identifier (lower-case "
-					    "letter, then letters, digits or _, at most 63)"),
-					  f->path, f->type);
+			                  _("%s: type name '%s' is not an identifier (lower-case "
+			                    "letter, then letters, digits or _, at most 63)"),
+			                  f->path, f->type);
 			goto out;
 		}
 		memset(&c, 0, sizeof c);
@@ -939,7 +945,7 @@ enum sw_status sw_forms_load(const char *datadir, struct sw_forms **out, struct 
 			goto out;
 		if (f->nfields == 0) {
 			rc = sw_error_set(err, SW_ERR_INPUT, _("%s: no [field <name>] sections"),
-					  f->path);
+			                  f->path);
 			goto out;
 		}
 	}
@@ -980,7 +986,7 @@ const struct sw_form *sw_forms_find(const struct sw_forms *forms, const char *ty
 
 /* "a, b, c" into buf from n names reached through get(i). */
 static void name_list(char *buf, size_t len, size_t n, const char *(*get)(const void *, size_t),
-		      const void *obj)
+                      const void *obj)
 {
 	size_t used = 0, i;
 
@@ -1012,7 +1018,7 @@ static const char *value_at(const void *o, size_t i)
 }
 
 const struct sw_form *sw_forms_find_or_error(const struct sw_forms *forms, const char *type,
-					     struct sw_error *err)
+                                             struct sw_error *err)
 {
 	const struct sw_form *f = sw_forms_find(forms, type);
 	char list[1024];
@@ -1027,7 +1033,8 @@ const struct sw_form *sw_forms_find_or_error(const struct sw_forms *forms, const
 	if (type == NULL || type[0] == '\0')
 		sw_error_set(err, SW_ERR_INPUT, _("no type given; valid types: %s"), list);
 	else
-		sw_error_set(err, SW_ERR_INPUT, _("unknown type '%s'; valid types: %s"), type, list);
+		sw_error_set(err, SW_ERR_INPUT, _("unknown type '%s'; valid types: %s"), type,
+		             list);
 	return NULL;
 }
 
@@ -1044,7 +1051,7 @@ const struct sw_field *sw_form_field(const struct sw_form *form, const char *nam
 }
 
 const struct sw_field *sw_form_field_or_error(const struct sw_form *form, const char *name,
-					      struct sw_error *err)
+                                              struct sw_error *err)
 {
 	const struct sw_field *f = sw_form_field(form, name);
 	char list[1536];
@@ -1057,7 +1064,7 @@ const struct sw_field *sw_form_field_or_error(const struct sw_form *form, const 
 	}
 	name_list(list, sizeof list, form->nfields, field_name_at, form);
 	sw_error_set(err, SW_ERR_INPUT, _("unknown field '%s' for type %s; valid fields: %s"),
-		     name != NULL ? name : "", form->type, list);
+	             name != NULL ? name : "", form->type, list);
 	return NULL;
 }
 
@@ -1074,7 +1081,7 @@ const struct sw_status_def *sw_forms_status(const struct sw_forms *forms, const 
 }
 
 enum sw_status sw_forms_check_status(const struct sw_forms *forms, const char *name,
-				     struct sw_error *err)
+                                     struct sw_error *err)
 {
 	char list[1024];
 
@@ -1085,13 +1092,13 @@ enum sw_status sw_forms_check_status(const struct sw_forms *forms, const char *n
 	name_list(list, sizeof list, forms->nstatuses, status_name_at, forms);
 	if (name == NULL || name[0] == '\0')
 		return sw_error_set(err, SW_ERR_INPUT, _("no status given; valid statuses: %s"),
-				    list);
+		                    list);
 	return sw_error_set(err, SW_ERR_INPUT, _("unknown status '%s'; valid statuses: %s"), name,
-			    list);
+	                    list);
 }
 
 enum sw_status sw_forms_all_fields(const struct sw_forms *forms, const struct sw_field ***out,
-				   size_t *n, struct sw_error *err)
+                                   size_t *n, struct sw_error *err)
 {
 	const struct sw_field **all;
 	size_t total = 0, count = 0, i, j, k;
@@ -1183,13 +1190,13 @@ static enum sw_status check_range(const struct sw_field *f, double d, struct sw_
 		fmt_num(d, a, sizeof a);
 		fmt_num(f->min, b, sizeof b);
 		return sw_error_set(err, SW_ERR_INPUT, _("%s: %s is below the minimum %s%s"),
-				    f->name, a, b, unit_suffix(f, u, sizeof u));
+		                    f->name, a, b, unit_suffix(f, u, sizeof u));
 	}
 	if (f->has_max && d > f->max) {
 		fmt_num(d, a, sizeof a);
 		fmt_num(f->max, b, sizeof b);
 		return sw_error_set(err, SW_ERR_INPUT, _("%s: %s is above the maximum %s%s"),
-				    f->name, a, b, unit_suffix(f, u, sizeof u));
+		                    f->name, a, b, unit_suffix(f, u, sizeof u));
 	}
 	return SW_OK;
 }
@@ -1204,7 +1211,7 @@ static enum sw_status check_enum(const struct sw_field *f, const char *s, struct
 			return SW_OK;
 	name_list(list, sizeof list, f->nvalues, value_at, f);
 	return sw_error_set(err, SW_ERR_INPUT, _("%s: '%s' is not allowed; expected one of: %s"),
-			    f->name, s, list);
+	                    f->name, s, list);
 }
 
 static enum sw_status check_text(const struct sw_field *f, const char *s, struct sw_error *err)
@@ -1215,13 +1222,13 @@ static enum sw_status check_text(const struct sw_field *f, const char *s, struct
 		return sw_error_set(err, SW_ERR_INPUT, _("%s: text is not valid UTF-8"), f->name);
 	if (len > SW_TEXT_MAX)
 		return sw_error_set(err, SW_ERR_INPUT,
-				    _("%s: text is %zu bytes long, at most %d allowed"), f->name,
-				    len, SW_TEXT_MAX);
+		                    _("%s: text is %zu bytes long, at most %d allowed"), f->name,
+		                    len, SW_TEXT_MAX);
 	return SW_OK;
 }
 
 enum sw_status sw_field_check(const struct sw_field *f, const struct sw_value *v,
-			      struct sw_error *err)
+                              struct sw_error *err)
 {
 	if (f == NULL)
 		return sw_error_set(err, SW_ERR_INTERNAL, "sw_field_check: no field");
@@ -1242,8 +1249,9 @@ enum sw_status sw_field_check(const struct sw_field *f, const struct sw_value *v
 		if (v->t == SW_V_INT && (v->i == 0 || v->i == 1))
 			return SW_OK;
 		if (v->t == SW_V_INT)
-			return sw_error_set(err, SW_ERR_INPUT, _("%s: %lld is no bool; expected 0 or 1"),
-					    f->name, v->i);
+			return sw_error_set(err, SW_ERR_INPUT,
+			                    _("%s: %lld is no bool; expected 0 or 1"), f->name,
+			                    v->i);
 		break;
 	case SW_KIND_ENUM:
 		if (v->t == SW_V_TEXT && v->s != NULL)
@@ -1255,11 +1263,11 @@ enum sw_status sw_field_check(const struct sw_field *f, const struct sw_value *v
 		break;
 	}
 	return sw_error_set(err, SW_ERR_INPUT, _("%s: expected a value of kind %s"), f->name,
-			    sw_kind_name(f->kind));
+	                    sw_kind_name(f->kind));
 }
 
 enum sw_status sw_field_parse(const struct sw_field *f, const char *text, struct sw_value *out,
-			      struct sw_error *err)
+                              struct sw_error *err)
 {
 	enum sw_status rc = SW_OK;
 	struct sw_value v = {.t = SW_V_NULL};
@@ -1282,8 +1290,8 @@ enum sw_status sw_field_parse(const struct sw_field *f, const char *text, struct
 	case SW_KIND_NUMBER:
 		if (!parse_decimal(t, &d, NULL)) {
 			rc = sw_error_set(err, SW_ERR_INPUT,
-					  _("%s: '%s' is not a number; expected e.g. 8.5 or 8,5"),
-					  f->name, t);
+			                  _("%s: '%s' is not a number; expected e.g. 8.5 or 8,5"),
+			                  f->name, t);
 			goto out;
 		}
 		v.t = SW_V_REAL;
@@ -1291,18 +1299,18 @@ enum sw_status sw_field_parse(const struct sw_field *f, const char *text, struct
 		break;
 	case SW_KIND_INTEGER:
 		if (!parse_decimal(t, &d, &fz)) {
-			rc = sw_error_set(err, SW_ERR_INPUT,
-					  _("%s: '%s' is not a whole number"), f->name, t);
+			rc = sw_error_set(err, SW_ERR_INPUT, _("%s: '%s' is not a whole number"),
+			                  f->name, t);
 			goto out;
 		}
 		if (!fz || d != floor(d)) {
-			rc = sw_error_set(err, SW_ERR_INPUT,
-					  _("%s: '%s' is not a whole number"), f->name, t);
+			rc = sw_error_set(err, SW_ERR_INPUT, _("%s: '%s' is not a whole number"),
+			                  f->name, t);
 			goto out;
 		}
 		if (d < -9.0e15 || d > 9.0e15) {
 			rc = sw_error_set(err, SW_ERR_INPUT, _("%s: '%s' is out of range"), f->name,
-					  t);
+			                  t);
 			goto out;
 		}
 		v.t = SW_V_INT;
@@ -1311,9 +1319,9 @@ enum sw_status sw_field_parse(const struct sw_field *f, const char *text, struct
 	case SW_KIND_BOOL:
 		if (!parse_yesno(t, &b)) {
 			rc = sw_error_set(err, SW_ERR_INPUT,
-					  _("%s: '%s' is not a yes/no value; expected true/false, "
-					    "yes/no, ja/nee or 1/0"),
-					  f->name, t);
+			                  _("%s: '%s' is not a yes/no value; expected true/false, "
+			                    "yes/no, ja/nee or 1/0"),
+			                  f->name, t);
 			goto out;
 		}
 		v.t = SW_V_INT;
@@ -1361,7 +1369,7 @@ out:
 /* ---- whole points ---- */
 
 enum sw_status sw_form_validate(const struct sw_forms *forms, const struct sw_point *p,
-				struct sw_error *err)
+                                struct sw_error *err)
 {
 	const struct sw_form *form;
 	enum sw_status rc;
@@ -1377,7 +1385,7 @@ enum sw_status sw_form_validate(const struct sw_forms *forms, const struct sw_po
 		return rc;
 	if (!isfinite(p->x) || !isfinite(p->y))
 		return sw_error_set(err, SW_ERR_INPUT, "%s",
-				    _("coordinates must be finite numbers"));
+		                    _("coordinates must be finite numbers"));
 	for (i = 0; i < p->nattrs; i++) {
 		const struct sw_field *f = sw_form_field_or_error(form, p->attrs[i].name, err);
 
@@ -1395,8 +1403,8 @@ enum sw_status sw_form_validate(const struct sw_forms *forms, const struct sw_po
 		v = sw_point_get_attr(p, form->fields[i].name);
 		if (v == NULL || v->t == SW_V_NULL)
 			return sw_error_set(err, SW_ERR_INPUT,
-					    _("required field '%s' of type %s is missing"),
-					    form->fields[i].name, form->type);
+			                    _("required field '%s' of type %s is missing"),
+			                    form->fields[i].name, form->type);
 	}
 	return SW_OK;
 }

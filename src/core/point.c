@@ -132,7 +132,7 @@ static size_t attr_index(const struct sw_point *p, const char *name)
 }
 
 enum sw_status sw_point_set_attr(struct sw_point *p, const char *name, const struct sw_value *v,
-				 struct sw_error *err)
+                                 struct sw_error *err)
 {
 	struct sw_value copy = {0};
 	struct sw_attr *grown;
@@ -148,7 +148,7 @@ enum sw_status sw_point_set_attr(struct sw_point *p, const char *name, const str
 			free(p->attrs[i].name);
 			sw_value_clear(&p->attrs[i].v);
 			memmove(&p->attrs[i], &p->attrs[i + 1],
-				(p->nattrs - i - 1) * sizeof *p->attrs);
+			        (p->nattrs - i - 1) * sizeof *p->attrs);
 			p->nattrs--;
 		}
 		return SW_OK;

@@ -85,7 +85,7 @@ static void crs_label(const char *crs, char *buf, size_t len)
 }
 
 enum sw_status sw_crs_open(const char *src, const char *dst, struct sw_crs **out,
-			   struct sw_error *err)
+                           struct sw_error *err)
 {
 	struct sw_crs *c = NULL;
 	enum sw_status rc = SW_OK;
@@ -105,15 +105,14 @@ enum sw_status sw_crs_open(const char *src, const char *dst, struct sw_crs **out
 	if (raw == NULL) {
 		crs_label(src, a, sizeof a);
 		crs_label(dst, b, sizeof b);
-		rc = sw_error_set(err, SW_ERR_INPUT,
-				  _("cannot transform from '%s' to '%s': %s"), a, b,
-				  proj_msg(c->ctx, &c->log));
+		rc = sw_error_set(err, SW_ERR_INPUT, _("cannot transform from '%s' to '%s': %s"), a,
+		                  b, proj_msg(c->ctx, &c->log));
 		goto out;
 	}
 	c->P = proj_normalize_for_visualization(c->ctx, raw);
 	if (c->P == NULL) {
 		rc = sw_error_set(err, SW_ERR_INPUT, _("cannot normalise axis order: %s"),
-				  proj_msg(c->ctx, &c->log));
+		                  proj_msg(c->ctx, &c->log));
 		goto out;
 	}
 out:
@@ -158,7 +157,7 @@ static void note_operation(struct sw_crs *c)
 }
 
 enum sw_status sw_crs_trans(struct sw_crs *c, double *x, double *y, size_t n, bool *failed,
-			    struct sw_error *err)
+                            struct sw_error *err)
 {
 	size_t done = 0, i, last_ok = (size_t)-1;
 
@@ -169,7 +168,7 @@ enum sw_status sw_crs_trans(struct sw_crs *c, double *x, double *y, size_t n, bo
 		for (i = 0; i < n; i++)
 			if (!isfinite(x[i]) || !isfinite(y[i]))
 				return sw_error_set(err, SW_ERR_INPUT,
-						    _("point %zu: coordinates are not finite"), i);
+				                    _("point %zu: coordinates are not finite"), i);
 	}
 	while (done < n) {
 		size_t m = n - done < BATCH ? n - done : BATCH;
@@ -178,17 +177,17 @@ enum sw_status sw_crs_trans(struct sw_crs *c, double *x, double *y, size_t n, bo
 		c->log.msg[0] = '\0';
 		/* the count it returns includes failures: look at every output instead */
 		proj_trans_generic(c->P, PJ_FWD, x + done, sizeof *x, m, y + done, sizeof *y, m,
-				   NULL, 0, 0, NULL, 0, 0);
+		                   NULL, 0, 0, NULL, 0, 0);
 		for (i = done; i < done + m; i++) {
 			bool bad = !isfinite(x[i]) || !isfinite(y[i]) || x[i] == HUGE_VAL ||
-				   y[i] == HUGE_VAL;
+			           y[i] == HUGE_VAL;
 
 			if (failed != NULL) {
 				failed[i] = bad;
 			} else if (bad) {
 				return sw_error_set(err, SW_ERR_INPUT,
-						    _("point %zu: PROJ cannot transform it: %s"), i,
-						    proj_msg(c->ctx, &c->log));
+				                    _("point %zu: PROJ cannot transform it: %s"), i,
+				                    proj_msg(c->ctx, &c->log));
 			}
 			if (!bad)
 				last_ok = i;
@@ -226,7 +225,7 @@ bool sw_wgs84_in_nl(double lon, double lat)
 
 /* Parse crs into a CRS object, or fail with SW_ERR_INPUT. */
 static enum sw_status make_crs(PJ_CONTEXT *ctx, const struct proj_log *log, const char *crs,
-			       PJ **out, struct sw_error *err)
+                               PJ **out, struct sw_error *err)
 {
 	char a[80];
 	PJ *obj;
@@ -235,11 +234,11 @@ static enum sw_status make_crs(PJ_CONTEXT *ctx, const struct proj_log *log, cons
 	obj = proj_create(ctx, crs);
 	if (obj == NULL)
 		return sw_error_set(err, SW_ERR_INPUT, _("'%s' is no CRS PROJ knows: %s"), a,
-				    proj_msg(ctx, log));
+		                    proj_msg(ctx, log));
 	if (!proj_is_crs(obj)) {
 		proj_destroy(obj);
-		return sw_error_set(err, SW_ERR_INPUT, _("'%s' is not a coordinate reference system"),
-				    a);
+		return sw_error_set(err, SW_ERR_INPUT,
+		                    _("'%s' is not a coordinate reference system"), a);
 	}
 	*out = obj;
 	return SW_OK;
@@ -266,7 +265,7 @@ enum sw_status sw_crs_esri_wkt(const char *crs, char **out, struct sw_error *err
 	wkt = proj_as_wkt(ctx, obj, PJ_WKT1_ESRI, opts);
 	if (wkt == NULL) {
 		rc = sw_error_set(err, SW_ERR_INPUT, _("%s has no ESRI WKT form: %s"), crs,
-				  proj_msg(ctx, &log));
+		                  proj_msg(ctx, &log));
 		goto out;
 	}
 	*out = dup_str(wkt);
@@ -344,8 +343,8 @@ enum sw_status sw_crs_identify(const char *wkt, char **out, struct sw_error *err
 	}
 	if (cand == NULL || proj_get_id_auth_name(cand, 0) == NULL) {
 		rc = sw_error_set(err, SW_ERR_NOTFOUND, "%s",
-				  _("PROJ reads this CRS but finds no authority code for it "
-				    "(no match with 70% confidence)"));
+		                  _("PROJ reads this CRS but finds no authority code for it "
+		                    "(no match with 70% confidence)"));
 		goto out;
 	}
 	*out = auth_code(proj_get_id_auth_name(cand, 0), proj_get_id_code(cand, 0));

@@ -225,18 +225,18 @@ static void identify_rejects_garbage(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(rd_to_wgs84_matches_reference),
-		cmocka_unit_test(wgs84_to_rd_matches_reference),
-		cmocka_unit_test(round_trip_many_points_in_batches),
-		cmocka_unit_test(open_rejects_nonsense_crs),
-		cmocka_unit_test(trans_reports_failed_point_by_index),
-		cmocka_unit_test(trans_rejects_non_finite_input_untouched),
-		cmocka_unit_test(operation_and_accuracy_are_reported),
-		cmocka_unit_test(rd_in_nl_bounds),
-		cmocka_unit_test(wgs84_in_nl_bounds),
-		cmocka_unit_test(esri_wkt_of_rd_names_amersfoort),
-		cmocka_unit_test(identify_esri_prj_as_epsg),
-		cmocka_unit_test(identify_rejects_garbage),
+	    cmocka_unit_test(rd_to_wgs84_matches_reference),
+	    cmocka_unit_test(wgs84_to_rd_matches_reference),
+	    cmocka_unit_test(round_trip_many_points_in_batches),
+	    cmocka_unit_test(open_rejects_nonsense_crs),
+	    cmocka_unit_test(trans_reports_failed_point_by_index),
+	    cmocka_unit_test(trans_rejects_non_finite_input_untouched),
+	    cmocka_unit_test(operation_and_accuracy_are_reported),
+	    cmocka_unit_test(rd_in_nl_bounds),
+	    cmocka_unit_test(wgs84_in_nl_bounds),
+	    cmocka_unit_test(esri_wkt_of_rd_names_amersfoort),
+	    cmocka_unit_test(identify_esri_prj_as_epsg),
+	    cmocka_unit_test(identify_rejects_garbage),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -56,7 +56,7 @@ static void shipped_forms_load_sorted(void **state)
 {
 	const struct sw_forms *forms = *state;
 	const char *want[] = {"cable_cover", "crossing", "disabled_parking", "kerb_ramp",
-			      "playground"};
+	                      "playground"};
 	size_t i;
 
 	assert_int_equal(forms->nforms, 5);
@@ -90,9 +90,8 @@ static void shipped_fields_have_labels_and_optional(void **state)
 static void kerb_ramp_fields_in_file_order(void **state)
 {
 	const struct sw_form *f = sw_forms_find(*state, "kerb_ramp");
-	const char *want[] = {"running_slope_pct", "cross_slope_pct", "width_m",
-			      "kerb_upstand_mm",   "tactile_warning", "turning_space_m",
-			      "surface"};
+	const char *want[] = {"running_slope_pct", "cross_slope_pct", "width_m", "kerb_upstand_mm",
+	                      "tactile_warning",   "turning_space_m", "surface"};
 	size_t i;
 
 	assert_int_equal(f->nfields, 7);
@@ -117,8 +116,7 @@ static void statuses_in_workflow_order_with_distinct_colours(void **state)
 		assert_string_equal(forms->statuses[i].name, want[i]);
 		assert_int_equal(strlen(forms->statuses[i].color), 7);
 		for (j = 0; j < i; j++)
-			assert_string_not_equal(forms->statuses[i].color,
-						forms->statuses[j].color);
+			assert_string_not_equal(forms->statuses[i].color, forms->statuses[j].color);
 	}
 	assert_string_equal(sw_forms_status(forms, "planned")->label_nl, "Gepland");
 	assert_null(sw_forms_status(forms, "done"));
@@ -149,7 +147,7 @@ static void unknown_type_lists_valid_types(void **state)
 	assert_null(sw_forms_find_or_error(*state, "kerbramp", &err));
 	assert_int_equal(err.code, SW_ERR_INPUT);
 	assert_string_equal(err.msg, "unknown type 'kerbramp'; valid types: cable_cover, crossing, "
-				     "disabled_parking, kerb_ramp, playground");
+	                             "disabled_parking, kerb_ramp, playground");
 }
 
 static void unknown_field_lists_valid_fields(void **state)
@@ -168,8 +166,7 @@ static void unknown_status_lists_valid_statuses(void **state)
 
 	assert_int_equal(sw_forms_check_status(*state, "done", &err), SW_ERR_INPUT);
 	assert_non_null(strstr(err.msg, "'done'"));
-	assert_non_null(
-		strstr(err.msg, "planned, in_progress, realised, inspected_ok, rejected"));
+	assert_non_null(strstr(err.msg, "planned, in_progress, realised, inspected_ok, rejected"));
 	assert_int_equal(sw_forms_check_status(*state, "realised", &err), SW_OK);
 }
 
@@ -194,8 +191,8 @@ static void parse_number_accepts_point_and_comma(void **state)
 static void parse_number_rejects_nan_inf_hex_and_junk(void **state)
 {
 	const struct sw_field *f = field_of(state, "kerb_ramp", "running_slope_pct");
-	const char *bad[] = {"nan", "inf", "-inf", "0x10", "8.5%", "8,5,0", "1.234,5", "abc",
-			     "1e", ".", "- 5", "1e999"};
+	const char *bad[] = {"nan",     "inf", "-inf", "0x10", "8.5%", "8,5,0",
+	                     "1.234,5", "abc", "1e",   ".",    "- 5",  "1e999"};
 	struct sw_value v = {0};
 	struct sw_error err = {0};
 	size_t i;
@@ -326,22 +323,22 @@ static void utf8_valid_is_strict(void **state)
 	(void)state;
 	assert_true(sw_utf8_valid("", 0));
 	assert_true(sw_utf8_valid("abc", 3));
-	assert_true(sw_utf8_valid("\xC3\xA9", 2));                 /* U+00E9 */
-	assert_true(sw_utf8_valid("\xE2\x82\xAC", 3));             /* U+20AC */
-	assert_true(sw_utf8_valid("\xF0\x9F\x9A\xB6", 4));         /* U+1F6B6 */
-	assert_true(sw_utf8_valid("\xF4\x8F\xBF\xBF", 4));         /* U+10FFFF */
-	assert_false(sw_utf8_valid("\xC0\xAF", 2));                /* overlong / */
-	assert_false(sw_utf8_valid("\xC1\xBF", 2));                /* overlong */
-	assert_false(sw_utf8_valid("\xE0\x80\xAF", 3));            /* overlong */
-	assert_false(sw_utf8_valid("\xF0\x80\x80\xAF", 4));        /* overlong */
-	assert_false(sw_utf8_valid("\xED\xA0\x80", 3));            /* surrogate D800 */
-	assert_false(sw_utf8_valid("\xED\xBF\xBF", 3));            /* surrogate DFFF */
-	assert_false(sw_utf8_valid("\xF4\x90\x80\x80", 4));        /* U+110000 */
+	assert_true(sw_utf8_valid("\xC3\xA9", 2));          /* U+00E9 */
+	assert_true(sw_utf8_valid("\xE2\x82\xAC", 3));      /* U+20AC */
+	assert_true(sw_utf8_valid("\xF0\x9F\x9A\xB6", 4));  /* U+1F6B6 */
+	assert_true(sw_utf8_valid("\xF4\x8F\xBF\xBF", 4));  /* U+10FFFF */
+	assert_false(sw_utf8_valid("\xC0\xAF", 2));         /* overlong / */
+	assert_false(sw_utf8_valid("\xC1\xBF", 2));         /* overlong */
+	assert_false(sw_utf8_valid("\xE0\x80\xAF", 3));     /* overlong */
+	assert_false(sw_utf8_valid("\xF0\x80\x80\xAF", 4)); /* overlong */
+	assert_false(sw_utf8_valid("\xED\xA0\x80", 3));     /* surrogate D800 */
+	assert_false(sw_utf8_valid("\xED\xBF\xBF", 3));     /* surrogate DFFF */
+	assert_false(sw_utf8_valid("\xF4\x90\x80\x80", 4)); /* U+110000 */
 	assert_false(sw_utf8_valid("\xF5\x80\x80\x80", 4));
-	assert_false(sw_utf8_valid("\x80", 1));                    /* lone continuation */
-	assert_false(sw_utf8_valid("\xC3", 1));                    /* truncated */
+	assert_false(sw_utf8_valid("\x80", 1)); /* lone continuation */
+	assert_false(sw_utf8_valid("\xC3", 1)); /* truncated */
 	assert_false(sw_utf8_valid("\xE2\x82", 2));
-	assert_false(sw_utf8_valid("\xE2\x28\xA1", 3));            /* bad continuation */
+	assert_false(sw_utf8_valid("\xE2\x28\xA1", 3)); /* bad continuation */
 	assert_false(sw_utf8_valid("\xFF", 1));
 }
 
@@ -462,7 +459,7 @@ static void expect_bad(const char *kase, const char *where, const char *reason)
 	snprintf(want, sizeof want, "%s/%s", dir, where);
 	if (strstr(err.msg, want) == NULL || strstr(err.msg, reason) == NULL)
 		fail_msg("case %s: got \"%s\", wanted \"%s\" and \"%s\"", kase, err.msg, want,
-			 reason);
+		         reason);
 }
 
 #define BAD_CASE(kase, where, reason)                                                              \
@@ -500,8 +497,7 @@ static void missing_dir_is_not_found(void **state)
 	struct sw_error err = {0};
 
 	(void)state;
-	assert_int_equal(sw_forms_load(SW_TEST_DATA "/no-such-dir", &forms, &err),
-			 SW_ERR_NOTFOUND);
+	assert_int_equal(sw_forms_load(SW_TEST_DATA "/no-such-dir", &forms, &err), SW_ERR_NOTFOUND);
 	assert_null(forms);
 	assert_non_null(strstr(err.msg, "no-such-dir"));
 }
@@ -551,53 +547,53 @@ int main(void)
 {
 #define SHIPPED(t) cmocka_unit_test_setup_teardown(t, load_shipped, free_shipped)
 	const struct CMUnitTest tests[] = {
-		SHIPPED(shipped_forms_load_sorted),
-		SHIPPED(shipped_fields_have_labels_and_optional),
-		SHIPPED(kerb_ramp_fields_in_file_order),
-		SHIPPED(statuses_in_workflow_order_with_distinct_colours),
-		SHIPPED(all_fields_are_distinct),
-		SHIPPED(unknown_type_lists_valid_types),
-		SHIPPED(unknown_field_lists_valid_fields),
-		SHIPPED(unknown_status_lists_valid_statuses),
-		SHIPPED(parse_number_accepts_point_and_comma),
-		SHIPPED(parse_number_rejects_nan_inf_hex_and_junk),
-		SHIPPED(parse_number_above_max_names_field_and_unit),
-		SHIPPED(parse_integer_rejects_fractions),
-		SHIPPED(parse_bool_accepts_dutch_and_english),
-		SHIPPED(parse_enum_lists_allowed_values),
-		SHIPPED(parse_enum_values_are_per_form),
-		SHIPPED(parse_empty_gives_null),
-		cmocka_unit_test(parse_text_checks_utf8_and_length),
-		cmocka_unit_test(utf8_valid_is_strict),
-		SHIPPED(field_check_rejects_wrong_kind),
-		SHIPPED(validate_accepts_good_point),
-		SHIPPED(validate_rejects_unknown_type_status_and_field),
-		SHIPPED(validate_rejects_out_of_range_attr),
-		SHIPPED(validate_names_missing_required_field),
-		SHIPPED(validate_rejects_non_finite_coordinates),
-		cmocka_unit_test(bad_syntax_error),
-		cmocka_unit_test(bad_unknown_section),
-		cmocka_unit_test(bad_unknown_key),
-		cmocka_unit_test(bad_bad_kind),
-		cmocka_unit_test(bad_bad_number),
-		cmocka_unit_test(bad_hex_number),
-		cmocka_unit_test(bad_duplicate_field),
-		cmocka_unit_test(bad_bad_identifier),
-		cmocka_unit_test(bad_enum_without_values),
-		cmocka_unit_test(bad_reserved_column),
-		cmocka_unit_test(bad_kind_conflict),
-		cmocka_unit_test(bad_bad_type_name),
-		cmocka_unit_test(bad_duplicate_key),
-		cmocka_unit_test(bad_missing_kind),
-		cmocka_unit_test(bad_empty_section),
-		cmocka_unit_test(bad_min_above_max),
-		cmocka_unit_test(bad_bad_required),
-		cmocka_unit_test(bad_bad_enum_value),
-		cmocka_unit_test(bad_status_bad_color),
-		cmocka_unit_test(bad_status_unknown_key),
-		cmocka_unit_test(bad_status_unknown_section),
-		cmocka_unit_test(missing_dir_is_not_found),
-		cmocka_unit_test(long_help_text_is_kept_whole),
+	    SHIPPED(shipped_forms_load_sorted),
+	    SHIPPED(shipped_fields_have_labels_and_optional),
+	    SHIPPED(kerb_ramp_fields_in_file_order),
+	    SHIPPED(statuses_in_workflow_order_with_distinct_colours),
+	    SHIPPED(all_fields_are_distinct),
+	    SHIPPED(unknown_type_lists_valid_types),
+	    SHIPPED(unknown_field_lists_valid_fields),
+	    SHIPPED(unknown_status_lists_valid_statuses),
+	    SHIPPED(parse_number_accepts_point_and_comma),
+	    SHIPPED(parse_number_rejects_nan_inf_hex_and_junk),
+	    SHIPPED(parse_number_above_max_names_field_and_unit),
+	    SHIPPED(parse_integer_rejects_fractions),
+	    SHIPPED(parse_bool_accepts_dutch_and_english),
+	    SHIPPED(parse_enum_lists_allowed_values),
+	    SHIPPED(parse_enum_values_are_per_form),
+	    SHIPPED(parse_empty_gives_null),
+	    cmocka_unit_test(parse_text_checks_utf8_and_length),
+	    cmocka_unit_test(utf8_valid_is_strict),
+	    SHIPPED(field_check_rejects_wrong_kind),
+	    SHIPPED(validate_accepts_good_point),
+	    SHIPPED(validate_rejects_unknown_type_status_and_field),
+	    SHIPPED(validate_rejects_out_of_range_attr),
+	    SHIPPED(validate_names_missing_required_field),
+	    SHIPPED(validate_rejects_non_finite_coordinates),
+	    cmocka_unit_test(bad_syntax_error),
+	    cmocka_unit_test(bad_unknown_section),
+	    cmocka_unit_test(bad_unknown_key),
+	    cmocka_unit_test(bad_bad_kind),
+	    cmocka_unit_test(bad_bad_number),
+	    cmocka_unit_test(bad_hex_number),
+	    cmocka_unit_test(bad_duplicate_field),
+	    cmocka_unit_test(bad_bad_identifier),
+	    cmocka_unit_test(bad_enum_without_values),
+	    cmocka_unit_test(bad_reserved_column),
+	    cmocka_unit_test(bad_kind_conflict),
+	    cmocka_unit_test(bad_bad_type_name),
+	    cmocka_unit_test(bad_duplicate_key),
+	    cmocka_unit_test(bad_missing_kind),
+	    cmocka_unit_test(bad_empty_section),
+	    cmocka_unit_test(bad_min_above_max),
+	    cmocka_unit_test(bad_bad_required),
+	    cmocka_unit_test(bad_bad_enum_value),
+	    cmocka_unit_test(bad_status_bad_color),
+	    cmocka_unit_test(bad_status_unknown_key),
+	    cmocka_unit_test(bad_status_unknown_section),
+	    cmocka_unit_test(missing_dir_is_not_found),
+	    cmocka_unit_test(long_help_text_is_kept_whole),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

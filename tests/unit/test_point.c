@@ -232,19 +232,19 @@ static void value_equal_and_copy(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(init_sets_accuracy_unknown),
-		cmocka_unit_test(set_str_replaces_and_clears),
-		cmocka_unit_test(set_attr_adds_replaces_and_removes),
-		cmocka_unit_test(copy_is_deep),
-		cmocka_unit_test(uuid_v4_is_valid_lowercase_and_random),
-		cmocka_unit_test(uuid_valid_rejects_malformed),
-		cmocka_unit_test(now_iso_is_valid_utc),
-		cmocka_unit_test(iso8601_accepts_zones_and_fractions),
-		cmocka_unit_test(iso8601_rejects_bad_dates_and_missing_zone),
-		cmocka_unit_test(value_to_text_shortest_round_trip),
-		cmocka_unit_test(value_to_text_ints_text_and_null),
-		cmocka_unit_test(value_to_text_ignores_comma_locale),
-		cmocka_unit_test(value_equal_and_copy),
+	    cmocka_unit_test(init_sets_accuracy_unknown),
+	    cmocka_unit_test(set_str_replaces_and_clears),
+	    cmocka_unit_test(set_attr_adds_replaces_and_removes),
+	    cmocka_unit_test(copy_is_deep),
+	    cmocka_unit_test(uuid_v4_is_valid_lowercase_and_random),
+	    cmocka_unit_test(uuid_valid_rejects_malformed),
+	    cmocka_unit_test(now_iso_is_valid_utc),
+	    cmocka_unit_test(iso8601_accepts_zones_and_fractions),
+	    cmocka_unit_test(iso8601_rejects_bad_dates_and_missing_zone),
+	    cmocka_unit_test(value_to_text_shortest_round_trip),
+	    cmocka_unit_test(value_to_text_ints_text_and_null),
+	    cmocka_unit_test(value_to_text_ignores_comma_locale),
+	    cmocka_unit_test(value_equal_and_copy),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
