@@ -37,6 +37,10 @@ static void capture(void *ud, xmlErrorPtr e)
 	x->set = true;
 	x->line = e->line;
 	snprintf(x->msg, sizeof x->msg, "%s", e->message != NULL ? e->message : "?");
+	/* libxml2 adds a second line with the bytes; keep one line */
+	for (char *c = x->msg; *c != '\0'; c++)
+		if (*c == '\n')
+			*c = ' ';
 	n = strlen(x->msg);
 	while (n > 0 && (x->msg[n - 1] == '\n' || x->msg[n - 1] == ' '))
 		x->msg[--n] = '\0';
@@ -358,7 +362,7 @@ enum sw_status sw_gpx_read(const char *path, const struct sw_read_opts *o, sw_re
 				rc = sw_error_set(err, SW_ERR_INPUT,
 						  _("%s:%d: not a GPX file (root element <%s>, "
 						    "expected <gpx> in namespace %s)"),
-						  path, xmlTextReaderGetParserLineNumber(r),
+						  path, (int)xmlGetLineNo(xmlTextReaderCurrentNode(r)),
 						  ln != NULL ? ln : "?", SW_GPX_NS_11);
 				goto out;
 			}
