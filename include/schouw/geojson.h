@@ -40,20 +40,20 @@
 /* Read path and call cb once per feature, in file order. Returns SW_OK, the
  * first error, or whatever cb returned when it stopped the read. */
 enum sw_status sw_geojson_read(const char *path, const struct sw_read_opts *o, sw_record_cb cb,
-			       void *ud, struct sw_error *err);
+                               void *ud, struct sw_error *err);
 
 struct sw_geojson_writer;
 
 /* Start writing path (o may be NULL: all attributes, no forms). Caller owns
  * *out and must call sw_geojson_writer_close. */
 enum sw_status sw_geojson_writer_open(const char *path, const struct sw_export_opts *o,
-				      struct sw_geojson_writer **out, struct sw_error *err);
+                                      struct sw_geojson_writer **out, struct sw_error *err);
 
 /* Append one point (RD New coordinates; p is only read). Points are
  * transformed to WGS84 in batches, so an error in a point may be reported by
  * a later add or by close. */
 enum sw_status sw_geojson_writer_add(struct sw_geojson_writer *w, const struct sw_point *p,
-				     struct sw_error *err);
+                                     struct sw_error *err);
 
 /* Points added so far. */
 long long sw_geojson_writer_count(const struct sw_geojson_writer *w);
@@ -65,6 +65,6 @@ const char *sw_geojson_writer_operation(const struct sw_geojson_writer *w, doubl
 /* Finish: commit renames the file into place, otherwise it is removed.
  * Frees w (NULL ok). */
 enum sw_status sw_geojson_writer_close(struct sw_geojson_writer *w, bool commit,
-				       struct sw_error *err);
+                                       struct sw_error *err);
 
 #endif

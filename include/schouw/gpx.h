@@ -36,6 +36,6 @@
 /* Read path and call cb once per waypoint, in file order. Returns SW_OK,
  * the first error, or whatever cb returned when it stopped the read. */
 enum sw_status sw_gpx_read(const char *path, const struct sw_read_opts *o, sw_record_cb cb,
-			   void *ud, struct sw_error *err);
+                           void *ud, struct sw_error *err);
 
 #endif

@@ -68,7 +68,7 @@ static enum sw_status rd_syntax(struct rd *r, size_t off, const char *what, stru
 
 	rd_pos(r, off, &line, &col);
 	return sw_error_set(err, SW_ERR_INPUT, _("%s:%ld:%ld: invalid GeoJSON: %s"), r->path, line,
-			    col, what);
+	                    col, what);
 }
 
 static void rd_ws(struct rd *r)
@@ -105,7 +105,7 @@ static enum sw_status rd_value(struct rd *r, json_t **out, struct sw_error *err)
 	if (r->off >= r->len)
 		return rd_syntax(r, r->off, _("unexpected end of file"), err);
 	j = json_loadb(r->buf + r->off, r->len - r->off,
-		       JSON_DECODE_ANY | JSON_DISABLE_EOF_CHECK | JSON_REJECT_DUPLICATES, &je);
+	               JSON_DECODE_ANY | JSON_DISABLE_EOF_CHECK | JSON_REJECT_DUPLICATES, &je);
 	if (j == NULL) {
 		rd_pos(r, r->off, &line, &col);
 		if (je.line > 1) {
@@ -115,7 +115,7 @@ static enum sw_status rd_value(struct rd *r, json_t **out, struct sw_error *err)
 			col += je.column - 1;
 		}
 		return sw_error_set(err, SW_ERR_INPUT, _("%s:%ld:%ld: invalid JSON: %s"), r->path,
-				    line, col, je.text);
+		                    line, col, je.text);
 	}
 	r->off += (size_t)je.position;
 	*out = j;
@@ -123,7 +123,7 @@ static enum sw_status rd_value(struct rd *r, json_t **out, struct sw_error *err)
 }
 
 static enum sw_status feat_err(struct rd *r, struct sw_error *err, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
+    __attribute__((format(printf, 3, 4)));
 
 static enum sw_status feat_err(struct rd *r, struct sw_error *err, const char *fmt, ...)
 {
@@ -209,14 +209,14 @@ static const char *map_key(const struct sw_read_opts *o, const char *k)
 	for (size_t i = 0; i < o->nmap; i++)
 		if (strcmp(o->map_src[i], k) == 0)
 			return (o->map_dst[i] == NULL || o->map_dst[i][0] == '\0' ||
-				strcmp(o->map_dst[i], "-") == 0)
-				       ? NULL
-				       : o->map_dst[i];
+			        strcmp(o->map_dst[i], "-") == 0)
+			           ? NULL
+			           : o->map_dst[i];
 	return k;
 }
 
 static enum sw_status feat_coords(struct rd *r, json_t *geom, double *x, double *y,
-				  struct sw_error *err)
+                                  struct sw_error *err)
 {
 	const char *gtype;
 	json_t *c;
@@ -229,16 +229,16 @@ static enum sw_status feat_coords(struct rd *r, json_t *geom, double *x, double 
 	c = json_object_get(geom, "coordinates");
 	if (strcmp(gtype, "MultiPoint") == 0) {
 		if (!json_is_array(c) || json_array_size(c) != 1)
-			return feat_err(r, err,
-					_("a MultiPoint must hold exactly one point here"));
+			return feat_err(r, err, _("a MultiPoint must hold exactly one point here"));
 		c = json_array_get(c, 0);
 	} else if (strcmp(gtype, "Point") != 0) {
 		return feat_err(r, err, _("geometry type %s is not supported (Point expected)"),
-				gtype);
+		                gtype);
 	}
 	if (!json_is_array(c) || json_array_size(c) < 2 || !json_is_number(json_array_get(c, 0)) ||
 	    !json_is_number(json_array_get(c, 1)))
-		return feat_err(r, err, _("coordinates must be an array of two numbers [lon, lat]"));
+		return feat_err(r, err,
+		                _("coordinates must be an array of two numbers [lon, lat]"));
 	*x = json_number_value(json_array_get(c, 0));
 	*y = json_number_value(json_array_get(c, 1));
 	if (!isfinite(*x) || !isfinite(*y))
@@ -247,15 +247,14 @@ static enum sw_status feat_coords(struct rd *r, json_t *geom, double *x, double 
 		char what[128];
 
 		snprintf(what, sizeof what, "[%.9g, %.9g]", *x, *y);
-		return feat_err(r, err,
-				_("coordinates %s out of range (lon -180..180, lat -90..90)"),
-				what);
+		return feat_err(
+		    r, err, _("coordinates %s out of range (lon -180..180, lat -90..90)"), what);
 	}
 	return SW_OK;
 }
 
 static enum sw_status feature(struct rd *r, json_t *f, sw_record_cb cb, void *ud,
-			      struct sw_error *err)
+                              struct sw_error *err)
 {
 	struct sw_record rec = {0};
 	const char *key;
@@ -289,7 +288,7 @@ static enum sw_status feature(struct rd *r, json_t *f, sw_record_cb cb, void *ud
 				break;
 			case JSON_INTEGER:
 				snprintf(r->num[n], sizeof r->num[n], "%" JSON_INTEGER_FORMAT,
-					 json_integer_value(v));
+				         json_integer_value(v));
 				val = r->num[n];
 				break;
 			case JSON_REAL:
@@ -308,10 +307,10 @@ static enum sw_status feature(struct rd *r, json_t *f, sw_record_cb cb, void *ud
 			case JSON_OBJECT:
 			case JSON_ARRAY:
 				return feat_err(r, err,
-						_("property \"%s\" is an object or array; only "
-						  "strings, numbers, booleans and null are "
-						  "supported"),
-						key);
+				                _("property \"%s\" is an object or array; only "
+				                  "strings, numbers, booleans and null are "
+				                  "supported"),
+				                key);
 			}
 			r->keys[n] = map_key(r->o, key);
 			if (r->keys[n] == NULL)
@@ -334,7 +333,8 @@ static enum sw_status feature(struct rd *r, json_t *f, sw_record_cb cb, void *ud
 /* "urn:ogc:def:crs:EPSG::28992", "EPSG:28992", "urn:ogc:def:crs:OGC:1.3:CRS84". */
 static enum sw_status legacy_crs(struct rd *r, json_t *crs, size_t at, struct sw_error *err)
 {
-	const char *name = json_string_value(json_object_get(json_object_get(crs, "properties"), "name"));
+	const char *name =
+	    json_string_value(json_object_get(json_object_get(crs, "properties"), "name"));
 	const char *p;
 	long code;
 	char *end;
@@ -343,7 +343,7 @@ static enum sw_status legacy_crs(struct rd *r, json_t *crs, size_t at, struct sw
 		return SW_OK;
 	if (name == NULL)
 		return rd_syntax(r, at, _("unsupported \"crs\" member (a named CRS is expected)"),
-				 err);
+		                 err);
 	if (strstr(name, "CRS84") != NULL)
 		return SW_OK;
 	p = strstr(name, "EPSG");
@@ -433,7 +433,7 @@ static enum sw_status rd_top(struct rd *r, sw_record_cb cb, void *ud, struct sw_
 			if (rc == SW_OK && strcmp(json_string_value(key), "type") == 0) {
 				seen_type = true;
 				is_fc = json_is_string(val) &&
-					strcmp(json_string_value(val), "FeatureCollection") == 0;
+				        strcmp(json_string_value(val), "FeatureCollection") == 0;
 			} else if (rc == SW_OK && strcmp(json_string_value(key), "crs") == 0) {
 				rc = legacy_crs(r, val, at, err);
 			}
@@ -457,12 +457,12 @@ end:
 		rc = rd_syntax(r, r->off, _("unexpected data after the end"), err);
 	else if (!is_fc)
 		rc = sw_error_set(err, SW_ERR_INPUT,
-				  _("%s: not a GeoJSON FeatureCollection (\"type\" must be "
-				    "\"FeatureCollection\")"),
-				  r->path);
+		                  _("%s: not a GeoJSON FeatureCollection (\"type\" must be "
+		                    "\"FeatureCollection\")"),
+		                  r->path);
 	else if (!r->seen_features)
-		rc = sw_error_set(err, SW_ERR_INPUT, _("%s: FeatureCollection without \"features\""),
-				  r->path);
+		rc = sw_error_set(err, SW_ERR_INPUT,
+		                  _("%s: FeatureCollection without \"features\""), r->path);
 out:
 	json_decref(key);
 	json_decref(val);
@@ -470,7 +470,7 @@ out:
 }
 
 enum sw_status sw_geojson_read(const char *path, const struct sw_read_opts *o, sw_record_cb cb,
-			       void *ud, struct sw_error *err)
+                               void *ud, struct sw_error *err)
 {
 	struct rd r = {0};
 	struct stat st;
@@ -481,7 +481,7 @@ enum sw_status sw_geojson_read(const char *path, const struct sw_read_opts *o, s
 	fd = open(path, O_RDONLY | O_CLOEXEC);
 	if (fd < 0) {
 		rc = sw_error_set(err, errno == ENOENT ? SW_ERR_NOTFOUND : SW_ERR_IO,
-				  _("%s: cannot open: %s"), path, strerror(errno));
+		                  _("%s: cannot open: %s"), path, strerror(errno));
 		goto out;
 	}
 	if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
@@ -489,9 +489,10 @@ enum sw_status sw_geojson_read(const char *path, const struct sw_read_opts *o, s
 		goto out;
 	}
 	if (st.st_size == 0) {
-		rc = sw_error_set(err, SW_ERR_INPUT, _("%s: empty file (a GeoJSON FeatureCollection "
-						       "is expected)"),
-				  path);
+		rc = sw_error_set(err, SW_ERR_INPUT,
+		                  _("%s: empty file (a GeoJSON FeatureCollection "
+		                    "is expected)"),
+		                  path);
 		goto out;
 	}
 	map = mmap(NULL, (size_t)st.st_size, PROT_READ, MAP_PRIVATE, fd, 0);
@@ -551,7 +552,7 @@ static char *dup_str(const char *s)
 }
 
 enum sw_status sw_geojson_writer_open(const char *path, const struct sw_export_opts *o,
-				      struct sw_geojson_writer **out, struct sw_error *err)
+                                      struct sw_geojson_writer **out, struct sw_error *err)
 {
 	struct sw_geojson_writer *w;
 	enum sw_status rc;
@@ -599,7 +600,8 @@ enum sw_status sw_geojson_writer_open(const char *path, const struct sw_export_o
 	snprintf(w->tmp, strlen(path) + sizeof ".tmp-XXXXXX", "%s.tmp-XXXXXX", path);
 	fd = mkstemp(w->tmp);
 	if (fd < 0) {
-		rc = sw_error_set(err, SW_ERR_IO, _("%s: cannot create: %s"), path, strerror(errno));
+		rc =
+		    sw_error_set(err, SW_ERR_IO, _("%s: cannot create: %s"), path, strerror(errno));
 		w->tmp[0] = '\0';
 		goto fail;
 	}
@@ -632,8 +634,7 @@ static void coord_text(double v, char *buf, size_t len)
 	long long n = llround(v * 1e9);
 	unsigned long long a = n < 0 ? (unsigned long long)-n : (unsigned long long)n;
 
-	snprintf(buf, len, "%s%llu.%09llu", n < 0 ? "-" : "", a / 1000000000ULL,
-		 a % 1000000000ULL);
+	snprintf(buf, len, "%s%llu.%09llu", n < 0 ? "-" : "", a / 1000000000ULL, a % 1000000000ULL);
 }
 
 static int set_str(json_t *o, const char *key, const char *s)
@@ -646,7 +647,7 @@ static int set_str(json_t *o, const char *key, const char *s)
 }
 
 static int set_value(json_t *o, const char *key, const struct sw_value *v, enum sw_kind kind,
-		     int *prec)
+                     int *prec)
 {
 	json_t *j = NULL;
 
@@ -688,7 +689,7 @@ static bool is_form_field(const struct sw_geojson_writer *w, const char *name)
 }
 
 static enum sw_status write_feature(struct sw_geojson_writer *w, const struct sw_point *p,
-				    double lon, double lat, struct sw_error *err)
+                                    double lon, double lat, struct sw_error *err)
 {
 	json_t *props = json_object();
 	char cx[48], cy[48];
@@ -740,13 +741,13 @@ static enum sw_status write_feature(struct sw_geojson_writer *w, const struct sw
 	coord_text(lon, cx, sizeof cx);
 	coord_text(lat, cy, sizeof cy);
 	fprintf(w->f,
-		"%s\n{\"type\":\"Feature\",\"id\":%lld,\"geometry\":{\"type\":\"Point\","
-		"\"coordinates\":[%s,%s]},\"properties\":",
-		w->count > 0 ? "," : "", p->id, cx, cy);
+	        "%s\n{\"type\":\"Feature\",\"id\":%lld,\"geometry\":{\"type\":\"Point\","
+	        "\"coordinates\":[%s,%s]},\"properties\":",
+	        w->count > 0 ? "," : "", p->id, cx, cy);
 	if (json_dumpf(props, w->f, JSON_COMPACT | JSON_REAL_PRECISION(prec)) != 0 ||
 	    fputc('}', w->f) == EOF) {
 		rc = sw_error_set(err, SW_ERR_IO, _("%s: write failed: %s"), w->path,
-				  strerror(errno));
+		                  strerror(errno));
 		goto out;
 	}
 	w->count++;
@@ -782,9 +783,9 @@ static enum sw_status flush_batch(struct sw_geojson_writer *w, struct sw_error *
 	for (i = 0; i < w->nbatch; i++) {
 		if (failed[i] || !isfinite(x[i]) || !isfinite(y[i])) {
 			rc = sw_error_set(err, SW_ERR_INPUT,
-					  _("point %lld: RD (%.3f, %.3f) cannot be transformed "
-					    "to WGS84"),
-					  w->batch[i].id, w->batch[i].x, w->batch[i].y);
+			                  _("point %lld: RD (%.3f, %.3f) cannot be transformed "
+			                    "to WGS84"),
+			                  w->batch[i].id, w->batch[i].x, w->batch[i].y);
 			goto out;
 		}
 		rc = write_feature(w, &w->batch[i], x[i], y[i], err);
@@ -801,7 +802,7 @@ out:
 }
 
 enum sw_status sw_geojson_writer_add(struct sw_geojson_writer *w, const struct sw_point *p,
-				     struct sw_error *err)
+                                     struct sw_error *err)
 {
 	enum sw_status rc;
 
@@ -832,7 +833,7 @@ const char *sw_geojson_writer_operation(const struct sw_geojson_writer *w, doubl
 }
 
 enum sw_status sw_geojson_writer_close(struct sw_geojson_writer *w, bool commit,
-				       struct sw_error *err)
+                                       struct sw_error *err)
 {
 	enum sw_status rc = SW_OK;
 
@@ -840,24 +841,25 @@ enum sw_status sw_geojson_writer_close(struct sw_geojson_writer *w, bool commit,
 		return SW_OK;
 	if (commit && w->failed)
 		rc = sw_error_set(err, SW_ERR_INTERNAL, _("%s: not written after an earlier error"),
-				  w->path);
+		                  w->path);
 	if (commit && rc == SW_OK)
 		rc = flush_batch(w, err);
 	if (commit && rc == SW_OK && fputs("\n]}\n", w->f) == EOF)
 		rc = sw_error_set(err, SW_ERR_IO, _("%s: write failed: %s"), w->path,
-				  strerror(errno));
+		                  strerror(errno));
 	if (commit && rc == SW_OK && (fflush(w->f) != 0 || fsync(fileno(w->f)) != 0))
 		rc = sw_error_set(err, SW_ERR_IO, _("%s: write failed: %s"), w->path,
-				  strerror(errno));
+		                  strerror(errno));
 	if (w->f != NULL && fclose(w->f) != 0 && commit && rc == SW_OK)
 		rc = sw_error_set(err, SW_ERR_IO, _("%s: write failed: %s"), w->path,
-				  strerror(errno));
+		                  strerror(errno));
 	w->f = NULL;
 	if (w->tmp != NULL && w->tmp[0] != '\0') {
 		if (commit && rc == SW_OK) {
 			if (rename(w->tmp, w->path) != 0) {
-				rc = sw_error_set(err, SW_ERR_IO, _("%s: cannot rename into place: %s"),
-						  w->path, strerror(errno));
+				rc = sw_error_set(err, SW_ERR_IO,
+				                  _("%s: cannot rename into place: %s"), w->path,
+				                  strerror(errno));
 				unlink(w->tmp);
 			}
 		} else {

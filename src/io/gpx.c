@@ -60,8 +60,8 @@ struct wpt {
 
 static bool is_gpx_ns(const xmlChar *ns)
 {
-	return ns != NULL && (xmlStrEqual(ns, BAD_CAST SW_GPX_NS_11) ||
-			      xmlStrEqual(ns, BAD_CAST SW_GPX_NS_10));
+	return ns != NULL &&
+	       (xmlStrEqual(ns, BAD_CAST SW_GPX_NS_11) || xmlStrEqual(ns, BAD_CAST SW_GPX_NS_10));
 }
 
 static bool is_ext_ns(const xmlChar *ns)
@@ -77,8 +77,7 @@ static const xmlChar *node_ns(const xmlNode *n)
 
 /* Text content of an element: its text and CDATA children only. Entity
  * references are refused rather than expanded (no entity expansion at all). */
-static enum sw_status text_of(const char *path, const xmlNode *el, char **out,
-			      struct sw_error *err)
+static enum sw_status text_of(const char *path, const xmlNode *el, char **out, struct sw_error *err)
 {
 	xmlBufferPtr b = xmlBufferCreate();
 	enum sw_status rc = SW_OK;
@@ -94,13 +93,13 @@ static enum sw_status text_of(const char *path, const xmlNode *el, char **out,
 			}
 		} else if (c->type == XML_ENTITY_REF_NODE) {
 			rc = sw_error_set(err, SW_ERR_INPUT,
-					  _("%s:%ld: entity reference &%s; is not supported"), path,
-					  xmlGetLineNo(c), (const char *)c->name);
+			                  _("%s:%ld: entity reference &%s; is not supported"), path,
+			                  xmlGetLineNo(c), (const char *)c->name);
 			goto out;
 		} else if (c->type == XML_ELEMENT_NODE) {
 			rc = sw_error_set(err, SW_ERR_INPUT,
-					  _("%s:%ld: <%s> must hold text, not elements"), path,
-					  xmlGetLineNo(el), (const char *)el->name);
+			                  _("%s:%ld: <%s> must hold text, not elements"), path,
+			                  xmlGetLineNo(el), (const char *)el->name);
 			goto out;
 		}
 	}
@@ -125,7 +124,7 @@ static void trim(char *s)
 
 /* Set key to val (taking ownership of val); a later set of the same key wins. */
 static enum sw_status put(struct wpt *w, const char *path, long line, const char *key, char *val,
-			  struct sw_error *err)
+                          struct sw_error *err)
 {
 	for (size_t i = 0; i < w->n; i++) {
 		if (strcmp(w->keys[i], key) == 0) {
@@ -136,8 +135,9 @@ static enum sw_status put(struct wpt *w, const char *path, long line, const char
 	}
 	if (w->n == MAX_KEYS) {
 		free(val);
-		return sw_error_set(err, SW_ERR_INPUT, _("%s:%ld: more than %d fields in a waypoint"),
-				    path, line, MAX_KEYS);
+		return sw_error_set(err, SW_ERR_INPUT,
+		                    _("%s:%ld: more than %d fields in a waypoint"), path, line,
+		                    MAX_KEYS);
 	}
 	w->keys[w->n] = key;
 	w->vals[w->n] = val;
@@ -163,27 +163,27 @@ static bool parse_deg(const char *s, double *out)
 	return *end == '\0' && errno == 0 && isfinite(*out);
 }
 
-static enum sw_status coord(const char *path, long line, xmlNode *el, const char *name,
-			    double lim, double *out, struct sw_error *err)
+static enum sw_status coord(const char *path, long line, xmlNode *el, const char *name, double lim,
+                            double *out, struct sw_error *err)
 {
 	xmlChar *a = xmlGetNoNsProp(el, BAD_CAST name);
 	enum sw_status rc = SW_OK;
 
 	if (a == NULL)
 		return sw_error_set(err, SW_ERR_INPUT, _("%s:%ld: <wpt> without a %s attribute"),
-				    path, line, name);
+		                    path, line, name);
 	if (!parse_deg((const char *)a, out))
 		rc = sw_error_set(err, SW_ERR_INPUT, _("%s:%ld: %s=\"%s\" is not a number"), path,
-				  line, name, (const char *)a);
+		                  line, name, (const char *)a);
 	else if (*out < -lim || *out > lim)
 		rc = sw_error_set(err, SW_ERR_INPUT, _("%s:%ld: %s=\"%s\" out of range (-%g..%g)"),
-				  path, line, name, (const char *)a, lim, lim);
+		                  path, line, name, (const char *)a, lim, lim);
 	xmlFree(a);
 	return rc;
 }
 
 static enum sw_status ext_children(struct wpt *w, const char *path, long line, xmlNode *parent,
-				   struct sw_error *err)
+                                   struct sw_error *err)
 {
 	enum sw_status rc;
 	char *t;
@@ -209,14 +209,14 @@ static const char *map_key(const struct sw_read_opts *o, const char *k)
 	for (size_t i = 0; i < o->nmap; i++)
 		if (strcmp(o->map_src[i], k) == 0)
 			return (o->map_dst[i] == NULL || o->map_dst[i][0] == '\0' ||
-				strcmp(o->map_dst[i], "-") == 0)
-				       ? NULL
-				       : o->map_dst[i];
+			        strcmp(o->map_dst[i], "-") == 0)
+			           ? NULL
+			           : o->map_dst[i];
 	return k;
 }
 
 static enum sw_status waypoint(const char *path, const struct sw_read_opts *o, xmlNode *el,
-			       sw_record_cb cb, void *ud, struct sw_error *err)
+                               sw_record_cb cb, void *ud, struct sw_error *err)
 {
 	struct wpt w = {0};
 	struct sw_record rec = {0};
@@ -247,15 +247,15 @@ static enum sw_status waypoint(const char *path, const struct sw_read_opts *o, x
 			if (rc == SW_OK)
 				trim(*dst);
 		} else if (strcmp(n, "time") == 0 || strcmp(n, "hdop") == 0 ||
-			   strcmp(n, "type") == 0) {
+		           strcmp(n, "type") == 0) {
 			rc = text_of(path, c, &t, err);
 			if (rc != SW_OK)
 				break;
 			trim(t);
 			rc = put(&w, path, line,
-				 n[0] == 't' ? (n[1] == 'i' ? "observed_at" : "type")
-					     : "gps_accuracy_m",
-				 t, err);
+			         n[0] == 't' ? (n[1] == 'i' ? "observed_at" : "type")
+			                     : "gps_accuracy_m",
+			         t, err);
 			t = NULL;
 		}
 	}
@@ -310,17 +310,17 @@ out:
 }
 
 static enum sw_status xml_error(const char *path, const struct xml_err *x, xmlTextReaderPtr r,
-				struct sw_error *err)
+                                struct sw_error *err)
 {
 	if (x->set)
 		return sw_error_set(err, SW_ERR_INPUT, _("%s:%d: not well-formed XML: %s"), path,
-				    x->line, x->msg);
+		                    x->line, x->msg);
 	return sw_error_set(err, SW_ERR_INPUT, _("%s:%d: not well-formed XML"), path,
-			    r != NULL ? xmlTextReaderGetParserLineNumber(r) : 0);
+	                    r != NULL ? xmlTextReaderGetParserLineNumber(r) : 0);
 }
 
 enum sw_status sw_gpx_read(const char *path, const struct sw_read_opts *o, sw_record_cb cb,
-			   void *ud, struct sw_error *err)
+                           void *ud, struct sw_error *err)
 {
 	struct xml_err x = {0};
 	xmlTextReaderPtr r = NULL;
@@ -335,12 +335,13 @@ enum sw_status sw_gpx_read(const char *path, const struct sw_read_opts *o, sw_re
 	fd = open(path, O_RDONLY | O_CLOEXEC);
 	if (fd < 0)
 		return sw_error_set(err, errno == ENOENT ? SW_ERR_NOTFOUND : SW_ERR_IO,
-				    _("%s: cannot open: %s"), path, strerror(errno));
+		                    _("%s: cannot open: %s"), path, strerror(errno));
 	xmlInitParser();
 	/* Errors raised outside the reader's context must not reach stderr either. */
 	xmlSetStructuredErrorFunc(&x, capture);
 	xmlSetGenericErrorFunc(NULL, quiet_generic);
-	r = xmlReaderForFd(fd, path, NULL, XML_PARSE_NONET | XML_PARSE_NOERROR | XML_PARSE_NOWARNING);
+	r = xmlReaderForFd(fd, path, NULL,
+	                   XML_PARSE_NONET | XML_PARSE_NOERROR | XML_PARSE_NOWARNING);
 	if (r == NULL) {
 		rc = sw_error_set(err, SW_ERR_NOMEM, _("%s: cannot start the XML parser"), path);
 		goto out;
@@ -360,10 +361,11 @@ enum sw_status sw_gpx_read(const char *path, const struct sw_read_opts *o, sw_re
 			root_seen = true;
 			if (ln == NULL || strcmp(ln, "gpx") != 0 || !is_gpx_ns(ns)) {
 				rc = sw_error_set(err, SW_ERR_INPUT,
-						  _("%s:%d: not a GPX file (root element <%s>, "
-						    "expected <gpx> in namespace %s)"),
-						  path, (int)xmlGetLineNo(xmlTextReaderCurrentNode(r)),
-						  ln != NULL ? ln : "?", SW_GPX_NS_11);
+				                  _("%s:%d: not a GPX file (root element <%s>, "
+				                    "expected <gpx> in namespace %s)"),
+				                  path,
+				                  (int)xmlGetLineNo(xmlTextReaderCurrentNode(r)),
+				                  ln != NULL ? ln : "?", SW_GPX_NS_11);
 				goto out;
 			}
 		} else if (depth == 1 && is_gpx_ns(ns) && strcmp(ln, "wpt") == 0) {
@@ -379,15 +381,15 @@ enum sw_status sw_gpx_read(const char *path, const struct sw_read_opts *o, sw_re
 			ret = xmlTextReaderNext(r);
 			continue;
 		} else if (depth == 1 && is_gpx_ns(ns) &&
-			   (strcmp(ln, "rte") == 0 || strcmp(ln, "trk") == 0) && !warned) {
+		           (strcmp(ln, "rte") == 0 || strcmp(ln, "trk") == 0) && !warned) {
 			warned = true;
 			if (o != NULL && o->warn != NULL) {
 				char msg[512];
 
 				snprintf(msg, sizeof msg,
-					 _("%s: routes and tracks are ignored; only waypoints "
-					   "are imported"),
-					 path);
+				         _("%s: routes and tracks are ignored; only waypoints "
+				           "are imported"),
+				         path);
 				o->warn(o->warn_ud, msg);
 			}
 		}
@@ -396,8 +398,8 @@ enum sw_status sw_gpx_read(const char *path, const struct sw_read_opts *o, sw_re
 	if (ret < 0 || x.set)
 		rc = xml_error(path, &x, r, err);
 	else if (!root_seen)
-		rc = sw_error_set(err, SW_ERR_INPUT, _("%s:1: not well-formed XML: no root element"),
-				  path);
+		rc = sw_error_set(err, SW_ERR_INPUT,
+		                  _("%s:1: not well-formed XML: no root element"), path);
 out:
 	xmlFreeTextReader(r);
 	xmlSetStructuredErrorFunc(old_sctx, old_s);

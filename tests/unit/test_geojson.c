@@ -92,7 +92,7 @@ static void tmp_path(char *buf, size_t len, const char *name)
 	const char *dir = getenv("TMPDIR");
 
 	snprintf(buf, len, "%s/test_geojson_%ld_%s", dir != NULL ? dir : "/tmp", (long)getpid(),
-		 name);
+	         name);
 }
 
 static char *slurp(const char *path)
@@ -165,7 +165,7 @@ static void keeps_utf8_names_intact(void **state)
 	assert_int_equal(read_file("points.geojson", &g, &err), SW_OK);
 	assert_string_equal(val(&g, 0, "note"), "M\xc3\xbcller");
 	assert_string_equal(val(&g, 1, "note"), "Jos\xc3\xa9 Garc\xc3\xad"
-						"a");
+	                                        "a");
 	got_free(&g);
 }
 
@@ -462,26 +462,26 @@ static void writer_streams_many_points_in_order(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(reads_points_with_lon_lat_and_feature_index),
-		cmocka_unit_test(accepts_multipoint_with_one_point),
-		cmocka_unit_test(renders_property_values_as_text),
-		cmocka_unit_test(keeps_utf8_names_intact),
-		cmocka_unit_test(map_renames_and_drops_properties),
-		cmocka_unit_test(honours_legacy_rd_crs_member),
-		cmocka_unit_test(rejects_linestring_naming_the_feature),
-		cmocka_unit_test(rejects_out_of_range_coordinates_naming_the_feature),
-		cmocka_unit_test(rejects_invalid_utf8_with_line),
-		cmocka_unit_test(rejects_syntax_error_with_line),
-		cmocka_unit_test(rejects_nested_property_by_name),
-		cmocka_unit_test(rejects_a_lone_feature),
-		cmocka_unit_test(rejects_null_geometry),
-		cmocka_unit_test(missing_file_is_not_found),
-		cmocka_unit_test(writer_output_reads_back),
-		cmocka_unit_test(writer_transforms_rd_to_lon_lat),
-		cmocka_unit_test(writer_uses_nine_decimals_and_no_crs_member),
-		cmocka_unit_test(writer_leaves_surveyor_out_when_anonymized),
-		cmocka_unit_test(writer_without_commit_leaves_no_file),
-		cmocka_unit_test(writer_streams_many_points_in_order),
+	    cmocka_unit_test(reads_points_with_lon_lat_and_feature_index),
+	    cmocka_unit_test(accepts_multipoint_with_one_point),
+	    cmocka_unit_test(renders_property_values_as_text),
+	    cmocka_unit_test(keeps_utf8_names_intact),
+	    cmocka_unit_test(map_renames_and_drops_properties),
+	    cmocka_unit_test(honours_legacy_rd_crs_member),
+	    cmocka_unit_test(rejects_linestring_naming_the_feature),
+	    cmocka_unit_test(rejects_out_of_range_coordinates_naming_the_feature),
+	    cmocka_unit_test(rejects_invalid_utf8_with_line),
+	    cmocka_unit_test(rejects_syntax_error_with_line),
+	    cmocka_unit_test(rejects_nested_property_by_name),
+	    cmocka_unit_test(rejects_a_lone_feature),
+	    cmocka_unit_test(rejects_null_geometry),
+	    cmocka_unit_test(missing_file_is_not_found),
+	    cmocka_unit_test(writer_output_reads_back),
+	    cmocka_unit_test(writer_transforms_rd_to_lon_lat),
+	    cmocka_unit_test(writer_uses_nine_decimals_and_no_crs_member),
+	    cmocka_unit_test(writer_leaves_surveyor_out_when_anonymized),
+	    cmocka_unit_test(writer_without_commit_leaves_no_file),
+	    cmocka_unit_test(writer_streams_many_points_in_order),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

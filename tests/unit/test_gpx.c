@@ -136,9 +136,9 @@ static void joins_name_and_desc_into_note(void **state)
 	(void)state;
 	assert_int_equal(read_file("waypoints.gpx", &g, &err), SW_OK);
 	assert_string_equal(val(&g, 0, "note"),
-			    "Zo\xc3\xab \xe2\x80\x94 Bj\xc3\xb6rn \xc3\x85ngstr\xc3\xb6m & co");
+	                    "Zo\xc3\xab \xe2\x80\x94 Bj\xc3\xb6rn \xc3\x85ngstr\xc3\xb6m & co");
 	assert_string_equal(val(&g, 1, "note"), "Jos\xc3\xa9 Garc\xc3\xad"
-						"a");
+	                                        "a");
 	assert_string_equal(val(&g, 2, "note"), "only <desc>");
 	got_free(&g);
 }
@@ -201,7 +201,7 @@ static void callback_status_stops_the_read(void **state)
 
 	(void)state;
 	assert_int_equal(sw_gpx_read(DATA "waypoints.gpx", NULL, stop_at_first, NULL, &err),
-			 SW_ERR_STORE);
+	                 SW_ERR_STORE);
 	assert_string_equal(err.msg, "stopped");
 }
 
@@ -299,22 +299,22 @@ static void missing_file_is_not_found(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(reads_waypoints_with_lon_lat_and_line),
-		cmocka_unit_test(maps_time_hdop_and_type_to_schouw_names),
-		cmocka_unit_test(joins_name_and_desc_into_note),
-		cmocka_unit_test(reads_schouw_extensions_as_fields),
-		cmocka_unit_test(warns_that_tracks_are_ignored),
-		cmocka_unit_test(reads_gpx_1_0),
-		cmocka_unit_test(map_renames_and_drops_keys),
-		cmocka_unit_test(callback_status_stops_the_read),
-		cmocka_unit_test(rejects_xml_that_is_not_well_formed_with_line),
-		cmocka_unit_test(rejects_invalid_utf8_with_line),
-		cmocka_unit_test(rejects_latitude_out_of_range_with_line),
-		cmocka_unit_test(rejects_waypoint_without_lon),
-		cmocka_unit_test(rejects_other_xml_root),
-		cmocka_unit_test(refuses_entity_expansion_bomb),
-		cmocka_unit_test(does_not_read_external_entities),
-		cmocka_unit_test(missing_file_is_not_found),
+	    cmocka_unit_test(reads_waypoints_with_lon_lat_and_line),
+	    cmocka_unit_test(maps_time_hdop_and_type_to_schouw_names),
+	    cmocka_unit_test(joins_name_and_desc_into_note),
+	    cmocka_unit_test(reads_schouw_extensions_as_fields),
+	    cmocka_unit_test(warns_that_tracks_are_ignored),
+	    cmocka_unit_test(reads_gpx_1_0),
+	    cmocka_unit_test(map_renames_and_drops_keys),
+	    cmocka_unit_test(callback_status_stops_the_read),
+	    cmocka_unit_test(rejects_xml_that_is_not_well_formed_with_line),
+	    cmocka_unit_test(rejects_invalid_utf8_with_line),
+	    cmocka_unit_test(rejects_latitude_out_of_range_with_line),
+	    cmocka_unit_test(rejects_waypoint_without_lon),
+	    cmocka_unit_test(rejects_other_xml_root),
+	    cmocka_unit_test(refuses_entity_expansion_bomb),
+	    cmocka_unit_test(does_not_read_external_entities),
+	    cmocka_unit_test(missing_file_is_not_found),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
