@@ -45,12 +45,17 @@ json_t *sw_out_point_json(const struct sw_forms *forms, const struct sw_point *p
 	return o;
 }
 
+/* RFC 4180: quote only cells that need it, so headers stay plain. */
 static void cell(FILE *f, const char *s, int first)
 {
 	if (!first)
 		fputc(',', f);
-	if (s != NULL && *s != '\0')
+	if (s == NULL || *s == '\0')
+		return;
+	if (strpbrk(s, ",\"\r\n") != NULL || s[0] == ' ' || s[strlen(s) - 1] == ' ')
 		csv_fwrite(f, s, strlen(s));
+	else
+		fputs(s, f);
 }
 
 void sw_out_csv_header(FILE *f, const struct sw_field *const *fields, size_t nfields)

@@ -67,9 +67,9 @@ cp test.gpkg corrupt.gpkg
 size=$(stat -c %s corrupt.gpkg)
 truncate -s $((size / 2)) corrupt.gpkg
 bad "corrupt.gpkg" -- "$SCHOUW" --db corrupt.gpkg list
-dd if=/dev/urandom of=corrupt2.gpkg bs=1 count=0 2>/dev/null
+# garbage over the schema table's b-tree page (page 1, after the 100-byte header)
 cp test.gpkg corrupt2.gpkg
-printf '\xde\xad\xbe\xef%.0s' $(seq 1 512) | dd of=corrupt2.gpkg bs=1 seek=4096 conv=notrunc 2>/dev/null
+printf '\xde\xad\xbe\xef%.0s' $(seq 1 64) | dd of=corrupt2.gpkg bs=1 seek=100 conv=notrunc 2>/dev/null
 bad "corrupt2.gpkg" -- "$SCHOUW" --db corrupt2.gpkg list
 
 # a read-only store: refused with a message, nothing written. Root ignores

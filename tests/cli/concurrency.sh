@@ -3,7 +3,7 @@
 # store's unit test does 2 x 1000 inserts through the library; this runs the
 # real binary, 2 x N processes, under the same busy timeout.)
 . "$(dirname "$0")/lib.sh"
-N=${SW_CONCURRENCY_N:-150}
+N=${SW_CONCURRENCY_N:-100}
 
 expect 0 "$SCHOUW" init
 writer() {

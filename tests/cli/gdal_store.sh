@@ -13,7 +13,10 @@ expect 0 "$SCHOUW" set 3 status=realised
 expect 0 "$SCHOUW" delete 4
 
 expect 0 ogrinfo -al -so test.gpkg
-all="$OUT$ERR"
+# Debian 12's GDAL 3.6 predates GeoPackage 1.4 (support came in GDAL 3.7) and
+# flags user_version 10400 as "may only be partially supported": the one line
+# tolerated. Any other warning fails.
+all=$(printf '%s\n%s\n' "$OUT" "$ERR" | grep -v 'user_version=0x000028A0 (10400, v1.4.0) .* may only be partially supported')
 lacks "$all" "Warning" "ogrinfo"; lacks "$all" "ERROR" "ogrinfo"
 contains "$OUT" "Layer name: points"
 contains "$OUT" "Geometry: Point"
