@@ -574,6 +574,8 @@ static int on_key(void *user, const char *section, const char *name, const char 
 		c->header_seen = false;
 	}
 	c->header_has_keys = true;
+	if (!sw_utf8_valid(value, strlen(value)))
+		return ctx_fail(c, SW_ERR_INPUT, _("value of '%s' is not valid UTF-8"), name);
 	if (c->mode == MODE_STATUSES)
 		allowed = STATUS_KEYS;
 	else

@@ -487,6 +487,7 @@ BAD_CASE(empty_section, "forms/t.ini:4: ", "section without keys")
 BAD_CASE(min_above_max, "forms/t.ini:1: ", "min 10 above max 2")
 BAD_CASE(bad_required, "forms/t.ini:3: ", "'maybe'")
 BAD_CASE(bad_enum_value, "forms/t.ini:3: ", "'Concrete Tiles'")
+BAD_CASE(bad_utf8, "forms/t.ini:4: ", "'label_en' is not valid UTF-8")
 BAD_CASE(status_bad_color, "statuses.ini:7: ", "'red'")
 BAD_CASE(status_unknown_key, "statuses.ini:3: ", "unknown key 'colour'")
 BAD_CASE(status_unknown_section, "statuses.ini:4: ", "unknown section [state done]")
@@ -543,6 +544,46 @@ static void long_help_text_is_kept_whole(void **state)
 	rmdir(dir);
 }
 
+/* Files saved by Windows editors: BOM and CRLF line ends. */
+static void bom_and_crlf_files_load(void **state)
+{
+	const char *tmp = getenv("TMPDIR");
+	char dir[1024], path[1100];
+	struct sw_forms *forms = NULL;
+	struct sw_error err = {0};
+	FILE *fp;
+
+	(void)state;
+	snprintf(dir, sizeof dir, "%s/form-crlf-%ld", tmp != NULL ? tmp : "/tmp", (long)getpid());
+	snprintf(path, sizeof path, "%s/forms", dir);
+	assert_true(mkdir(dir, 0700) == 0 || access(dir, F_OK) == 0);
+	assert_true(mkdir(path, 0700) == 0 || access(path, F_OK) == 0);
+	snprintf(path, sizeof path, "%s/forms/t.ini", dir);
+	fp = fopen(path, "w");
+	assert_non_null(fp);
+	fputs("\xEF\xBB\xBF[form]\r\nlabel_nl = T\r\n\r\n[field width_m]\r\nkind = number\r\n"
+	      "unit = m\r\n",
+	      fp);
+	fclose(fp);
+	snprintf(path, sizeof path, "%s/statuses.ini", dir);
+	fp = fopen(path, "w");
+	assert_non_null(fp);
+	fputs("[status planned]\r\ncolor = #56b4e9\r\n", fp);
+	fclose(fp);
+
+	assert_int_equal(sw_forms_load(dir, &forms, &err), SW_OK);
+	assert_string_equal(forms->forms[0].label_nl, "T");
+	assert_string_equal(forms->forms[0].fields[0].unit, "m");
+	assert_string_equal(forms->statuses[0].color, "#56b4e9");
+	sw_forms_free(forms);
+	remove(path);
+	snprintf(path, sizeof path, "%s/forms/t.ini", dir);
+	remove(path);
+	snprintf(path, sizeof path, "%s/forms", dir);
+	rmdir(path);
+	rmdir(dir);
+}
+
 int main(void)
 {
 #define SHIPPED(t) cmocka_unit_test_setup_teardown(t, load_shipped, free_shipped)
@@ -589,11 +630,13 @@ int main(void)
 	    cmocka_unit_test(bad_min_above_max),
 	    cmocka_unit_test(bad_bad_required),
 	    cmocka_unit_test(bad_bad_enum_value),
+	    cmocka_unit_test(bad_bad_utf8),
 	    cmocka_unit_test(bad_status_bad_color),
 	    cmocka_unit_test(bad_status_unknown_key),
 	    cmocka_unit_test(bad_status_unknown_section),
 	    cmocka_unit_test(missing_dir_is_not_found),
 	    cmocka_unit_test(long_help_text_is_kept_whole),
+	    cmocka_unit_test(bom_and_crlf_files_load),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
