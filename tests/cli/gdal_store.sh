@@ -35,8 +35,8 @@ equal "$(sqlite3 test.gpkg 'PRAGMA user_version')" "10400" "user_version 1.4"
 equal "$(sqlite3 test.gpkg 'PRAGMA journal_mode')" "wal" "WAL mode"
 
 # GDAL's own GeoPackage conformance checker
-if python3 -c 'import osgeo_utils.samples.validate_gpkg' 2>/dev/null; then
-	expect 0 python3 -m osgeo_utils.samples.validate_gpkg --warning-as-error test.gpkg
+if /usr/bin/python3 -c "import osgeo_utils.samples.validate_gpkg" 2>/dev/null; then
+	expect 0 /usr/bin/python3 -m osgeo_utils.samples.validate_gpkg --warning-as-error test.gpkg
 fi
 
 done_testing
