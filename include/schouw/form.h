@@ -58,7 +58,8 @@ struct sw_forms {
 
 /* Load every forms/<type>.ini and statuses.ini below datadir. A syntax error, an
  * unknown key or kind, a bad identifier, or one field name with two different
- * kinds in two forms fails with "file:line: reason". */
+ * kinds in two forms fails with "file:line: reason". Labels are never NULL:
+ * a missing one falls back to the other language, then to the name. */
 enum sw_status sw_forms_load(const char *datadir, struct sw_forms **out, struct sw_error *err);
 void sw_forms_free(struct sw_forms *forms);
 

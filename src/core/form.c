@@ -708,6 +708,17 @@ void sw_forms_free(struct sw_forms *forms)
 }
 
 /* Checks that need the whole field: kind given, enum values, bounds. */
+/* A missing label falls back to the other language, then to the name, so
+ * callers can always print one. */
+static bool default_labels(char **nl, char **en, const char *name)
+{
+	if (*nl == NULL)
+		*nl = dup_str(*en != NULL ? *en : name);
+	if (*en == NULL)
+		*en = dup_str(*nl);
+	return *nl != NULL && *en != NULL;
+}
+
 static enum sw_status check_fields(const struct sw_form *f, const struct field_meta *m,
                                    struct sw_error *err)
 {
@@ -839,6 +850,11 @@ static enum sw_status load_statuses(struct sw_forms *fs, struct sw_error *err)
 			                  c.status_lines[i], c.statuses[i].name);
 			goto out;
 		}
+		if (!default_labels(&c.statuses[i].label_nl, &c.statuses[i].label_en,
+		                    c.statuses[i].name)) {
+			rc = nomem(err);
+			goto out;
+		}
 	}
 out:
 	if (rc == SW_OK) {
@@ -891,7 +907,7 @@ enum sw_status sw_forms_load(const char *datadir, struct sw_forms **out, struct 
 	enum sw_status rc = SW_OK;
 	char **names = NULL, *formdir = NULL;
 	struct field_meta **lines = NULL;
-	size_t nnames = 0, i;
+	size_t nnames = 0, i, k;
 
 	if (out == NULL || datadir == NULL)
 		return sw_error_set(err, SW_ERR_INTERNAL, "sw_forms_load: NULL argument");
@@ -943,6 +959,14 @@ enum sw_status sw_forms_load(const char *datadir, struct sw_forms **out, struct 
 		free(c.cur_section);
 		if (rc == SW_OK)
 			rc = check_fields(f, lines[i], err);
+		if (rc != SW_OK)
+			goto out;
+		for (k = 0; k < f->nfields; k++)
+			if (!default_labels(&f->fields[k].label_nl, &f->fields[k].label_en,
+			                    f->fields[k].name))
+				rc = nomem(err);
+		if (!default_labels(&f->label_nl, &f->label_en, f->type))
+			rc = nomem(err);
 		if (rc != SW_OK)
 			goto out;
 		if (f->nfields == 0) {

@@ -78,8 +78,9 @@ static void shipped_fields_have_labels_and_optional(void **state)
 		for (j = 0; j < forms->forms[i].nfields; j++) {
 			const struct sw_field *f = &forms->forms[i].fields[j];
 
-			assert_non_null(f->label_nl);
-			assert_non_null(f->label_en);
+			/* written out, not the fallback to the name */
+			assert_string_not_equal(f->label_nl, f->name);
+			assert_string_not_equal(f->label_en, f->name);
 			assert_false(f->required);
 			if (f->kind == SW_KIND_NUMBER || f->kind == SW_KIND_INTEGER)
 				assert_true(f->has_min && f->has_max && f->min < f->max);
@@ -573,6 +574,10 @@ static void bom_and_crlf_files_load(void **state)
 
 	assert_int_equal(sw_forms_load(dir, &forms, &err), SW_OK);
 	assert_string_equal(forms->forms[0].label_nl, "T");
+	/* missing labels fall back: English to Dutch, both to the name */
+	assert_string_equal(forms->forms[0].label_en, "T");
+	assert_string_equal(forms->forms[0].fields[0].label_nl, "width_m");
+	assert_string_equal(forms->statuses[0].label_en, "planned");
 	assert_string_equal(forms->forms[0].fields[0].unit, "m");
 	assert_string_equal(forms->statuses[0].color, "#56b4e9");
 	sw_forms_free(forms);
