@@ -25,6 +25,7 @@ static const struct command commands[] = {
 	{"history", cmd_history, N_("print the history of a point")},
 	{"forms", cmd_forms, N_("list the survey forms and their fields")},
 	{"summary", cmd_summary, N_("count points per type and status")},
+	{"import", cmd_import, N_("import points from CSV, shapefile, GPX or GeoJSON")},
 };
 
 static void print_help(FILE *f)

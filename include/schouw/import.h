@@ -1,0 +1,120 @@
+/* import.h - the import pipeline every input format shares.
+ *
+ * A reader (sw_csv_read, sw_shp_read, sw_gpx_read, sw_geojson_read) hands
+ * raw records to sw_importer_record_cb; the importer turns each into a point
+ * (fields parsed by the form), transforms coordinates to RD New in batches
+ * (one PROJ transformation per source CRS), checks the position lies in the
+ * Netherlands, validates the point against its form and inserts it, or, when
+ * a point with the same uuid exists, updates it (history per changed field)
+ * or counts it unchanged. Files without a uuid column get a deterministic
+ * uuid, so a re-import matches the points of the first import.
+ *
+ * Everything runs in one store transaction. Rejected rows are collected (all
+ * of them are passed to the reject callback, the first SW_IMPORT_MAX_MESSAGES
+ * are kept as messages); without skip_invalid any rejected row rolls the whole
+ * import back. Library code: nothing is printed.
+ */
+#ifndef SCHOUW_IMPORT_H
+#define SCHOUW_IMPORT_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "schouw/error.h"
+#include "schouw/exchange.h"
+#include "schouw/form.h"
+#include "schouw/point.h"
+#include "schouw/store.h"
+
+#define SW_IMPORT_MAX_MESSAGES 50
+#define SW_IMPORT_BATCH 4096
+
+/* Called once per rejected row with the row as read and every reason
+ * ("field: what was expected; ..."). r and reason live during the call. */
+typedef void (*sw_reject_fn)(void *ud, const struct sw_record *r, const char *reason);
+/* Called after each batch with the number of rows handled so far. */
+typedef void (*sw_progress_fn)(void *ud, long long rows);
+
+struct sw_import_opts {
+	const char *default_type;     /* for rows without a type column/value; NULL: none */
+	const char *default_status;   /* NULL: "planned" */
+	const char *default_surveyor; /* NULL: none */
+	const char *who;              /* author of the history rows; NULL: "import" */
+	bool dry_run;                 /* validate everything, then roll back */
+	bool skip_invalid;            /* import the good rows, reject the bad ones */
+	sw_reject_fn reject;
+	void *reject_ud;
+	sw_progress_fn progress;
+	void *progress_ud;
+};
+
+/* One coordinate transformation used by the import. */
+struct sw_import_transform {
+	char *src_crs;   /* as the reader gave it */
+	char *operation; /* PROJ's name of the operation; NULL: none needed (RD) */
+	double accuracy; /* metres, -1 unknown */
+	long long npoints;
+};
+
+struct sw_import_report {
+	long long rows, inserted, updated, unchanged, rejected;
+	struct sw_import_transform *transforms;
+	size_t ntransforms;
+	char **messages; /* "file:line: reason", at most SW_IMPORT_MAX_MESSAGES */
+	size_t nmessages;
+	bool committed;
+};
+
+struct sw_importer;
+
+/* Start an import into store s (opened for writing, fields synced) with forms
+ * f; opens the store transaction. s, f and o must outlive the importer; o is
+ * copied. Caller owns *out; free with sw_importer_free. */
+enum sw_status sw_importer_new(struct sw_store *s, const struct sw_forms *f,
+			       const struct sw_import_opts *o, struct sw_importer **out,
+			       struct sw_error *err);
+
+/* Take one record (a sw_record_cb: pass the importer as ud). A bad row is
+ * recorded, not returned; the return is an error only for a problem that
+ * concerns the whole file (a column that is neither a known key nor a form
+ * field, "file: unknown column 'foo' ...") or the store. */
+enum sw_status sw_importer_record_cb(const struct sw_record *r, void *importer,
+				     struct sw_error *err);
+
+/* Handle the rows still batched, then commit (no rejected rows, or
+ * skip_invalid; and not dry_run) or roll back. Returns SW_ERR_INPUT ("N rows
+ * rejected, nothing imported") when rows were rejected without skip_invalid. */
+enum sw_status sw_importer_finish(struct sw_importer *im, struct sw_error *err);
+
+/* Counts, transformations and messages so far. Lives as long as im. */
+const struct sw_import_report *sw_importer_report(const struct sw_importer *im);
+
+/* Rolls back when not finished. NULL ok. */
+void sw_importer_free(struct sw_importer *im);
+
+/* ---- helpers, public for the readers and tests ---- */
+
+enum sw_coord_role { SW_COORD_NONE = 0, SW_COORD_LAT, SW_COORD_LON, SW_COORD_X, SW_COORD_Y };
+
+/* Which coordinate a column name holds, by common Dutch and English names
+ * (case-insensitive): lat latitude breedtegraad breedte / lon lng long
+ * longitude lengtegraad lengte / x rd_x x_rd xcoord x_coord easting / y rd_y
+ * y_rd ycoord y_coord northing. */
+enum sw_coord_role sw_import_coord_role(const char *name);
+
+/* Fill p from the attributes of r (coordinates are copied untransformed).
+ * fresh: p is new; the defaults of o apply to what r lacks. !fresh: p is a
+ * stored point; only what r has overrides it (an empty cell clears). Every
+ * problem of the row is collected: SW_ERR_INPUT with all reasons joined by
+ * "; " in err. Unknown columns are skipped here (see sw_importer_record_cb). */
+enum sw_status sw_import_apply_record(const struct sw_forms *forms, const struct sw_import_opts *o,
+				      const struct sw_record *r, struct sw_point *p, bool fresh,
+				      struct sw_error *err);
+
+/* The deterministic uuid of a point without one: SHA-1 name-based (version 5)
+ * in the schouw namespace, name = type|x|y|observed_at|surveyor with x, y RD
+ * New rounded to mm. buf has room for SW_UUID_LEN + 1. */
+void sw_import_derive_uuid(const char *type, double x, double y, const char *observed_at,
+			   const char *surveyor, char *buf);
+
+#endif

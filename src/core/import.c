@@ -1,0 +1,1243 @@
+/* import.c - records from any reader -> validated points in the store. */
+#include "schouw/import.h"
+
+#include <ctype.h>
+#include <math.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <uuid/uuid.h>
+
+#include "schouw/crs.h"
+#include "schouw/i18n.h"
+
+/* The fixed namespace of derived point uuids (a random v4, never change it:
+ * re-imports match on the uuids derived with it). */
+static const char schouw_ns[] = "6f3b2c1e-8d4a-4f5e-9b7c-2a1d0e9f8c7b";
+
+/* Coordinates closer than this to the stored ones count as unchanged: an
+ * export rounds RD to mm at worst. */
+#define SAME_POS_M 0.0005
+
+static enum sw_status nomem(struct sw_error *err)
+{
+	return sw_error_set(err, SW_ERR_NOMEM, "%s", _("out of memory"));
+}
+
+static char *dup_str(const char *s)
+{
+	size_t n;
+	char *d;
+
+	if (s == NULL)
+		return NULL;
+	n = strlen(s) + 1;
+	d = malloc(n);
+	if (d != NULL)
+		memcpy(d, s, n);
+	return d;
+}
+
+/* ---- column names ---- */
+
+enum key_role {
+	K_UNKNOWN = 0,
+	K_IGNORE,
+	K_COORD,
+	K_UUID,
+	K_TYPE,
+	K_STATUS,
+	K_SURVEYOR,
+	K_OBSERVED,
+	K_NOTE,
+	K_ACC,
+	K_FIELD
+};
+
+struct name_role {
+	const char *name;
+	int role;
+};
+
+static const struct name_role coord_names[] = {
+	{"lat", SW_COORD_LAT},        {"latitude", SW_COORD_LAT},    {"breedtegraad", SW_COORD_LAT},
+	{"breedte", SW_COORD_LAT},    {"lon", SW_COORD_LON},         {"lng", SW_COORD_LON},
+	{"long", SW_COORD_LON},       {"longitude", SW_COORD_LON},   {"lengtegraad", SW_COORD_LON},
+	{"lengte", SW_COORD_LON},     {"x", SW_COORD_X},             {"rd_x", SW_COORD_X},
+	{"x_rd", SW_COORD_X},         {"xcoord", SW_COORD_X},        {"x_coord", SW_COORD_X},
+	{"x_coordinaat", SW_COORD_X}, {"easting", SW_COORD_X},       {"y", SW_COORD_Y},
+	{"rd_y", SW_COORD_Y},         {"y_rd", SW_COORD_Y},          {"ycoord", SW_COORD_Y},
+	{"y_coord", SW_COORD_Y},      {"y_coordinaat", SW_COORD_Y},  {"northing", SW_COORD_Y},
+};
+
+static const struct name_role key_names[] = {
+	{"uuid", K_UUID},
+	{"guid", K_UUID},
+	{"type", K_TYPE},
+	{"soort", K_TYPE},
+	{"status", K_STATUS},
+	{"surveyor", K_SURVEYOR},
+	{"by", K_SURVEYOR},
+	{"landmeter", K_SURVEYOR},
+	{"schouwer", K_SURVEYOR},
+	{"observed_at", K_OBSERVED},
+	{"time", K_OBSERVED},
+	{"datum", K_OBSERVED},
+	{"date", K_OBSERVED},
+	{"tijd", K_OBSERVED},
+	{"note", K_NOTE},
+	{"notes", K_NOTE},
+	{"opmerking", K_NOTE},
+	{"opmerkingen", K_NOTE},
+	{"desc", K_NOTE},
+	{"description", K_NOTE},
+	{"omschrijving", K_NOTE},
+	{"gps_accuracy_m", K_ACC},
+	{"hdop", K_ACC},
+	{"accuracy", K_ACC},
+	{"nauwkeurigheid", K_ACC},
+	/* bookkeeping of exports and reject files, and GPX extras */
+	{"id", K_IGNORE},
+	{"fid", K_IGNORE},
+	{"ogc_fid", K_IGNORE},
+	{"objectid", K_IGNORE},
+	{"created_at", K_IGNORE},
+	{"updated_at", K_IGNORE},
+	{"line", K_IGNORE},
+	{"reason", K_IGNORE},
+	{"ele", K_IGNORE},
+	{"sym", K_IGNORE},
+};
+
+/* Trimmed, case-insensitive comparison of a column name. */
+static bool name_is(const char *name, const char *want)
+{
+	size_t n;
+
+	while (*name == ' ' || *name == '\t')
+		name++;
+	n = strlen(want);
+	if (strncasecmp(name, want, n) != 0)
+		return false;
+	name += n;
+	while (*name == ' ' || *name == '\t')
+		name++;
+	return *name == '\0';
+}
+
+enum sw_coord_role sw_import_coord_role(const char *name)
+{
+	size_t i;
+
+	if (name == NULL)
+		return SW_COORD_NONE;
+	for (i = 0; i < sizeof coord_names / sizeof coord_names[0]; i++)
+		if (name_is(name, coord_names[i].name))
+			return (enum sw_coord_role)coord_names[i].role;
+	return SW_COORD_NONE;
+}
+
+/* Role of a column; *field is set for K_FIELD. */
+static enum key_role key_role(const struct sw_field *const *fields, size_t nfields,
+			      const char *name, const struct sw_field **field)
+{
+	size_t i;
+
+	*field = NULL;
+	if (name == NULL)
+		return K_IGNORE;
+	if (sw_import_coord_role(name) != SW_COORD_NONE)
+		return K_COORD;
+	for (i = 0; i < sizeof key_names / sizeof key_names[0]; i++)
+		if (name_is(name, key_names[i].name))
+			return (enum key_role)key_names[i].role;
+	for (i = 0; i < nfields; i++) {
+		if (name_is(name, fields[i]->name)) {
+			*field = fields[i];
+			return K_FIELD;
+		}
+	}
+	return K_UNKNOWN;
+}
+
+/* ---- reasons of a rejected row ---- */
+
+struct reasons {
+	char buf[SW_ERROR_MSG_MAX];
+	size_t len;
+	int n;
+};
+
+static void reason_add(struct reasons *rs, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+static void reason_add(struct reasons *rs, const char *fmt, ...)
+{
+	va_list ap;
+	int k;
+
+	if (rs->len + 3 >= sizeof rs->buf)
+		return;
+	if (rs->n > 0) {
+		memcpy(rs->buf + rs->len, "; ", 3);
+		rs->len += 2;
+	}
+	va_start(ap, fmt);
+	k = vsnprintf(rs->buf + rs->len, sizeof rs->buf - rs->len, fmt, ap);
+	va_end(ap);
+	if (k > 0)
+		rs->len += (size_t)k < sizeof rs->buf - rs->len ? (size_t)k
+								: sizeof rs->buf - rs->len - 1;
+	rs->n++;
+}
+
+static bool empty(const char *s)
+{
+	if (s == NULL)
+		return true;
+	while (*s == ' ' || *s == '\t')
+		s++;
+	return *s == '\0';
+}
+
+/* ---- record -> point ---- */
+
+struct roles {
+	size_t n;
+	char **keys; /* owned copies of the keys these roles were computed for */
+	enum key_role *role;
+	const struct sw_field **field;
+	size_t cap;
+};
+
+static enum sw_status compute_roles(struct roles *ro, const struct sw_field *const *fields,
+				    size_t nfields, const struct sw_record *r, struct sw_error *err)
+{
+	size_t i;
+
+	for (i = 0; i < ro->n; i++)
+		free(ro->keys[i]);
+	ro->n = 0;
+	if (r->n > ro->cap) {
+		enum key_role *nr = realloc(ro->role, r->n * sizeof *nr);
+		const struct sw_field **nf;
+		char **nk;
+		if (nr == NULL)
+			return nomem(err);
+		ro->role = nr;
+		nf = realloc(ro->field, r->n * sizeof *nf);
+		if (nf == NULL)
+			return nomem(err);
+		ro->field = nf;
+		nk = realloc(ro->keys, r->n * sizeof *nk);
+		if (nk == NULL)
+			return nomem(err);
+		ro->keys = nk;
+		ro->cap = r->n;
+	}
+	for (i = 0; i < r->n; i++) {
+		ro->keys[i] = dup_str(r->keys[i] != NULL ? r->keys[i] : "");
+		if (ro->keys[i] == NULL)
+			return nomem(err);
+		ro->n = i + 1;
+		ro->role[i] = key_role(fields, nfields, r->keys[i], &ro->field[i]);
+	}
+	return SW_OK;
+}
+
+static void roles_free(struct roles *ro)
+{
+	size_t i;
+
+	for (i = 0; i < ro->n; i++)
+		free(ro->keys[i]);
+	free(ro->keys);
+	free(ro->role);
+	free(ro->field);
+	memset(ro, 0, sizeof *ro);
+}
+
+static const char *first_val(const struct sw_record *r, const struct roles *ro, enum key_role k,
+			     bool *present)
+{
+	size_t i;
+
+	*present = false;
+	for (i = 0; i < r->n; i++) {
+		if (ro->role[i] == k) {
+			*present = true;
+			if (!empty(r->vals[i]))
+				return r->vals[i];
+		}
+	}
+	return NULL;
+}
+
+/* A copy of s without surrounding blanks (caller frees). */
+static char *trimmed(const char *s)
+{
+	size_t n;
+	char *d;
+
+	while (*s == ' ' || *s == '\t')
+		s++;
+	n = strlen(s);
+	while (n > 0 && (s[n - 1] == ' ' || s[n - 1] == '\t'))
+		n--;
+	d = malloc(n + 1);
+	if (d != NULL) {
+		memcpy(d, s, n);
+		d[n] = '\0';
+	}
+	return d;
+}
+
+static enum sw_status set_trimmed(char **member, const char *s, struct sw_error *err)
+{
+	char *t;
+	enum sw_status rc;
+
+	if (s == NULL)
+		return sw_point_set_str(member, NULL, err);
+	t = trimmed(s);
+	if (t == NULL)
+		return nomem(err);
+	rc = sw_point_set_str(member, t, err);
+	free(t);
+	return rc;
+}
+
+static bool parse_decimal(const char *s, double *out)
+{
+	char buf[64];
+	char *end, *c;
+	size_t n;
+	double v;
+
+	while (*s == ' ' || *s == '\t')
+		s++;
+	n = strlen(s);
+	while (n > 0 && (s[n - 1] == ' ' || s[n - 1] == '\t'))
+		n--;
+	if (n == 0 || n >= sizeof buf)
+		return false;
+	memcpy(buf, s, n);
+	buf[n] = '\0';
+	c = strchr(buf, ',');
+	if (c != NULL && strchr(buf, '.') == NULL && strchr(c + 1, ',') == NULL)
+		*c = '.';
+	/* the CLI keeps LC_NUMERIC at "C" */
+	v = strtod(buf, &end);
+	if (end == buf || *end != '\0' || !isfinite(v))
+		return false;
+	*out = v;
+	return true;
+}
+
+/* The heart of sw_import_apply_record, with the column roles precomputed.
+ * Adds every problem to rs; returns only hard errors (memory). */
+static enum sw_status apply(const struct sw_forms *forms, const struct sw_import_opts *o,
+			    const struct sw_record *r, const struct roles *ro, struct sw_point *p,
+			    bool fresh, struct reasons *rs, struct sw_error *err)
+{
+	const struct sw_form *form = NULL;
+	struct sw_error e = {0};
+	struct sw_value v = {0};
+	enum sw_status rc = SW_OK;
+	const char *s;
+	bool present;
+	size_t i;
+
+	/* type first: it names the form the fields belong to */
+	s = first_val(r, ro, K_TYPE, &present);
+	if (s != NULL) {
+		if ((rc = set_trimmed(&p->type, s, err)) != SW_OK)
+			goto out;
+	} else if (fresh) {
+		if ((rc = sw_point_set_str(&p->type, o->default_type, err)) != SW_OK)
+			goto out;
+	}
+	if (p->type == NULL) {
+		reason_add(rs, "%s", _("type: missing; add a 'type' column or pass --type TYPE"));
+	} else {
+		form = sw_forms_find_or_error(forms, p->type, &e);
+		if (form == NULL)
+			reason_add(rs, "type: %s", e.msg);
+	}
+	if (form != NULL && !fresh) {
+		/* a changed type drops the measurements its form does not have */
+		for (i = p->nattrs; i-- > 0;)
+			if (sw_form_field(form, p->attrs[i].name) == NULL &&
+			    (rc = sw_point_set_attr(p, p->attrs[i].name, NULL, err)) != SW_OK)
+				goto out;
+	}
+
+	s = first_val(r, ro, K_UUID, &present);
+	if (s != NULL && fresh) {
+		char *t = trimmed(s);
+		if (t == NULL) {
+			rc = nomem(err);
+			goto out;
+		}
+		if (sw_uuid_valid(t)) {
+			for (i = 0; i < SW_UUID_LEN; i++)
+				p->uuid[i] = (char)tolower((unsigned char)t[i]);
+			p->uuid[SW_UUID_LEN] = '\0';
+		} else {
+			reason_add(rs, _("uuid: expected 36 characters like "
+					 "0b8e4f5c-2a71-4c39-9d0e-5f6a7b8c9d0e, got '%s'"),
+				   t);
+		}
+		free(t);
+	}
+
+	s = first_val(r, ro, K_STATUS, &present);
+	if (s != NULL) {
+		if ((rc = set_trimmed(&p->status, s, err)) != SW_OK)
+			goto out;
+	} else if (fresh) {
+		if ((rc = sw_point_set_str(&p->status, o->default_status != NULL ? o->default_status
+										 : "planned",
+					   err)) != SW_OK)
+			goto out;
+	}
+	if (p->status != NULL && sw_forms_check_status(forms, p->status, &e) != SW_OK)
+		reason_add(rs, "status: %s", e.msg);
+
+	s = first_val(r, ro, K_SURVEYOR, &present);
+	if (s != NULL || present || fresh) {
+		if (s == NULL && fresh)
+			s = o->default_surveyor;
+		if ((rc = set_trimmed(&p->surveyor, s, err)) != SW_OK)
+			goto out;
+	}
+
+	s = first_val(r, ro, K_OBSERVED, &present);
+	if (s != NULL || present) {
+		if ((rc = set_trimmed(&p->observed_at, s, err)) != SW_OK)
+			goto out;
+		if (p->observed_at != NULL && !sw_iso8601_valid(p->observed_at))
+			reason_add(rs,
+				   _("observed_at: expected an ISO 8601 time with zone like "
+				     "2026-11-29T14:05:00+01:00, got '%s'"),
+				   p->observed_at);
+	}
+
+	s = first_val(r, ro, K_NOTE, &present);
+	if (s != NULL || present) {
+		/* notes keep their blanks */
+		if ((rc = sw_point_set_str(&p->note, s, err)) != SW_OK)
+			goto out;
+	}
+
+	s = first_val(r, ro, K_ACC, &present);
+	if (s != NULL) {
+		double a;
+		if (parse_decimal(s, &a) && a >= 0)
+			p->gps_accuracy_m = a;
+		else
+			reason_add(rs, _("gps_accuracy_m: expected a number of metres >= 0, got '%s'"),
+				   s);
+	} else if (present) {
+		p->gps_accuracy_m = NAN;
+	}
+
+	for (i = 0; i < r->n; i++) {
+		const struct sw_field *f;
+
+		if (ro->role[i] != K_FIELD)
+			continue;
+		if (empty(r->vals[i])) {
+			if (!fresh && (rc = sw_point_set_attr(p, ro->field[i]->name, NULL, err)) !=
+					      SW_OK)
+				goto out;
+			continue;
+		}
+		if (form == NULL)
+			continue;
+		f = sw_form_field(form, ro->field[i]->name);
+		if (f == NULL) {
+			reason_add(rs, _("%s: not a field of form '%s' (value '%s')"),
+				   ro->field[i]->name, form->type, r->vals[i]);
+			continue;
+		}
+		sw_error_clear(&e);
+		if (sw_field_parse(f, r->vals[i], &v, &e) != SW_OK) {
+			if (e.code == SW_ERR_NOMEM) {
+				rc = nomem(err);
+				goto out;
+			}
+			reason_add(rs, "%s", e.msg);
+			continue;
+		}
+		rc = sw_point_set_attr(p, f->name, &v, err);
+		sw_value_clear(&v);
+		if (rc != SW_OK)
+			goto out;
+	}
+	if (r->has_xy) {
+		p->x = r->x;
+		p->y = r->y;
+	}
+out:
+	sw_value_clear(&v);
+	return rc;
+}
+
+enum sw_status sw_import_apply_record(const struct sw_forms *forms, const struct sw_import_opts *o,
+				      const struct sw_record *r, struct sw_point *p, bool fresh,
+				      struct sw_error *err)
+{
+	const struct sw_field **fields = NULL;
+	struct roles ro = {0};
+	struct reasons rs = {0};
+	struct sw_import_opts none = {0};
+	enum sw_status rc;
+	size_t nfields = 0;
+
+	if (o == NULL)
+		o = &none;
+	rc = sw_forms_all_fields(forms, &fields, &nfields, err);
+	if (rc != SW_OK)
+		goto out;
+	rc = compute_roles(&ro, fields, nfields, r, err);
+	if (rc != SW_OK)
+		goto out;
+	rc = apply(forms, o, r, &ro, p, fresh, &rs, err);
+	if (rc == SW_OK && rs.n > 0)
+		rc = sw_error_set(err, SW_ERR_INPUT, "%s", rs.buf);
+out:
+	roles_free(&ro);
+	free(fields);
+	return rc;
+}
+
+void sw_import_derive_uuid(const char *type, double x, double y, const char *observed_at,
+			   const char *surveyor, char *buf)
+{
+	char name[1024];
+	uuid_t ns, u;
+	int n;
+
+	uuid_parse(schouw_ns, ns);
+	/* round half away from zero to mm, with "-0.000" folded into "0.000" */
+	x = round(x * 1000.0) / 1000.0 + 0.0;
+	y = round(y * 1000.0) / 1000.0 + 0.0;
+	n = snprintf(name, sizeof name, "%s|%.3f|%.3f|%s|%s", type != NULL ? type : "", x, y,
+		     observed_at != NULL ? observed_at : "", surveyor != NULL ? surveyor : "");
+	if (n < 0)
+		n = 0;
+	if ((size_t)n >= sizeof name)
+		n = (int)sizeof name - 1;
+	uuid_generate_sha1(u, ns, name, (size_t)n);
+	uuid_unparse_lower(u, buf);
+}
+
+/* ---- the importer ---- */
+
+struct rec_copy {
+	char *block; /* everything below lives in this one allocation */
+	struct sw_record r;
+};
+
+struct item {
+	struct sw_point p;
+	struct rec_copy rc;
+	int crs; /* index into im->crs; -1: none */
+	char *reasons; /* problems found reading the row; a known uuid may still update */
+	char *fatal;   /* problems no stored point can mend */
+};
+
+struct crs_entry {
+	char *src;
+	struct sw_crs *crs; /* NULL: RD already */
+	bool geographic;
+	size_t rep; /* index into report.transforms */
+};
+
+struct sw_importer {
+	struct sw_store *store;
+	const struct sw_forms *forms;
+	struct sw_import_opts o;
+	const struct sw_field **fields;
+	size_t nfields;
+	struct roles roles;
+	bool in_tx, finished, broken;
+
+	struct item *items;
+	size_t nitems;
+
+	struct crs_entry *crs;
+	size_t ncrs;
+
+	double *tx, *ty;
+	bool *tfail;
+	size_t *tidx;
+
+	struct sw_import_report rep;
+};
+
+static void rec_free(struct rec_copy *c)
+{
+	free(c->block);
+	memset(c, 0, sizeof *c);
+}
+
+static enum sw_status rec_copy(struct rec_copy *c, const struct sw_record *r, struct sw_error *err)
+{
+	size_t total = 0, i;
+	char **keys, **vals;
+	char *p;
+
+#define LEN(s) ((s) != NULL ? strlen(s) + 1 : 0)
+	total += 2 * r->n * sizeof(char *);
+	total += LEN(r->file) + LEN(r->pos_kind) + LEN(r->crs);
+	for (i = 0; i < r->n; i++)
+		total += LEN(r->keys[i]) + LEN(r->vals[i]);
+	c->block = malloc(total > 0 ? total : 1);
+	if (c->block == NULL)
+		return nomem(err);
+	keys = (char **)(void *)c->block;
+	vals = keys + r->n;
+	p = (char *)(vals + r->n);
+#define PUT(dst, s)                                                                                 \
+	do {                                                                                        \
+		if ((s) != NULL) {                                                                  \
+			size_t l_ = strlen(s) + 1;                                                  \
+			memcpy(p, (s), l_);                                                         \
+			(dst) = p;                                                                  \
+			p += l_;                                                                    \
+		} else {                                                                            \
+			(dst) = NULL;                                                               \
+		}                                                                                   \
+	} while (0)
+	c->r = *r;
+	PUT(c->r.file, r->file);
+	PUT(c->r.pos_kind, r->pos_kind);
+	PUT(c->r.crs, r->crs);
+	for (i = 0; i < r->n; i++) {
+		PUT(keys[i], r->keys[i]);
+		PUT(vals[i], r->vals[i]);
+	}
+#undef PUT
+#undef LEN
+	c->r.keys = (const char *const *)keys;
+	c->r.vals = (const char *const *)vals;
+	return SW_OK;
+}
+
+enum sw_status sw_importer_new(struct sw_store *s, const struct sw_forms *f,
+			       const struct sw_import_opts *o, struct sw_importer **out,
+			       struct sw_error *err)
+{
+	struct sw_importer *im;
+	enum sw_status rc;
+
+	*out = NULL;
+	im = calloc(1, sizeof *im);
+	if (im == NULL)
+		return nomem(err);
+	im->store = s;
+	im->forms = f;
+	if (o != NULL)
+		im->o = *o;
+	if (im->o.who == NULL)
+		im->o.who = "import";
+	im->items = calloc(SW_IMPORT_BATCH, sizeof *im->items);
+	im->tx = malloc(SW_IMPORT_BATCH * sizeof *im->tx);
+	im->ty = malloc(SW_IMPORT_BATCH * sizeof *im->ty);
+	im->tfail = malloc(SW_IMPORT_BATCH * sizeof *im->tfail);
+	im->tidx = malloc(SW_IMPORT_BATCH * sizeof *im->tidx);
+	if (im->items == NULL || im->tx == NULL || im->ty == NULL || im->tfail == NULL ||
+	    im->tidx == NULL) {
+		rc = nomem(err);
+		goto out;
+	}
+	rc = sw_forms_all_fields(f, &im->fields, &im->nfields, err);
+	if (rc != SW_OK)
+		goto out;
+	rc = sw_store_begin(s, err);
+	if (rc != SW_OK)
+		goto out;
+	im->in_tx = true;
+out:
+	if (rc != SW_OK) {
+		sw_importer_free(im);
+		return rc;
+	}
+	*out = im;
+	return SW_OK;
+}
+
+static bool same_keys(const struct roles *ro, const struct sw_record *r)
+{
+	size_t i;
+
+	if (ro->keys == NULL || ro->n != r->n)
+		return false;
+	for (i = 0; i < r->n; i++)
+		if (strcmp(ro->keys[i], r->keys[i] != NULL ? r->keys[i] : "") != 0)
+			return false;
+	return true;
+}
+
+static void where(char *buf, size_t len, const struct sw_record *r)
+{
+	if (r->pos_kind == NULL || strcmp(r->pos_kind, "line") == 0)
+		snprintf(buf, len, "%s:%ld", r->file != NULL ? r->file : "-", r->pos);
+	else
+		snprintf(buf, len, "%s: %s %ld", r->file != NULL ? r->file : "-", r->pos_kind,
+			 r->pos);
+}
+
+/* Check the columns of a record whose key set we have not seen yet. */
+static enum sw_status check_columns(struct sw_importer *im, const struct sw_record *r,
+				    struct sw_error *err)
+{
+	char names[SW_ERROR_MSG_MAX / 2] = "";
+	const char *first = NULL;
+	enum sw_status rc;
+	size_t i, len = 0, nunk = 0;
+
+	rc = compute_roles(&im->roles, im->fields, im->nfields, r, err);
+	if (rc != SW_OK)
+		return rc;
+	for (i = 0; i < r->n; i++) {
+		if (im->roles.role[i] != K_UNKNOWN)
+			continue;
+		if (first == NULL)
+			first = r->keys[i];
+		if (len + 8 < sizeof names) {
+			int k = snprintf(names + len, sizeof names - len, "%s'%s'",
+					 nunk > 0 ? ", " : "", r->keys[i]);
+			if (k > 0)
+				len += (size_t)k < sizeof names - len ? (size_t)k
+								      : sizeof names - len - 1;
+		}
+		nunk++;
+	}
+	if (nunk > 0)
+		return sw_error_set(err, SW_ERR_INPUT,
+				    _("%s: unknown column %s: neither a known column (uuid, type, "
+				      "status, surveyor, observed_at, note, gps_accuracy_m, "
+				      "coordinates) nor a field of any form; rename it with --map "
+				      "%s=FIELD or leave it out with --map %s=-"),
+				    r->file != NULL ? r->file : "-", names, first, first);
+	return SW_OK;
+}
+
+static enum sw_status report_reject(struct sw_importer *im, const struct sw_record *r,
+				    const char *reason, struct sw_error *err)
+{
+	char pos[512];
+
+	im->rep.rejected++;
+	if (im->rep.nmessages < SW_IMPORT_MAX_MESSAGES) {
+		size_t n;
+		char *m;
+		char **grown;
+
+		where(pos, sizeof pos, r);
+		n = strlen(pos) + strlen(reason) + 3;
+		m = malloc(n);
+		if (m == NULL)
+			return nomem(err);
+		snprintf(m, n, "%s: %s", pos, reason);
+		grown = realloc(im->rep.messages, (im->rep.nmessages + 1) * sizeof *grown);
+		if (grown == NULL) {
+			free(m);
+			return nomem(err);
+		}
+		im->rep.messages = grown;
+		im->rep.messages[im->rep.nmessages++] = m;
+	}
+	if (im->o.reject != NULL)
+		im->o.reject(im->o.reject_ud, r, reason);
+	return SW_OK;
+}
+
+static bool crs_is_rd_name(const char *crs)
+{
+	return strcasecmp(crs, SW_CRS_RD) == 0;
+}
+
+/* The transformation for a source CRS, opened once. */
+static enum sw_status crs_index(struct sw_importer *im, const char *src, int *idx,
+				struct sw_error *err)
+{
+	struct crs_entry *grown;
+	struct sw_import_transform *tg;
+	struct crs_entry e = {0};
+	enum sw_status rc = SW_OK;
+	char *ident = NULL;
+	size_t i;
+
+	for (i = 0; i < im->ncrs; i++) {
+		if (strcmp(im->crs[i].src, src) == 0) {
+			*idx = (int)i;
+			return SW_OK;
+		}
+	}
+	e.src = dup_str(src);
+	if (e.src == NULL)
+		return nomem(err);
+	if (!crs_is_rd_name(src)) {
+		/* WKT from a .prj may well be RD New itself */
+		if (strncasecmp(src, "EPSG:", 5) != 0 &&
+		    sw_crs_identify(src, &ident, NULL) == SW_OK && ident != NULL &&
+		    crs_is_rd_name(ident)) {
+			/* nothing to transform */
+		} else {
+			rc = sw_crs_open(src, SW_CRS_RD, &e.crs, err);
+			if (rc != SW_OK) {
+				sw_error_prefix(err, _("source CRS %.200s: "), src);
+				goto out;
+			}
+			e.geographic = strcasecmp(src, "EPSG:4326") == 0 ||
+				       strcasecmp(src, "EPSG:4258") == 0 ||
+				       strcasecmp(src, "OGC:CRS84") == 0;
+		}
+	}
+	grown = realloc(im->crs, (im->ncrs + 1) * sizeof *grown);
+	if (grown == NULL) {
+		rc = nomem(err);
+		goto out;
+	}
+	im->crs = grown;
+	tg = realloc(im->rep.transforms, (im->rep.ntransforms + 1) * sizeof *tg);
+	if (tg == NULL) {
+		rc = nomem(err);
+		goto out;
+	}
+	im->rep.transforms = tg;
+	memset(&tg[im->rep.ntransforms], 0, sizeof *tg);
+	tg[im->rep.ntransforms].src_crs = dup_str(src);
+	tg[im->rep.ntransforms].accuracy = e.crs == NULL ? 0 : -1;
+	if (tg[im->rep.ntransforms].src_crs == NULL) {
+		rc = nomem(err);
+		goto out;
+	}
+	e.rep = im->rep.ntransforms++;
+	im->crs[im->ncrs] = e;
+	*idx = (int)im->ncrs++;
+	e.src = NULL;
+	e.crs = NULL;
+out:
+	free(ident);
+	free(e.src);
+	sw_crs_free(e.crs);
+	return rc;
+}
+
+/* Why a position outside the Netherlands is probably wrong. */
+static void nl_reason(struct reasons *rs, const struct item *it, const struct crs_entry *ce)
+{
+	const struct sw_record *r = &it->rc.r;
+
+	if (ce->geographic) {
+		if (sw_wgs84_in_nl(r->y, r->x))
+			reason_add(rs,
+				   _("lat %.7g, lon %.7g lies outside the Netherlands; lat and lon "
+				     "look swapped"),
+				   r->y, r->x);
+		else
+			reason_add(rs,
+				   _("lat %.7g, lon %.7g lies outside the Netherlands (about "
+				     "50.7-53.6 N, 3.2-7.3 E)"),
+				   r->y, r->x);
+	} else if (ce->crs == NULL) {
+		if (sw_rd_in_nl(r->y, r->x))
+			reason_add(rs,
+				   _("x %.10g, y %.10g lies outside the Netherlands; x and y look "
+				     "swapped"),
+				   r->x, r->y);
+		else if (sw_wgs84_in_nl(r->x, r->y) || sw_wgs84_in_nl(r->y, r->x))
+			reason_add(rs,
+				   _("x %.10g, y %.10g look like degrees, not RD New metres: name "
+				     "the columns lat and lon, or pass --crs EPSG:4326"),
+				   r->x, r->y);
+		else
+			reason_add(rs,
+				   _("x %.10g, y %.10g lies outside the Netherlands (RD New x "
+				     "0-280000, y 300000-625000 m)"),
+				   r->x, r->y);
+	} else {
+		reason_add(rs,
+			   _("(%.10g, %.10g) in %.100s lies outside the Netherlands: RD New x "
+			     "%.1f, y %.1f"),
+			   r->x, r->y, ce->src, it->p.x, it->p.y);
+	}
+}
+
+static bool str_eq(const char *a, const char *b)
+{
+	return strcmp(a != NULL ? a : "", b != NULL ? b : "") == 0;
+}
+
+static bool points_equal(const struct sw_point *a, const struct sw_point *b)
+{
+	size_t i;
+
+	if (!str_eq(a->type, b->type) || !str_eq(a->status, b->status) ||
+	    !str_eq(a->surveyor, b->surveyor) || !str_eq(a->observed_at, b->observed_at) ||
+	    !str_eq(a->note, b->note) || a->x != b->x || a->y != b->y)
+		return false;
+	if (!(a->gps_accuracy_m == b->gps_accuracy_m ||
+	      (isnan(a->gps_accuracy_m) && isnan(b->gps_accuracy_m))))
+		return false;
+	if (a->nattrs != b->nattrs)
+		return false;
+	for (i = 0; i < a->nattrs; i++)
+		if (!sw_value_equal(&a->attrs[i].v, sw_point_get_attr(b, a->attrs[i].name)))
+			return false;
+	return true;
+}
+
+/* Insert, update or leave one point whose coordinates are in RD New now.
+ * Problems of the row go to rs; the return is for hard errors only. */
+static enum sw_status place(struct sw_importer *im, struct item *it, struct reasons *rs,
+			    struct sw_error *err)
+{
+	const struct sw_record *r = &it->rc.r;
+	struct sw_point stored, merged;
+	struct sw_error e = {0};
+	enum sw_status rc = SW_OK;
+
+	sw_point_init(&stored);
+	sw_point_init(&merged);
+	if (r->has_xy && !sw_rd_in_nl(it->p.x, it->p.y)) {
+		nl_reason(rs, it, &im->crs[it->crs]);
+		goto out;
+	}
+	if (it->p.uuid[0] == '\0') {
+		if (it->reasons != NULL) {
+			reason_add(rs, "%s", it->reasons);
+			goto out;
+		}
+		sw_import_derive_uuid(it->p.type, it->p.x, it->p.y, it->p.observed_at,
+				      it->p.surveyor, it->p.uuid);
+	}
+	rc = sw_store_get_by_uuid(im->store, it->p.uuid, &stored, &e);
+	if (rc == SW_ERR_NOTFOUND) {
+		rc = SW_OK;
+		if (it->reasons != NULL) {
+			reason_add(rs, "%s", it->reasons);
+			goto out;
+		}
+		if (sw_form_validate(im->forms, &it->p, &e) != SW_OK) {
+			reason_add(rs, "%s", e.msg);
+			goto out;
+		}
+		rc = sw_store_insert(im->store, &it->p, im->o.who, err);
+		if (rc == SW_ERR_INPUT) {
+			reason_add(rs, "%s", err->msg);
+			rc = SW_OK;
+			goto out;
+		}
+		if (rc == SW_OK)
+			im->rep.inserted++;
+		goto out;
+	}
+	if (rc != SW_OK) {
+		*err = e;
+		goto out;
+	}
+	/* a known point: what the row has overrides the stored values */
+	rc = sw_point_copy(&merged, &stored, err);
+	if (rc != SW_OK)
+		goto out;
+	if (!same_keys(&im->roles, r)) {
+		rc = compute_roles(&im->roles, im->fields, im->nfields, r, err);
+		if (rc != SW_OK)
+			goto out;
+	}
+	rc = apply(im->forms, &im->o, r, &im->roles, &merged, false, rs, err);
+	if (rc != SW_OK || rs->n > 0)
+		goto out;
+	merged.x = stored.x;
+	merged.y = stored.y;
+	if (r->has_xy &&
+	    (fabs(it->p.x - stored.x) > SAME_POS_M || fabs(it->p.y - stored.y) > SAME_POS_M)) {
+		merged.x = it->p.x;
+		merged.y = it->p.y;
+	}
+	if (points_equal(&merged, &stored)) {
+		im->rep.unchanged++;
+		goto out;
+	}
+	if (sw_form_validate(im->forms, &merged, &e) != SW_OK) {
+		reason_add(rs, "%s", e.msg);
+		goto out;
+	}
+	{
+		size_t nchanged = 0;
+
+		rc = sw_store_update(im->store, &merged, im->o.who, &nchanged, err);
+		if (rc == SW_ERR_INPUT) {
+			reason_add(rs, "%s", err->msg);
+			rc = SW_OK;
+			goto out;
+		}
+		if (rc == SW_OK) {
+			if (nchanged > 0)
+				im->rep.updated++;
+			else
+				im->rep.unchanged++;
+		}
+	}
+out:
+	sw_point_clear(&stored);
+	sw_point_clear(&merged);
+	return rc;
+}
+
+static enum sw_status transform_batch(struct sw_importer *im, struct sw_error *err)
+{
+	enum sw_status rc = SW_OK;
+	size_t i, j, k, m;
+
+	for (k = 0; k < im->ncrs; k++) {
+		struct crs_entry *ce = &im->crs[k];
+		struct sw_import_transform *t = &im->rep.transforms[ce->rep];
+		const char *op;
+
+		m = 0;
+		for (i = 0; i < im->nitems; i++) {
+			struct item *it = &im->items[i];
+
+			if (it->fatal != NULL || it->crs != (int)k || !it->rc.r.has_xy)
+				continue;
+			t->npoints++;
+			if (ce->crs == NULL)
+				continue; /* RD already */
+			im->tx[m] = it->p.x;
+			im->ty[m] = it->p.y;
+			im->tidx[m] = i;
+			im->tfail[m] = false;
+			m++;
+		}
+		if (m == 0)
+			continue;
+		rc = sw_crs_trans(ce->crs, im->tx, im->ty, m, im->tfail, err);
+		if (rc != SW_OK)
+			return rc;
+		op = sw_crs_operation(ce->crs);
+		if (op != NULL && !str_eq(op, t->operation)) {
+			free(t->operation);
+			t->operation = dup_str(op);
+			if (t->operation == NULL)
+				return nomem(err);
+		}
+		t->accuracy = sw_crs_accuracy(ce->crs);
+		for (j = 0; j < m; j++) {
+			struct item *it = &im->items[im->tidx[j]];
+
+			if (im->tfail[j]) {
+				char msg[512];
+
+				snprintf(msg, sizeof msg,
+					 _("(%.10g, %.10g) in %.100s cannot be transformed to RD New"),
+					 it->rc.r.x, it->rc.r.y, ce->src);
+				it->fatal = dup_str(msg);
+				if (it->fatal == NULL)
+					return nomem(err);
+				t->npoints--;
+				continue;
+			}
+			it->p.x = im->tx[j];
+			it->p.y = im->ty[j];
+		}
+	}
+	return SW_OK;
+}
+
+static void items_clear(struct sw_importer *im)
+{
+	size_t i;
+
+	for (i = 0; i < im->nitems; i++) {
+		sw_point_clear(&im->items[i].p);
+		rec_free(&im->items[i].rc);
+		free(im->items[i].reasons);
+		free(im->items[i].fatal);
+	}
+	im->nitems = 0;
+}
+
+static enum sw_status flush_batch(struct sw_importer *im, struct sw_error *err)
+{
+	enum sw_status rc;
+	size_t i;
+
+	rc = transform_batch(im, err);
+	for (i = 0; rc == SW_OK && i < im->nitems; i++) {
+		struct item *it = &im->items[i];
+		struct reasons rs = {0};
+
+		if (it->fatal != NULL)
+			reason_add(&rs, "%s", it->fatal);
+		else
+			rc = place(im, it, &rs, err);
+		if (rc == SW_OK && rs.n > 0)
+			rc = report_reject(im, &it->rc.r, rs.buf, err);
+	}
+	items_clear(im);
+	if (rc == SW_OK && im->o.progress != NULL)
+		im->o.progress(im->o.progress_ud, im->rep.rows);
+	return rc;
+}
+
+static enum sw_status set_text(char **dst, const struct reasons *rs, struct sw_error *err)
+{
+	if (rs->n == 0)
+		return SW_OK;
+	*dst = dup_str(rs->buf);
+	return *dst == NULL ? nomem(err) : SW_OK;
+}
+
+enum sw_status sw_importer_record_cb(const struct sw_record *r, void *importer,
+				     struct sw_error *err)
+{
+	struct sw_importer *im = importer;
+	struct reasons rs = {0}, fatal = {0};
+	struct item *it;
+	enum sw_status rc;
+	int ci = -1;
+	size_t i;
+
+	if (im->broken || im->finished)
+		return sw_error_set(err, SW_ERR_INTERNAL, "importer used after an error");
+	if (!same_keys(&im->roles, r)) {
+		rc = check_columns(im, r, err);
+		if (rc != SW_OK)
+			goto out;
+	}
+	it = &im->items[im->nitems];
+	memset(it, 0, sizeof *it);
+	sw_point_init(&it->p);
+	it->crs = -1;
+	im->nitems++;
+	im->rep.rows++;
+	rc = rec_copy(&it->rc, r, err);
+	if (rc != SW_OK)
+		goto out;
+	rc = apply(im->forms, &im->o, r, &im->roles, &it->p, true, &rs, err);
+	if (rc != SW_OK)
+		goto out;
+	if (!r->has_xy) {
+		for (i = 0; i < r->n; i++)
+			if (sw_import_coord_role(r->keys[i]) != SW_COORD_NONE && !empty(r->vals[i]))
+				reason_add(&fatal, _("%s: expected a number, got '%s'"), r->keys[i],
+					   r->vals[i]);
+		if (fatal.n == 0)
+			reason_add(&rs, "%s", _("no coordinates"));
+	} else if (r->crs == NULL) {
+		reason_add(&fatal, "%s", _("coordinates without a CRS; pass --crs EPSG:n"));
+	} else {
+		rc = crs_index(im, r->crs, &ci, err);
+		if (rc != SW_OK)
+			goto out;
+		it->crs = ci;
+		if (im->crs[ci].geographic && (fabs(r->x) > 180 || fabs(r->y) > 90)) {
+			if (sw_rd_in_nl(r->x, r->y) || sw_rd_in_nl(r->y, r->x))
+				reason_add(&fatal,
+					   _("lat %.10g, lon %.10g look like RD New metres, not "
+					     "degrees: name the columns x and y, or pass --crs "
+					     "EPSG:28992"),
+					   r->y, r->x);
+			else
+				reason_add(&fatal,
+					   _("lat %.10g, lon %.10g: expected degrees (lat -90..90, "
+					     "lon -180..180)"),
+					   r->y, r->x);
+		}
+	}
+	if ((rc = set_text(&it->reasons, &rs, err)) != SW_OK ||
+	    (rc = set_text(&it->fatal, &fatal, err)) != SW_OK)
+		goto out;
+	if (im->nitems == SW_IMPORT_BATCH)
+		rc = flush_batch(im, err);
+out:
+	if (rc != SW_OK)
+		im->broken = true;
+	return rc;
+}
+
+enum sw_status sw_importer_finish(struct sw_importer *im, struct sw_error *err)
+{
+	enum sw_status rc = SW_OK;
+
+	if (im == NULL)
+		return sw_error_set(err, SW_ERR_INTERNAL, "sw_importer_finish: NULL importer");
+	if (im->finished)
+		return SW_OK;
+	if (im->broken) {
+		rc = sw_error_set(err, SW_ERR_INTERNAL, "importer used after an error");
+		goto out;
+	}
+	rc = flush_batch(im, err);
+	if (rc != SW_OK)
+		goto out;
+	if (im->rep.rejected > 0 && !im->o.skip_invalid) {
+		rc = sw_error_set(err, SW_ERR_INPUT,
+				  _("%lld of %lld rows rejected; nothing imported (fix them, or "
+				    "pass --skip-invalid REJECTS to import the others)"),
+				  im->rep.rejected, im->rep.rows);
+		goto out;
+	}
+	if (im->o.dry_run)
+		goto out;
+	rc = sw_store_commit(im->store, err);
+	if (rc != SW_OK)
+		goto out;
+	im->in_tx = false;
+	im->rep.committed = true;
+out:
+	im->finished = true;
+	if (im->in_tx) {
+		sw_store_rollback(im->store);
+		im->in_tx = false;
+	}
+	if (rc != SW_OK)
+		im->broken = true;
+	return rc;
+}
+
+const struct sw_import_report *sw_importer_report(const struct sw_importer *im)
+{
+	return im != NULL ? &im->rep : NULL;
+}
+
+void sw_importer_free(struct sw_importer *im)
+{
+	size_t i;
+
+	if (im == NULL)
+		return;
+	if (im->in_tx)
+		sw_store_rollback(im->store);
+	if (im->items != NULL)
+		items_clear(im);
+	free(im->items);
+	free(im->tx);
+	free(im->ty);
+	free(im->tfail);
+	free(im->tidx);
+	for (i = 0; i < im->ncrs; i++) {
+		free(im->crs[i].src);
+		sw_crs_free(im->crs[i].crs);
+	}
+	free(im->crs);
+	for (i = 0; i < im->rep.ntransforms; i++) {
+		free(im->rep.transforms[i].src_crs);
+		free(im->rep.transforms[i].operation);
+	}
+	free(im->rep.transforms);
+	for (i = 0; i < im->rep.nmessages; i++)
+		free(im->rep.messages[i]);
+	free(im->rep.messages);
+	roles_free(&im->roles);
+	free(im->fields);
+	free(im);
+}
