@@ -14,5 +14,6 @@ int cmd_history(struct sw_cli *cli, int argc, char **argv);
 int cmd_forms(struct sw_cli *cli, int argc, char **argv);
 int cmd_summary(struct sw_cli *cli, int argc, char **argv);
 int cmd_import(struct sw_cli *cli, int argc, char **argv);
+int cmd_export(struct sw_cli *cli, int argc, char **argv);
 
 #endif

@@ -26,6 +26,7 @@ static const struct command commands[] = {
 	{"forms", cmd_forms, N_("list the survey forms and their fields")},
 	{"summary", cmd_summary, N_("count points per type and status")},
 	{"import", cmd_import, N_("import points from CSV, shapefile, GPX or GeoJSON")},
+	{"export", cmd_export, N_("export points to a shapefile (with styles), GeoJSON or CSV")},
 };
 
 static void print_help(FILE *f)
