@@ -65,6 +65,8 @@ enum sw_status sw_point_copy(struct sw_point *dst, const struct sw_point *src, s
 	enum sw_status rc = SW_OK;
 	size_t i;
 
+	if (dst == src)
+		return SW_OK;
 	sw_point_clear(dst);
 	if (src == NULL)
 		return SW_OK;

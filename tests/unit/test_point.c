@@ -88,6 +88,9 @@ static void copy_is_deep(void **state)
 	assert_true(sw_value_equal(sw_point_get_attr(&q, "surface"), &v));
 	assert_ptr_not_equal(q.attrs[0].v.s, p.attrs[0].v.s);
 	assert_true(q.x == 105000 && q.y == 425000);
+	/* copying onto itself keeps the point */
+	assert_int_equal(sw_point_copy(&q, &q, &err), SW_OK);
+	assert_string_equal(q.type, "kerb_ramp");
 	sw_point_clear(&p);
 	sw_point_clear(&q);
 }
