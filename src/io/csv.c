@@ -208,18 +208,29 @@ static bool grow(void **p, size_t *cap, size_t need, size_t elem)
 	return true;
 }
 
+/* "column 'note'" once the header is known, else "cell 3", for messages. */
+static const char *col_desc(const struct rd_ctx *c, size_t i, char *buf, size_t len)
+{
+	if (c->have_header && i < c->ncols && c->names[i] != NULL)
+		snprintf(buf, len, _("column '%.100s'"), c->names[i]);
+	else
+		snprintf(buf, len, _("cell %zu"), i + 1);
+	return buf;
+}
+
 /* Append one cell (converted to UTF-8, checked, formula guard removed). */
 static void rd_cell(void *s, size_t len, void *data)
 {
 	struct rd_ctx *c = data;
 	const char *in = s != NULL ? s : "";
 	size_t start = c->rowlen;
+	char desc[160];
 
 	if (c->failed)
 		return;
 	if (len > 0 && memchr(in, '\0', len) != NULL) {
-		rd_fail(c, SW_ERR_INPUT, c->line, _("NUL byte in cell %ld (is this a text file?)"),
-			(long)c->ncells + 1);
+		rd_fail(c, SW_ERR_INPUT, c->line, _("NUL byte in %s (is this a text file?)"),
+			col_desc(c, c->ncells, desc, sizeof desc));
 		return;
 	}
 	if (!grow((void **)&c->offs, &c->cellcap, c->ncells + 1, sizeof *c->offs)) {
@@ -248,8 +259,8 @@ static void rd_cell(void *s, size_t len, void *data)
 				break;
 			if (errno != E2BIG) {
 				rd_fail(c, SW_ERR_INPUT, c->rec_line,
-					_("cell %ld is not valid %s text"), (long)c->ncells + 1,
-					c->encoding);
+					_("%s is not valid %s text"),
+					col_desc(c, c->ncells, desc, sizeof desc), c->encoding);
 				return;
 			}
 		}
@@ -266,9 +277,9 @@ static void rd_cell(void *s, size_t len, void *data)
 	c->rowbuf[c->rowlen] = '\0';
 	if (!sw_utf8_valid(c->rowbuf + start, c->rowlen - start)) {
 		rd_fail(c, SW_ERR_INPUT, c->rec_line,
-			_("invalid UTF-8 in cell %ld (pass --encoding, e.g. "
+			_("invalid UTF-8 in %s (pass --encoding, e.g. "
 			  "--encoding ISO-8859-1, when the file is not UTF-8)"),
-			(long)c->ncells + 1);
+			col_desc(c, c->ncells, desc, sizeof desc));
 		return;
 	}
 	/* undo the formula guard of our writer (and of careful others) */
