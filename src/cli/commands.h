@@ -15,5 +15,7 @@ int cmd_forms(struct sw_cli *cli, int argc, char **argv);
 int cmd_summary(struct sw_cli *cli, int argc, char **argv);
 int cmd_import(struct sw_cli *cli, int argc, char **argv);
 int cmd_export(struct sw_cli *cli, int argc, char **argv);
+int cmd_check(struct sw_cli *cli, int argc, char **argv);
+int cmd_profile(struct sw_cli *cli, int argc, char **argv);
 
 #endif

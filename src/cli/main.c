@@ -27,6 +27,8 @@ static const struct command commands[] = {
 	{"summary", cmd_summary, N_("count points per type and status")},
 	{"import", cmd_import, N_("import points from CSV, shapefile, GPX or GeoJSON")},
 	{"export", cmd_export, N_("export points to a shapefile (with styles), GeoJSON or CSV")},
+	{"check", cmd_check, N_("judge points against a norm profile (KOR, Dutch, ADA)")},
+	{"profile", cmd_profile, N_("list, show or choose the norm profiles")},
 };
 
 static void print_help(FILE *f)

@@ -1,0 +1,135 @@
+/* verdict.c - printing norm verdicts, shared by check, log and set. */
+#include "verdict.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "schouw/check.h"
+
+#define SW_DEFAULT_PROFILE "kor-dordrecht"
+
+char *sw_cli_default_profile(struct sw_cli *cli)
+{
+	struct sw_error err = {0};
+	char *name = NULL;
+
+	if (cli->store != NULL && sw_store_meta_get(cli->store, "default_profile", &name, &err) !=
+					  SW_OK) {
+		sw_cli_error(cli, &err);
+		return NULL;
+	}
+	if (name == NULL || *name == '\0') {
+		free(name);
+		name = strdup(SW_DEFAULT_PROFILE);
+	}
+	return name;
+}
+
+struct sw_profile *sw_cli_profile(struct sw_cli *cli, const char *name)
+{
+	struct sw_forms *forms = sw_cli_forms(cli);
+	struct sw_profile *prof = NULL;
+	struct sw_error err = {0};
+
+	if (forms == NULL)
+		return NULL;
+	if (strchr(name, '/') != NULL || (strlen(name) > 4 && strcmp(name + strlen(name) - 4, ".csv") == 0)) {
+		/* a file path: staff trying an edited profile */
+		if (sw_profile_load_file(name, forms, &prof, &err) != SW_OK)
+			prof = NULL;
+	} else if (sw_profile_load(cli->datadir, name, forms, &prof, &err) != SW_OK) {
+		prof = NULL;
+	}
+	if (prof == NULL)
+		sw_cli_error(cli, &err);
+	return prof;
+}
+
+static bool dutch(void)
+{
+	static const char *const vars[] = {"LANGUAGE", "LC_ALL", "LC_MESSAGES", "LANG"};
+
+	for (size_t i = 0; i < sizeof vars / sizeof vars[0]; i++) {
+		const char *v = getenv(vars[i]);
+		if (v != NULL && *v != '\0')
+			return strncmp(v, "nl", 2) == 0;
+	}
+	return false;
+}
+
+const char *sw_cli_rule_message(const struct sw_rule *r)
+{
+	const char *first = dutch() ? r->message_nl : r->message_en;
+	const char *second = dutch() ? r->message_en : r->message_nl;
+
+	return first ? first : second ? second : "";
+}
+
+void sw_cli_print_findings(FILE *f, const struct sw_verdict *v, const char *indent)
+{
+	char desc[512];
+
+	for (size_t i = 0; i < v->nfindings; i++) {
+		const struct sw_finding *fd = &v->findings[i];
+		const struct sw_rule *r = fd->rule;
+		const char *msg = sw_cli_rule_message(r);
+		const char *label = fd->outcome == SW_OUT_INCOMPLETE ? _("incomplete")
+								       : _(sw_severity_name(r->severity));
+		sw_finding_describe(fd, desc, sizeof desc);
+		fprintf(f, "%s[%s] %s: %s", indent, label, r->id, desc);
+		if (fd->outcome == SW_OUT_FAIL && *msg != '\0')
+			fprintf(f, " (%s)", msg);
+		fputc('\n', f);
+		if (fd->outcome == SW_OUT_FAIL)
+			fprintf(f, "%s    %s %s\n", indent, _("source:"), r->source);
+	}
+}
+
+const char *sw_cli_outcome_label(enum sw_outcome o)
+{
+	switch (o) {
+	case SW_OUT_PASS:
+		return _("PASS");
+	case SW_OUT_FAIL:
+		return _("FAIL");
+	default:
+		return _("INCOMPLETE");
+	}
+}
+
+void sw_cli_print_verdict(struct sw_cli *cli, const struct sw_point *p)
+{
+	struct sw_check_near *near = NULL;
+	struct sw_profile *prof = NULL;
+	struct sw_verdict v = {0};
+	struct sw_error err = {0};
+	char *name = NULL;
+
+	if (cli->quiet || p == NULL)
+		return;
+	name = sw_cli_default_profile(cli);
+	if (name == NULL)
+		goto out;
+	prof = sw_cli_profile(cli, name);
+	if (prof == NULL) {
+		sw_cli_errorf(cli, _("warning: no verdict: profile '%s' did not load"), name);
+		goto out;
+	}
+	if (sw_verdict_init(&v, prof, &err) != SW_OK ||
+	    (cli->store != NULL && sw_check_near_open(cli->store, &near, &err) != SW_OK) ||
+	    sw_norm_check_point(prof, p, near ? sw_check_near_fn : NULL, near, &v, &err) != SW_OK) {
+		sw_cli_error(cli, &err);
+		goto out;
+	}
+	if (v.nrules == 0 && v.nfindings == 0) {
+		printf(_("verdict (%s): no rules for %s\n"), prof->name, p->type);
+		goto out;
+	}
+	printf(_("verdict (%s): %s\n"), prof->name, sw_cli_outcome_label(v.outcome));
+	sw_cli_print_findings(stdout, &v, "  ");
+out:
+	sw_check_near_close(near);
+	sw_verdict_clear(&v);
+	sw_profile_free(prof);
+	free(name);
+}
