@@ -6,7 +6,9 @@
 
 #include <cmocka.h>
 
+#include <locale.h>
 #include <math.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -14,6 +16,50 @@
 #include <unistd.h>
 
 #include "schouw/form.h"
+
+/* Switch LC_NUMERIC to a locale with a decimal comma, as a Dutch desktop
+ * has. The machine may have none installed, so build a tiny one (LC_NUMERIC
+ * only, ASCII) with localedef under TMPDIR. False when that is impossible. */
+static char comma_dir[1024];
+
+static bool comma_locale_on(void)
+{
+	const char *tmp = getenv("TMPDIR");
+	char src[1100], cmd[3400];
+	FILE *fp;
+
+	snprintf(comma_dir, sizeof comma_dir, "%s/comma-locale-%ld", tmp != NULL ? tmp : "/tmp",
+	         (long)getpid());
+	if (mkdir(comma_dir, 0700) != 0)
+		return false;
+	snprintf(src, sizeof src, "%s/comma.src", comma_dir);
+	fp = fopen(src, "w");
+	if (fp == NULL)
+		return false;
+	fputs("LC_NUMERIC\ndecimal_point \",\"\nthousands_sep \".\"\ngrouping 3;3\n"
+	      "END LC_NUMERIC\n",
+	      fp);
+	fclose(fp);
+	snprintf(cmd, sizeof cmd,
+	         "localedef -c -i '%s' -f ANSI_X3.4-1968 '%s/xx_COMMA' >/dev/null 2>&1", src,
+	         comma_dir);
+	if (system(cmd) == -1)
+		return false;
+	setenv("LOCPATH", comma_dir, 1);
+	return setlocale(LC_NUMERIC, "xx_COMMA") != NULL &&
+	       strcmp(localeconv()->decimal_point, ",") == 0;
+}
+
+static void comma_locale_off(void)
+{
+	char cmd[1100];
+
+	setlocale(LC_NUMERIC, "C");
+	unsetenv("LOCPATH");
+	snprintf(cmd, sizeof cmd, "rm -rf '%s'", comma_dir);
+	if (comma_dir[0] != '\0' && system(cmd) == -1)
+		comma_dir[0] = '\0';
+}
 
 static const char *data_dir(void)
 {
@@ -187,6 +233,26 @@ static void parse_number_accepts_point_and_comma(void **state)
 	assert_int_equal(sw_field_parse(f, "12", &v, &err), SW_OK);
 	assert_true(v.r == 12.0);
 	sw_value_clear(&v);
+}
+
+/* The CLI sets the user's locale for gettext: parsing must not follow it. */
+static void parse_number_ignores_comma_locale(void **state)
+{
+	const struct sw_field *f = field_of(state, "kerb_ramp", "running_slope_pct");
+	struct sw_value v = {0};
+	struct sw_error err = {0};
+
+	if (!comma_locale_on()) {
+		comma_locale_off();
+		skip();
+	}
+	assert_int_equal(sw_field_parse(f, "8.5", &v, &err), SW_OK);
+	assert_true(v.r == 8.5);
+	assert_int_equal(sw_field_parse(f, "8,5", &v, &err), SW_OK);
+	assert_true(v.r == 8.5);
+	assert_int_equal(sw_field_parse(f, "50,5", &v, &err), SW_ERR_INPUT);
+	assert_string_equal(err.msg, "running_slope_pct: 50.5 is above the maximum 50 (%)");
+	comma_locale_off();
 }
 
 static void parse_number_rejects_nan_inf_hex_and_junk(void **state)
@@ -602,6 +668,7 @@ int main(void)
 	    SHIPPED(unknown_field_lists_valid_fields),
 	    SHIPPED(unknown_status_lists_valid_statuses),
 	    SHIPPED(parse_number_accepts_point_and_comma),
+	    SHIPPED(parse_number_ignores_comma_locale),
 	    SHIPPED(parse_number_rejects_nan_inf_hex_and_junk),
 	    SHIPPED(parse_number_above_max_names_field_and_unit),
 	    SHIPPED(parse_integer_rejects_fractions),
