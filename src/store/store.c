@@ -270,7 +270,7 @@ out:
 
 /* Apply the migrations from the stored version up, in one transaction. The
  * version is read again inside it: another process may have migrated. */
-static enum sw_status migrate(struct sw_store *s, struct sw_error *err)
+static enum sw_status migrate(struct sw_store *s, int target, struct sw_error *err)
 {
 	enum sw_status rc;
 	sqlite3_stmt *st = NULL;
@@ -297,7 +297,7 @@ static enum sw_status migrate(struct sw_store *s, struct sw_error *err)
 				  s->path, version, SW_STORE_SCHEMA_VERSION);
 		goto out;
 	}
-	for (int v = version + 1; v <= SW_STORE_SCHEMA_VERSION; v++) {
+	for (int v = version + 1; v <= target; v++) {
 		if (migrations[v] == NULL)
 			continue;
 		if (sqlite3_exec(s->db, migrations[v], NULL, NULL, NULL) != SQLITE_OK) {
@@ -312,7 +312,7 @@ static enum sw_status migrate(struct sw_store *s, struct sw_error *err)
 		rc = sw_store_sqlerr(s, err, _("upgrading the store schema"));
 		goto out;
 	}
-	sqlite3_bind_int(st, 1, SW_STORE_SCHEMA_VERSION);
+	sqlite3_bind_int(st, 1, version > target ? version : target);
 	if (sqlite3_step(st) != SQLITE_DONE) {
 		rc = sw_store_sqlerr(s, err, _("upgrading the store schema"));
 		goto out;
@@ -490,8 +490,8 @@ out:
 	return rc;
 }
 
-enum sw_status sw_store_open(const char *path, enum sw_store_mode mode, struct sw_store **out,
-			     struct sw_error *err)
+enum sw_status sw_store_open_version(const char *path, enum sw_store_mode mode, int target,
+				     struct sw_store **out, struct sw_error *err)
 {
 	struct sw_store *s = NULL;
 	enum sw_status rc;
@@ -520,7 +520,7 @@ enum sw_status sw_store_open(const char *path, enum sw_store_mode mode, struct s
 				  path, version, SW_STORE_SCHEMA_VERSION);
 		goto out;
 	}
-	if (version < SW_STORE_SCHEMA_VERSION) {
+	if (version < target) {
 		if (mode != SW_STORE_WRITE) {
 			/* Upgrade through a writing connection, then read as asked. */
 			disconnect(s);
@@ -533,12 +533,12 @@ enum sw_status sw_store_open(const char *path, enum sw_store_mode mode, struct s
 			}
 			rc = connect_db(s, true, false, err);
 			if (rc == SW_OK)
-				rc = migrate(s, err);
+				rc = migrate(s, target, err);
 			disconnect(s);
 			if (rc == SW_OK)
 				rc = connect_db(s, false, false, err);
 		} else {
-			rc = migrate(s, err);
+			rc = migrate(s, target, err);
 		}
 		if (rc != SW_OK)
 			goto out;
@@ -551,6 +551,12 @@ out:
 	}
 	*out = s;
 	return SW_OK;
+}
+
+enum sw_status sw_store_open(const char *path, enum sw_store_mode mode, struct sw_store **out,
+			     struct sw_error *err)
+{
+	return sw_store_open_version(path, mode, SW_STORE_SCHEMA_VERSION, out, err);
 }
 
 void sw_store_close(struct sw_store *s)

@@ -45,6 +45,10 @@ enum sw_status sw_store_load_columns(struct sw_store *s, struct sw_error *err);
  * for tests and fixtures of old schemas. */
 enum sw_status sw_store_create_version(const char *path, int version, struct sw_error *err);
 
+/* sw_store_open, migrating only up to schema `target`; for fixtures. */
+enum sw_status sw_store_open_version(const char *path, enum sw_store_mode mode, int target,
+				     struct sw_store **out, struct sw_error *err);
+
 /* The OGC WKT (WKT1, as PROJ 9.1 writes it) of EPSG:28992 and 4326. */
 extern const char sw_store_wkt_rd[];
 extern const char sw_store_wkt_wgs84[];
