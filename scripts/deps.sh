@@ -10,7 +10,7 @@ BUILD="build-essential cmake pkg-config gettext
  libsqlite3-dev libshp-dev libproj-dev proj-data libpng-dev
  libinih-dev libcsv-dev libjansson-dev libxml2-dev uuid-dev nettle-dev"
 # test: unit-test framework, sanitizer/fuzzer runtime, independent readers
-TEST="libcmocka-dev clang libclang-rt-14-dev gdal-bin python3-gdal python3-pil sqlite3 file"
+TEST="libcmocka-dev clang libclang-rt-14-dev gdal-bin python3-gdal python3-pil sqlite3 file libxml2-utils"
 BENCH="mapserver-bin time"
 
 want="$BUILD $TEST"
