@@ -56,8 +56,9 @@ struct sw_csv_writer;
  * (EPSG:4326, EPSG:4258) gives columns lon, lat instead of x, y. x/y have at
  * least 3 decimals (mm), every number the shortest text that reads back as
  * the same double. The file is written under a temporary name in the same
- * directory; only a committing close renames it to path. o and o->forms must
- * outlive the writer. Caller owns *out; close with sw_csv_writer_close. */
+ * directory; only a committing close renames it to path. o is copied (its
+ * strings too); o->forms must outlive the writer. Caller owns *out; close
+ * with sw_csv_writer_close. */
 enum sw_status sw_csv_writer_open(const char *path, const struct sw_export_opts *o,
 				  struct sw_csv_writer **out, struct sw_error *err);
 

@@ -816,7 +816,8 @@ enum {
 
 struct sw_csv_writer {
 	struct sw_csv_out *out;
-	const struct sw_export_opts *o;
+	struct sw_export_opts o; /* a copy; type and crs owned */
+	char *type, *crs_name;
 	const struct sw_field **fields;
 	size_t nfields;
 	struct sw_crs *crs;
@@ -857,8 +858,16 @@ enum sw_status sw_csv_writer_open(const char *path, const struct sw_export_opts 
 	w = calloc(1, sizeof *w);
 	if (w == NULL)
 		return nomem(err);
-	w->o = o;
+	w->o = *o;
 	w->acc = -1;
+	w->type = dup_str(o->type);
+	w->crs_name = dup_str(o->crs);
+	if ((o->type != NULL && w->type == NULL) || (o->crs != NULL && w->crs_name == NULL)) {
+		rc = nomem(err);
+		goto out;
+	}
+	w->o.type = w->type;
+	w->o.crs = w->crs_name;
 	if (o->forms != NULL && o->type != NULL) {
 		const struct sw_form *form = sw_forms_find_or_error(o->forms, o->type, err);
 		if (form == NULL) {
@@ -963,7 +972,7 @@ static void writer_free_cells(struct sw_csv_writer *w)
 enum sw_status sw_csv_writer_add(struct sw_csv_writer *w, const struct sw_point *p,
 				 struct sw_error *err)
 {
-	const struct sw_export_opts *o = w->o;
+	const struct sw_export_opts *o = &w->o;
 	enum sw_status rc = SW_OK;
 	double x = p->x, y = p->y;
 	char idbuf[32];
@@ -1071,6 +1080,8 @@ enum sw_status sw_csv_writer_close(struct sw_csv_writer *w, bool commit, struct 
 	free(w->number);
 	free(w->fields);
 	free(w->op);
+	free(w->type);
+	free(w->crs_name);
 	free(w);
 	return rc;
 }
