@@ -6,6 +6,7 @@
 #include "cli.h"
 #include "commands.h"
 #include "point_input.h"
+#include "verdict.h"
 
 static const char usage[] = N_(
 	"usage: schouw log TYPE (--lat LAT --lon LON | --x X --y Y) [options]\n\n"
@@ -206,6 +207,7 @@ int cmd_log(struct sw_cli *cli, int argc, char **argv)
 	else
 		printf(_("logged %s %lld (uuid %s) at RD %.2f, %.2f\n"), p.type, p.id, p.uuid, p.x,
 		       p.y);
+	sw_cli_print_verdict(cli, &p);
 	rc = SW_EXIT_OK;
 	goto out;
 fail:

@@ -5,6 +5,7 @@
 #include "cli.h"
 #include "commands.h"
 #include "point_input.h"
+#include "verdict.h"
 
 static const char usage[] = N_(
 	"usage: schouw set ID|UUID FIELD=VALUE... [--by NAME]\n\n"
@@ -73,6 +74,7 @@ int cmd_set(struct sw_cli *cli, int argc, char **argv)
 		printf(ngettext("updated %s %lld: %zu field changed\n",
 				"updated %s %lld: %zu fields changed\n", nchanged),
 		       p.type, p.id, nchanged);
+	sw_cli_print_verdict(cli, &p);
 	rc = SW_EXIT_OK;
 	goto out;
 fail:

@@ -68,21 +68,46 @@ const char *sw_cli_rule_message(const struct sw_rule *r)
 void sw_cli_print_findings(FILE *f, const struct sw_verdict *v, const char *indent)
 {
 	char desc[512];
+	bool any_missing = false;
+	size_t nmissing = 0;
 
 	for (size_t i = 0; i < v->nfindings; i++) {
 		const struct sw_finding *fd = &v->findings[i];
 		const struct sw_rule *r = fd->rule;
 		const char *msg = sw_cli_rule_message(r);
-		const char *label = fd->outcome == SW_OUT_INCOMPLETE ? _("incomplete")
-								       : _(sw_severity_name(r->severity));
+		if (fd->outcome != SW_OUT_FAIL) {
+			any_missing = true;
+			continue;
+		}
 		sw_finding_describe(fd, desc, sizeof desc);
-		fprintf(f, "%s[%s] %s: %s", indent, label, r->id, desc);
-		if (fd->outcome == SW_OUT_FAIL && *msg != '\0')
+		fprintf(f, "%s[%s] %s: %s", indent, _(sw_severity_name(r->severity)), r->id, desc);
+		if (*msg != '\0')
 			fprintf(f, " (%s)", msg);
-		fputc('\n', f);
-		if (fd->outcome == SW_OUT_FAIL)
-			fprintf(f, "%s    %s %s\n", indent, _("source:"), r->source);
+		fprintf(f, "\n%s    %s %s\n", indent, _("source:"), r->source);
 	}
+	if (!any_missing)
+		return;
+	/* one line for what is missing: each field once, with the rules waiting on it */
+	fprintf(f, "%s[%s] %s", indent, _("incomplete"), _("missing"));
+	for (size_t i = 0; i < v->nfindings; i++) {
+		const struct sw_finding *fd = &v->findings[i];
+		bool first = true;
+		if (fd->outcome != SW_OUT_INCOMPLETE)
+			continue;
+		for (size_t k = 0; k < i && first; k++)
+			if (v->findings[k].outcome == SW_OUT_INCOMPLETE &&
+			    strcmp(v->findings[k].missing, fd->missing) == 0)
+				first = false;
+		if (!first)
+			continue;
+		fprintf(f, "%s %s (", nmissing++ ? "," : "", fd->missing);
+		for (size_t k = i, n = 0; k < v->nfindings; k++)
+			if (v->findings[k].outcome == SW_OUT_INCOMPLETE &&
+			    strcmp(v->findings[k].missing, fd->missing) == 0)
+				fprintf(f, "%s%s", n++ ? ", " : "", v->findings[k].rule->id);
+		fputc(')', f);
+	}
+	fputc('\n', f);
 }
 
 const char *sw_cli_outcome_label(enum sw_outcome o)

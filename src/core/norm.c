@@ -1500,9 +1500,9 @@ void sw_rule_limit_text(const struct sw_rule *r, char *buf, size_t len)
 		break;
 	}
 	if (r->kind == SW_KIND_BOOL) {
-		snprintf(buf, len, "%s %s", sw_norm_op_name(r->op), r->lo != 0 ? "yes" : "no");
+		snprintf(buf, len, "%s", r->lo != 0 ? "yes" : "no");
 	} else if (r->kind == SW_KIND_ENUM || r->kind == SW_KIND_TEXT) {
-		size_t n = (size_t)snprintf(buf, len, "%s", r->op == SW_NOP_ONE_OF ? "one of " : "= ");
+		size_t n = (size_t)snprintf(buf, len, "%s", r->op == SW_NOP_ONE_OF ? "one of " : "");
 		for (size_t i = 0; i < r->nvalues && n < len; i++)
 			n += (size_t)snprintf(buf + n, len - n, "%s%s", i ? "|" : "", r->values[i]);
 	} else {

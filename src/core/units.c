@@ -113,13 +113,13 @@ bool sw_unit_parse(const struct sw_unit *u, const char *s, double *base)
 	return true;
 }
 
-/* Up to 4 decimals, trailing zeros dropped: 8.3333, 1.2, 36. */
-static void fmt_num(double v, char *buf, size_t len)
+/* Up to `decimals` decimals, trailing zeros dropped: 8.3333, 1.2, 36. */
+static void fmt_num(double v, int decimals, char *buf, size_t len)
 {
 	char *dot;
 	size_t n;
 
-	snprintf(buf, len, "%.4f", v);
+	snprintf(buf, len, "%.*f", decimals, v);
 	dot = strchr(buf, '.');
 	if (dot == NULL)
 		return;
@@ -141,11 +141,11 @@ void sw_unit_format(const struct sw_unit *u, double base, char *buf, size_t len)
 			snprintf(buf, len, "0 %%");
 			return;
 		}
-		fmt_num(100.0 / base, num, sizeof num);
+		fmt_num(100.0 / base, 2, num, sizeof num);
 		snprintf(buf, len, "1:%s", num);
 		return;
 	}
-	fmt_num(sw_unit_from_base(u, base), num, sizeof num);
+	fmt_num(sw_unit_from_base(u, base), 4, num, sizeof num);
 	if (u->name[0] == '\0')
 		snprintf(buf, len, "%s", num);
 	else if (strcmp(u->name, "permille") == 0)
