@@ -184,13 +184,46 @@ enum sw_status sw_store_exec(struct sw_store *s, const char *sql, struct sw_erro
 	return SW_OK;
 }
 
+sqlite3_stmt *sw_store_stmt(struct sw_store *s, enum sw_stmt which, const char *sql,
+			    struct sw_error *err)
+{
+	sqlite3_stmt *st = s->st[which];
+
+	if (st != NULL) {
+		sqlite3_reset(st);
+		sqlite3_clear_bindings(st);
+		return st;
+	}
+	if (sqlite3_prepare_v3(s->db, sql, -1, SQLITE_PREPARE_PERSISTENT, &s->st[which], NULL) !=
+	    SQLITE_OK) {
+		sw_store_sqlerr(s, err, _("preparing a statement"));
+		return NULL;
+	}
+	return s->st[which];
+}
+
+/* Run a cached statement without results. */
+static enum sw_status run_cached(struct sw_store *s, enum sw_stmt which, const char *sql,
+				 struct sw_error *err)
+{
+	sqlite3_stmt *st = sw_store_stmt(s, which, sql, err);
+	enum sw_status rc = SW_OK;
+
+	if (st == NULL)
+		return err ? err->code : SW_ERR_STORE;
+	if (sqlite3_step(st) != SQLITE_DONE)
+		rc = sw_store_sqlerr(s, err, _("changing the store"));
+	sqlite3_reset(st);
+	return rc;
+}
+
 enum sw_status sw_store_wbegin(struct sw_store *s, struct sw_error *err)
 {
 	if (s->mode != SW_STORE_WRITE)
 		return sw_error_set(err, SW_ERR_STORE,
 				    _("%s: the store was opened for reading only"), s->path);
 	if (s->user_txn)
-		return sw_store_exec(s, "SAVEPOINT sw_write", err);
+		return run_cached(s, SW_ST_SAVEPOINT, "SAVEPOINT sw_write", err);
 	if (sqlite3_exec(s->db, "BEGIN IMMEDIATE", NULL, NULL, NULL) != SQLITE_OK)
 		return sw_store_sqlerr(s, err, _("starting a write"));
 	return SW_OK;
@@ -200,11 +233,11 @@ enum sw_status sw_store_wend(struct sw_store *s, enum sw_status rc, struct sw_er
 {
 	if (s->user_txn) {
 		if (rc != SW_OK) {
-			sqlite3_exec(s->db, "ROLLBACK TO sw_write", NULL, NULL, NULL);
-			sqlite3_exec(s->db, "RELEASE sw_write", NULL, NULL, NULL);
+			run_cached(s, SW_ST_ROLLBACK_TO, "ROLLBACK TO sw_write", NULL);
+			run_cached(s, SW_ST_RELEASE, "RELEASE sw_write", NULL);
 			return rc;
 		}
-		return sw_store_exec(s, "RELEASE sw_write", err);
+		return run_cached(s, SW_ST_RELEASE, "RELEASE sw_write", err);
 	}
 	if (rc == SW_OK && sqlite3_exec(s->db, "COMMIT", NULL, NULL, NULL) != SQLITE_OK)
 		rc = sw_store_sqlerr(s, err, _("committing a write"));
@@ -256,6 +289,8 @@ enum sw_status sw_store_load_columns(struct sw_store *s, struct sw_error *err)
 		goto out;
 	}
 	free_columns(s);
+	sqlite3_finalize(s->st[SW_ST_INSERT]);
+	s->st[SW_ST_INSERT] = NULL;
 	s->cols = cols;
 	s->ncols = n;
 	cols = NULL;
@@ -349,14 +384,23 @@ static enum sw_status connect_db(struct sw_store *s, bool write, bool create,
 		return sw_store_sqlerr(s, err, _("registering the geometry functions"));
 	if (write && sqlite3_db_readonly(s->db, "main") == 1)
 		return sw_error_set(err, SW_ERR_STORE, _("%s is read-only"), s->path);
-	/* WAL is safe with NORMAL: a crash loses at most the last commits. */
+	/* WAL is safe with NORMAL: a crash loses at most the last commits.
+	 * A 64 MB page cache keeps big imports from spilling pages to the WAL
+	 * mid-transaction (the uuid index and the R-tree are written at
+	 * random places). */
 	if (write)
-		return sw_store_exec(s, "PRAGMA synchronous = NORMAL", err);
+		return sw_store_exec(s, "PRAGMA synchronous = NORMAL; PRAGMA cache_size = -65536;"
+				     " PRAGMA temp_store = MEMORY",
+				     err);
 	return SW_OK;
 }
 
 static void disconnect(struct sw_store *s)
 {
+	for (int i = 0; i < SW_ST_COUNT; i++) {
+		sqlite3_finalize(s->st[i]);
+		s->st[i] = NULL;
+	}
 	sqlite3_close(s->db);
 	s->db = NULL;
 }
@@ -563,6 +607,8 @@ void sw_store_close(struct sw_store *s)
 {
 	if (s == NULL)
 		return;
+	for (int i = 0; i < SW_ST_COUNT; i++)
+		sqlite3_finalize(s->st[i]);
 	if (s->db != NULL && !sqlite3_get_autocommit(s->db))
 		sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
 	sqlite3_close(s->db);
@@ -707,10 +753,14 @@ enum sw_status sw_store_begin(struct sw_store *s, struct sw_error *err)
 
 enum sw_status sw_store_commit(struct sw_store *s, struct sw_error *err)
 {
+	enum sw_status rc;
+
 	if (!s->user_txn)
 		return sw_error_set(err, SW_ERR_INTERNAL, _("%s: no transaction is open"), s->path);
+	rc = sw_store_extent_flush(s, err);
 	s->user_txn = false;
-	return sw_store_wend(s, SW_OK, err);
+	s->ext_pending = false;
+	return sw_store_wend(s, rc, err);
 }
 
 void sw_store_rollback(struct sw_store *s)
@@ -718,6 +768,7 @@ void sw_store_rollback(struct sw_store *s)
 	if (s == NULL || !s->user_txn)
 		return;
 	s->user_txn = false;
+	s->ext_pending = false;
 	if (!sqlite3_get_autocommit(s->db))
 		sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
 }

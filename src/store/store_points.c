@@ -546,15 +546,15 @@ static enum sw_status history_row(struct sw_store *s, long long id, const char *
 				  const char *new_value, const char *who, const char *at,
 				  struct sw_error *err)
 {
-	sqlite3_stmt *st = NULL;
+	sqlite3_stmt *st;
 	enum sw_status rc;
 
-	rc = prepare(s,
-		     "INSERT INTO schouw_history (point_id, point_uuid, action, field, old_value,"
-		     " new_value, who, at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-		     &st, err);
-	if (rc != SW_OK)
-		return rc;
+	st = sw_store_stmt(s, SW_ST_HISTORY,
+			   "INSERT INTO schouw_history (point_id, point_uuid, action, field,"
+			   " old_value, new_value, who, at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+			   err);
+	if (st == NULL)
+		return err ? err->code : SW_ERR_STORE;
 	sqlite3_bind_int64(st, 1, id);
 	bind_str(st, 2, uuid);
 	bind_str(st, 3, action);
@@ -564,30 +564,60 @@ static enum sw_status history_row(struct sw_store *s, long long id, const char *
 	bind_str(st, 7, who);
 	bind_str(st, 8, at);
 	rc = step_done(s, st, _("writing history"), err);
-	sqlite3_finalize(st);
+	sqlite3_reset(st);
 	return rc;
 }
 
 /* Grow the gpkg_contents extent of points to include (x, y). */
 static enum sw_status extent_grow(struct sw_store *s, double x, double y, struct sw_error *err)
 {
-	sqlite3_stmt *st = NULL;
+	sqlite3_stmt *st;
 	enum sw_status rc;
 
-	rc = prepare(s,
-		     "UPDATE gpkg_contents SET min_x = min(coalesce(min_x, ?1), ?1),"
-		     " max_x = max(coalesce(max_x, ?1), ?1), min_y = min(coalesce(min_y, ?2), ?2),"
-		     " max_y = max(coalesce(max_y, ?2), ?2),"
-		     " last_change = strftime('%Y-%m-%dT%H:%M:%fZ','now')"
-		     " WHERE table_name = 'points'",
-		     &st, err);
-	if (rc != SW_OK)
-		return rc;
+	st = sw_store_stmt(s, SW_ST_EXTENT_GROW,
+			   "UPDATE gpkg_contents SET min_x = min(coalesce(min_x, ?1), ?1),"
+			   " max_x = max(coalesce(max_x, ?1), ?1),"
+			   " min_y = min(coalesce(min_y, ?2), ?2),"
+			   " max_y = max(coalesce(max_y, ?2), ?2),"
+			   " last_change = strftime('%Y-%m-%dT%H:%M:%fZ','now')"
+			   " WHERE table_name = 'points'",
+			   err);
+	if (st == NULL)
+		return err ? err->code : SW_ERR_STORE;
 	sqlite3_bind_double(st, 1, x);
 	sqlite3_bind_double(st, 2, y);
 	rc = step_done(s, st, _("updating the extent"), err);
-	sqlite3_finalize(st);
+	sqlite3_reset(st);
 	return rc;
+}
+
+enum sw_status sw_store_extent_flush(struct sw_store *s, struct sw_error *err)
+{
+	enum sw_status rc;
+
+	if (!s->ext_pending)
+		return SW_OK;
+	rc = extent_grow(s, s->ext_minx, s->ext_miny, err);
+	if (rc == SW_OK)
+		rc = extent_grow(s, s->ext_maxx, s->ext_maxy, err);
+	if (rc == SW_OK)
+		s->ext_pending = false;
+	return rc;
+}
+
+/* Remember (x, y) for the extent written at commit. */
+static void extent_pend(struct sw_store *s, double x, double y)
+{
+	if (!s->ext_pending) {
+		s->ext_minx = s->ext_maxx = x;
+		s->ext_miny = s->ext_maxy = y;
+		s->ext_pending = true;
+		return;
+	}
+	s->ext_minx = fmin(s->ext_minx, x);
+	s->ext_maxx = fmax(s->ext_maxx, x);
+	s->ext_miny = fmin(s->ext_miny, y);
+	s->ext_maxy = fmax(s->ext_maxy, y);
 }
 
 /* After (x, y) left the table: recompute the extent when it lay on its edge
@@ -597,6 +627,9 @@ static enum sw_status extent_shrink(struct sw_store *s, double x, double y, stru
 	sqlite3_stmt *st = NULL;
 	enum sw_status rc;
 
+	rc = sw_store_extent_flush(s, err);
+	if (rc != SW_OK)
+		return rc;
 	rc = prepare(s,
 		     "UPDATE gpkg_contents SET (min_x, max_x, min_y, max_y) = (SELECT"
 		     " min(ST_MinX(geom)), max(ST_MaxX(geom)), min(ST_MinY(geom)),"
@@ -683,13 +716,39 @@ static void bind_point(struct sw_store *s, sqlite3_stmt *st, const struct sw_poi
 		bind_value(st, NPOINT_COLS + 1 + (int)c, sw_point_get_attr(p, s->cols[c]));
 }
 
+/* The cached INSERT for the current column list. */
+static sqlite3_stmt *insert_stmt(struct sw_store *s, struct sw_error *err)
+{
+	struct sbuf b = {0};
+	sqlite3_stmt *st;
+
+	if (s->st[SW_ST_INSERT] != NULL)
+		return sw_store_stmt(s, SW_ST_INSERT, NULL, err);
+	sb_add(&b, "INSERT INTO points (" POINT_COLS);
+	for (size_t c = 0; c < s->ncols; c++) {
+		sb_add(&b, ", ");
+		sb_ident(&b, s->cols[c]);
+	}
+	sb_add(&b, ") VALUES (?");
+	for (size_t c = 1; c < NPOINT_COLS + s->ncols; c++)
+		sb_add(&b, ", ?");
+	sb_add(&b, ")");
+	if (b.oom) {
+		free(b.p);
+		oom(err);
+		return NULL;
+	}
+	st = sw_store_stmt(s, SW_ST_INSERT, b.p, err);
+	free(b.p);
+	return st;
+}
+
 enum sw_status sw_store_insert(struct sw_store *s, struct sw_point *p, const char *who,
 			       struct sw_error *err)
 {
 	unsigned char blob[SW_GPKG_POINT_BLOB_LEN];
 	char now[32], uuid_before[SW_UUID_LEN + 1];
 	char *created = p->created_at, *updated = p->updated_at, *json = NULL;
-	struct sbuf b = {0};
 	sqlite3_stmt *st = NULL;
 	enum sw_status rc;
 	bool began = false;
@@ -704,26 +763,15 @@ enum sw_status sw_store_insert(struct sw_store *s, struct sw_point *p, const cha
 	sw_now_iso(now, sizeof now);
 	p->created_at = p->updated_at = now;
 	sw_gpkg_geom_point(p->x, p->y, SW_SRS_RD, blob);
-	sb_add(&b, "INSERT INTO points (" POINT_COLS);
-	for (size_t c = 0; c < s->ncols; c++) {
-		sb_add(&b, ", ");
-		sb_ident(&b, s->cols[c]);
-	}
-	sb_add(&b, ") VALUES (?");
-	for (size_t c = 1; c < NPOINT_COLS + s->ncols; c++)
-		sb_add(&b, ", ?");
-	sb_add(&b, ")");
-	if (b.oom) {
-		rc = oom(err);
-		goto out;
-	}
 	rc = sw_store_wbegin(s, err);
 	if (rc != SW_OK)
 		goto out;
 	began = true;
-	rc = prepare(s, b.p, &st, err);
-	if (rc != SW_OK)
+	st = insert_stmt(s, err);
+	if (st == NULL) {
+		rc = err ? err->code : SW_ERR_STORE;
 		goto out;
+	}
 	bind_point(s, st, p, blob);
 	if (sqlite3_step(st) != SQLITE_DONE) {
 		if (sqlite3_extended_errcode(s->db) == SQLITE_CONSTRAINT_UNIQUE)
@@ -735,9 +783,11 @@ enum sw_status sw_store_insert(struct sw_store *s, struct sw_point *p, const cha
 		goto out;
 	}
 	id = sqlite3_last_insert_rowid(s->db);
-	rc = extent_grow(s, p->x, p->y, err);
-	if (rc != SW_OK)
-		goto out;
+	if (!s->user_txn) {
+		rc = extent_grow(s, p->x, p->y, err);
+		if (rc != SW_OK)
+			goto out;
+	}
 	p->id = id;
 	json = record_json(p);
 	if (json == NULL) {
@@ -746,11 +796,14 @@ enum sw_status sw_store_insert(struct sw_store *s, struct sw_point *p, const cha
 	}
 	rc = history_row(s, id, p->uuid, "insert", NULL, NULL, json, who, now, err);
 out:
-	sqlite3_finalize(st);
+	if (st != NULL)
+		sqlite3_reset(st);
 	if (began)
 		rc = sw_store_wend(s, rc, err);
 	p->created_at = created;
 	p->updated_at = updated;
+	if (rc == SW_OK && s->user_txn)
+		extent_pend(s, p->x, p->y);
 	if (rc == SW_OK) {
 		rc = sw_point_set_str(&p->created_at, now, err);
 		if (rc == SW_OK)
@@ -762,7 +815,6 @@ out:
 		p->id = 0;
 	}
 	free(json);
-	free(b.p);
 	return rc;
 }
 
@@ -953,7 +1005,7 @@ enum sw_status sw_store_update(struct sw_store *s, struct sw_point *p, const cha
 	rc = step_done(s, st, _("updating a point"), err);
 	if (rc == SW_OK && (old.x != p->x || old.y != p->y)) {
 		rc = extent_shrink(s, old.x, old.y, err);
-		if (rc == SW_OK)
+		if (rc == SW_OK && !s->user_txn)
 			rc = extent_grow(s, p->x, p->y, err);
 	}
 	for (size_t i = 0; i < nch && rc == SW_OK; i++)
@@ -967,6 +1019,8 @@ out:
 		p->created_at = created;
 		p->updated_at = updated;
 	}
+	if (rc == SW_OK && nch > 0 && s->user_txn)
+		extent_pend(s, p->x, p->y);
 	if (rc == SW_OK && nch > 0) {
 		rc = sw_point_set_str(&p->created_at, old.created_at, err);
 		if (rc == SW_OK)

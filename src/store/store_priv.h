@@ -9,16 +9,38 @@
 
 #define SW_SRS_RD 28992
 
+/* Statements kept prepared for the life of the handle (imports call the
+ * single-point writers a million times). */
+enum sw_stmt {
+	SW_ST_INSERT, /* depends on the column list: dropped when it changes */
+	SW_ST_HISTORY,
+	SW_ST_EXTENT_GROW,
+	SW_ST_SAVEPOINT,
+	SW_ST_RELEASE,
+	SW_ST_ROLLBACK_TO,
+	SW_ST_COUNT
+};
+
 struct sw_store {
 	sqlite3 *db;
+	sqlite3_stmt *st[SW_ST_COUNT];
 	char *path;
 	enum sw_store_mode mode;
 	bool user_txn; /* sw_store_begin is open */
 	bool bulk;     /* sw_store_bulk_begin is open */
 	int savepoints;
 	char **cols; /* measurement columns of points (not the fixed ones) */
+	/* extent growth not yet written to gpkg_contents (inside sw_store_begin,
+	 * written at commit instead of once per point) */
+	bool ext_pending;
+	double ext_minx, ext_miny, ext_maxx, ext_maxy;
 	size_t ncols;
 };
+
+/* The cached statement `which`, prepared from sql on first use, reset and
+ * unbound otherwise. NULL with err filled on failure. */
+sqlite3_stmt *sw_store_stmt(struct sw_store *s, enum sw_stmt which, const char *sql,
+			    struct sw_error *err);
 
 /* Register ST_IsEmpty, ST_MinX, ST_MaxX, ST_MinY, ST_MaxY on db. */
 int sw_store_register_functions(sqlite3 *db);
@@ -34,6 +56,9 @@ enum sw_status sw_store_exec(struct sw_store *s, const char *sql, struct sw_erro
  * sw_store_begin. end commits when ok, else rolls back. */
 enum sw_status sw_store_wbegin(struct sw_store *s, struct sw_error *err);
 enum sw_status sw_store_wend(struct sw_store *s, enum sw_status rc, struct sw_error *err);
+
+/* Write the pending extent growth to gpkg_contents. */
+enum sw_status sw_store_extent_flush(struct sw_store *s, struct sw_error *err);
 
 /* True when name is a fixed column of points (id, geom, uuid, ...). */
 bool sw_store_fixed_column(const char *name);

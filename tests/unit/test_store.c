@@ -880,6 +880,15 @@ static void contents_extent_follows_points(void **state)
 		      "SELECT min_x || ',' || min_y || ',' || max_x || ',' || max_y FROM "
 		      "gpkg_contents WHERE table_name = 'points'",
 		      "200.0,150.25,300.0,400.0");
+	/* inside an explicit transaction the extent is written at commit */
+	assert_int_equal(sw_store_begin(f->s, &err), SW_OK);
+	add(f, "kerb_ramp", 50, 500, "a");
+	add(f, "kerb_ramp", 60, 100, "a");
+	assert_int_equal(sw_store_commit(f->s, &err), SW_OK);
+	assert_q_text(db,
+		      "SELECT min_x || ',' || min_y || ',' || max_x || ',' || max_y FROM "
+		      "gpkg_contents WHERE table_name = 'points'",
+		      "50.0,100.0,300.0,500.0");
 }
 
 /* A v1 store (dumped with sqlite3 .dump) opens migrated, data intact. */
