@@ -20,11 +20,12 @@
  * Writing: a FeatureCollection in WGS84 (lon, lat with 9 decimals, ~0.1 mm;
  * no "crs" member). Each feature has "id" = the point's id and properties
  * id, uuid, type, status, surveyor (left out with anonymize), observed_at,
- * gps_accuracy_m, note, created_at, updated_at and then one property per
- * form field (every field of opts->type's form, or of all forms when NULL;
- * fields the point lacks are null), then any other measurement the point
- * has. Unknown values are always written as null, never left out. Bools
- * (fields of kind bool) are JSON true/false, numbers are JSON numbers.
+ * gps_accuracy_m, note, created_at, updated_at, then every field of the
+ * point's form (of opts->type's form when set; null when not measured), then
+ * any other measurement the point has. Unknown values are written as null,
+ * never left out. Bools (fields of kind bool) are JSON true/false, numbers
+ * JSON numbers in their shortest round-tripping form. o->forms (may be NULL:
+ * only the measurements the points have) must outlive the writer.
  * The file is written to PATH.tmp-XXXXXX and renamed into place by a
  * committing close; a non-committing close removes it.
  */

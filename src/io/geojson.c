@@ -148,7 +148,7 @@ static void real_text(double v, char *buf, size_t len)
 		c_loc = newlocale(LC_ALL_MASK, "C", (locale_t)0);
 	if (c_loc != (locale_t)0)
 		old = uselocale(c_loc);
-	for (prec = 1; prec <= 17; prec++) {
+	for (prec = 15; prec <= 17; prec++) { /* %g drops trailing zeros: 15 gives the shortest */
 		snprintf(buf, len, "%.*g", prec, v);
 		if (strtod(buf, NULL) == v)
 			break;
@@ -530,8 +530,10 @@ struct sw_geojson_writer {
 	FILE *f;
 	struct sw_crs *crs;
 	bool anonymize;
-	const struct sw_field **fields;
-	size_t nfields;
+	const struct sw_forms *forms; /* NULL: measurements as the points have them */
+	const struct sw_form *only;   /* opts->type's form, else each point's own */
+	char *buf;                    /* one feature's properties, dumped by jansson */
+	size_t bufcap;
 	struct sw_point batch[BATCH];
 	size_t nbatch;
 	long long count;
@@ -566,26 +568,12 @@ enum sw_status sw_geojson_writer_open(const char *path, const struct sw_export_o
 	for (size_t i = 0; i < BATCH; i++)
 		sw_point_init(&w->batch[i]);
 	w->anonymize = o != NULL && o->anonymize;
-	if (o != NULL && o->forms != NULL) {
-		if (o->type != NULL) {
-			const struct sw_form *form = sw_forms_find_or_error(o->forms, o->type, err);
-
-			if (form == NULL) {
-				rc = SW_ERR_NOTFOUND;
-				goto fail;
-			}
-			w->fields = calloc(form->nfields ? form->nfields : 1, sizeof *w->fields);
-			if (w->fields == NULL) {
-				rc = sw_error_set(err, SW_ERR_NOMEM, _("out of memory"));
-				goto fail;
-			}
-			for (size_t i = 0; i < form->nfields; i++)
-				w->fields[i] = &form->fields[i];
-			w->nfields = form->nfields;
-		} else {
-			rc = sw_forms_all_fields(o->forms, &w->fields, &w->nfields, err);
-			if (rc != SW_OK)
-				goto fail;
+	w->forms = o != NULL ? o->forms : NULL;
+	if (w->forms != NULL && o->type != NULL) {
+		w->only = sw_forms_find_or_error(w->forms, o->type, err);
+		if (w->only == NULL) {
+			rc = SW_ERR_NOTFOUND;
+			goto fail;
 		}
 	}
 	rc = sw_crs_open(SW_CRS_RD, SW_CRS_WGS84, &w->crs, err);
@@ -680,19 +668,50 @@ static int set_value(json_t *o, const char *key, const struct sw_value *v, enum 
 	return json_object_set_new(o, key, j);
 }
 
-static bool is_form_field(const struct sw_geojson_writer *w, const char *name)
+/* The kind of a measurement outside the point's form, from any form that
+ * has it (so a bool stays a bool); text when no form knows it. */
+static enum sw_kind other_kind(const struct sw_geojson_writer *w, const char *name)
 {
-	for (size_t i = 0; i < w->nfields; i++)
-		if (strcmp(w->fields[i]->name, name) == 0)
-			return true;
-	return false;
+	for (size_t i = 0; w->forms != NULL && i < w->forms->nforms; i++) {
+		const struct sw_field *f = sw_form_field(&w->forms->forms[i], name);
+
+		if (f != NULL)
+			return f->kind;
+	}
+	return SW_KIND_TEXT;
+}
+
+/* Dump props into w->buf (NUL-terminated); returns its length or 0. */
+static size_t dump_props(struct sw_geojson_writer *w, const json_t *props, int prec)
+{
+	size_t flags = JSON_COMPACT | JSON_REAL_PRECISION(prec);
+	size_t n = json_dumpb(props, w->buf, w->bufcap, flags);
+
+	if (n == 0)
+		return 0;
+	if (n + 1 > w->bufcap) {
+		size_t cap = (n + 1) * 2;
+		char *b = realloc(w->buf, cap);
+
+		if (b == NULL)
+			return 0;
+		w->buf = b;
+		w->bufcap = cap;
+		n = json_dumpb(props, w->buf, w->bufcap, flags);
+		if (n == 0 || n + 1 > w->bufcap)
+			return 0;
+	}
+	w->buf[n] = '\0';
+	return n;
 }
 
 static enum sw_status write_feature(struct sw_geojson_writer *w, const struct sw_point *p,
                                     double lon, double lat, struct sw_error *err)
 {
 	json_t *props = json_object();
+	const struct sw_form *form = w->only;
 	char cx[48], cy[48];
+	size_t len;
 	int prec = 1;
 	int bad = 0;
 	const char *what = "";
@@ -702,6 +721,8 @@ static enum sw_status write_feature(struct sw_geojson_writer *w, const struct sw
 		rc = sw_error_set(err, SW_ERR_NOMEM, _("out of memory"));
 		goto out;
 	}
+	if (form == NULL && w->forms != NULL && p->type != NULL)
+		form = sw_forms_find(w->forms, p->type);
 	bad |= json_object_set_new(props, "id", json_integer(p->id));
 	bad |= set_str(props, "uuid", p->uuid[0] != '\0' ? p->uuid : NULL);
 	bad |= set_str(props, "type", p->type);
@@ -722,8 +743,9 @@ static enum sw_status write_feature(struct sw_geojson_writer *w, const struct sw
 		what = _("a text attribute");
 		goto bad;
 	}
-	for (size_t i = 0; i < w->nfields; i++) {
-		const struct sw_field *f = w->fields[i];
+	/* every field of the form, null when not measured, so GDAL sees them all */
+	for (size_t i = 0; form != NULL && i < form->nfields; i++) {
+		const struct sw_field *f = &form->fields[i];
 
 		if (set_value(props, f->name, sw_point_get_attr(p, f->name), f->kind, &prec) != 0) {
 			what = f->name;
@@ -731,10 +753,14 @@ static enum sw_status write_feature(struct sw_geojson_writer *w, const struct sw
 		}
 	}
 	for (size_t i = 0; i < p->nattrs; i++) {
-		if (is_form_field(w, p->attrs[i].name))
+		const char *name = p->attrs[i].name;
+
+		if (form != NULL && sw_form_field(form, name) != NULL)
 			continue;
-		if (set_value(props, p->attrs[i].name, &p->attrs[i].v, SW_KIND_TEXT, &prec) != 0) {
-			what = p->attrs[i].name;
+		if (json_object_get(props, name) != NULL)
+			continue; /* a measurement named like a fixed property */
+		if (set_value(props, name, &p->attrs[i].v, other_kind(w, name), &prec) != 0) {
+			what = name;
 			goto bad;
 		}
 	}
@@ -744,8 +770,12 @@ static enum sw_status write_feature(struct sw_geojson_writer *w, const struct sw
 	        "%s\n{\"type\":\"Feature\",\"id\":%lld,\"geometry\":{\"type\":\"Point\","
 	        "\"coordinates\":[%s,%s]},\"properties\":",
 	        w->count > 0 ? "," : "", p->id, cx, cy);
-	if (json_dumpf(props, w->f, JSON_COMPACT | JSON_REAL_PRECISION(prec)) != 0 ||
-	    fputc('}', w->f) == EOF) {
+	len = dump_props(w, props, prec);
+	if (len == 0) {
+		rc = sw_error_set(err, SW_ERR_NOMEM, _("out of memory"));
+		goto out;
+	}
+	if (fwrite(w->buf, 1, len, w->f) != len || fputc('}', w->f) == EOF) {
 		rc = sw_error_set(err, SW_ERR_IO, _("%s: write failed: %s"), w->path,
 		                  strerror(errno));
 		goto out;
@@ -869,7 +899,7 @@ enum sw_status sw_geojson_writer_close(struct sw_geojson_writer *w, bool commit,
 	for (size_t i = 0; i < BATCH; i++)
 		sw_point_clear(&w->batch[i]);
 	sw_crs_free(w->crs);
-	free(w->fields);
+	free(w->buf);
 	free(w->operation);
 	free(w->path);
 	free(w->tmp);

@@ -357,8 +357,10 @@ static void writer_output_reads_back(void **state)
 	assert_string_equal(val(&g, 0, "running_slope_pct"), "8.1");
 	assert_string_equal(val(&g, 0, "tactile_warning"), "true");
 	assert_string_equal(val(&g, 0, "gps_accuracy_m"), "2.5");
-	/* a field of another form is there, empty: every attribute is exported */
+	/* every field of the point's form is there, null when not measured */
 	assert_string_equal(val(&g, 0, "width_m"), "");
+	/* fields of other forms are not */
+	assert_string_equal(val(&g, 0, "orientation"), "(absent)");
 	got_free(&g);
 	unlink(path);
 	free(path);
