@@ -1,16 +1,38 @@
 /* store.h - the GeoPackage store of points.
  *
- * One file, a valid GeoPackage 1.4 that QGIS and GDAL open as-is:
- *   points          feature table (POINT, EPSG:28992), fixed columns plus one
- *                   column per form field (added when a form gains a field)
- *   rtree_points_geom  the gpkg_rtree_index spatial index, kept in step
- *   schouw_history  append-only: who, when, which field, old and new value
+ * One file, a valid GeoPackage 1.4 (application_id 'GPKG', user_version
+ * 10400, WAL journal) that QGIS and GDAL open as-is:
+ *   points          feature table (POINT, EPSG:28992): id INTEGER PRIMARY KEY
+ *                   AUTOINCREMENT, geom, uuid (unique), type, status,
+ *                   surveyor, observed_at, gps_accuracy_m REAL, note,
+ *                   created_at, updated_at; then one column per form field
+ *                   named as the field (REAL for number, INTEGER for integer
+ *                   and bool, TEXT for enum and text), added by
+ *                   sw_store_sync_fields. Its gpkg_contents extent follows
+ *                   the points.
+ *   rtree_points_geom  the gpkg_rtree_index spatial index, kept in step by
+ *                   the GeoPackage 1.4 triggers (Annex F.3), which call
+ *                   ST_IsEmpty/ST_MinX/... that every store connection
+ *                   registers
+ *   schouw_history  append-only (attributes table): seq, point_id,
+ *                   point_uuid, action, field, old_value, new_value, who, at
  *   schouw_meta     key/value: schema_version, default_profile, ...
- * The store knows neither file formats nor rendering.
+ *   check_run       (schema 2) id, at, profile, profile_hash, npoints, npass,
+ *                   nfail, nincomplete: one norm check run
+ *   check_result    (schema 2) id, run_id, point_id, point_uuid, verdict,
+ *                   rule_id, field, measured, limit_text, severity, message,
+ *                   source: its results; indexed by run_id and point_uuid
+ * Geometry blobs: 'GP', version 0, little-endian, no envelope, srs 28992,
+ * WKB point. The store knows neither file formats nor rendering.
  *
  * Every write runs in a transaction (BEGIN IMMEDIATE, so concurrent writers
  * queue on the 10 s busy timeout instead of failing). A failed call leaves
  * the file unchanged.
+ *
+ * Note for readers with GDAL before 3.8 (Debian 12 has 3.6): they predate
+ * GeoPackage 1.4, so ogrinfo warns that a 1.4 file "may only be partially
+ * supported" and validate_gpkg asks for the 1.3 triggers update1/update3,
+ * which 1.4 replaced by update5/6/7. The data read the same.
  */
 #ifndef SCHOUW_STORE_H
 #define SCHOUW_STORE_H
@@ -31,9 +53,12 @@ enum sw_store_mode { SW_STORE_READ = 0, SW_STORE_WRITE = 1 };
 /* Create a new, empty store at path. Fails (SW_ERR_IO) when path exists. */
 enum sw_status sw_store_create(const char *path, struct sw_error *err);
 
-/* Open an existing store. Refuses a file that is not a GeoPackage made by
- * schouw, a corrupt one, or one with a newer schema; migrates an older schema
- * in one transaction (needs write access). Missing file: SW_ERR_NOTFOUND.
+/* Open an existing store. Refuses (SW_ERR_STORE, message naming the file) a
+ * file that is not SQLite, not a GeoPackage, not a schouw store, corrupt
+ * (e.g. truncated), or of a newer schema ("was written by a newer schouw");
+ * with SW_STORE_WRITE also a read-only file or directory ("is read-only").
+ * Migrates an older schema in one transaction, also when opened for reading
+ * (that needs write access once). Missing file: SW_ERR_NOTFOUND.
  * Caller owns *out; close with sw_store_close. */
 enum sw_status sw_store_open(const char *path, enum sw_store_mode mode, struct sw_store **out,
 			     struct sw_error *err);
@@ -45,23 +70,54 @@ enum sw_status sw_store_sync_fields(struct sw_store *s, const struct sw_forms *f
 				    struct sw_error *err);
 
 /* Explicit transactions, for imports that write many points at once. While
- * one is open the single-point calls below do not open their own. */
+ * one is open the single-point calls below join it (each still atomic on its
+ * own: a failed call undoes only itself), and the extent in gpkg_contents is
+ * written once, at commit. */
 enum sw_status sw_store_begin(struct sw_store *s, struct sw_error *err);
 enum sw_status sw_store_commit(struct sw_store *s, struct sw_error *err);
-void sw_store_rollback(struct sw_store *s);
+void sw_store_rollback(struct sw_store *s); /* also ends a bulk import */
 
-/* Insert p. A missing uuid is generated; created_at/updated_at are set; p->id
- * and p->uuid are filled in. Writes one history row (action "insert"). */
+/* Bulk import, for loading many points (a million-point CSV) fast. Like
+ * sw_store_begin, but inserts skip the per-row R-tree work: the R-tree insert
+ * trigger is dropped inside the transaction (other connections never see it
+ * missing), and sw_store_bulk_end rebuilds the whole R-tree with a packed
+ * Sort-Tile-Recursive load written straight into rtree_points_geom_node,
+ * _rowid and _parent (full nodes; the layout of SQLite's ext/rtree/rtree.c),
+ * restores the trigger, writes the exact extent and commits.
+ * sw_store_commit while a bulk import is open does the same as bulk_end;
+ * sw_store_rollback (or closing the store) undoes everything, trigger
+ * included. The rebuild reads every point, old ones too, so it pays off for
+ * imports that are large compared with the store. History rows are written
+ * as usual. */
+enum sw_status sw_store_bulk_begin(struct sw_store *s, struct sw_error *err);
+enum sw_status sw_store_bulk_end(struct sw_store *s, struct sw_error *err);
+
+/* Rebuild the R-tree and the extent from the points table (packed, as
+ * sw_store_bulk_end does). A repair tool; joins an open transaction. */
+enum sw_status sw_store_rebuild_index(struct sw_store *s, struct sw_error *err);
+
+/* Insert p. A missing uuid is generated; created_at/updated_at are set; p->id,
+ * p->uuid, p->created_at and p->updated_at are filled in (untouched on
+ * failure). Writes one history row: action "insert", field NULL, new_value a
+ * compact JSON object of the record (id, uuid, type, status, x, y, surveyor,
+ * observed_at, gps_accuracy_m, note, created_at, updated_at, and "fields":
+ * {name: value} for the measurements). A uuid already stored: SW_ERR_INPUT.
+ * A measurement without a column (see sw_store_sync_fields): SW_ERR_INPUT. */
 enum sw_status sw_store_insert(struct sw_store *s, struct sw_point *p, const char *who,
 			       struct sw_error *err);
 
 /* Replace the stored point with id p->id by p, writing one history row per
- * changed field (old and new value). Sets updated_at. Returns the number of
- * changed fields in *nchanged (may be NULL). */
+ * changed field (action "update", field status/type/x/y/surveyor/
+ * observed_at/note/gps_accuracy_m or the measurement's name, old and new
+ * value as sw_value_to_text text, NULL for none). Without changes nothing is
+ * written and updated_at stays. Sets updated_at. Returns the number of
+ * changed fields in *nchanged (may be NULL). The uuid never changes: a
+ * different non-empty p->uuid is SW_ERR_INPUT. Unknown id: SW_ERR_NOTFOUND. */
 enum sw_status sw_store_update(struct sw_store *s, struct sw_point *p, const char *who,
 			       size_t *nchanged, struct sw_error *err);
 
-/* Delete a point, writing a history row with the whole old record. */
+/* Delete a point, writing a history row (action "delete") whose old_value is
+ * the JSON of the whole old record, as for insert. */
 enum sw_status sw_store_delete(struct sw_store *s, long long id, const char *who,
 			       struct sw_error *err);
 
@@ -83,8 +139,10 @@ struct sw_filter {
 };
 
 /* Call cb for every point matching f (NULL: all), in id order. Spatial
- * filters go through the R-tree. The point passed to cb is valid only during
- * the call. cb returns SW_OK to go on, anything else stops and is returned. */
+ * filters go through the R-tree, then the exact coordinates are checked
+ * (bbox inclusive; near: distance <= radius). The point passed to cb carries
+ * every non-NULL measurement column and is valid only during the call. cb
+ * returns SW_OK to go on, anything else stops and is returned. */
 typedef enum sw_status (*sw_point_cb)(const struct sw_point *p, void *ud);
 enum sw_status sw_store_query(struct sw_store *s, const struct sw_filter *f, sw_point_cb cb,
 			      void *ud, struct sw_error *err);

@@ -757,6 +757,8 @@ enum sw_status sw_store_commit(struct sw_store *s, struct sw_error *err)
 
 	if (!s->user_txn)
 		return sw_error_set(err, SW_ERR_INTERNAL, _("%s: no transaction is open"), s->path);
+	if (s->bulk) /* never commit without the R-tree and its trigger */
+		return sw_store_bulk_end(s, err);
 	rc = sw_store_extent_flush(s, err);
 	s->user_txn = false;
 	s->ext_pending = false;
@@ -769,6 +771,7 @@ void sw_store_rollback(struct sw_store *s)
 		return;
 	s->user_txn = false;
 	s->ext_pending = false;
+	s->bulk = false;
 	if (!sqlite3_get_autocommit(s->db))
 		sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
 }

@@ -1006,6 +1006,201 @@ static void two_processes_insert_without_losing_points(void **state)
 	assert_q_text(db, "SELECT rtreecheck('rtree_points_geom')", "ok");
 }
 
+/* ---- bulk import ---- */
+
+static uint64_t lcg(uint64_t *st)
+{
+	*st = *st * 6364136223846793005ULL + 1442695040888963407ULL;
+	return *st >> 33;
+}
+
+/* Points of a fixed pseudo-random cloud; xs/ys get the coordinates. */
+static void add_cloud(struct fx *f, int n, double *xs, double *ys)
+{
+	uint64_t st = 42;
+
+	for (int i = 0; i < n; i++) {
+		xs[i] = 100000 + (double)(lcg(&st) % 1000000) / 100.0;
+		ys[i] = 420000 + (double)(lcg(&st) % 800000) / 100.0;
+		add(f, "kerb_ramp", xs[i], ys[i], "bulk");
+	}
+}
+
+/* The R-tree answers box queries exactly as a scan of the coordinates. */
+static void assert_queries_match(struct fx *f, int n, const double *xs, const double *ys)
+{
+	static const double boxes[][4] = {{100000, 420000, 101000, 421000},
+					  {104000.5, 423000.25, 104100.5, 423100.25},
+					  {105000, 424000, 110000, 428000},
+					  {0, 0, 1, 1}};
+
+	for (size_t b = 0; b < sizeof boxes / sizeof boxes[0]; b++) {
+		struct sw_filter flt = {.has_bbox = true,
+					.minx = boxes[b][0],
+					.miny = boxes[b][1],
+					.maxx = boxes[b][2],
+					.maxy = boxes[b][3]};
+		long long want = 0;
+
+		for (int i = 0; i < n; i++)
+			want += xs[i] >= flt.minx && xs[i] <= flt.maxx && ys[i] >= flt.miny &&
+				ys[i] <= flt.maxy;
+		assert_int_equal(count(f, &flt), want);
+	}
+}
+
+static void bulk_import_builds_a_packed_rtree(void **state)
+{
+	struct fx *f = *state;
+	struct sw_error err = {0};
+	enum { N = 6000 };
+	double *xs = malloc(N * sizeof *xs), *ys = malloc(N * sizeof *ys);
+	double minx = INFINITY, miny = INFINITY, maxx = -INFINITY, maxy = -INFINITY;
+	sqlite3 *db;
+
+	make_store(f);
+	db = sw_store_db(f->s);
+	assert_int_equal(sw_store_bulk_begin(f->s, &err), SW_OK);
+	add_cloud(f, N, xs, ys);
+	/* nothing went through the R-tree yet */
+	assert_int_equal(q_int(db, "SELECT count(*) FROM rtree_points_geom_rowid"), 0);
+	assert_int_equal(sw_store_bulk_end(f->s, &err), SW_OK);
+	assert_q_text(db, "SELECT rtreecheck('rtree_points_geom')", "ok");
+	assert_q_text(db, "PRAGMA integrity_check", "ok");
+	assert_int_equal(q_int(db, "SELECT count(*) FROM rtree_points_geom"), N);
+	/* 6000 boxes, 51 a node: 118 leaves, 3 nodes above, then the root */
+	assert_int_equal(q_int(db, "SELECT hex(substr(data, 1, 2)) = '0002' FROM "
+				   "rtree_points_geom_node WHERE nodeno = 1"),
+			 1);
+	assert_int_equal(q_int(db, "SELECT count(*) FROM rtree_points_geom_node"), 118 + 3 + 1);
+	assert_int_equal(history_rows(f), N);
+	assert_queries_match(f, N, xs, ys);
+	for (int i = 0; i < N; i++) {
+		minx = fmin(minx, xs[i]);
+		miny = fmin(miny, ys[i]);
+		maxx = fmax(maxx, xs[i]);
+		maxy = fmax(maxy, ys[i]);
+	}
+	assert_int_equal(q_int(db, "SELECT count(*) FROM sqlite_master WHERE type = 'trigger' AND "
+				   "name = 'rtree_points_geom_insert'"),
+			 1);
+	{
+		sqlite3_stmt *st;
+
+		assert_int_equal(sqlite3_prepare_v2(db,
+						    "SELECT min_x, min_y, max_x, max_y FROM "
+						    "gpkg_contents WHERE table_name = 'points'",
+						    -1, &st, NULL),
+				 SQLITE_OK);
+		assert_int_equal(sqlite3_step(st), SQLITE_ROW);
+		assert_true(sqlite3_column_double(st, 0) == minx);
+		assert_true(sqlite3_column_double(st, 1) == miny);
+		assert_true(sqlite3_column_double(st, 2) == maxx);
+		assert_true(sqlite3_column_double(st, 3) == maxy);
+		sqlite3_finalize(st);
+	}
+	/* single writes after the import go through the restored trigger */
+	add(f, "kerb_ramp", 100000.5, 420000.5, "a");
+	assert_int_equal(q_int(db, "SELECT count(*) FROM rtree_points_geom"), N + 1);
+	assert_int_equal(sw_store_delete(f->s, 17, "a", &err), SW_OK);
+	assert_q_text(db, "SELECT rtreecheck('rtree_points_geom')", "ok");
+	free(xs);
+	free(ys);
+}
+
+static void bulk_import_into_a_store_with_points_indexes_all(void **state)
+{
+	struct fx *f = *state;
+	struct sw_error err = {0};
+	enum { N = 300 };
+	double xs[N + 2], ys[N + 2];
+	sqlite3 *db;
+
+	make_store(f);
+	db = sw_store_db(f->s);
+	xs[N] = 100001;
+	ys[N] = 420001;
+	xs[N + 1] = 109999;
+	ys[N + 1] = 427999;
+	add(f, "crossing", xs[N], ys[N], "a");
+	add(f, "crossing", xs[N + 1], ys[N + 1], "a");
+	assert_int_equal(sw_store_bulk_begin(f->s, &err), SW_OK);
+	add_cloud(f, N, xs, ys);
+	/* sw_store_commit ends a bulk import properly too */
+	assert_int_equal(sw_store_commit(f->s, &err), SW_OK);
+	assert_q_text(db, "SELECT rtreecheck('rtree_points_geom')", "ok");
+	assert_int_equal(q_int(db, "SELECT count(*) FROM rtree_points_geom"), N + 2);
+	assert_queries_match(f, N + 2, xs, ys);
+}
+
+static void bulk_import_of_few_points_has_a_leaf_root(void **state)
+{
+	struct fx *f = *state;
+	struct sw_error err = {0};
+	double xs[5], ys[5];
+	sqlite3 *db;
+
+	make_store(f);
+	db = sw_store_db(f->s);
+	assert_int_equal(sw_store_bulk_begin(f->s, &err), SW_OK);
+	assert_int_equal(sw_store_bulk_end(f->s, &err), SW_OK);
+	assert_q_text(db, "SELECT rtreecheck('rtree_points_geom')", "ok");
+	assert_int_equal(sw_store_bulk_begin(f->s, &err), SW_OK);
+	add_cloud(f, 5, xs, ys);
+	assert_int_equal(sw_store_bulk_end(f->s, &err), SW_OK);
+	assert_q_text(db, "SELECT rtreecheck('rtree_points_geom')", "ok");
+	assert_int_equal(q_int(db, "SELECT count(*) FROM rtree_points_geom_node"), 1);
+	assert_queries_match(f, 5, xs, ys);
+}
+
+static void bulk_import_rolled_back_leaves_store_as_it_was(void **state)
+{
+	struct fx *f = *state;
+	struct sw_error err = {0};
+	double xs[50], ys[50];
+	char *before, *after;
+
+	make_store(f);
+	add(f, "crossing", 100000, 420000, "a");
+	sw_store_close(f->s);
+	f->s = NULL;
+	before = dump(f->path);
+	assert_int_equal(sw_store_open(f->path, SW_STORE_WRITE, &f->s, &err), SW_OK);
+	assert_int_equal(sw_store_bulk_begin(f->s, &err), SW_OK);
+	add_cloud(f, 50, xs, ys);
+	sw_store_rollback(f->s);
+	sw_store_close(f->s);
+	f->s = NULL;
+	after = dump(f->path);
+	assert_string_equal(before, after);
+	free(before);
+	free(after);
+	/* and the R-tree trigger is back at work */
+	assert_int_equal(sw_store_open(f->path, SW_STORE_WRITE, &f->s, &err), SW_OK);
+	add(f, "crossing", 100010, 420010, "a");
+	assert_int_equal(q_int(sw_store_db(f->s), "SELECT count(*) FROM rtree_points_geom"), 2);
+	assert_q_text(sw_store_db(f->s), "SELECT rtreecheck('rtree_points_geom')", "ok");
+}
+
+static void rebuild_index_repairs_a_damaged_rtree(void **state)
+{
+	struct fx *f = *state;
+	struct sw_error err = {0};
+	double xs[400], ys[400];
+	sqlite3 *db;
+
+	make_store(f);
+	db = sw_store_db(f->s);
+	add_cloud(f, 400, xs, ys);
+	assert_int_equal(sqlite3_exec(db, "DELETE FROM rtree_points_geom WHERE id % 3 = 0", NULL,
+				      NULL, NULL),
+			 SQLITE_OK);
+	assert_int_equal(sw_store_rebuild_index(f->s, &err), SW_OK);
+	assert_q_text(db, "SELECT rtreecheck('rtree_points_geom')", "ok");
+	assert_int_equal(q_int(db, "SELECT count(*) FROM rtree_points_geom"), 400);
+	assert_queries_match(f, 400, xs, ys);
+}
+
 /* ---- GDAL as an independent reader ---- */
 
 /* Run cmd, return its stdout and stderr together; caller frees. */
@@ -1087,7 +1282,12 @@ static void gdal_reads_and_validates_the_store(void **state)
 		    0)
 		skip();
 	make_store(f);
-	for (int i = 0; i < 12; i++)
+	/* half through a bulk import (packed R-tree), half one by one */
+	assert_int_equal(sw_store_bulk_begin(f->s, &err), SW_OK);
+	for (int i = 0; i < 6; i++)
+		add(f, i % 3 ? "kerb_ramp" : "crossing", 104800 + i * 7.25, 425300 + i * 3.5, "a");
+	assert_int_equal(sw_store_bulk_end(f->s, &err), SW_OK);
+	for (int i = 6; i < 12; i++)
 		add(f, i % 3 ? "kerb_ramp" : "crossing", 104800 + i * 7.25, 425300 + i * 3.5, "a");
 	sw_point_init(&p);
 	assert_int_equal(sw_store_get(f->s, "2", &p, &err), SW_OK);
@@ -1185,6 +1385,15 @@ int main(void)
 		cmocka_unit_test_setup_teardown(v1_store_opened_for_reading_is_migrated_too, setup,
 						teardown),
 		cmocka_unit_test_setup_teardown(two_processes_insert_without_losing_points, setup,
+						teardown),
+		cmocka_unit_test_setup_teardown(bulk_import_builds_a_packed_rtree, setup, teardown),
+		cmocka_unit_test_setup_teardown(bulk_import_into_a_store_with_points_indexes_all,
+						setup, teardown),
+		cmocka_unit_test_setup_teardown(bulk_import_of_few_points_has_a_leaf_root, setup,
+						teardown),
+		cmocka_unit_test_setup_teardown(bulk_import_rolled_back_leaves_store_as_it_was, setup,
+						teardown),
+		cmocka_unit_test_setup_teardown(rebuild_index_repairs_a_damaged_rtree, setup,
 						teardown),
 		cmocka_unit_test_setup_teardown(gdal_reads_and_validates_the_store, setup, teardown),
 	};

@@ -1,0 +1,448 @@
+/* store_bulk.c - bulk imports: no per-row R-tree work, then one packed
+ * Sort-Tile-Recursive load of the whole R-tree.
+ *
+ * SQLite's rtree module costs 20-30 us per inserted box whatever the order;
+ * a million-point import spends most of its time there. In bulk mode the
+ * insert trigger is dropped (inside the import's transaction, so no other
+ * connection ever sees it missing) and sw_store_bulk_end writes full nodes
+ * straight into the shadow tables, in the layout documented at the top of
+ * SQLite's ext/rtree/rtree.c:
+ *   %_node(nodeno INTEGER PRIMARY KEY, data BLOB)   node 1 is the root
+ *   %_rowid(rowid INTEGER PRIMARY KEY, nodeno)      leaf holding each row
+ *   %_parent(nodeno INTEGER PRIMARY KEY, parentnode) for every non-root node
+ * A node blob is: 2 bytes tree depth (root only, big-endian), 2 bytes cell
+ * count, then cells of an 8-byte big-endian id (rowid in leaves, child node
+ * number above) and minx, maxx, miny, maxy as big-endian float32, zero
+ * padded to the node size the table was created with.
+ */
+#include <math.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "gpkg_geom.h"
+#include "schouw/i18n.h"
+#include "store_priv.h"
+
+/* SQLite rounds boxes outward to float32 exactly so (rtree.c). */
+#define RNDTOWARDS (1.0 - 1.0 / 8388608.0)
+#define RNDAWAY (1.0 + 1.0 / 8388608.0)
+#define RTREE_MAXCELLS 51
+#define CELL_BYTES 24
+
+static const char insert_trigger[] =
+	"CREATE TRIGGER rtree_points_geom_insert AFTER INSERT ON points"
+	" WHEN (new.geom NOT NULL AND NOT ST_IsEmpty(NEW.geom))"
+	" BEGIN INSERT OR REPLACE INTO rtree_points_geom VALUES (NEW.id, ST_MinX(NEW.geom),"
+	" ST_MaxX(NEW.geom), ST_MinY(NEW.geom), ST_MaxY(NEW.geom)); END";
+
+static float round_down(double d)
+{
+	float f = (float)d;
+
+	if (f > d)
+		f = (float)(d * (d < 0 ? RNDAWAY : RNDTOWARDS));
+	return f;
+}
+
+static float round_up(double d)
+{
+	float f = (float)d;
+
+	if (f < d)
+		f = (float)(d * (d < 0 ? RNDTOWARDS : RNDAWAY));
+	return f;
+}
+
+/* One cell to place: a row (leaf level) or a node (levels above). */
+struct item {
+	int64_t id;
+	float box[4]; /* minx, maxx, miny, maxy */
+	double cx, cy;
+};
+
+/* A (rowid or node, parent node) pair for _rowid / _parent. */
+struct link {
+	int64_t id, node;
+};
+
+struct links {
+	struct link *v;
+	size_t n, cap;
+};
+
+static bool links_add(struct links *l, int64_t id, int64_t node)
+{
+	if (l->n == l->cap) {
+		size_t cap = l->cap ? l->cap * 2 : 1024;
+		struct link *v = realloc(l->v, cap * sizeof *v);
+
+		if (v == NULL)
+			return false;
+		l->v = v;
+		l->cap = cap;
+	}
+	l->v[l->n].id = id;
+	l->v[l->n].node = node;
+	l->n++;
+	return true;
+}
+
+static int cmp_x(const void *a, const void *b)
+{
+	const struct item *p = a, *q = b;
+
+	return (p->cx > q->cx) - (p->cx < q->cx);
+}
+
+static int cmp_y(const void *a, const void *b)
+{
+	const struct item *p = a, *q = b;
+
+	return (p->cy > q->cy) - (p->cy < q->cy);
+}
+
+static int cmp_link(const void *a, const void *b)
+{
+	const struct link *p = a, *q = b;
+
+	return (p->id > q->id) - (p->id < q->id);
+}
+
+/* Sort-Tile-Recursive order: vertical slices by x, each sorted by y, so
+ * that runs of cap consecutive items are compact tiles. */
+static void str_order(struct item *it, size_t n, size_t cap)
+{
+	size_t pages = (n + cap - 1) / cap;
+	size_t slices = (size_t)ceil(sqrt((double)pages));
+	size_t per = slices * cap;
+
+	qsort(it, n, sizeof *it, cmp_x);
+	for (size_t i = 0; i < n; i += per)
+		qsort(it + i, n - i < per ? n - i : per, sizeof *it, cmp_y);
+}
+
+static void put_be16(unsigned char *p, unsigned v)
+{
+	p[0] = (unsigned char)(v >> 8);
+	p[1] = (unsigned char)v;
+}
+
+static void put_be64(unsigned char *p, int64_t v)
+{
+	uint64_t u = (uint64_t)v;
+
+	for (int i = 0; i < 8; i++)
+		p[i] = (unsigned char)(u >> (56 - 8 * i));
+}
+
+static void put_bef(unsigned char *p, float f)
+{
+	uint32_t u;
+
+	memcpy(&u, &f, sizeof u);
+	p[0] = (unsigned char)(u >> 24);
+	p[1] = (unsigned char)(u >> 16);
+	p[2] = (unsigned char)(u >> 8);
+	p[3] = (unsigned char)u;
+}
+
+struct writer {
+	struct sw_store *s;
+	sqlite3_stmt *node;
+	unsigned char *buf;
+	size_t size; /* node blob size */
+};
+
+/* Write node `no` holding items[0..n); depth only for the root. */
+static enum sw_status write_node(struct writer *w, int64_t no, const struct item *it, size_t n,
+				 unsigned depth, struct sw_error *err)
+{
+	memset(w->buf, 0, w->size);
+	put_be16(w->buf, no == 1 ? depth : 0);
+	put_be16(w->buf + 2, (unsigned)n);
+	for (size_t i = 0; i < n; i++) {
+		unsigned char *c = w->buf + 4 + i * CELL_BYTES;
+
+		put_be64(c, it[i].id);
+		for (int k = 0; k < 4; k++)
+			put_bef(c + 8 + 4 * k, it[i].box[k]);
+	}
+	sqlite3_reset(w->node);
+	sqlite3_bind_int64(w->node, 1, no);
+	sqlite3_bind_blob(w->node, 2, w->buf, (int)w->size, SQLITE_STATIC);
+	if (sqlite3_step(w->node) != SQLITE_DONE)
+		return sw_store_sqlerr(w->s, err, _("writing the spatial index"));
+	return SW_OK;
+}
+
+/* Read every point's box; fills the exact extent too. */
+static enum sw_status read_items(struct sw_store *s, struct item **out, size_t *nout,
+				 double ext[4], struct sw_error *err)
+{
+	sqlite3_stmt *st = NULL;
+	struct item *it = NULL;
+	size_t n = 0, cap = 0;
+	enum sw_status rc = SW_OK;
+	int src;
+
+	ext[0] = ext[1] = ext[2] = ext[3] = NAN;
+	if (sqlite3_prepare_v2(s->db, "SELECT id, geom FROM points WHERE geom IS NOT NULL", -1,
+			       &st, NULL) != SQLITE_OK) {
+		rc = sw_store_sqlerr(s, err, _("reading points for the spatial index"));
+		goto out;
+	}
+	while ((src = sqlite3_step(st)) == SQLITE_ROW) {
+		struct sw_gpkg_geom g;
+
+		rc = sw_gpkg_geom_decode(sqlite3_column_blob(st, 1),
+					 (size_t)sqlite3_column_bytes(st, 1), &g, err);
+		if (rc != SW_OK) {
+			sw_error_prefix(err, _("%s: point %lld: "), s->path,
+					(long long)sqlite3_column_int64(st, 0));
+			goto out;
+		}
+		if (g.empty)
+			continue;
+		if (n == cap) {
+			size_t ncap = cap ? cap * 2 : 4096;
+			struct item *grown = realloc(it, ncap * sizeof *grown);
+
+			if (grown == NULL) {
+				rc = sw_error_set(err, SW_ERR_NOMEM, _("out of memory"));
+				goto out;
+			}
+			it = grown;
+			cap = ncap;
+		}
+		it[n].id = sqlite3_column_int64(st, 0);
+		it[n].box[0] = round_down(g.minx);
+		it[n].box[1] = round_up(g.maxx);
+		it[n].box[2] = round_down(g.miny);
+		it[n].box[3] = round_up(g.maxy);
+		it[n].cx = (g.minx + g.maxx) / 2;
+		it[n].cy = (g.miny + g.maxy) / 2;
+		ext[0] = n == 0 ? g.minx : fmin(ext[0], g.minx);
+		ext[1] = n == 0 ? g.miny : fmin(ext[1], g.miny);
+		ext[2] = n == 0 ? g.maxx : fmax(ext[2], g.maxx);
+		ext[3] = n == 0 ? g.maxy : fmax(ext[3], g.maxy);
+		n++;
+	}
+	if (src != SQLITE_DONE)
+		rc = sw_store_sqlerr(s, err, _("reading points for the spatial index"));
+out:
+	sqlite3_finalize(st);
+	if (rc != SW_OK) {
+		free(it);
+		it = NULL;
+		n = 0;
+	}
+	*out = it;
+	*nout = n;
+	return rc;
+}
+
+/* Insert sorted (id, node) pairs into table (a _rowid or _parent table). */
+static enum sw_status write_links(struct sw_store *s, const char *sql, struct links *l,
+				  struct sw_error *err)
+{
+	sqlite3_stmt *st = NULL;
+	enum sw_status rc = SW_OK;
+
+	if (l->n == 0)
+		return SW_OK;
+	qsort(l->v, l->n, sizeof *l->v, cmp_link);
+	if (sqlite3_prepare_v2(s->db, sql, -1, &st, NULL) != SQLITE_OK)
+		return sw_store_sqlerr(s, err, _("writing the spatial index"));
+	for (size_t i = 0; i < l->n && rc == SW_OK; i++) {
+		sqlite3_reset(st);
+		sqlite3_bind_int64(st, 1, l->v[i].id);
+		sqlite3_bind_int64(st, 2, l->v[i].node);
+		if (sqlite3_step(st) != SQLITE_DONE)
+			rc = sw_store_sqlerr(s, err, _("writing the spatial index"));
+	}
+	sqlite3_finalize(st);
+	return rc;
+}
+
+/* Replace the whole R-tree by a packed one built from the points table. */
+static enum sw_status rebuild_rtree(struct sw_store *s, struct sw_error *err)
+{
+	struct writer w = {.s = s};
+	struct links rowids = {0}, parents = {0};
+	struct item *items = NULL, *up = NULL;
+	size_t n = 0, cap;
+	unsigned depth = 0;
+	int64_t next_no = 2;
+	double ext[4];
+	sqlite3_stmt *st = NULL;
+	enum sw_status rc;
+
+	/* the node size the table was created with: the root's length */
+	if (sqlite3_prepare_v2(s->db, "SELECT length(data) FROM rtree_points_geom_node WHERE "
+				      "nodeno = 1",
+			       -1, &st, NULL) != SQLITE_OK ||
+	    sqlite3_step(st) != SQLITE_ROW) {
+		rc = sw_store_sqlerr(s, err, _("reading the spatial index"));
+		goto out;
+	}
+	w.size = (size_t)sqlite3_column_int(st, 0);
+	sqlite3_finalize(st);
+	st = NULL;
+	cap = w.size > 4 ? (w.size - 4) / CELL_BYTES : 0;
+	if (cap > RTREE_MAXCELLS)
+		cap = RTREE_MAXCELLS;
+	if (cap < 4) {
+		rc = sw_error_set(err, SW_ERR_STORE, _("%s: unexpected R-tree node size %zu"),
+				  s->path, w.size);
+		goto out;
+	}
+	w.buf = malloc(w.size);
+	if (w.buf == NULL) {
+		rc = sw_error_set(err, SW_ERR_NOMEM, _("out of memory"));
+		goto out;
+	}
+	rc = read_items(s, &items, &n, ext, err);
+	if (rc != SW_OK)
+		goto out;
+	rc = sw_store_exec(s,
+			   "DELETE FROM rtree_points_geom_node; DELETE FROM rtree_points_geom_rowid;"
+			   " DELETE FROM rtree_points_geom_parent",
+			   err);
+	if (rc != SW_OK)
+		goto out;
+	if (sqlite3_prepare_v2(s->db,
+			       "INSERT INTO rtree_points_geom_node (nodeno, data) VALUES (?, ?)", -1,
+			       &w.node, NULL) != SQLITE_OK) {
+		rc = sw_store_sqlerr(s, err, _("writing the spatial index"));
+		goto out;
+	}
+	for (;;) {
+		size_t nnodes = (n + cap - 1) / cap;
+		struct links *l = depth == 0 ? &rowids : &parents;
+
+		if (nnodes <= 1) {
+			for (size_t i = 0; i < n; i++)
+				if (!links_add(l, items[i].id, 1)) {
+					rc = sw_error_set(err, SW_ERR_NOMEM, _("out of memory"));
+					goto out;
+				}
+			rc = write_node(&w, 1, items, n, depth, err);
+			break;
+		}
+		str_order(items, n, cap);
+		up = malloc(nnodes * sizeof *up);
+		if (up == NULL) {
+			rc = sw_error_set(err, SW_ERR_NOMEM, _("out of memory"));
+			goto out;
+		}
+		for (size_t g = 0; g < nnodes && rc == SW_OK; g++) {
+			size_t first = g * cap, cnt = n - first < cap ? n - first : cap;
+			struct item *u = &up[g];
+
+			u->id = next_no++;
+			memcpy(u->box, items[first].box, sizeof u->box);
+			for (size_t i = first; i < first + cnt; i++) {
+				u->box[0] = fminf(u->box[0], items[i].box[0]);
+				u->box[1] = fmaxf(u->box[1], items[i].box[1]);
+				u->box[2] = fminf(u->box[2], items[i].box[2]);
+				u->box[3] = fmaxf(u->box[3], items[i].box[3]);
+				if (!links_add(l, items[i].id, u->id)) {
+					rc = sw_error_set(err, SW_ERR_NOMEM, _("out of memory"));
+					goto out;
+				}
+			}
+			u->cx = ((double)u->box[0] + u->box[1]) / 2;
+			u->cy = ((double)u->box[2] + u->box[3]) / 2;
+			rc = write_node(&w, u->id, items + first, cnt, 0, err);
+		}
+		if (rc != SW_OK)
+			goto out;
+		free(items);
+		items = up;
+		up = NULL;
+		n = nnodes;
+		depth++;
+	}
+	if (rc == SW_OK)
+		rc = write_links(s, "INSERT INTO rtree_points_geom_rowid (rowid, nodeno) VALUES (?, ?)",
+				 &rowids, err);
+	if (rc == SW_OK)
+		rc = write_links(s,
+				 "INSERT INTO rtree_points_geom_parent (nodeno, parentnode) VALUES "
+				 "(?, ?)",
+				 &parents, err);
+	if (rc != SW_OK)
+		goto out;
+	/* the exact extent, from the coordinates just read */
+	if (sqlite3_prepare_v2(s->db,
+			       "UPDATE gpkg_contents SET min_x = ?, min_y = ?, max_x = ?, max_y = ?,"
+			       " last_change = strftime('%Y-%m-%dT%H:%M:%fZ','now')"
+			       " WHERE table_name = 'points'",
+			       -1, &st, NULL) != SQLITE_OK) {
+		rc = sw_store_sqlerr(s, err, _("updating the extent"));
+		goto out;
+	}
+	for (int i = 0; i < 4; i++) {
+		if (isnan(ext[i]))
+			sqlite3_bind_null(st, i + 1);
+		else
+			sqlite3_bind_double(st, i + 1, ext[i]);
+	}
+	if (sqlite3_step(st) != SQLITE_DONE)
+		rc = sw_store_sqlerr(s, err, _("updating the extent"));
+out:
+	sqlite3_finalize(st);
+	sqlite3_finalize(w.node);
+	free(w.buf);
+	free(items);
+	free(up);
+	free(rowids.v);
+	free(parents.v);
+	return rc;
+}
+
+enum sw_status sw_store_bulk_begin(struct sw_store *s, struct sw_error *err)
+{
+	enum sw_status rc = sw_store_begin(s, err);
+
+	if (rc != SW_OK)
+		return rc;
+	rc = sw_store_exec(s, "DROP TRIGGER IF EXISTS rtree_points_geom_insert", err);
+	if (rc != SW_OK) {
+		sw_store_rollback(s);
+		return rc;
+	}
+	s->bulk = true;
+	return SW_OK;
+}
+
+enum sw_status sw_store_bulk_end(struct sw_store *s, struct sw_error *err)
+{
+	enum sw_status rc;
+
+	if (!s->bulk)
+		return sw_error_set(err, SW_ERR_INTERNAL, _("%s: no bulk import is open"), s->path);
+	s->ext_pending = false; /* the rebuild writes the exact extent */
+	rc = rebuild_rtree(s, err);
+	if (rc == SW_OK)
+		rc = sw_store_exec(s, insert_trigger, err);
+	s->bulk = false;
+	if (rc != SW_OK) {
+		sw_store_rollback(s);
+		return rc;
+	}
+	return sw_store_commit(s, err);
+}
+
+enum sw_status sw_store_rebuild_index(struct sw_store *s, struct sw_error *err)
+{
+	enum sw_status rc = sw_store_wbegin(s, err);
+
+	if (rc != SW_OK)
+		return rc;
+	rc = sw_store_extent_flush(s, err);
+	if (rc == SW_OK)
+		rc = rebuild_rtree(s, err);
+	return sw_store_wend(s, rc, err);
+}
