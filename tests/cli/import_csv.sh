@@ -62,6 +62,29 @@ if "$SCHOUW" export --help >/dev/null 2>&1; then
 	unchanged "$before" "" "import of an export"
 fi
 
+# --- format by extension, else by content ---
+if "$SCHOUW" export --help >/dev/null 2>&1; then
+	expect 0 "$SCHOUW" export exported.geojson
+	cp exported.geojson exported.dat
+	expect 0 "$SCHOUW" import exported.dat
+	contains "$OUT" "0 inserted, 0 updated, 5 unchanged"
+	contains "$OUT" "EPSG:4326 -> RD New"
+	cp changed.csv latlon.json
+	expect 0 "$SCHOUW" import latlon.json --format csv
+	contains "$OUT" "3 unchanged"
+fi
+
+# --- progress: a bar on a terminal, nothing otherwise ---
+awk 'BEGIN { print "type,x,y"; for (i = 0; i < 4200; i++) printf "crossing,%d,425000\n", 100000 + i }' >many.csv
+expect 0 "$SCHOUW" import many.csv --dry-run
+lacks "$ERR" $'\r' "stderr of an import to a file"
+lacks "$ERR" "rows" "stderr of an import to a file"
+if have script; then
+	tty_out=$(script -qec "'$SCHOUW' import many.csv --dry-run" /dev/null 2>&1)
+	contains "$tty_out" "%" "progress on a terminal"
+	contains "$tty_out" "4096" "progress on a terminal"
+fi
+
 # --- all or nothing: one bad row, nothing imported, every bad row named ---
 before=$(snapshot)
 expect 2 "$SCHOUW" import "$D/mixed.csv"
