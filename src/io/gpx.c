@@ -215,8 +215,31 @@ static const char *map_key(const struct sw_read_opts *o, const char *k)
 	return k;
 }
 
+/* The line of an element. libxml2 stores lines above 65535 (with
+ * XML_PARSE_BIG_LINES) only on text nodes, as the line where the text ends,
+ * so look for the first text inside and count back its newlines. An empty
+ * element has none: then the parser's line, which may be a line or two on. */
+static long line_of(const xmlNode *el, long fallback)
+{
+	const xmlNode *c = el->children;
+	long l;
+
+	if (el->line < 65535)
+		return el->line;
+	while (c != NULL && c->type == XML_ELEMENT_NODE && c->line >= 65535)
+		c = c->children;
+	if (c == NULL)
+		return fallback;
+	l = xmlGetLineNo(c);
+	if (c->type == XML_TEXT_NODE)
+		for (const xmlChar *t = c->content; t != NULL && *t != '\0'; t++)
+			if (*t == '\n')
+				l--;
+	return l;
+}
+
 static enum sw_status waypoint(const char *path, const struct sw_read_opts *o, xmlNode *el,
-                               sw_record_cb cb, void *ud, struct sw_error *err)
+                               long fallback_line, sw_record_cb cb, void *ud, struct sw_error *err)
 {
 	struct wpt w = {0};
 	struct sw_record rec = {0};
@@ -224,7 +247,7 @@ static enum sw_status waypoint(const char *path, const struct sw_read_opts *o, x
 	const char *keys[MAX_KEYS];
 	const char *vals[MAX_KEYS];
 	size_t nk = 0;
-	long line = xmlGetLineNo(el);
+	long line = line_of(el, fallback_line);
 	enum sw_status rc;
 
 	rc = coord(path, line, el, "lat", 90.0, &rec.y, err);
@@ -341,7 +364,8 @@ enum sw_status sw_gpx_read(const char *path, const struct sw_read_opts *o, sw_re
 	xmlSetStructuredErrorFunc(&x, capture);
 	xmlSetGenericErrorFunc(NULL, quiet_generic);
 	r = xmlReaderForFd(fd, path, NULL,
-	                   XML_PARSE_NONET | XML_PARSE_NOERROR | XML_PARSE_NOWARNING);
+	                   XML_PARSE_NONET | XML_PARSE_NOERROR | XML_PARSE_NOWARNING |
+	                       XML_PARSE_BIG_LINES);
 	if (r == NULL) {
 		rc = sw_error_set(err, SW_ERR_NOMEM, _("%s: cannot start the XML parser"), path);
 		goto out;
@@ -375,7 +399,8 @@ enum sw_status sw_gpx_read(const char *path, const struct sw_read_opts *o, sw_re
 				rc = xml_error(path, &x, r, err);
 				goto out;
 			}
-			rc = waypoint(path, o, el, cb, ud, err);
+			rc =
+			    waypoint(path, o, el, xmlTextReaderGetParserLineNumber(r), cb, ud, err);
 			if (rc != SW_OK)
 				goto out;
 			ret = xmlTextReaderNext(r);

@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "schouw/gpx.h"
 
@@ -286,6 +287,32 @@ static void does_not_read_external_entities(void **state)
 	got_free(&g);
 }
 
+/* libxml2 keeps line numbers in 16 bits unless asked (XML_PARSE_BIG_LINES) */
+static void reports_lines_above_65535(void **state)
+{
+	struct sw_error err = {0};
+	struct got g = {0};
+	char path[512];
+	const char *dir = getenv("TMPDIR");
+	FILE *f;
+
+	(void)state;
+	snprintf(path, sizeof path, "%s/test_gpx_%ld_big.gpx", dir != NULL ? dir : "/tmp",
+	         (long)getpid());
+	f = fopen(path, "w");
+	assert_non_null(f);
+	fprintf(f, "<?xml version=\"1.0\"?>\n<gpx version=\"1.1\" "
+	           "xmlns=\"http://www.topografix.com/GPX/1/1\">\n");
+	for (int i = 3; i <= 70000; i++)
+		fprintf(f, "<!-- %d -->\n", i);
+	fprintf(f, "<wpt lat=\"95\" lon=\"4.66\">\n<name>x</name>\n</wpt>\n</gpx>\n");
+	assert_int_equal(fclose(f), 0);
+	assert_int_equal(sw_gpx_read(path, NULL, collect, &g, &err), SW_ERR_INPUT);
+	assert_non_null(strstr(err.msg, ":70001: lat=\"95\""));
+	got_free(&g);
+	unlink(path);
+}
+
 static void missing_file_is_not_found(void **state)
 {
 	struct sw_error err = {0};
@@ -314,6 +341,7 @@ int main(void)
 	    cmocka_unit_test(rejects_other_xml_root),
 	    cmocka_unit_test(refuses_entity_expansion_bomb),
 	    cmocka_unit_test(does_not_read_external_entities),
+	    cmocka_unit_test(reports_lines_above_65535),
 	    cmocka_unit_test(missing_file_is_not_found),
 	};
 
