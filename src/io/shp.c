@@ -906,15 +906,15 @@ static void codepage_to_iconv(const char *cp, char *out, size_t outlen)
 	}
 	/* "88591" .. "885915" and "ISO88591" */
 	if (strncmp(t, "8859", 4) == 0 && t[4] != '\0' && strspn(t, "0123456789") == n) {
-		snprintf(out, outlen, "ISO-8859-%s", t + 4);
+		snprintf(out, outlen, "ISO-8859-%.8s", t + 4);
 		return;
 	}
 	if (strncasecmp(t, "ISO8859", 7) == 0 && t[7] != '\0' && t[7] != '-') {
-		snprintf(out, outlen, "ISO-8859-%s", t + 7 + (t[7] == '_'));
+		snprintf(out, outlen, "ISO-8859-%.8s", t + 7 + (t[7] == '_'));
 		return;
 	}
 	if (strspn(t, "0123456789") == n) {
-		snprintf(out, outlen, "CP%s", t);
+		snprintf(out, outlen, "CP%.16s", t);
 		return;
 	}
 	snprintf(out, outlen, "%s", t);
@@ -983,17 +983,26 @@ static int conv_run(struct conv *c, const char *s, size_t len, size_t *bad, cons
 
 struct rfield {
 	char name[XBASE_FLDNAME_LEN_READ + 1];
-	const char *key; /* mapped name */
-	char native;     /* 'C', 'N', 'F', 'L', 'D', ... */
+	const char *mapped; /* schouw name, or the DBF name when unknown */
+	char native;        /* 'C', 'N', 'F', 'L', 'D', ... */
+	int slot;           /* index in the record's keys/vals; -1: left out by --map */
 };
 
+static bool map_matches(const char *src, const char *dbfname, const char *mapped)
+{
+	return strcasecmp(src, dbfname) == 0 || strcmp(src, mapped) == 0;
+}
+
+/* The name after --map; NULL when the field is left out (DST "-" or ""). */
 static const char *apply_map(const struct sw_read_opts *o, const char *dbfname, const char *mapped)
 {
 	if (o == NULL)
 		return mapped;
 	for (size_t i = 0; i < o->nmap; i++)
-		if (strcasecmp(o->map_src[i], dbfname) == 0 || strcmp(o->map_src[i], mapped) == 0)
-			return o->map_dst[i];
+		if (map_matches(o->map_src[i], dbfname, mapped)) {
+			const char *d = o->map_dst[i];
+			return (d == NULL || *d == '\0' || strcmp(d, "-") == 0) ? NULL : d;
+		}
 	return mapped;
 }
 
@@ -1107,7 +1116,7 @@ enum sw_status sw_shp_read(const char *path, const struct sw_read_opts *o, sw_re
 	const char **keys = NULL, **vals = NULL;
 	char **owned = NULL;
 	struct conv cv = {.cd = (iconv_t)-1};
-	int nf = 0, nent = 0, stype = 0;
+	int nf = 0, nout = 0, nent = 0, stype = 0;
 	enum sw_status rc = SW_OK;
 
 	if (!ends_with_ci(path, ".shp")) {
@@ -1180,13 +1189,29 @@ enum sw_status sw_shp_read(const char *path, const struct sw_read_opts *o, sw_re
 		goto out;
 	}
 	for (int i = 0; i < nf; i++) {
-		const char *mapped;
+		const char *mapped, *key;
 		int wd, dec;
 		DBFGetFieldInfo(dbf, i, fl[i].name, &wd, &dec);
 		fl[i].native = DBFGetNativeFieldType(dbf, i);
 		mapped = sw_shp_names_from_dbf(names, fl[i].name);
-		fl[i].key = apply_map(o, fl[i].name, mapped ? mapped : fl[i].name);
-		keys[i] = fl[i].key;
+		fl[i].mapped = mapped ? mapped : fl[i].name;
+		key = apply_map(o, fl[i].name, fl[i].mapped);
+		fl[i].slot = -1;
+		if (key != NULL) {
+			fl[i].slot = nout;
+			keys[nout++] = key;
+		}
+	}
+	for (size_t j = 0; o != NULL && j < o->nmap; j++) {
+		bool found = false;
+		for (int i = 0; i < nf && !found; i++)
+			found = map_matches(o->map_src[j], fl[i].name, fl[i].mapped);
+		if (!found) {
+			rc = sw_error_set(err, SW_ERR_INPUT,
+					  _("%s: --map %s=...: the DBF has no field of that name"),
+					  dbfpath, o->map_src[j]);
+			goto out;
+		}
 	}
 
 	for (int r = 0; r < nent; r++) {
@@ -1194,7 +1219,7 @@ enum sw_status sw_shp_read(const char *path, const struct sw_read_opts *o, sw_re
 					.pos = r + 1,
 					.pos_kind = "record",
 					.crs = crs,
-					.n = (size_t)nf,
+					.n = (size_t)nout,
 					.keys = keys,
 					.vals = vals};
 		SHPObject *obj;
@@ -1223,11 +1248,13 @@ enum sw_status sw_shp_read(const char *path, const struct sw_read_opts *o, sw_re
 		for (int i = 0; i < nf; i++) {
 			const char *s;
 			size_t bad = 0;
-			int k;
+			int k, slot = fl[i].slot;
 
-			free(owned[i]);
-			owned[i] = NULL;
-			vals[i] = NULL;
+			if (slot < 0)
+				continue;
+			free(owned[slot]);
+			owned[slot] = NULL;
+			vals[slot] = NULL;
 			if (DBFIsAttributeNULL(dbf, r, i))
 				continue;
 			s = DBFReadStringAttribute(dbf, r, i);
@@ -1235,21 +1262,21 @@ enum sw_status sw_shp_read(const char *path, const struct sw_read_opts *o, sw_re
 				continue;
 			if (fl[i].native == 'L') {
 				if (s[0] != '\0' && strchr("TtYy", s[0]) != NULL)
-					vals[i] = "true";
+					vals[slot] = "true";
 				else if (s[0] != '\0' && strchr("FfNn", s[0]) != NULL)
-					vals[i] = "false";
+					vals[slot] = "false";
 				continue;
 			}
 			if (fl[i].native == 'D' && strlen(s) == 8 && strspn(s, "0123456789") == 8) {
-				owned[i] = str_printf("%.4s-%.2s-%.2s", s, s + 4, s + 6);
-				if (owned[i] == NULL) {
+				owned[slot] = str_printf("%.4s-%.2s-%.2s", s, s + 4, s + 6);
+				if (owned[slot] == NULL) {
 					rc = sw_error_set(err, SW_ERR_NOMEM, _("out of memory"));
 					goto out;
 				}
-				vals[i] = owned[i];
+				vals[slot] = owned[slot];
 				continue;
 			}
-			k = conv_run(&cv, s, strlen(s), &bad, &vals[i]);
+			k = conv_run(&cv, s, strlen(s), &bad, &vals[slot]);
 			if (k < 0) {
 				rc = sw_error_set(err, SW_ERR_NOMEM, _("out of memory"));
 				goto out;
@@ -1271,23 +1298,13 @@ enum sw_status sw_shp_read(const char *path, const struct sw_read_opts *o, sw_re
 				       "record %d; pass --encoding to say otherwise)"),
 				     dbfpath, r + 1);
 			}
-			/* the converted text lives in cv.buf; keep a copy per field */
-			if (k == 2) {
-				owned[i] = strdup(vals[i]);
-				if (owned[i] == NULL) {
-					rc = sw_error_set(err, SW_ERR_NOMEM, _("out of memory"));
-					goto out;
-				}
-				vals[i] = owned[i];
-			} else {
-				/* shapelib's buffer is reused by the next read */
-				owned[i] = strdup(s);
-				if (owned[i] == NULL) {
-					rc = sw_error_set(err, SW_ERR_NOMEM, _("out of memory"));
-					goto out;
-				}
-				vals[i] = owned[i];
+			/* both shapelib's buffer and cv.buf are reused by the next field */
+			owned[slot] = strdup(vals[slot]);
+			if (owned[slot] == NULL) {
+				rc = sw_error_set(err, SW_ERR_NOMEM, _("out of memory"));
+				goto out;
 			}
+			vals[slot] = owned[slot];
 		}
 		rc = cb(&rec, ud, err);
 		if (rc != SW_OK)

@@ -65,6 +65,22 @@ contains "$ERR" "--encoding"
 expect 0 "$SCHOUW" --db nocpg/b.gpkg list --format csv
 equal "$(col surveyor "$OUT")" "José García" "surveyor without .cpg"
 
+# --- --map renames DBF fields and leaves them out -----------------------------
+cat > mapped.csv <<'EOF2'
+soort_x,breed,junk,x,y
+kerb_ramp,1.25,whatever,105300,425300
+EOF2
+shp_from_csv mapped.shp mapped.csv -oo X_POSSIBLE_NAMES=x -oo Y_POSSIBLE_NAMES=y \
+	-oo KEEP_GEOM_COLUMNS=NO -a_srs EPSG:28992
+expect 0 "$SCHOUW" --db map.gpkg init
+expect 2 "$SCHOUW" --db map.gpkg import mapped.shp --map soort_x=type --map breed=width_m
+contains "$ERR" "junk"
+expect 2 "$SCHOUW" --db map.gpkg import mapped.shp --map nosuch=type
+contains "$ERR" "nosuch"
+expect 0 "$SCHOUW" --db map.gpkg import mapped.shp --map soort_x=type --map breed=width_m --map junk=-
+expect 0 "$SCHOUW" --db map.gpkg list --format csv
+equal "$(col width_m "$OUT")" "1.25" "width_m from --map breed=width_m"
+
 # --- PointZ and single-point MultiPoint are points ---------------------------
 cat > z.csv <<'EOF'
 WKT,type,status
