@@ -14,6 +14,9 @@
  * are SW_ERR_INPUT with "FILE:LINE:COL: ..." for JSON syntax (invalid UTF-8
  * included) and "FILE: feature N: ..." for content.
  *
+ * GeoJSON is UTF-8 (RFC 8259): o->encoding naming anything else is refused.
+ * o->crs, when given, overrides the CRS of the file.
+ *
  * The reader streams: features are parsed one at a time from a memory map
  * of the file, so memory stays flat in the number of features.
  *

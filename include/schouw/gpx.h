@@ -4,7 +4,8 @@
  * x = lon, y = lat, pos = the line of the <wpt> element (pos_kind "line").
  * Child elements map onto schouw names:
  *   <name>, <desc>  -> note ("name — desc" when both, else whichever exists)
- *   <time>          -> observed_at (ISO 8601 as in the file)
+ *   <time>          -> observed_at (ISO 8601 as in the file; GPX times are UTC,
+ *                      so a time without a zone gets "Z")
  *   <hdop>          -> gps_accuracy_m (the issue asks for the GPX hdop to be
  *                      kept as the accuracy; it is a dilution, not metres)
  *   <type>          -> type
@@ -14,6 +15,10 @@
  * their local name, e.g. <schouw:status>, <schouw:running_slope_pct>; they
  * win over the mapped elements above. Routes and tracks are ignored (with a
  * warning through o->warn).
+ *
+ * Text is converted to UTF-8 from the encoding the XML declaration names, or
+ * from o->encoding when given. o->crs other than EPSG:4326 is refused: GPX
+ * is WGS84 by definition.
  *
  * The file is read as a stream (libxml2 xmlTextReader), so memory stays flat
  * in the number of waypoints. No network access, no external DTD, no entity

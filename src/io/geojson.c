@@ -18,6 +18,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/mman.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -478,6 +479,15 @@ enum sw_status sw_geojson_read(const char *path, const struct sw_read_opts *o, s
 	int fd;
 	enum sw_status rc;
 
+	if (o != NULL && o->encoding != NULL && strcasecmp(o->encoding, "UTF-8") != 0 &&
+	    strcasecmp(o->encoding, "UTF8") != 0) {
+		fd = -1;
+		rc = sw_error_set(err, SW_ERR_INPUT,
+		                  _("%s: GeoJSON is UTF-8 by definition (RFC 8259); --encoding %s "
+		                    "does not apply"),
+		                  path, o->encoding);
+		goto out;
+	}
 	fd = open(path, O_RDONLY | O_CLOEXEC);
 	if (fd < 0) {
 		rc = sw_error_set(err, errno == ENOENT ? SW_ERR_NOTFOUND : SW_ERR_IO,

@@ -215,6 +215,25 @@ static const char *map_key(const struct sw_read_opts *o, const char *k)
 	return k;
 }
 
+/* GPX times are UTC by definition; some apps leave the zone out
+ * ("2026-11-29T10:15:00"), which the point model needs: add "Z". */
+static bool utc_suffix(char **t)
+{
+	const char *tp = strchr(*t, 'T');
+	size_t n = strlen(*t);
+	char *r;
+
+	if (tp == NULL || strpbrk(tp, "Zz+-") != NULL || n == 0)
+		return true;
+	r = realloc(*t, n + 2);
+	if (r == NULL)
+		return false;
+	r[n] = 'Z';
+	r[n + 1] = '\0';
+	*t = r;
+	return true;
+}
+
 /* The line of an element. libxml2 stores lines above 65535 (with
  * XML_PARSE_BIG_LINES) only on text nodes, as the line where the text ends,
  * so look for the first text inside and count back its newlines. An empty
@@ -275,6 +294,10 @@ static enum sw_status waypoint(const char *path, const struct sw_read_opts *o, x
 			if (rc != SW_OK)
 				break;
 			trim(t);
+			if (strcmp(n, "time") == 0 && !utc_suffix(&t)) {
+				rc = sw_error_set(err, SW_ERR_NOMEM, _("out of memory"));
+				break;
+			}
 			rc = put(&w, path, line,
 			         n[0] == 't' ? (n[1] == 'i' ? "observed_at" : "type")
 			                     : "gps_accuracy_m",
@@ -355,6 +378,11 @@ enum sw_status sw_gpx_read(const char *path, const struct sw_read_opts *o, sw_re
 	enum sw_status rc = SW_OK;
 	int fd, ret;
 
+	if (o != NULL && o->crs != NULL && strcmp(o->crs, SW_CRS_WGS84) != 0)
+		return sw_error_set(err, SW_ERR_INPUT,
+		                    _("%s: GPX coordinates are WGS84 (EPSG:4326) by definition; "
+		                      "--crs %s does not apply"),
+		                    path, o->crs);
 	fd = open(path, O_RDONLY | O_CLOEXEC);
 	if (fd < 0)
 		return sw_error_set(err, errno == ENOENT ? SW_ERR_NOTFOUND : SW_ERR_IO,
@@ -363,7 +391,8 @@ enum sw_status sw_gpx_read(const char *path, const struct sw_read_opts *o, sw_re
 	/* Errors raised outside the reader's context must not reach stderr either. */
 	xmlSetStructuredErrorFunc(&x, capture);
 	xmlSetGenericErrorFunc(NULL, quiet_generic);
-	r = xmlReaderForFd(fd, path, NULL,
+	/* an --encoding given by the user overrides the XML declaration */
+	r = xmlReaderForFd(fd, path, o != NULL ? o->encoding : NULL,
 	                   XML_PARSE_NONET | XML_PARSE_NOERROR | XML_PARSE_NOWARNING |
 	                       XML_PARSE_BIG_LINES);
 	if (r == NULL) {

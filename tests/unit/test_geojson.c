@@ -279,6 +279,31 @@ static void rejects_null_geometry(void **state)
 	got_free(&g);
 }
 
+static void refuses_an_encoding_other_than_utf8(void **state)
+{
+	struct sw_read_opts o = {.encoding = "ISO-8859-1"};
+	struct sw_error err = {0};
+	struct got g = {0};
+
+	(void)state;
+	assert_int_equal(sw_geojson_read(DATA "points.geojson", &o, collect, &g, &err),
+	                 SW_ERR_INPUT);
+	assert_non_null(strstr(err.msg, "UTF-8"));
+	assert_int_equal(g.n, 0);
+}
+
+static void crs_option_overrides_the_file(void **state)
+{
+	struct sw_read_opts o = {.crs = "EPSG:28992"};
+	struct sw_error err = {0};
+	struct got g = {0};
+
+	(void)state;
+	assert_int_equal(sw_geojson_read(DATA "points.geojson", &o, collect, &g, &err), SW_OK);
+	assert_string_equal(g.crs[0], "EPSG:28992");
+	got_free(&g);
+}
+
 static void missing_file_is_not_found(void **state)
 {
 	struct sw_error err = {0};
@@ -477,6 +502,8 @@ int main(void)
 	    cmocka_unit_test(rejects_nested_property_by_name),
 	    cmocka_unit_test(rejects_a_lone_feature),
 	    cmocka_unit_test(rejects_null_geometry),
+	    cmocka_unit_test(refuses_an_encoding_other_than_utf8),
+	    cmocka_unit_test(crs_option_overrides_the_file),
 	    cmocka_unit_test(missing_file_is_not_found),
 	    cmocka_unit_test(writer_output_reads_back),
 	    cmocka_unit_test(writer_transforms_rd_to_lon_lat),

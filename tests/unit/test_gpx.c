@@ -196,6 +196,52 @@ static void map_renames_and_drops_keys(void **state)
 	got_free(&g);
 }
 
+static void converts_declared_encoding_to_utf8(void **state)
+{
+	struct sw_error err = {0};
+	struct got g;
+
+	(void)state;
+	assert_int_equal(read_file("latin1.gpx", &g, &err), SW_OK);
+	assert_string_equal(val(&g, 0, "note"), "M\xc3\xbcller");
+	got_free(&g);
+}
+
+static void encoding_option_overrides_the_file(void **state)
+{
+	struct sw_read_opts o = {.encoding = "ISO-8859-1"};
+	struct sw_error err = {0};
+	struct got g = {0};
+
+	(void)state;
+	assert_int_equal(sw_gpx_read(DATA "latin1_undeclared.gpx", &o, collect, &g, &err), SW_OK);
+	assert_string_equal(val(&g, 0, "note"), "Bj\xc3\xb6rn \xc3\x85ngstr\xc3\xb6m");
+	got_free(&g);
+}
+
+static void time_without_zone_is_utc(void **state)
+{
+	struct sw_error err = {0};
+	struct got g;
+
+	(void)state;
+	assert_int_equal(read_file("latin1.gpx", &g, &err), SW_OK);
+	assert_string_equal(val(&g, 0, "observed_at"), "2026-11-29T10:15:00Z");
+	got_free(&g);
+}
+
+static void refuses_a_crs_other_than_wgs84(void **state)
+{
+	struct sw_read_opts o = {.crs = "EPSG:28992"};
+	struct sw_error err = {0};
+	struct got g = {0};
+
+	(void)state;
+	assert_int_equal(sw_gpx_read(DATA "gpx10.gpx", &o, collect, &g, &err), SW_ERR_INPUT);
+	assert_non_null(strstr(err.msg, "WGS84"));
+	assert_int_equal(g.n, 0);
+}
+
 static void callback_status_stops_the_read(void **state)
 {
 	struct sw_error err = {0};
@@ -333,6 +379,10 @@ int main(void)
 	    cmocka_unit_test(warns_that_tracks_are_ignored),
 	    cmocka_unit_test(reads_gpx_1_0),
 	    cmocka_unit_test(map_renames_and_drops_keys),
+	    cmocka_unit_test(converts_declared_encoding_to_utf8),
+	    cmocka_unit_test(encoding_option_overrides_the_file),
+	    cmocka_unit_test(time_without_zone_is_utc),
+	    cmocka_unit_test(refuses_a_crs_other_than_wgs84),
 	    cmocka_unit_test(callback_status_stops_the_read),
 	    cmocka_unit_test(rejects_xml_that_is_not_well_formed_with_line),
 	    cmocka_unit_test(rejects_invalid_utf8_with_line),
