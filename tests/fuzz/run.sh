@@ -10,6 +10,7 @@
 #   SW_FUZZ_CRASHES  where reproducers go (default tests/fuzz/crashes/)
 #   SW_FUZZ_CORPUS   keep the grown corpus here (default: a temporary dir)
 #   SW_FUZZ_JOBS     build jobs (default: nproc)
+#   SW_FUZZ_NO_BUILD set: use the fuzzers as built (ctest builds them once)
 set -eu
 
 here=$(cd "$(dirname "$0")" && pwd)
@@ -40,7 +41,8 @@ case $fmt in csv | shp | geojson | gpx) ;; *) usage ;; esac
 case $secs in '' | *[!0-9]*) usage ;; esac
 
 fuzzer=$build/tests/fuzz/fuzz_$fmt
-[ -x "$fuzzer" ] || build_fuzzers
+# bring the build up to date, unless ctest's fuzz_build test just did
+[ -n "${SW_FUZZ_NO_BUILD:-}" ] && [ -x "$fuzzer" ] || build_fuzzers
 
 crashes=${SW_FUZZ_CRASHES:-$here/crashes}
 mkdir -p "$crashes"
