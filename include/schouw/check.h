@@ -26,9 +26,11 @@ enum sw_status sw_check_near_open(struct sw_store *s, struct sw_check_near **out
 void sw_check_near_close(struct sw_check_near *n); /* NULL ok */
 
 /* The sw_norm_near_fn to pass with ud = a struct sw_check_near: candidates
- * from the R-tree box, then the exact distance (at exactly radius: found).
- * When fewer than needed are found, *nearest_m also looks up to twice the
- * radius, so a message can say "nearest at 5.01 m". */
+ * from the R-tree, then the exact distance (at exactly radius: found).
+ * *nearest_m is the nearest point of the type within twice the radius (NAN
+ * when none), so a message can say "nearest at 5.01 m". The R-tree is asked
+ * once per tile of the plane and the answer kept, so the store must not gain
+ * or lose points while the lookup is in use (a check run only reads them). */
 enum sw_status sw_check_near_fn(void *ud, const struct sw_point *p, const char *type,
 				double radius_m, size_t *found, double *nearest_m,
 				struct sw_error *err);

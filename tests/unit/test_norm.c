@@ -15,8 +15,10 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "schouw/check.h"
 #include "schouw/form.h"
 #include "schouw/norm.h"
+#include "schouw/store.h"
 
 static const char *const shipped[] = {"nl-crow", "ada-2010", "kor-dordrecht"};
 
@@ -561,6 +563,83 @@ static void spatial_rule_without_lookup_is_incomplete(void **state)
 	sw_profile_free(prof);
 }
 
+/* ---- the store-backed lookup --------------------------------------------- */
+
+static long long store_point(struct sw_store *st, const char *type, double x, double y)
+{
+	struct sw_point p;
+	struct sw_error err = {0};
+	long long id;
+
+	sw_point_init(&p);
+	assert_int_equal(sw_point_set_str(&p.type, type, &err), SW_OK);
+	assert_int_equal(sw_point_set_str(&p.status, "planned", &err), SW_OK);
+	p.x = x;
+	p.y = y;
+	if (sw_store_insert(st, &p, "test", &err) != SW_OK)
+		fail_msg("insert: %s", err.msg);
+	id = p.id;
+	sw_point_clear(&p);
+	return id;
+}
+
+static void store_lookup_counts_exact_distances_across_tile_edges(void **state)
+{
+	const char *tmp = getenv("TMPDIR");
+	char path[512];
+	struct sw_store *st = NULL;
+	struct sw_check_near *near = NULL;
+	struct sw_error err = {0};
+	struct sw_point bay;
+	size_t found;
+	double nearest;
+	/* tiles are 250 m for a 5 m radius: 105000 is an edge */
+	const double xs[] = {104999.0, 105000.0, 105001.0, 104750.0, 105250.0};
+
+	(void)state;
+	snprintf(path, sizeof path, "%s/test_norm_near_%d.gpkg", tmp && *tmp ? tmp : "/tmp",
+		 (int)getpid());
+	unlink(path);
+	assert_int_equal(sw_store_create(path, &err), SW_OK);
+	assert_int_equal(sw_store_open(path, SW_STORE_WRITE, &st, &err), SW_OK);
+	assert_int_equal(sw_store_sync_fields(st, forms, &err), SW_OK);
+	sw_point_init(&bay);
+	assert_int_equal(sw_point_set_str(&bay.type, "disabled_parking", &err), SW_OK);
+	for (size_t i = 0; i < sizeof xs / sizeof xs[0]; i++) {
+		double x = xs[i], y = 425000 + 100 * (double)i;
+		store_point(st, "kerb_ramp", x + 4.99, y);       /* in */
+		store_point(st, "kerb_ramp", x - 5.01, y);       /* just out */
+		store_point(st, "crossing", x + 1, y);           /* other type */
+		bay.id = store_point(st, "disabled_parking", x, y + 0.0);
+		bay.x = x;
+		bay.y = y;
+		assert_int_equal(sw_check_near_open(st, &near, &err), SW_OK);
+		assert_int_equal(sw_check_near_fn(near, &bay, "kerb_ramp", 5, &found, &nearest, &err),
+				 SW_OK);
+		assert_int_equal(found, 1);
+		assert_true(fabs(nearest - 4.99) < 1e-6);
+		assert_int_equal(sw_check_near_fn(near, &bay, "kerb_ramp", 5.01, &found, &nearest,
+						  &err),
+				 SW_OK);
+		assert_int_equal(found, 2);
+		assert_int_equal(sw_check_near_fn(near, &bay, "kerb_ramp", 4.98, &found, &nearest,
+						  &err),
+				 SW_OK);
+		assert_int_equal(found, 0);
+		assert_true(fabs(nearest - 4.99) < 1e-6);
+		/* the bay itself is not its own neighbour */
+		assert_int_equal(sw_check_near_fn(near, &bay, "disabled_parking", 1, &found,
+						  &nearest, &err),
+				 SW_OK);
+		assert_int_equal(found, 0);
+		sw_check_near_close(near);
+		near = NULL;
+	}
+	sw_point_clear(&bay);
+	sw_store_close(st);
+	unlink(path);
+}
+
 /* ---- verdicts, messages, profiles --------------------------------------- */
 
 static void failure_names_measured_and_limit_in_the_rules_unit(void **state)
@@ -782,6 +861,7 @@ int main(void)
 		cmocka_unit_test(kerb_ramp_at_4_99_m_passes_and_at_5_01_m_fails),
 		cmocka_unit_test(crossing_needs_two_kerb_ramps),
 		cmocka_unit_test(spatial_rule_without_lookup_is_incomplete),
+		cmocka_unit_test(store_lookup_counts_exact_distances_across_tile_edges),
 		cmocka_unit_test(failure_names_measured_and_limit_in_the_rules_unit),
 		cmocka_unit_test(warning_failure_does_not_fail_the_point),
 		cmocka_unit_test(kor_extends_nl_crow_and_says_to_confirm),

@@ -1,0 +1,21 @@
+#!/usr/bin/env bash
+# Speed of schouw check (issue 4, section 5), in a Release build:
+#   bench/check.sh                 1M points, 100k bays + 100k kerb ramps
+#   N=200000 BAYS=20000 bench/check.sh
+# Prints points/s for single-point rules (target >= 1M/s) and the time of
+# the cross-layer rule "kerb ramp within 5 m of every disabled parking bay"
+# through the store's R-tree (target < 2 s), then `schouw check` end to end
+# on that store (every bay and ramp judged, the run stored).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+N=${N:-1000000}
+BAYS=${BAYS:-100000}
+BUILD=${BUILD:-build-bench}
+export SCHOUW_DATA="$PWD/survey"
+W=$(mktemp -d /tmp/schouw-bench-check.XXXXXX)
+trap 'rm -rf "$W"' EXIT
+
+cmake -S . -B "$BUILD" -DCMAKE_BUILD_TYPE=Release -DSW_TESTS=OFF -DSW_BENCH=ON >/dev/null
+cmake --build "$BUILD" -j "$(nproc)" --target bench_check schouw >/dev/null
+echo "schouw bench check: N=$N points, $BAYS bays + $BAYS kerb ramps"
+TMPDIR="$W" "$BUILD/bench_check" "$N" "$BAYS"
