@@ -44,7 +44,9 @@ void sw_shp_names_free(struct sw_shp_names *m);
 const char *sw_shp_names_to_dbf(struct sw_shp_names *m, const char *name);
 
 /* The schouw name of a DBF name (case-insensitive), or NULL when no known
- * name maps to it. Lives as long as m. */
+ * name maps to it. A 10-byte name that is the start of exactly one longer
+ * schouw name (as GDAL cuts them: "running_sl") maps to that name. Lives as
+ * long as m. */
 const char *sw_shp_names_from_dbf(const struct sw_shp_names *m, const char *dbf);
 
 /* The rule for names not in dbf_names.ini; depends only on name. A name of at

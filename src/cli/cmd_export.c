@@ -325,6 +325,13 @@ static enum sw_status first_point(const struct sw_point *p, void *ud)
 	return SW_ERR_NOTFOUND; /* stop after one */
 }
 
+static int by_type(const void *a, const void *b)
+{
+	const struct layer *x = a, *y = b;
+
+	return strcmp(x->type ? x->type : "", y->type ? y->type : "");
+}
+
 static void print_summary(struct export_state *st, struct sw_store *store,
 			  const struct sw_filter *filter)
 {
@@ -336,6 +343,7 @@ static void print_summary(struct export_state *st, struct sw_store *store,
 
 	if (st->cli->quiet)
 		return;
+	qsort(st->layers, st->nlayers, sizeof *st->layers, by_type);
 	for (size_t i = 0; i < st->nlayers; i++) {
 		const struct layer *l = &st->layers[i];
 		printf(ngettext("%s: %lld point", "%s: %lld points", (unsigned long)l->n), l->path,

@@ -374,10 +374,23 @@ const char *sw_shp_names_to_dbf(struct sw_shp_names *m, const char *name)
 
 const char *sw_shp_names_from_dbf(const struct sw_shp_names *m, const char *dbf)
 {
+	const char *hit = NULL;
+
 	for (size_t i = 0; i < m->n; i++)
 		if (strcasecmp(m->v[i].dbf, dbf) == 0)
 			return m->v[i].name;
-	return NULL;
+	/* GDAL and most GIS tools cut long names to their first 10 bytes
+	 * ("running_sl"): accept that when exactly one name fits. */
+	if (strlen(dbf) != SW_DBF_NAME_MAX)
+		return NULL;
+	for (size_t i = 0; i < m->n; i++)
+		if (strlen(m->v[i].name) > SW_DBF_NAME_MAX &&
+		    strncasecmp(m->v[i].name, dbf, SW_DBF_NAME_MAX) == 0) {
+			if (hit != NULL)
+				return NULL;
+			hit = m->v[i].name;
+		}
+	return hit;
 }
 
 /* ------------------------------------------------------------------------ */

@@ -65,6 +65,17 @@ contains "$ERR" "--encoding"
 expect 0 "$SCHOUW" --db nocpg/b.gpkg list --format csv
 equal "$(col surveyor "$OUT")" "José García" "surveyor without .cpg"
 
+# --- the store itself through ogr2ogr (GDAL cuts names to 10 bytes) ---------
+ogr2ogr -f "ESRI Shapefile" gdal.shp "$SCHOUW_DB" points 2>/dev/null || fail "ogr2ogr of the store"
+expect 0 "$SCHOUW" --db gdal.gpkg init
+expect 0 "$SCHOUW" --db gdal.gpkg import gdal.shp
+expect 0 "$SCHOUW" --db gdal.gpkg list --format csv --type kerb_ramp
+equal "$(col surveyor "$OUT")" "Müller" "surveyor via GDAL's shapefile"
+equal "$(col width_m "$OUT")" "1.4" "width_m via GDAL's shapefile"
+# same uuids: importing it into the first store changes nothing
+expect 0 "$SCHOUW" import gdal.shp
+contains "$OUT" "0 inserted"
+
 # --- --map renames DBF fields and leaves them out -----------------------------
 cat > mapped.csv <<'EOF2'
 soort_x,breed,junk,x,y

@@ -151,6 +151,20 @@ static void listed_names_map_both_ways(void **state)
 	sw_shp_names_free(m);
 }
 
+static void names_cut_by_gdal_map_back(void **state)
+{
+	struct sw_shp_names *m = NULL;
+	struct sw_error err = {0};
+
+	(void)state;
+	assert_int_equal(sw_shp_names_load(NULL, forms, &m, &err), SW_OK);
+	assert_string_equal(sw_shp_names_from_dbf(m, "running_sl"), "running_slope_pct");
+	assert_string_equal(sw_shp_names_from_dbf(m, "gps_accura"), "gps_accuracy_m");
+	assert_string_equal(sw_shp_names_from_dbf(m, "OBSERVED_A"), "observed_at");
+	assert_null(sw_shp_names_from_dbf(m, "running_s"));
+	sw_shp_names_free(m);
+}
+
 static void every_field_gets_a_unique_short_name(void **state)
 {
 	struct sw_shp_names *m = NULL;
@@ -682,6 +696,7 @@ int main(void)
 		cmocka_unit_test(fallback_keeps_short_names),
 		cmocka_unit_test(fallback_is_short_stable_and_distinct),
 		cmocka_unit_test(listed_names_map_both_ways),
+		cmocka_unit_test(names_cut_by_gdal_map_back),
 		cmocka_unit_test(every_field_gets_a_unique_short_name),
 		cmocka_unit_test(collision_names_both_fields),
 		cmocka_unit_test(collision_with_a_plain_field_name),
