@@ -347,10 +347,14 @@ static enum sw_status legacy_crs(struct rd *r, json_t *crs, size_t at, struct sw
 		                 err);
 	if (strstr(name, "CRS84") != NULL)
 		return SW_OK;
-	p = strstr(name, "EPSG");
-	if (p == NULL || strrchr(p, ':') == NULL)
+	/* the code is the number at the end: EPSG:n, urn:...:EPSG::n, .../EPSG/0/n */
+	if (strstr(name, "EPSG") == NULL)
 		goto bad;
-	p = strrchr(p, ':') + 1;
+	p = name + strlen(name);
+	while (p > name && p[-1] >= '0' && p[-1] <= '9')
+		p--;
+	if (p == name || (p[-1] != ':' && p[-1] != '/'))
+		goto bad;
 	errno = 0;
 	code = strtol(p, &end, 10);
 	if (end == p || *end != '\0' || errno != 0 || code <= 0 || code > 999999)

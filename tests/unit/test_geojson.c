@@ -198,6 +198,28 @@ static void honours_legacy_rd_crs_member(void **state)
 	got_free(&g);
 }
 
+static void honours_legacy_crs_given_as_uri(void **state)
+{
+	struct sw_error err = {0};
+	struct got g;
+
+	(void)state;
+	assert_int_equal(read_file("legacy_crs_uri.geojson", &g, &err), SW_OK);
+	assert_string_equal(g.crs[0], "EPSG:28992");
+	got_free(&g);
+}
+
+static void rejects_crs_member_after_the_features(void **state)
+{
+	struct sw_error err = {0};
+	struct got g;
+
+	(void)state;
+	assert_int_equal(read_file("crs_after_features.geojson", &g, &err), SW_ERR_INPUT);
+	assert_non_null(strstr(err.msg, "crs_after_features.geojson:3:"));
+	got_free(&g);
+}
+
 static void rejects_linestring_naming_the_feature(void **state)
 {
 	struct sw_error err = {0};
@@ -495,6 +517,8 @@ int main(void)
 	    cmocka_unit_test(keeps_utf8_names_intact),
 	    cmocka_unit_test(map_renames_and_drops_properties),
 	    cmocka_unit_test(honours_legacy_rd_crs_member),
+	    cmocka_unit_test(honours_legacy_crs_given_as_uri),
+	    cmocka_unit_test(rejects_crs_member_after_the_features),
 	    cmocka_unit_test(rejects_linestring_naming_the_feature),
 	    cmocka_unit_test(rejects_out_of_range_coordinates_naming_the_feature),
 	    cmocka_unit_test(rejects_invalid_utf8_with_line),
