@@ -1053,7 +1053,7 @@ static void bulk_import_builds_a_packed_rtree(void **state)
 {
 	struct fx *f = *state;
 	struct sw_error err = {0};
-	enum { N = 6000 };
+	enum { N = 3000 };
 	double *xs = malloc(N * sizeof *xs), *ys = malloc(N * sizeof *ys);
 	double minx = INFINITY, miny = INFINITY, maxx = -INFINITY, maxy = -INFINITY;
 	sqlite3 *db;
@@ -1068,11 +1068,11 @@ static void bulk_import_builds_a_packed_rtree(void **state)
 	assert_q_text(db, "SELECT rtreecheck('rtree_points_geom')", "ok");
 	assert_q_text(db, "PRAGMA integrity_check", "ok");
 	assert_int_equal(q_int(db, "SELECT count(*) FROM rtree_points_geom"), N);
-	/* 6000 boxes, 51 a node: 118 leaves, 3 nodes above, then the root */
+	/* 3000 boxes, 51 a node: 59 leaves, 2 nodes above, then the root */
 	assert_int_equal(q_int(db, "SELECT hex(substr(data, 1, 2)) = '0002' FROM "
 				   "rtree_points_geom_node WHERE nodeno = 1"),
 			 1);
-	assert_int_equal(q_int(db, "SELECT count(*) FROM rtree_points_geom_node"), 118 + 3 + 1);
+	assert_int_equal(q_int(db, "SELECT count(*) FROM rtree_points_geom_node"), 59 + 2 + 1);
 	assert_int_equal(history_rows(f), N);
 	assert_queries_match(f, N, xs, ys);
 	for (int i = 0; i < N; i++) {
