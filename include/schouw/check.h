@@ -4,9 +4,10 @@
  *
  * check_run: one row per run (when, profile, profile_hash, counts).
  * check_result: per point one row with rule_id NULL holding the point's
- * verdict, plus one row per rule that did not pass (verdict = that rule's
- * outcome, "fail" or "incomplete"), with the measured value and the limit in
- * the rule's unit, severity, message and source.
+ * verdict (pass, fail, incomplete) and, in `field`, the missing measurements
+ * comma-separated; plus one row per rule the point failed (verdict "fail",
+ * any severity) with the measured value and the limit in the rule's unit,
+ * severity, message (Dutch, else English) and source.
  */
 #ifndef SCHOUW_CHECK_H
 #define SCHOUW_CHECK_H

@@ -324,8 +324,10 @@ static void bind_text_or_null(sqlite3_stmt *st, int i, const char *s)
 		sqlite3_bind_null(st, i);
 }
 
+/* One row: the point's verdict (f NULL; missing lists the missing fields)
+ * or one failed rule. */
 static enum sw_status insert_row(struct sw_check_run *run, const struct sw_point *p,
-				 const char *verdict, const struct sw_finding *f,
+				 const char *verdict, const struct sw_finding *f, const char *missing,
 				 struct sw_error *err)
 {
 	sqlite3_stmt *st = run->ins;
@@ -349,15 +351,38 @@ static enum sw_status insert_row(struct sw_check_run *run, const struct sw_point
 		bind_text_or_null(st, 9, sw_severity_name(r->severity));
 		bind_text_or_null(st, 10, r->message_nl ? r->message_nl : r->message_en);
 		bind_text_or_null(st, 11, r->source);
+	} else {
+		bind_text_or_null(st, 6, missing);
 	}
 	rc = sqlite3_step(st);
 	sqlite3_reset(st);
 	return rc == SQLITE_DONE ? SW_OK : sqlerr(run->store, _("recording a check result"), err);
 }
 
+/* The distinct missing fields of v, comma-separated, into buf. */
+static void missing_list(const struct sw_verdict *v, char *buf, size_t len)
+{
+	size_t n = 0;
+
+	buf[0] = '\0';
+	for (size_t i = 0; i < v->nfindings; i++) {
+		const struct sw_finding *f = &v->findings[i];
+		bool seen = false;
+		if (f->outcome != SW_OUT_INCOMPLETE || f->missing == NULL)
+			continue;
+		for (size_t k = 0; k < i && !seen; k++)
+			seen = v->findings[k].outcome == SW_OUT_INCOMPLETE &&
+			       v->findings[k].missing != NULL &&
+			       strcmp(v->findings[k].missing, f->missing) == 0;
+		if (!seen && n < len)
+			n += (size_t)snprintf(buf + n, len - n, "%s%s", n ? "," : "", f->missing);
+	}
+}
+
 enum sw_status sw_check_run_add(struct sw_check_run *run, const struct sw_point *p,
 				const struct sw_verdict *v, struct sw_error *err)
 {
+	char missing[1024];
 	enum sw_status rc;
 
 	run->npoints++;
@@ -367,10 +392,11 @@ enum sw_status sw_check_run_add(struct sw_check_run *run, const struct sw_point 
 		run->nfail++;
 	else
 		run->nincomplete++;
-	rc = insert_row(run, p, sw_outcome_name(v->outcome), NULL, err);
+	missing_list(v, missing, sizeof missing);
+	rc = insert_row(run, p, sw_outcome_name(v->outcome), NULL, missing, err);
 	for (size_t i = 0; i < v->nfindings && rc == SW_OK; i++)
-		rc = insert_row(run, p, sw_outcome_name(v->findings[i].outcome), &v->findings[i],
-				err);
+		if (v->findings[i].outcome == SW_OUT_FAIL)
+			rc = insert_row(run, p, "fail", &v->findings[i], NULL, err);
 	return rc;
 }
 

@@ -74,6 +74,12 @@ expect 1 "$SCHOUW" check --profile nl-crow --type kerb_ramp --no-record
 contains "$OUT" "INCOMPLETE"
 contains "$OUT" "missing"
 contains "$OUT" "width_m"
+expect 1 "$SCHOUW" check --profile nl-crow --type kerb_ramp
+got=$(sql "SELECT verdict, field FROM check_result WHERE rule_id IS NULL AND run_id = (SELECT max(id) FROM check_run) AND point_id = (SELECT max(id) FROM points)")
+contains "$got" "incomplete|" "stored verdict of the incomplete ramp"
+contains "$got" "width_m" "stored missing fields"
+equal "$(sql "SELECT count(*) FROM check_result WHERE run_id = (SELECT max(id) FROM check_run) AND rule_id IS NOT NULL AND (verdict != 'fail' OR point_id = (SELECT max(id) FROM points))")" 0 \
+	"only failed rules get rows of their own"
 
 # --- usage and input errors: exit 2, nothing stored
 before=$(snapshot)
