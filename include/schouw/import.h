@@ -42,6 +42,8 @@ struct sw_import_opts {
 	const char *who;              /* author of the history rows; NULL: "import" */
 	bool dry_run;                 /* validate everything, then roll back */
 	bool skip_invalid;            /* import the good rows, reject the bad ones */
+	bool bulk;                    /* sw_store_bulk_begin: for imports large compared
+				       * with the store (R-tree rebuilt once at the end) */
 	sw_reject_fn reject;
 	void *reject_ud;
 	sw_progress_fn progress;

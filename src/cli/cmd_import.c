@@ -253,6 +253,21 @@ static void progress_end(struct progress *pg)
 	pg->shown = false;
 }
 
+/* A bulk load rebuilds the whole R-tree once, which pays off when the file
+ * is big and not small next to the store. Rows are guessed from the size. */
+static bool want_bulk(struct sw_store *store, const char *path)
+{
+	struct stat st;
+	long long npoints = 0, rows;
+
+	if (stat(path, &st) != 0)
+		return false;
+	rows = (long long)st.st_size / 64;
+	if (rows < 20000 || sw_store_count(store, NULL, &npoints, NULL) != SW_OK)
+		return false;
+	return rows >= npoints / 2;
+}
+
 struct feed {
 	struct sw_importer *im;
 	struct progress *pg;
@@ -477,6 +492,7 @@ int cmd_import(struct sw_cli *cli, int argc, char **argv)
 	pg.on = !cli->quiet && isatty(STDERR_FILENO);
 	if (pg.on && format == FMT_CSV)
 		pg.total_lines = count_lines(path);
+	io.bulk = want_bulk(store, path);
 
 	if (sw_importer_new(store, forms, &io, &im, &err) != SW_OK)
 		goto fail;

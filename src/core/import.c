@@ -657,7 +657,7 @@ enum sw_status sw_importer_new(struct sw_store *s, const struct sw_forms *f,
 	rc = sw_forms_all_fields(f, &im->fields, &im->nfields, err);
 	if (rc != SW_OK)
 		goto out;
-	rc = sw_store_begin(s, err);
+	rc = im->o.bulk ? sw_store_bulk_begin(s, err) : sw_store_begin(s, err);
 	if (rc != SW_OK)
 		goto out;
 	im->in_tx = true;

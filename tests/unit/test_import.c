@@ -513,6 +513,30 @@ static void importer_rd_input_needs_no_transformation(void **state)
 	sw_store_close(s);
 }
 
+static void importer_bulk_mode_keeps_the_spatial_index(void **state)
+{
+	static const char *const rows[][4] = {{"kerb_ramp", "51.8143125", "4.6606029", "1.5"},
+					      {"kerb_ramp", "51.79583", "4.67833", "1.2"}};
+	struct sw_store *s = new_store("bulk.gpkg");
+	struct sw_import_opts o = {.bulk = true};
+	const struct sw_import_report *rep;
+	struct sw_importer *im = NULL;
+	struct sw_error err = {0};
+	struct sw_filter f = {.has_bbox = true, .minx = 106000, .miny = 423000, .maxx = 106200,
+			      .maxy = 423400};
+	long long n = 0;
+
+	(void)state;
+	assert_int_equal(import_rows(s, &o, rows, 2, &rep, &im, &err), SW_OK);
+	assert_int_equal(rep->inserted, 2);
+	sw_importer_free(im);
+	assert_int_equal(count(s), 2);
+	/* the R-tree finds the municipality point (RD ~ 106099, 423259) */
+	assert_int_equal(sw_store_count(s, &f, &n, &err), SW_OK);
+	assert_int_equal(n, 1);
+	sw_store_close(s);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -532,6 +556,7 @@ int main(void)
 		cmocka_unit_test(importer_dry_run_changes_nothing),
 		cmocka_unit_test(importer_unknown_column_stops_the_file),
 		cmocka_unit_test(importer_rd_input_needs_no_transformation),
+		cmocka_unit_test(importer_bulk_mode_keeps_the_spatial_index),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }
