@@ -289,8 +289,10 @@ enum sw_status sw_store_load_columns(struct sw_store *s, struct sw_error *err)
 		goto out;
 	}
 	free_columns(s);
-	sqlite3_finalize(s->st[SW_ST_INSERT]);
-	s->st[SW_ST_INSERT] = NULL;
+	for (int i = SW_ST_INSERT; i <= SW_ST_GET_UUID; i++) {
+		sqlite3_finalize(s->st[i]);
+		s->st[i] = NULL;
+	}
 	s->cols = cols;
 	s->ncols = n;
 	cols = NULL;

@@ -399,19 +399,20 @@ out:
 
 /* ---- single points ---- */
 
-static enum sw_status get_where(struct sw_store *s, const char *where, long long id,
+static enum sw_status get_where(struct sw_store *s, enum sw_stmt which, long long id,
 				const char *uuid, struct sw_point *out, struct sw_error *err)
 {
-	char sql[128];
-	sqlite3_stmt *st = NULL;
+	sqlite3_stmt *st;
 	enum sw_status rc;
 	int src;
 
 	sw_point_clear(out);
-	snprintf(sql, sizeof sql, "SELECT * FROM points WHERE %s", where);
-	rc = prepare(s, sql, &st, err);
-	if (rc != SW_OK)
-		goto out;
+	st = sw_store_stmt(s, which,
+			   which == SW_ST_GET_UUID ? "SELECT * FROM points WHERE uuid = ?"
+						   : "SELECT * FROM points WHERE id = ?",
+			   err);
+	if (st == NULL)
+		return err ? err->code : SW_ERR_STORE;
 	if (uuid != NULL)
 		sqlite3_bind_text(st, 1, uuid, -1, SQLITE_STATIC);
 	else
@@ -427,21 +428,20 @@ static enum sw_status get_where(struct sw_store *s, const char *where, long long
 				  id);
 	else
 		rc = sw_store_sqlerr(s, err, _("reading a point"));
-out:
-	sqlite3_finalize(st);
+	sqlite3_reset(st);
 	return rc;
 }
 
 enum sw_status sw_store_get_by_uuid(struct sw_store *s, const char *uuid, struct sw_point *out,
 				    struct sw_error *err)
 {
-	return get_where(s, "uuid = ?", 0, uuid, out, err);
+	return get_where(s, SW_ST_GET_UUID, 0, uuid, out, err);
 }
 
 static enum sw_status get_by_id(struct sw_store *s, long long id, struct sw_point *out,
 				struct sw_error *err)
 {
-	return get_where(s, "id = ?", id, NULL, out, err);
+	return get_where(s, SW_ST_GET_ID, id, NULL, out, err);
 }
 
 enum sw_status sw_store_get(struct sw_store *s, const char *ref, struct sw_point *out,
@@ -473,12 +473,8 @@ static int needed_digits(double v)
 
 	if (!isfinite(v))
 		return 15;
-	for (int d = 15; d < 17; d++) {
-		snprintf(buf, sizeof buf, "%.*g", d, v);
-		if (strtod(buf, NULL) == v)
-			return d;
-	}
-	return 17;
+	snprintf(buf, sizeof buf, "%.15g", v);
+	return strtod(buf, NULL) == v ? 15 : 17;
 }
 
 static json_t *value_json(const struct sw_value *v, int *digits)

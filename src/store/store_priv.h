@@ -12,7 +12,9 @@
 /* Statements kept prepared for the life of the handle (imports call the
  * single-point writers a million times). */
 enum sw_stmt {
-	SW_ST_INSERT, /* depends on the column list: dropped when it changes */
+	SW_ST_INSERT, /* these three depend on the column list: dropped when it changes */
+	SW_ST_GET_ID,
+	SW_ST_GET_UUID,
 	SW_ST_HISTORY,
 	SW_ST_EXTENT_GROW,
 	SW_ST_SAVEPOINT,
