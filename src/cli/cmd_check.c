@@ -223,7 +223,8 @@ static void print_summary(const struct check_state *st)
 		}
 		return;
 	}
-	printf("\n%-18s %-12s %7s %7s %11s %7s\n", _("type"), _("status"), _("pass"), _("fail"),
+	printf(_("\nSummary per type and status (profile %s)\n"), st->prof->name);
+	printf("%-18s %-12s %7s %7s %11s %7s\n", _("type"), _("status"), _("pass"), _("fail"),
 	       _("incomplete"), _("total"));
 	for (size_t i = 0; i < st->nsums; i++) {
 		const struct sum *s = &st->sums[i];

@@ -663,10 +663,10 @@ static void failure_names_measured_and_limit_in_the_rules_unit(void **state)
 	sw_profile_free(prof);
 }
 
-static void warning_failure_does_not_fail_the_point(void **state)
+static void advice_failure_does_not_fail_the_point(void **state)
 {
 	struct sw_profile *prof = load("nl-crow");
-	const struct sw_rule *r = rule_by_id(prof, "kr-width-busy");
+	const struct sw_rule *r = rule_by_id(prof, "kr-surface");
 	struct sw_verdict v;
 	struct sw_point p;
 
@@ -680,10 +680,11 @@ static void warning_failure_does_not_fail_the_point(void **state)
 	set_num(&p, "kerb_upstand_mm", SW_KIND_NUMBER, 0);
 	set_num(&p, "turning_space_m", SW_KIND_NUMBER, 1.5);
 	set_num(&p, "tactile_warning", SW_KIND_BOOL, 1);
-	set_text(&p, "surface", "asphalt");
+	set_text(&p, "surface", "cobbles");
 	judge(prof, &v, &p);
 	assert_non_null(finding(&v, r));
 	assert_int_equal(v.nwarn, 1);
+	assert_int_equal(v.nfail, 0);
 	assert_int_equal(v.outcome, SW_OUT_PASS);
 	sw_point_clear(&p);
 	sw_verdict_clear(&v);
@@ -863,7 +864,7 @@ int main(void)
 		cmocka_unit_test(spatial_rule_without_lookup_is_incomplete),
 		cmocka_unit_test(store_lookup_counts_exact_distances_across_tile_edges),
 		cmocka_unit_test(failure_names_measured_and_limit_in_the_rules_unit),
-		cmocka_unit_test(warning_failure_does_not_fail_the_point),
+		cmocka_unit_test(advice_failure_does_not_fail_the_point),
 		cmocka_unit_test(kor_extends_nl_crow_and_says_to_confirm),
 		cmocka_unit_test(child_overrides_one_rule_and_switches_one_off),
 		cmocka_unit_test(bad_csv_syntax_names_file_and_line),
