@@ -363,14 +363,70 @@ out:
 }
 
 /* Open the SQLite handle of s and set up the connection. */
+/* A "file:" URI for path with immutable=1, for reading a store where SQLite
+ * cannot create the WAL index (a read-only directory). Caller frees. */
+static char *immutable_uri(const char *path)
+{
+	static const char hex[] = "0123456789ABCDEF";
+	static const char tail[] = "?immutable=1";
+	size_t n = strlen(path), o = 5;
+	char *u = malloc(5 + n * 3 + sizeof tail);
+
+	if (u == NULL)
+		return NULL;
+	memcpy(u, "file:", 5);
+	for (const unsigned char *c = (const unsigned char *)path; *c; c++) {
+		if ((*c >= 'a' && *c <= 'z') || (*c >= 'A' && *c <= 'Z') || (*c >= '0' && *c <= '9') ||
+		    strchr("/-._~", *c) != NULL) {
+			u[o++] = (char)*c;
+		} else {
+			u[o++] = '%';
+			u[o++] = hex[*c >> 4];
+			u[o++] = hex[*c & 0xf];
+		}
+	}
+	memcpy(u + o, tail, sizeof tail);
+	return u;
+}
+
+/* True when a reader cannot make the -shm file: the directory is not
+ * writable and no -shm is there already. */
+static bool needs_immutable(const char *path)
+{
+	char *copy = strdup(path), shm[4096];
+	bool yes = false;
+	struct stat st;
+
+	if (copy == NULL)
+		return false;
+	if (snprintf(shm, sizeof shm, "%s-shm", path) < (int)sizeof shm && stat(shm, &st) != 0) {
+		const char *dir = dirname(copy);
+
+		yes = access(dir, W_OK) != 0 ||
+		      (stat(dir, &st) == 0 && (st.st_mode & 0222) == 0);
+	}
+	free(copy);
+	return yes;
+}
+
 static enum sw_status connect_db(struct sw_store *s, bool write, bool create,
 				 struct sw_error *err)
 {
 	int flags = write ? SQLITE_OPEN_READWRITE : SQLITE_OPEN_READONLY;
+	char *uri = NULL;
+	int src;
 
 	if (create)
 		flags |= SQLITE_OPEN_CREATE;
-	if (sqlite3_open_v2(s->path, &s->db, flags, NULL) != SQLITE_OK) {
+	if (!write && needs_immutable(s->path)) {
+		uri = immutable_uri(s->path);
+		if (uri == NULL)
+			return sw_error_set(err, SW_ERR_NOMEM, _("out of memory"));
+		flags |= SQLITE_OPEN_URI;
+	}
+	src = sqlite3_open_v2(uri ? uri : s->path, &s->db, flags, NULL);
+	free(uri);
+	if (src != SQLITE_OK) {
 		enum sw_status rc = s->db == NULL
 					    ? sw_error_set(err, SW_ERR_NOMEM, _("out of memory"))
 					    : sw_error_set(err, create ? SW_ERR_IO : SW_ERR_STORE,
