@@ -392,7 +392,8 @@ static void read_mode_works_in_read_only_directory(void **state)
 
 	/* Without write bits on the directory the store opens the file
 	 * immutable (no -shm can be made), through a file: URI; the name needs
-	 * escaping there. (As nobody the plain open fails; see the CLI test.) */
+	 * escaping there.
+	 * (As nobody, not root, the plain open fails there.) */
 	snprintf(dir, sizeof dir, "%s/ro dir#1?", f->dir);
 	snprintf(path, sizeof path, "%s/s.gpkg", dir);
 	assert_int_equal(mkdir(dir, 0755), 0);
