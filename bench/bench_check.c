@@ -81,8 +81,8 @@ static void set_attr(struct sw_point *p, const struct sw_field *f)
 	sw_point_set_attr(p, f->name, &v, NULL);
 }
 
-static enum sw_status stub_near(void *ud, const struct sw_point *p, const char *type,
-				double radius, size_t *found, double *nearest, struct sw_error *err)
+static enum sw_status stub_near(void *ud, const struct sw_point *p, const char *type, double radius,
+                                size_t *found, double *nearest, struct sw_error *err)
 {
 	(void)ud;
 	(void)p;
@@ -112,8 +112,8 @@ static enum sw_status count_bay(const struct sw_point *p, void *ud)
 static enum sw_status judge_bay(const struct sw_point *p, void *ud)
 {
 	struct bay_state *st = ud;
-	enum sw_status rc = sw_norm_check_point(st->prof, p, sw_check_near_fn, st->near, &st->v,
-						&st->err);
+	enum sw_status rc =
+	    sw_norm_check_point(st->prof, p, sw_check_near_fn, st->near, &st->v, &st->err);
 	bool failed = false;
 
 	for (size_t i = 0; i < st->v.nfindings; i++)
@@ -199,7 +199,7 @@ int main(int argc, char **argv)
 		keep = true;
 	} else {
 		snprintf(path, sizeof path, "%s/bench_check_%d.gpkg",
-			 getenv("TMPDIR") ? getenv("TMPDIR") : "/tmp", (int)getpid());
+		         getenv("TMPDIR") ? getenv("TMPDIR") : "/tmp", (int)getpid());
 		unlink(path);
 	}
 	if (keep && access(path, F_OK) == 0) {
@@ -210,13 +210,15 @@ int main(int argc, char **argv)
 		t0 = now();
 		if (sw_store_create(path, &err) != SW_OK ||
 		    sw_store_open(path, SW_STORE_WRITE, &store, &err) != SW_OK ||
-		    sw_store_sync_fields(store, forms, &err) != SW_OK || sw_store_begin(store, &err) != SW_OK)
+		    sw_store_sync_fields(store, forms, &err) != SW_OK ||
+		    sw_store_begin(store, &err) != SW_OK)
 			goto fail;
 		for (size_t i = 0; i < nbays; i++) {
 			struct sw_point bay, ramp;
 			double x = 95000 + rnd() * 25000, y = 415000 + rnd() * 20000;
 			double a = rnd() * 6.283185307179586, d = rnd() * 7;
-			struct sw_value len = {.t = SW_V_REAL, .r = 6}, wid = {.t = SW_V_REAL, .r = 3.5};
+			struct sw_value len = {.t = SW_V_REAL, .r = 6},
+			                wid = {.t = SW_V_REAL, .r = 3.5};
 			struct sw_value par = {.t = SW_V_TEXT, .s = "parallel"};
 			sw_point_init(&bay);
 			sw_point_init(&ramp);
@@ -244,7 +246,8 @@ int main(int argc, char **argv)
 		if (sw_store_commit(store, &err) != SW_OK)
 			goto fail;
 		t1 = now();
-		printf("cross-layer setup: %zu bays + %zu kerb ramps stored in %.2f s (not timed below)\n",
+		printf("cross-layer setup: %zu bays + %zu kerb ramps stored in %.2f s (not timed "
+		       "below)\n",
 		       nbays, nbays, t1 - t0);
 	}
 	bs.prof = prof;

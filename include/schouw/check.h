@@ -23,7 +23,7 @@ struct sw_check_near;
 /* A neighbour lookup on s (which must outlive it). Caller owns *out; close
  * with sw_check_near_close. */
 enum sw_status sw_check_near_open(struct sw_store *s, struct sw_check_near **out,
-				  struct sw_error *err);
+                                  struct sw_error *err);
 void sw_check_near_close(struct sw_check_near *n); /* NULL ok */
 
 /* The sw_norm_near_fn to pass with ud = a struct sw_check_near: candidates
@@ -33,8 +33,8 @@ void sw_check_near_close(struct sw_check_near *n); /* NULL ok */
  * once per tile of the plane and the answer kept, so the store must not gain
  * or lose points while the lookup is in use (a check run only reads them). */
 enum sw_status sw_check_near_fn(void *ud, const struct sw_point *p, const char *type,
-				double radius_m, size_t *found, double *nearest_m,
-				struct sw_error *err);
+                                double radius_m, size_t *found, double *nearest_m,
+                                struct sw_error *err);
 
 struct sw_check_run;
 
@@ -42,13 +42,13 @@ struct sw_check_run;
  * for writing) and inserts the check_run row. Caller owns *out and must end
  * it with sw_check_run_end. */
 enum sw_status sw_check_run_begin(struct sw_store *s, const struct sw_profile *prof,
-				  struct sw_check_run **out, struct sw_error *err);
+                                  struct sw_check_run **out, struct sw_error *err);
 /* Record one point's verdict (and its findings). */
 enum sw_status sw_check_run_add(struct sw_check_run *run, const struct sw_point *p,
-				const struct sw_verdict *v, struct sw_error *err);
+                                const struct sw_verdict *v, struct sw_error *err);
 /* Store the counts and commit (ok) or roll everything back (!ok); frees run
  * (NULL ok). *run_id (may be NULL) gets the id of the stored run. */
 enum sw_status sw_check_run_end(struct sw_check_run *run, bool ok, long long *run_id,
-				struct sw_error *err);
+                                struct sw_error *err);
 
 #endif

@@ -79,18 +79,18 @@ struct sw_norm_cond {
 
 struct sw_rule {
 	char *id;
-	char *type;  /* element type (form name) */
-	char *field; /* form field; for WITHIN the neighbour type */
-	char *when;  /* the condition as written, or NULL */
+	char *type;                 /* element type (form name) */
+	char *field;                /* form field; for WITHIN the neighbour type */
+	char *when;                 /* the condition as written, or NULL */
 	struct sw_norm_cond *conds; /* all must hold ("and") */
 	size_t nconds;
 	enum sw_norm_op op;
-	char *limit; /* as written */
-	const struct sw_unit *unit; /* the rule's unit (printing, limits) */
-	enum sw_kind kind;          /* the field's kind */
+	char *limit;                      /* as written */
+	const struct sw_unit *unit;       /* the rule's unit (printing, limits) */
+	enum sw_kind kind;                /* the field's kind */
 	const struct sw_unit *field_unit; /* the form field's unit */
-	double lo, hi;              /* limits in base units; bools 0/1 */
-	char **values;              /* ONE_OF / EQ on enums */
+	double lo, hi;                    /* limits in base units; bools 0/1 */
+	char **values;                    /* ONE_OF / EQ on enums */
 	size_t nvalues;
 	size_t near_count; /* WITHIN: how many neighbours are needed (>= 1) */
 	enum sw_severity severity;
@@ -102,9 +102,9 @@ struct sw_rule {
 
 struct sw_profile {
 	char *name;
-	char *title; /* from @title, or NULL */
-	char *chain; /* "kor-dordrecht < nl-crow" */
-	char hash[65]; /* SHA-256 hex of the files of the chain, root first */
+	char *title;           /* from @title, or NULL */
+	char *chain;           /* "kor-dordrecht < nl-crow" */
+	char hash[65];         /* SHA-256 hex of the files of the chain, root first */
 	struct sw_rule *rules; /* resolved, in file order (parents first) */
 	size_t nrules;
 	size_t max_rules_per_type; /* capacity a verdict needs */
@@ -120,11 +120,11 @@ struct sw_profile {
  * error, an unknown column, field, type, unit, operator or severity, a bad
  * limit, a circular or missing @extends. Caller owns *out. */
 enum sw_status sw_profile_load(const char *datadir, const char *name, const struct sw_forms *forms,
-			       struct sw_profile **out, struct sw_error *err);
+                               struct sw_profile **out, struct sw_error *err);
 /* The same from an explicit file path (tests); @extends names are looked up
  * in the file's directory. */
 enum sw_status sw_profile_load_file(const char *path, const struct sw_forms *forms,
-				    struct sw_profile **out, struct sw_error *err);
+                                    struct sw_profile **out, struct sw_error *err);
 void sw_profile_free(struct sw_profile *p); /* NULL ok */
 
 /* True for a profile name: [a-z0-9][a-z0-9_.-]*. */
@@ -137,8 +137,8 @@ const char *sw_severity_name(enum sw_severity s);
  * p itself) whose exact distance to p is <= radius_m; *nearest_m gets the
  * distance of the nearest one seen (NAN when none). */
 typedef enum sw_status (*sw_norm_near_fn)(void *ud, const struct sw_point *p, const char *type,
-					  double radius_m, size_t *found, double *nearest_m,
-					  struct sw_error *err);
+                                          double radius_m, size_t *found, double *nearest_m,
+                                          struct sw_error *err);
 
 enum sw_outcome { SW_OUT_PASS = 0, SW_OUT_INCOMPLETE, SW_OUT_FAIL };
 
@@ -148,25 +148,25 @@ struct sw_finding {
 	const struct sw_rule *rule;
 	enum sw_outcome outcome;
 	bool has_measured;
-	double measured;        /* base units (WITHIN: neighbours found) */
-	double nearest_m;       /* WITHIN: nearest neighbour seen, NAN if none */
-	const char *text;       /* measured enum value, or NULL */
-	const char *missing;    /* INCOMPLETE: the field that is missing */
+	double measured;     /* base units (WITHIN: neighbours found) */
+	double nearest_m;    /* WITHIN: nearest neighbour seen, NAN if none */
+	const char *text;    /* measured enum value, or NULL */
+	const char *missing; /* INCOMPLETE: the field that is missing */
 };
 
 /* The verdict on one point. Initialise once per profile with
  * sw_verdict_init (it sizes the findings array), reuse for many points:
  * sw_norm_check_point does not allocate. */
 struct sw_verdict {
-	enum sw_outcome outcome; /* FAIL when an error-severity rule fails */
-	size_t nrules;           /* rules that applied (condition held) */
+	enum sw_outcome outcome;          /* FAIL when an error-severity rule fails */
+	size_t nrules;                    /* rules that applied (condition held) */
 	size_t nfail, nincomplete, nwarn; /* nwarn: failed warning/advice rules */
-	struct sw_finding *findings; /* only rules that did not pass */
+	struct sw_finding *findings;      /* only rules that did not pass */
 	size_t nfindings, cap;
 };
 
 enum sw_status sw_verdict_init(struct sw_verdict *v, const struct sw_profile *prof,
-			       struct sw_error *err);
+                               struct sw_error *err);
 void sw_verdict_clear(struct sw_verdict *v); /* NULL ok */
 
 /* Judge p against every rule of the profile for p's type. A rule whose
@@ -176,8 +176,8 @@ void sw_verdict_clear(struct sw_verdict *v); /* NULL ok */
  * incomplete, else PASS; failed warnings and advice are findings too.
  * near may be NULL: spatial rules are then INCOMPLETE ("neighbours"). */
 enum sw_status sw_norm_check_point(const struct sw_profile *prof, const struct sw_point *p,
-				   sw_norm_near_fn near, void *near_ud, struct sw_verdict *v,
-				   struct sw_error *err);
+                                   sw_norm_near_fn near, void *near_ud, struct sw_verdict *v,
+                                   struct sw_error *err);
 
 const char *sw_outcome_name(enum sw_outcome o); /* "pass", "incomplete", "fail" */
 

@@ -10,25 +10,25 @@
 #include "schouw/check.h"
 #include "verdict.h"
 
-static const char usage[] = N_(
-	"usage: schouw check [--profile P] [--format table|csv|json] [--summary] [filters]\n\n"
-	"Judge every point against the rules of a norm profile (survey/norms/P.csv):\n"
-	"pass, fail (naming the rule, the measured value against the limit in the rule's\n"
-	"unit, and its source) or incomplete (naming the missing measurement). Rules\n"
-	"across layers (a kerb ramp within 5 m of a disabled parking bay) look at every\n"
-	"point in the store, whatever the filters. The run is stored in the store's\n"
-	"check_run and check_result tables.\n\n"
-	"Exit status: 0 when every point passes, 1 when a point fails or is incomplete,\n"
-	"2 for usage or input errors.\n\n"
-	"Filters:\n"
-	"%s"
-	"Options:\n"
-	"  --profile P         the profile (default: the store's, see 'schouw profile',\n"
-	"                      else kor-dordrecht); a path to a .csv file also works\n"
-	"  --format F          table (default), csv or json\n"
-	"  --summary           only the summary per type and status\n"
-	"  --no-record         do not store the run (the store is opened read-only)\n"
-	"  --db PATH           the store\n");
+static const char usage[] =
+    N_("usage: schouw check [--profile P] [--format table|csv|json] [--summary] [filters]\n\n"
+       "Judge every point against the rules of a norm profile (survey/norms/P.csv):\n"
+       "pass, fail (naming the rule, the measured value against the limit in the rule's\n"
+       "unit, and its source) or incomplete (naming the missing measurement). Rules\n"
+       "across layers (a kerb ramp within 5 m of a disabled parking bay) look at every\n"
+       "point in the store, whatever the filters. The run is stored in the store's\n"
+       "check_run and check_result tables.\n\n"
+       "Exit status: 0 when every point passes, 1 when a point fails or is incomplete,\n"
+       "2 for usage or input errors.\n\n"
+       "Filters:\n"
+       "%s"
+       "Options:\n"
+       "  --profile P         the profile (default: the store's, see 'schouw profile',\n"
+       "                      else kor-dordrecht); a path to a .csv file also works\n"
+       "  --format F          table (default), csv or json\n"
+       "  --summary           only the summary per type and status\n"
+       "  --no-record         do not store the run (the store is opened read-only)\n"
+       "  --db PATH           the store\n");
 
 enum { OPT_FORMAT = SW_OPT_FIRST_FREE, OPT_PROFILE, OPT_SUMMARY, OPT_NO_RECORD };
 enum fmt { FMT_TABLE, FMT_CSV, FMT_JSON };
@@ -64,8 +64,7 @@ static void csv_cell(const char *s, bool last)
 	char *guarded = NULL;
 
 	s = nz(s);
-	if (*s == '=' || *s == '+' || *s == '@' ||
-	    (*s == '-' && !(s[1] >= '0' && s[1] <= '9'))) {
+	if (*s == '=' || *s == '+' || *s == '@' || (*s == '-' && !(s[1] >= '0' && s[1] <= '9'))) {
 		guarded = malloc(strlen(s) + 2);
 		if (guarded != NULL) {
 			guarded[0] = '\'';
@@ -123,10 +122,10 @@ static json_t *finding_json(const struct sw_finding *f)
 	sw_rule_limit_text(r, limit, sizeof limit);
 	sw_finding_describe(f, desc, sizeof desc);
 	o = json_pack("{s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s}", "rule", r->id,
-		      "outcome", sw_outcome_name(f->outcome), "severity",
-		      sw_severity_name(r->severity), "field", f->missing ? f->missing : r->field,
-		      "measured", measured, "limit", limit, "text", desc, "message_nl",
-		      nz(r->message_nl), "message_en", nz(r->message_en), "source", r->source);
+	              "outcome", sw_outcome_name(f->outcome), "severity",
+	              sw_severity_name(r->severity), "field", f->missing ? f->missing : r->field,
+	              "measured", measured, "limit", limit, "text", desc, "message_nl",
+	              nz(r->message_nl), "message_en", nz(r->message_en), "source", r->source);
 	return o;
 }
 
@@ -173,9 +172,9 @@ static enum sw_status print_point(struct check_state *st, const struct sw_point 
 		for (size_t i = 0; i < v->nfindings; i++)
 			json_array_append_new(fs, finding_json(&v->findings[i]));
 		o = json_pack("{s:I, s:s, s:s, s:s, s:f, s:f, s:s, s:o}", "id", (json_int_t)p->id,
-			      "uuid", p->uuid, "type", nz(p->type), "status", nz(p->status), "x",
-			      p->x, "y", p->y, "verdict", sw_outcome_name(v->outcome), "findings",
-			      fs);
+		              "uuid", p->uuid, "type", nz(p->type), "status", nz(p->status), "x",
+		              p->x, "y", p->y, "verdict", sw_outcome_name(v->outcome), "findings",
+		              fs);
 		if (o == NULL || json_array_append_new(st->points, o) != 0)
 			return SW_ERR_NOMEM;
 	}
@@ -242,29 +241,29 @@ static json_t *summary_json(const struct check_state *st)
 
 	for (size_t i = 0; i < st->nsums; i++) {
 		const struct sum *s = &st->sums[i];
-		json_array_append_new(
-			a, json_pack("{s:s, s:s, s:I, s:I, s:I, s:I}", "type", s->type, "status",
-				     s->status, "pass", (json_int_t)s->n[SW_OUT_PASS], "fail",
-				     (json_int_t)s->n[SW_OUT_FAIL], "incomplete",
-				     (json_int_t)s->n[SW_OUT_INCOMPLETE], "total",
-				     (json_int_t)(s->n[0] + s->n[1] + s->n[2])));
+		json_array_append_new(a, json_pack("{s:s, s:s, s:I, s:I, s:I, s:I}", "type",
+		                                   s->type, "status", s->status, "pass",
+		                                   (json_int_t)s->n[SW_OUT_PASS], "fail",
+		                                   (json_int_t)s->n[SW_OUT_FAIL], "incomplete",
+		                                   (json_int_t)s->n[SW_OUT_INCOMPLETE], "total",
+		                                   (json_int_t)(s->n[0] + s->n[1] + s->n[2])));
 	}
 	return a;
 }
 
 static const char csv_header[] = "point_id,uuid,type,status,verdict,rule_id,outcome,severity,"
-				 "field,measured,limit,message,source\n";
+                                 "field,measured,limit,message,source\n";
 
 int cmd_check(struct sw_cli *cli, int argc, char **argv)
 {
 	static const struct option opts[] = {
-		SW_CLI_COMMON_OPTS,
-		SW_CLI_FILTER_OPTS,
-		{"format", required_argument, NULL, OPT_FORMAT},
-		{"profile", required_argument, NULL, OPT_PROFILE},
-		{"summary", no_argument, NULL, OPT_SUMMARY},
-		{"no-record", no_argument, NULL, OPT_NO_RECORD},
-		{NULL, 0, NULL, 0},
+	    SW_CLI_COMMON_OPTS,
+	    SW_CLI_FILTER_OPTS,
+	    {"format", required_argument, NULL, OPT_FORMAT},
+	    {"profile", required_argument, NULL, OPT_PROFILE},
+	    {"summary", no_argument, NULL, OPT_SUMMARY},
+	    {"no-record", no_argument, NULL, OPT_NO_RECORD},
+	    {NULL, 0, NULL, 0},
 	};
 	struct check_state st = {0};
 	struct sw_filter filter = {0};
@@ -303,9 +302,9 @@ int cmd_check(struct sw_cli *cli, int argc, char **argv)
 			} else if (strcmp(optarg, "json") == 0) {
 				st.fmt = FMT_JSON;
 			} else {
-				sw_cli_usage_error(cli, "check",
-						   _("--format: expected table, csv or json, got '%s'"),
-						   optarg);
+				sw_cli_usage_error(
+				    cli, "check",
+				    _("--format: expected table, csv or json, got '%s'"), optarg);
 				goto out;
 			}
 			break;
@@ -349,7 +348,8 @@ int cmd_check(struct sw_cli *cli, int argc, char **argv)
 	if (record && sw_check_run_begin(store, prof, &st.run, &st.err) != SW_OK)
 		goto fail;
 	if (st.fmt == FMT_TABLE && !cli->quiet)
-		printf(_("profile %s (%s), sha256 %.16s...\n"), prof->name, prof->chain, prof->hash);
+		printf(_("profile %s (%s), sha256 %.16s...\n"), prof->name, prof->chain,
+		       prof->hash);
 	if (st.fmt == FMT_CSV && !st.summary_only)
 		fputs(csv_header, stdout);
 	if (st.fmt == FMT_JSON)
@@ -365,14 +365,14 @@ int cmd_check(struct sw_cli *cli, int argc, char **argv)
 	qsort(st.sums, st.nsums, sizeof *st.sums, sum_cmp);
 	if (st.fmt == FMT_JSON) {
 		json_t *root = json_pack(
-			"{s:s, s:s, s:s, s:o, s:o, s:o, s:{s:I, s:I, s:I, s:I}}", "profile",
-			prof->name, "chain", prof->chain, "profile_hash", prof->hash, "run_id",
-			record ? json_integer(run_id) : json_null(), "points",
-			st.summary_only ? json_array() : json_incref(st.points), "summary",
-			summary_json(&st), "totals", "points",
-			(json_int_t)(st.total[0] + st.total[1] + st.total[2]), "pass",
-			(json_int_t)st.total[SW_OUT_PASS], "fail", (json_int_t)st.total[SW_OUT_FAIL],
-			"incomplete", (json_int_t)st.total[SW_OUT_INCOMPLETE]);
+		    "{s:s, s:s, s:s, s:o, s:o, s:o, s:{s:I, s:I, s:I, s:I}}", "profile", prof->name,
+		    "chain", prof->chain, "profile_hash", prof->hash, "run_id",
+		    record ? json_integer(run_id) : json_null(), "points",
+		    st.summary_only ? json_array() : json_incref(st.points), "summary",
+		    summary_json(&st), "totals", "points",
+		    (json_int_t)(st.total[0] + st.total[1] + st.total[2]), "pass",
+		    (json_int_t)st.total[SW_OUT_PASS], "fail", (json_int_t)st.total[SW_OUT_FAIL],
+		    "incomplete", (json_int_t)st.total[SW_OUT_INCOMPLETE]);
 		if (root == NULL) {
 			sw_error_set(&st.err, SW_ERR_NOMEM, "%s", _("out of memory"));
 			goto fail;

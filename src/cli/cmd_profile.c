@@ -7,18 +7,18 @@
 #include "commands.h"
 #include "verdict.h"
 
-static const char usage[] = N_(
-	"usage: schouw profile [list]\n"
-	"       schouw profile show [P | FILE.csv]\n"
-	"       schouw profile set-default P\n\n"
-	"Norm profiles are the files survey/norms/<P>.csv that staff edit (see\n"
-	"survey/norms/README.md). 'list' shows them with their rule counts and marks the\n"
-	"store's default with '*'; 'show' prints the resolved rules of one profile (the\n"
-	"default when none is named) with where each rule was defined, or the first\n"
-	"error in it as file:line: reason; 'set-default' makes P the profile that check,\n"
-	"log and set use for this store.\n\n"
-	"Options:\n"
-	"  --db PATH           the store\n");
+static const char usage[] =
+    N_("usage: schouw profile [list]\n"
+       "       schouw profile show [P | FILE.csv]\n"
+       "       schouw profile set-default P\n\n"
+       "Norm profiles are the files survey/norms/<P>.csv that staff edit (see\n"
+       "survey/norms/README.md). 'list' shows them with their rule counts and marks the\n"
+       "store's default with '*'; 'show' prints the resolved rules of one profile (the\n"
+       "default when none is named) with where each rule was defined, or the first\n"
+       "error in it as file:line: reason; 'set-default' makes P the profile that check,\n"
+       "log and set use for this store.\n\n"
+       "Options:\n"
+       "  --db PATH           the store\n");
 
 static int cmp_str(const void *a, const void *b)
 {
@@ -143,9 +143,9 @@ static int do_set_default(struct sw_cli *cli, const char *name)
 	struct sw_error err = {0};
 
 	if (!sw_profile_name_valid(name)) {
-		sw_cli_usage_error(cli, "profile",
-				   _("set-default takes a profile name from survey/norms, got '%s'"),
-				   name);
+		sw_cli_usage_error(
+		    cli, "profile",
+		    _("set-default takes a profile name from survey/norms, got '%s'"), name);
 		return SW_EXIT_ERROR;
 	}
 	p = sw_cli_profile(cli, name);
@@ -167,8 +167,8 @@ static int do_set_default(struct sw_cli *cli, const char *name)
 int cmd_profile(struct sw_cli *cli, int argc, char **argv)
 {
 	static const struct option opts[] = {
-		SW_CLI_COMMON_OPTS,
-		{NULL, 0, NULL, 0},
+	    SW_CLI_COMMON_OPTS,
+	    {NULL, 0, NULL, 0},
 	};
 	const char *sub;
 	int c;
@@ -188,7 +188,7 @@ int cmd_profile(struct sw_cli *cli, int argc, char **argv)
 	if (strcmp(sub, "set-default") == 0 && optind + 2 == argc)
 		return do_set_default(cli, argv[optind + 1]);
 	sw_cli_usage_error(cli, "profile",
-			   _("expected 'list', 'show [P]' or 'set-default P', got '%s%s'"), sub,
-			   optind + 1 < argc ? " ..." : "");
+	                   _("expected 'list', 'show [P]' or 'set-default P', got '%s%s'"), sub,
+	                   optind + 1 < argc ? " ..." : "");
 	return SW_EXIT_ERROR;
 }

@@ -13,8 +13,8 @@ char *sw_cli_default_profile(struct sw_cli *cli)
 	struct sw_error err = {0};
 	char *name = NULL;
 
-	if (cli->store != NULL && sw_store_meta_get(cli->store, "default_profile", &name, &err) !=
-					  SW_OK) {
+	if (cli->store != NULL &&
+	    sw_store_meta_get(cli->store, "default_profile", &name, &err) != SW_OK) {
 		sw_cli_error(cli, &err);
 		return NULL;
 	}
@@ -33,7 +33,8 @@ struct sw_profile *sw_cli_profile(struct sw_cli *cli, const char *name)
 
 	if (forms == NULL)
 		return NULL;
-	if (strchr(name, '/') != NULL || (strlen(name) > 4 && strcmp(name + strlen(name) - 4, ".csv") == 0)) {
+	if (strchr(name, '/') != NULL ||
+	    (strlen(name) > 4 && strcmp(name + strlen(name) - 4, ".csv") == 0)) {
 		/* a file path: staff trying an edited profile */
 		if (sw_profile_load_file(name, forms, &prof, &err) != SW_OK)
 			prof = NULL;

@@ -55,19 +55,19 @@ static enum sw_status sqlerr(struct sw_store *s, const char *what, struct sw_err
 	sqlite3 *db = sw_store_db(s);
 
 	return sw_error_set(err, SW_ERR_STORE, _("store: %s: %s"), what,
-			    db ? sqlite3_errmsg(db) : "no database");
+	                    db ? sqlite3_errmsg(db) : "no database");
 }
 
 /* R-tree boxes are float32 rounded outward, so the box query never misses a
  * point; the exact coordinates then decide. */
 static const char join_sql[] =
-	"SELECT p.id, ST_MinX(p.geom), ST_MinY(p.geom) FROM rtree_points_geom r"
-	" JOIN points p ON p.id = r.id"
-	" WHERE r.minx <= ?2 AND r.maxx >= ?1 AND r.miny <= ?4 AND r.maxy >= ?3"
-	" AND p.type = ?5";
+    "SELECT p.id, ST_MinX(p.geom), ST_MinY(p.geom) FROM rtree_points_geom r"
+    " JOIN points p ON p.id = r.id"
+    " WHERE r.minx <= ?2 AND r.maxx >= ?1 AND r.miny <= ?4 AND r.maxy >= ?3"
+    " AND p.type = ?5";
 
 enum sw_status sw_check_near_open(struct sw_store *s, struct sw_check_near **out,
-				  struct sw_error *err)
+                                  struct sw_error *err)
 {
 	struct sw_check_near *n = calloc(1, sizeof *n);
 	sqlite3 *db = sw_store_db(s);
@@ -79,7 +79,7 @@ enum sw_status sw_check_near_open(struct sw_store *s, struct sw_check_near **out
 	/* A check reads the whole store: through mmap, pages kept in cache
 	 * (settings of this connection only). */
 	sqlite3_exec(db, "PRAGMA mmap_size = 1073741824; PRAGMA cache_size = -65536", NULL, NULL,
-		     NULL);
+	             NULL);
 	if (sqlite3_prepare_v2(db, join_sql, -1, &n->join, NULL) != SQLITE_OK) {
 		enum sw_status rc = sqlerr(s, _("preparing the neighbour query"), err);
 		sw_check_near_close(n);
@@ -147,7 +147,7 @@ static enum sw_status grow_tiles(struct sw_check_near *n, struct sw_error *err)
 
 /* Read the tile from the R-tree into pts. */
 static enum sw_status load_tile(struct sw_check_near *n, struct near_tile *t, const char *type,
-				struct sw_error *err)
+                                struct sw_error *err)
 {
 	sqlite3_stmt *st = n->join;
 	double g = tile_size(t->radius), m = 2 * t->radius;
@@ -186,7 +186,7 @@ static enum sw_status load_tile(struct sw_check_near *n, struct near_tile *t, co
 
 /* The tile holding (x, y) for type and radius, read on first use. */
 static enum sw_status get_tile(struct sw_check_near *n, const struct sw_point *p, const char *type,
-			       double radius, const struct near_tile **out, struct sw_error *err)
+                               double radius, const struct near_tile **out, struct sw_error *err)
 {
 	double g = tile_size(radius);
 	long long tx = (long long)floor(p->x / g), ty = (long long)floor(p->y / g);
@@ -200,7 +200,7 @@ static enum sw_status get_tile(struct sw_check_near *n, const struct sw_point *p
 	if (ti == n->ntypes) {
 		if (n->ntypes == NEAR_MAX_TYPES)
 			return sw_error_set(err, SW_ERR_INTERNAL, "%s",
-					    _("too many neighbour types in one profile"));
+			                    _("too many neighbour types in one profile"));
 		n->types[ti] = strdup(type);
 		if (n->types[ti] == NULL)
 			return nomem(err);
@@ -217,8 +217,8 @@ static enum sw_status get_tile(struct sw_check_near *n, const struct sw_point *p
 		}
 		h = (h + 1) & (n->cap - 1);
 	}
-	n->tiles[h] = (struct near_tile){.tx = tx, .ty = ty, .radius = radius, .type = ti,
-					 .used = true};
+	n->tiles[h] =
+	    (struct near_tile){.tx = tx, .ty = ty, .radius = radius, .type = ti, .used = true};
 	n->ntiles++;
 	rc = load_tile(n, &n->tiles[h], type, err);
 	if (rc != SW_OK) {
@@ -231,8 +231,8 @@ static enum sw_status get_tile(struct sw_check_near *n, const struct sw_point *p
 }
 
 enum sw_status sw_check_near_fn(void *ud, const struct sw_point *p, const char *type,
-				double radius_m, size_t *found, double *nearest_m,
-				struct sw_error *err)
+                                double radius_m, size_t *found, double *nearest_m,
+                                struct sw_error *err)
 {
 	struct sw_check_near *n = ud;
 	const struct near_tile *t = NULL;
@@ -263,7 +263,7 @@ enum sw_status sw_check_near_fn(void *ud, const struct sw_point *p, const char *
 /* ---- runs ---------------------------------------------------------------- */
 
 enum sw_status sw_check_run_begin(struct sw_store *s, const struct sw_profile *prof,
-				  struct sw_check_run **out, struct sw_error *err)
+                                  struct sw_check_run **out, struct sw_error *err)
 {
 	struct sw_check_run *run = calloc(1, sizeof *run);
 	sqlite3 *db = sw_store_db(s);
@@ -282,9 +282,9 @@ enum sw_status sw_check_run_begin(struct sw_store *s, const struct sw_profile *p
 	}
 	sw_now_iso(at, sizeof at);
 	if (sqlite3_prepare_v2(db,
-			       "INSERT INTO check_run (at, profile, profile_hash, npoints, npass,"
-			       " nfail, nincomplete) VALUES (?, ?, ?, 0, 0, 0, 0)",
-			       -1, &st, NULL) != SQLITE_OK) {
+	                       "INSERT INTO check_run (at, profile, profile_hash, npoints, npass,"
+	                       " nfail, nincomplete) VALUES (?, ?, ?, 0, 0, 0, 0)",
+	                       -1, &st, NULL) != SQLITE_OK) {
 		rc = sqlerr(s, _("recording the check run"), err);
 		goto out;
 	}
@@ -297,10 +297,10 @@ enum sw_status sw_check_run_begin(struct sw_store *s, const struct sw_profile *p
 	}
 	run->id = sqlite3_last_insert_rowid(db);
 	if (sqlite3_prepare_v2(db,
-			       "INSERT INTO check_result (run_id, point_id, point_uuid, verdict,"
-			       " rule_id, field, measured, limit_text, severity, message, source)"
-			       " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-			       -1, &run->ins, NULL) != SQLITE_OK) {
+	                       "INSERT INTO check_result (run_id, point_id, point_uuid, verdict,"
+	                       " rule_id, field, measured, limit_text, severity, message, source)"
+	                       " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+	                       -1, &run->ins, NULL) != SQLITE_OK) {
 		rc = sqlerr(s, _("recording the check results"), err);
 		goto out;
 	}
@@ -327,8 +327,8 @@ static void bind_text_or_null(sqlite3_stmt *st, int i, const char *s)
 /* One row: the point's verdict (f NULL; missing lists the missing fields)
  * or one failed rule. */
 static enum sw_status insert_row(struct sw_check_run *run, const struct sw_point *p,
-				 const char *verdict, const struct sw_finding *f, const char *missing,
-				 struct sw_error *err)
+                                 const char *verdict, const struct sw_finding *f,
+                                 const char *missing, struct sw_error *err)
 {
 	sqlite3_stmt *st = run->ins;
 	char measured[96] = "", limit[256] = "";
@@ -380,7 +380,7 @@ static void missing_list(const struct sw_verdict *v, char *buf, size_t len)
 }
 
 enum sw_status sw_check_run_add(struct sw_check_run *run, const struct sw_point *p,
-				const struct sw_verdict *v, struct sw_error *err)
+                                const struct sw_verdict *v, struct sw_error *err)
 {
 	char missing[1024];
 	enum sw_status rc;
@@ -401,7 +401,7 @@ enum sw_status sw_check_run_add(struct sw_check_run *run, const struct sw_point 
 }
 
 enum sw_status sw_check_run_end(struct sw_check_run *run, bool ok, long long *run_id,
-				struct sw_error *err)
+                                struct sw_error *err)
 {
 	sqlite3_stmt *st = NULL;
 	enum sw_status rc = SW_OK;
@@ -415,9 +415,9 @@ enum sw_status sw_check_run_end(struct sw_check_run *run, bool ok, long long *ru
 		return SW_OK;
 	}
 	if (sqlite3_prepare_v2(sw_store_db(run->store),
-			       "UPDATE check_run SET npoints = ?, npass = ?, nfail = ?,"
-			       " nincomplete = ? WHERE id = ?",
-			       -1, &st, NULL) != SQLITE_OK) {
+	                       "UPDATE check_run SET npoints = ?, npass = ?, nfail = ?,"
+	                       " nincomplete = ? WHERE id = ?",
+	                       -1, &st, NULL) != SQLITE_OK) {
 		rc = sqlerr(run->store, _("recording the check run"), err);
 		goto out;
 	}

@@ -10,8 +10,8 @@
 #include <csv.h>
 #include <errno.h>
 #include <math.h>
-#include <stdarg.h>
 #include <nettle/sha2.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -38,11 +38,11 @@ enum col {
 	NCOL
 };
 
-static const char *const col_names[NCOL] = {"id",       "type",       "field",      "when",
-					    "op",       "limit",      "unit",       "severity",
-					    "message_nl", "message_en", "source"};
-static const bool col_required[NCOL] = {true, true, true, false, true, false,
-					false, true, false, false, true};
+static const char *const col_names[NCOL] = {"id",         "type",       "field", "when",
+                                            "op",         "limit",      "unit",  "severity",
+                                            "message_nl", "message_en", "source"};
+static const bool col_required[NCOL] = {true,  true, true,  false, true, false,
+                                        false, true, false, false, true};
 
 struct raw_row {
 	char *c[NCOL]; /* NULL when blank */
@@ -76,8 +76,8 @@ struct csv_state {
 	size_t nheader;
 };
 
-static const char *const op_names[] = {"<=", ">=", "<", ">", "=", "!=", "between",
-				       "one-of", "required", "within"};
+static const char *const op_names[] = {"<=", ">=",      "<",      ">",        "=",
+                                       "!=", "between", "one-of", "required", "within"};
 static const char *const sev_names[] = {"error", "warning", "advice"};
 static const char *const outcome_names[] = {"pass", "incomplete", "fail"};
 
@@ -151,7 +151,7 @@ static void cells_clear(struct csv_state *st)
 }
 
 static void st_fail(struct csv_state *st, enum sw_status code, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
+    __attribute__((format(printf, 3, 4)));
 static void st_fail(struct csv_state *st, enum sw_status code, const char *fmt, ...)
 {
 	char msg[1024];
@@ -227,12 +227,13 @@ static void header_row(struct csv_state *st)
 			if (strcmp(h, col_names[c]) == 0)
 				break;
 		if (c == NCOL) {
-			st_fail(st, SW_ERR_INPUT,
-				strchr(h, ',') != NULL
-					? _("unknown column '%s' (columns are separated by ';', not ',')")
-					: _("unknown column '%s'; expected id, type, field, when, op, "
-					    "limit, unit, severity, message_nl, message_en, source"),
-				h);
+			st_fail(
+			    st, SW_ERR_INPUT,
+			    strchr(h, ',') != NULL
+			        ? _("unknown column '%s' (columns are separated by ';', not ',')")
+			        : _("unknown column '%s'; expected id, type, field, when, op, "
+			            "limit, unit, severity, message_nl, message_en, source"),
+			    h);
 			return;
 		}
 		if (seen[c]) {
@@ -245,7 +246,7 @@ static void header_row(struct csv_state *st)
 	for (int c = 0; c < NCOL; c++)
 		if (col_required[c] && !seen[c]) {
 			st_fail(st, SW_ERR_INPUT, _("the header lacks the column '%s'"),
-				col_names[c]);
+			        col_names[c]);
 			return;
 		}
 	st->nheader = st->ncells;
@@ -265,9 +266,9 @@ static void directive_row(struct csv_state *st)
 		}
 		if (!sw_profile_name_valid(arg)) {
 			st_fail(st, SW_ERR_INPUT,
-				_("@extends needs a profile name ([a-z0-9_.-]) in the next cell, "
-				  "got '%s'"),
-				arg);
+			        _("@extends needs a profile name ([a-z0-9_.-]) in the next cell, "
+			          "got '%s'"),
+			        arg);
 			return;
 		}
 		st->rf->parent = strdup(arg);
@@ -293,8 +294,8 @@ static void data_row(struct csv_state *st)
 		for (size_t i = st->nheader; i < st->ncells; i++)
 			if (!blank(st->cells[i])) {
 				st_fail(st, SW_ERR_INPUT,
-					_("row has %zu cells but the header only %zu columns"),
-					st->ncells, st->nheader);
+				        _("row has %zu cells but the header only %zu columns"),
+				        st->ncells, st->nheader);
 				return;
 			}
 	}
@@ -354,7 +355,7 @@ static void on_row(int term, void *data)
 }
 
 static enum sw_status read_file(const char *path, unsigned char **out, size_t *n,
-				struct sw_error *err)
+                                struct sw_error *err)
 {
 	FILE *f = fopen(path, "rb");
 	unsigned char *buf = NULL;
@@ -363,10 +364,10 @@ static enum sw_status read_file(const char *path, unsigned char **out, size_t *n
 
 	if (f == NULL)
 		return sw_error_set(err, errno == ENOENT ? SW_ERR_NOTFOUND : SW_ERR_IO,
-				    _("%s: cannot read: %s"), path, strerror(errno));
+		                    _("%s: cannot read: %s"), path, strerror(errno));
 	if (fstat(fileno(f), &sb) != 0 || sb.st_size > NORM_FILE_MAX) {
 		rc = sw_error_set(err, SW_ERR_INPUT, _("%s: not a regular file of at most 8 MiB"),
-				  path);
+		                  path);
 		goto out;
 	}
 	buf = malloc((size_t)sb.st_size + 1);
@@ -390,7 +391,7 @@ out:
 
 /* Parse path into *out (caller frees with raw_file_free). */
 static enum sw_status parse_file(const char *path, const char *name, struct raw_file **out,
-				 struct sw_error *err)
+                                 struct sw_error *err)
 {
 	struct raw_file *rf = calloc(1, sizeof *rf);
 	struct csv_state st = {0};
@@ -428,7 +429,7 @@ static enum sw_status parse_file(const char *path, const char *name, struct raw_
 		if (csv_parse(&p, rf->bytes + off, len, on_cell, on_row, &st) != len) {
 			st.row_line = st.line;
 			st_fail(&st, SW_ERR_INPUT, _("CSV syntax error: %s"),
-				csv_strerror(csv_error(&p)));
+			        csv_strerror(csv_error(&p)));
 			break;
 		}
 		off += len;
@@ -438,7 +439,7 @@ static enum sw_status parse_file(const char *path, const char *name, struct raw_
 	if (!st.failed && csv_fini(&p, on_cell, on_row, &st) != 0) {
 		st.row_line = st.line;
 		st_fail(&st, SW_ERR_INPUT, _("CSV syntax error: %s"),
-			_("a quoted cell is not closed"));
+		        _("a quoted cell is not closed"));
 	}
 	if (st.failed) {
 		rc = err ? err->code : SW_ERR_INPUT;
@@ -446,7 +447,7 @@ static enum sw_status parse_file(const char *path, const char *name, struct raw_
 	}
 	if (!st.have_header && rf->nrows == 0 && rf->parent == NULL) {
 		rc = sw_error_set(err, SW_ERR_INPUT, _("%s:%d: no header row (id;type;field;...)"),
-				  path, st.line);
+		                  path, st.line);
 		goto out;
 	}
 	*out = rf;
@@ -529,7 +530,7 @@ static bool enum_allowed(const struct sw_field *f, const char *v)
 }
 
 static enum sw_status enum_error(const struct raw_row *row, const struct sw_field *f, const char *v,
-				 struct sw_error *err)
+                                 struct sw_error *err)
 {
 	char list[512] = "";
 
@@ -539,25 +540,25 @@ static enum sw_status enum_error(const struct raw_row *row, const struct sw_fiel
 		strncat(list, f->values[i], sizeof list - strlen(list) - 1);
 	}
 	return sw_error_set(err, SW_ERR_INPUT, _("%s:%d: '%s' is not a value of %s (%s)"),
-			    row->file, row->line, v, f->name, list);
+	                    row->file, row->line, v, f->name, list);
 }
 
 /* The unit a number in this rule is written in: the rule's unit cell, else
  * the field's own unit. Checks the dimension against the field's. */
 static enum sw_status rule_unit(const struct raw_row *row, const char *cell,
-				const struct sw_unit *fu, const char *fname, const char *what,
-				const struct sw_unit **out, struct sw_error *err)
+                                const struct sw_unit *fu, const char *fname, const char *what,
+                                const struct sw_unit **out, struct sw_error *err)
 {
 	const struct sw_unit *u = cell ? sw_unit_find(cell) : fu;
 
 	if (u == NULL)
 		return sw_error_set(err, SW_ERR_INPUT, _("%s:%d: unknown unit '%s'; known: %s"),
-				    row->file, row->line, cell, sw_unit_names());
+		                    row->file, row->line, cell, sw_unit_names());
 	if (u->dim != fu->dim)
 		return sw_error_set(err, SW_ERR_INPUT,
-				    _("%s:%d: %s: unit '%s' does not fit %s, which is measured in "
-				      "'%s'"),
-				    row->file, row->line, what, u->name, fname, fu->name);
+		                    _("%s:%d: %s: unit '%s' does not fit %s, which is measured in "
+		                      "'%s'"),
+		                    row->file, row->line, what, u->name, fname, fu->name);
 	*out = u;
 	return SW_OK;
 }
@@ -573,7 +574,7 @@ static bool parse_cmp_op(const char **s, enum sw_norm_op *op)
 		const char *t;
 		enum sw_norm_op op;
 	} ops[] = {{"<=", SW_NOP_LE}, {">=", SW_NOP_GE}, {"!=", SW_NOP_NE}, {"<>", SW_NOP_NE},
-		   {"==", SW_NOP_EQ}, {"<", SW_NOP_LT},  {">", SW_NOP_GT},  {"=", SW_NOP_EQ}};
+	           {"==", SW_NOP_EQ}, {"<", SW_NOP_LT},  {">", SW_NOP_GT},  {"=", SW_NOP_EQ}};
 
 	for (size_t i = 0; i < sizeof ops / sizeof ops[0]; i++) {
 		size_t n = strlen(ops[i].t);
@@ -588,7 +589,7 @@ static bool parse_cmp_op(const char **s, enum sw_norm_op *op)
 
 /* One condition "field op value [unit]". */
 static enum sw_status compile_cond(const struct raw_row *row, const struct sw_form *form,
-				   const char *text, struct sw_norm_cond *c, struct sw_error *err)
+                                   const char *text, struct sw_norm_cond *c, struct sw_error *err)
 {
 	const char *s = text;
 	char name[72];
@@ -607,15 +608,16 @@ static enum sw_status compile_cond(const struct raw_row *row, const struct sw_fo
 	while (*s == ' ')
 		s++;
 	if (n == 0 || !parse_cmp_op(&s, &c->op))
-		return sw_error_set(err, SW_ERR_INPUT,
-				    _("%s:%d: condition '%s': expected 'field op value' with op one "
-				      "of <= >= < > = !="),
-				    row->file, row->line, text);
+		return sw_error_set(
+		    err, SW_ERR_INPUT,
+		    _("%s:%d: condition '%s': expected 'field op value' with op one "
+		      "of <= >= < > = !="),
+		    row->file, row->line, text);
 	f = sw_form_field(form, name);
 	if (f == NULL)
 		return sw_error_set(err, SW_ERR_INPUT,
-				    _("%s:%d: condition '%s': unknown field '%s' for type %s"),
-				    row->file, row->line, text, name, form->type);
+		                    _("%s:%d: condition '%s': unknown field '%s' for type %s"),
+		                    row->file, row->line, text, name, form->type);
 	c->field = strdup(name);
 	if (c->field == NULL)
 		return nomem(err);
@@ -634,9 +636,10 @@ static enum sw_status compile_cond(const struct raw_row *row, const struct sw_fo
 		char *unit = NULL, *end;
 		enum sw_status rc;
 		if (c->field_unit == NULL)
-			return sw_error_set(err, SW_ERR_INPUT, _("%s:%d: field %s has unit '%s', "
-								 "unknown to the norm engine"),
-					    row->file, row->line, f->name, f->unit);
+			return sw_error_set(err, SW_ERR_INPUT,
+			                    _("%s:%d: field %s has unit '%s', "
+			                      "unknown to the norm engine"),
+			                    row->file, row->line, f->name, f->unit);
 		/* value with an optional unit: "0.25 m", "25cm", "1:12" */
 		strtod(strncmp(val, "1:", 2) == 0 ? val + 2 : val, &end);
 		for (char *k = val; *k; k++)
@@ -649,40 +652,41 @@ static enum sw_status compile_cond(const struct raw_row *row, const struct sw_fo
 			*end = '\0';
 		}
 		rc = rule_unit(row, unit && *unit ? unit : NULL, c->field_unit, f->name,
-			       _("condition"), &u, err);
+		               _("condition"), &u, err);
 		if (rc != SW_OK)
 			return rc;
 		if (!sw_unit_parse(u, val, &c->num))
 			return sw_error_set(err, SW_ERR_INPUT,
-					    _("%s:%d: condition '%s': '%s' is not a number"),
-					    row->file, row->line, text, val);
+			                    _("%s:%d: condition '%s': '%s' is not a number"),
+			                    row->file, row->line, text, val);
 		return SW_OK;
 	}
 	case SW_KIND_BOOL:
 		if ((c->op != SW_NOP_EQ && c->op != SW_NOP_NE) || !parse_bool(val, &c->num))
 			return sw_error_set(err, SW_ERR_INPUT,
-					    _("%s:%d: condition '%s': a yes/no field takes = or != "
-					      "and yes or no"),
-					    row->file, row->line, text);
+			                    _("%s:%d: condition '%s': a yes/no field takes = or != "
+			                      "and yes or no"),
+			                    row->file, row->line, text);
 		return SW_OK;
 	case SW_KIND_ENUM:
 		if (c->op != SW_NOP_EQ && c->op != SW_NOP_NE)
-			return sw_error_set(err, SW_ERR_INPUT,
-					    _("%s:%d: condition '%s': a choice field takes = or !="),
-					    row->file, row->line, text);
+			return sw_error_set(
+			    err, SW_ERR_INPUT,
+			    _("%s:%d: condition '%s': a choice field takes = or !="), row->file,
+			    row->line, text);
 		if (!enum_allowed(f, val))
 			return enum_error(row, f, val, err);
 		c->text = strdup(val);
 		return c->text ? SW_OK : nomem(err);
 	default:
 		return sw_error_set(err, SW_ERR_INPUT,
-				    _("%s:%d: condition '%s': text fields cannot be compared"),
-				    row->file, row->line, text);
+		                    _("%s:%d: condition '%s': text fields cannot be compared"),
+		                    row->file, row->line, text);
 	}
 }
 
 static enum sw_status compile_when(const struct raw_row *row, const struct sw_form *form,
-				   struct sw_rule *r, struct sw_error *err)
+                                   struct sw_rule *r, struct sw_error *err)
 {
 	char *copy, *p;
 	size_t n = 1;
@@ -719,7 +723,7 @@ out:
 }
 
 static enum sw_status split_values(const struct raw_row *row, const struct sw_field *f,
-				   struct sw_rule *r, struct sw_error *err)
+                                   struct sw_rule *r, struct sw_error *err)
 {
 	const char *s = r->limit;
 	size_t n = 1;
@@ -754,11 +758,10 @@ static enum sw_status split_values(const struct raw_row *row, const struct sw_fi
 static enum sw_status bad_limit(const struct raw_row *row, const char *what, struct sw_error *err)
 {
 	return sw_error_set(err, SW_ERR_INPUT, _("%s:%d: limit '%s': expected %s"), row->file,
-			    row->line, row->c[C_LIMIT] ? row->c[C_LIMIT] : "", what);
+	                    row->line, row->c[C_LIMIT] ? row->c[C_LIMIT] : "", what);
 }
 
-static enum sw_status parse_op(const struct raw_row *row, enum sw_norm_op *op,
-			       struct sw_error *err)
+static enum sw_status parse_op(const struct raw_row *row, enum sw_norm_op *op, struct sw_error *err)
 {
 	const char *s = row->c[C_OP];
 
@@ -772,13 +775,13 @@ static enum sw_status parse_op(const struct raw_row *row, enum sw_norm_op *op,
 		return SW_OK;
 	}
 	return sw_error_set(err, SW_ERR_INPUT,
-			    _("%s:%d: unknown operator '%s'; known: <= >= < > = between one-of "
-			      "required within"),
-			    row->file, row->line, s);
+	                    _("%s:%d: unknown operator '%s'; known: <= >= < > = between one-of "
+	                      "required within"),
+	                    row->file, row->line, s);
 }
 
 static enum sw_status compile_within(const struct raw_row *row, const struct sw_forms *forms,
-				     struct sw_rule *r, struct sw_error *err)
+                                     struct sw_rule *r, struct sw_error *err)
 {
 	const char *s = row->c[C_FIELD];
 	char *end;
@@ -791,8 +794,8 @@ static enum sw_status compile_within(const struct raw_row *row, const struct sw_
 		n = strtol(s, &end, 10);
 		if (n < 1 || n > 1000 || *end != ' ')
 			return sw_error_set(err, SW_ERR_INPUT,
-					    _("%s:%d: within: field '%s' must be '[count ]type'"),
-					    row->file, row->line, s);
+			                    _("%s:%d: within: field '%s' must be '[count ]type'"),
+			                    row->file, row->line, s);
 		s = end;
 		while (*s == ' ')
 			s++;
@@ -816,7 +819,7 @@ static enum sw_status compile_within(const struct raw_row *row, const struct sw_
 }
 
 static enum sw_status compile_row(const struct raw_row *row, const struct sw_forms *forms,
-				  struct sw_rule *r, struct sw_error *err)
+                                  struct sw_rule *r, struct sw_error *err)
 {
 	const struct sw_form *form;
 	const struct sw_field *f;
@@ -829,8 +832,9 @@ static enum sw_status compile_row(const struct raw_row *row, const struct sw_for
 		return nomem(err);
 	for (int c = 0; c < NCOL; c++)
 		if (col_required[c] && c != C_ID && row->c[c] == NULL)
-			return sw_error_set(err, SW_ERR_INPUT, _("%s:%d: rule %s: the cell '%s' is empty"),
-					    row->file, row->line, row->c[C_ID], col_names[c]);
+			return sw_error_set(err, SW_ERR_INPUT,
+			                    _("%s:%d: rule %s: the cell '%s' is empty"), row->file,
+			                    row->line, row->c[C_ID], col_names[c]);
 	r->id = strdup(row->c[C_ID]);
 	r->type = strdup(row->c[C_TYPE]);
 	r->field = strdup(row->c[C_FIELD]);
@@ -848,10 +852,11 @@ static enum sw_status compile_row(const struct raw_row *row, const struct sw_for
 	else if (strcasecmp(sev, "advice") == 0 || strcasecmp(sev, "advies") == 0)
 		r->severity = SW_SEV_ADVICE;
 	else
-		return sw_error_set(err, SW_ERR_INPUT,
-				    _("%s:%d: unknown severity '%s'; known: error, warning, advice, "
-				      "off"),
-				    row->file, row->line, sev);
+		return sw_error_set(
+		    err, SW_ERR_INPUT,
+		    _("%s:%d: unknown severity '%s'; known: error, warning, advice, "
+		      "off"),
+		    row->file, row->line, sev);
 	form = sw_forms_find(forms, r->type);
 	if (form == NULL) {
 		sw_forms_find_or_error(forms, r->type, err);
@@ -878,8 +883,8 @@ static enum sw_status compile_row(const struct raw_row *row, const struct sw_for
 	r->field_unit = field_unit(f);
 	if (r->field_unit == NULL)
 		return sw_error_set(err, SW_ERR_INPUT,
-				    _("%s:%d: field %s has unit '%s', unknown to the norm engine"),
-				    row->file, row->line, f->name, f->unit);
+		                    _("%s:%d: field %s has unit '%s', unknown to the norm engine"),
+		                    row->file, row->line, f->name, f->unit);
 	r->unit = r->field_unit;
 	if (r->op == SW_NOP_REQUIRED)
 		return SW_OK;
@@ -916,8 +921,8 @@ static enum sw_status compile_row(const struct raw_row *row, const struct sw_for
 		}
 		if (r->op == SW_NOP_ONE_OF)
 			return sw_error_set(err, SW_ERR_INPUT,
-					    _("%s:%d: one-of needs a choice field; %s is a number"),
-					    row->file, row->line, f->name);
+			                    _("%s:%d: one-of needs a choice field; %s is a number"),
+			                    row->file, row->line, f->name);
 		if (!sw_unit_parse(r->unit, r->limit, &r->lo))
 			return bad_limit(row, _("a number"), err);
 		r->hi = r->lo;
@@ -926,30 +931,32 @@ static enum sw_status compile_row(const struct raw_row *row, const struct sw_for
 	case SW_KIND_BOOL:
 		if (row->c[C_UNIT] != NULL)
 			return sw_error_set(err, SW_ERR_INPUT,
-					    _("%s:%d: unit '%s' given for the yes/no field %s"),
-					    row->file, row->line, row->c[C_UNIT], f->name);
+			                    _("%s:%d: unit '%s' given for the yes/no field %s"),
+			                    row->file, row->line, row->c[C_UNIT], f->name);
 		if (r->op != SW_NOP_EQ)
-			return sw_error_set(err, SW_ERR_INPUT,
-					    _("%s:%d: a yes/no field takes = or required, not '%s'"),
-					    row->file, row->line, row->c[C_OP]);
+			return sw_error_set(
+			    err, SW_ERR_INPUT,
+			    _("%s:%d: a yes/no field takes = or required, not '%s'"), row->file,
+			    row->line, row->c[C_OP]);
 		if (!parse_bool(r->limit, &r->lo))
 			return bad_limit(row, _("yes or no"), err);
 		return SW_OK;
 	case SW_KIND_ENUM:
 		if (row->c[C_UNIT] != NULL)
 			return sw_error_set(err, SW_ERR_INPUT,
-					    _("%s:%d: unit '%s' given for the choice field %s"),
-					    row->file, row->line, row->c[C_UNIT], f->name);
+			                    _("%s:%d: unit '%s' given for the choice field %s"),
+			                    row->file, row->line, row->c[C_UNIT], f->name);
 		if (r->op != SW_NOP_EQ && r->op != SW_NOP_ONE_OF)
-			return sw_error_set(err, SW_ERR_INPUT,
-					    _("%s:%d: a choice field takes =, one-of or required, not "
-					      "'%s'"),
-					    row->file, row->line, row->c[C_OP]);
+			return sw_error_set(
+			    err, SW_ERR_INPUT,
+			    _("%s:%d: a choice field takes =, one-of or required, not "
+			      "'%s'"),
+			    row->file, row->line, row->c[C_OP]);
 		return split_values(row, f, r, err);
 	default:
 		return sw_error_set(err, SW_ERR_INPUT,
-				    _("%s:%d: a text field only takes the operator required"),
-				    row->file, row->line);
+		                    _("%s:%d: a text field only takes the operator required"),
+		                    row->file, row->line);
 	}
 }
 
@@ -1026,7 +1033,7 @@ static enum sw_status build_index(struct sw_profile *p, struct sw_error *err)
 }
 
 enum sw_status sw_profile_load_file(const char *path, const struct sw_forms *forms,
-				    struct sw_profile **out, struct sw_error *err)
+                                    struct sw_profile **out, struct sw_error *err)
 {
 	struct raw_file *chain[NORM_CHAIN_MAX] = {NULL};
 	size_t nchain = 0, nrows = 0, cap = 0;
@@ -1058,9 +1065,9 @@ enum sw_status sw_profile_load_file(const char *path, const struct sw_forms *for
 		if (rc != SW_OK) {
 			if (rc == SW_ERR_NOTFOUND && nchain > 0)
 				rc = sw_error_set(err, SW_ERR_INPUT,
-						  _("%s:%d: @extends '%s': no profile file %s"),
-						  chain[nchain - 1]->path, chain[nchain - 1]->parent_line,
-						  nm, cur);
+				                  _("%s:%d: @extends '%s': no profile file %s"),
+				                  chain[nchain - 1]->path,
+				                  chain[nchain - 1]->parent_line, nm, cur);
 			goto out;
 		}
 		chain[nchain++] = rf;
@@ -1070,18 +1077,20 @@ enum sw_status sw_profile_load_file(const char *path, const struct sw_forms *for
 			if (strcmp(chain[i]->name, rf->parent) == 0) {
 				char loop[512] = "";
 				for (size_t j = 0; j < nchain; j++) {
-					strncat(loop, chain[j]->name, sizeof loop - strlen(loop) - 1);
+					strncat(loop, chain[j]->name,
+					        sizeof loop - strlen(loop) - 1);
 					strncat(loop, " -> ", sizeof loop - strlen(loop) - 1);
 				}
 				strncat(loop, rf->parent, sizeof loop - strlen(loop) - 1);
 				rc = sw_error_set(err, SW_ERR_INPUT,
-						  _("%s:%d: circular @extends: %s"), rf->path,
-						  rf->parent_line, loop);
+				                  _("%s:%d: circular @extends: %s"), rf->path,
+				                  rf->parent_line, loop);
 				goto out;
 			}
 		if (nchain == NORM_CHAIN_MAX) {
-			rc = sw_error_set(err, SW_ERR_INPUT, _("%s:%d: @extends chain deeper than %d"),
-					  rf->path, rf->parent_line, NORM_CHAIN_MAX);
+			rc = sw_error_set(err, SW_ERR_INPUT,
+			                  _("%s:%d: @extends chain deeper than %d"), rf->path,
+			                  rf->parent_line, NORM_CHAIN_MAX);
 			goto out;
 		}
 		free(cur);
@@ -1102,19 +1111,22 @@ enum sw_status sw_profile_load_file(const char *path, const struct sw_forms *for
 		for (size_t i = 0; i < rf->nrows; i++) {
 			struct raw_row *r = &rf->rows[i];
 			struct raw_row *old;
-			bool off = r->c[C_SEVERITY] != NULL && strcasecmp(r->c[C_SEVERITY], "off") == 0;
+			bool off =
+			    r->c[C_SEVERITY] != NULL && strcasecmp(r->c[C_SEVERITY], "off") == 0;
 			if (!rule_id_valid(r->c[C_ID])) {
-				rc = sw_error_set(err, SW_ERR_INPUT,
-						  _("%s:%d: rule id '%s': expected letters, digits, "
-						    "'-', '_' or '.'"),
-						  r->file, r->line, r->c[C_ID] ? r->c[C_ID] : "");
+				rc =
+				    sw_error_set(err, SW_ERR_INPUT,
+				                 _("%s:%d: rule id '%s': expected letters, digits, "
+				                   "'-', '_' or '.'"),
+				                 r->file, r->line, r->c[C_ID] ? r->c[C_ID] : "");
 				goto out;
 			}
 			for (size_t j = 0; j < i; j++)
 				if (strcmp(rf->rows[j].c[C_ID], r->c[C_ID]) == 0) {
-					rc = sw_error_set(err, SW_ERR_INPUT,
-							  _("%s:%d: rule id '%s' already used on line %d"),
-							  r->file, r->line, r->c[C_ID], rf->rows[j].line);
+					rc = sw_error_set(
+					    err, SW_ERR_INPUT,
+					    _("%s:%d: rule id '%s' already used on line %d"),
+					    r->file, r->line, r->c[C_ID], rf->rows[j].line);
 					goto out;
 				}
 			old = find_row(rows, nrows, r->c[C_ID]);
@@ -1140,10 +1152,11 @@ enum sw_status sw_profile_load_file(const char *path, const struct sw_forms *for
 				continue;
 			}
 			if (off) {
-				rc = sw_error_set(err, SW_ERR_INPUT,
-						  _("%s:%d: severity off, but no inherited rule '%s' "
-						    "to switch off"),
-						  r->file, r->line, r->c[C_ID]);
+				rc = sw_error_set(
+				    err, SW_ERR_INPUT,
+				    _("%s:%d: severity off, but no inherited rule '%s' "
+				      "to switch off"),
+				    r->file, r->line, r->c[C_ID]);
 				goto out;
 			}
 			if (nrows == cap) {
@@ -1215,7 +1228,7 @@ out:
 }
 
 enum sw_status sw_profile_load(const char *datadir, const char *name, const struct sw_forms *forms,
-			       struct sw_profile **out, struct sw_error *err)
+                               struct sw_profile **out, struct sw_error *err)
 {
 	char *path;
 	enum sw_status rc;
@@ -1223,9 +1236,9 @@ enum sw_status sw_profile_load(const char *datadir, const char *name, const stru
 	*out = NULL;
 	if (!sw_profile_name_valid(name))
 		return sw_error_set(err, SW_ERR_INPUT,
-				    _("'%s' is not a profile name (expected [a-z0-9_.-], as in "
-				      "nl-crow)"),
-				    name ? name : "");
+		                    _("'%s' is not a profile name (expected [a-z0-9_.-], as in "
+		                      "nl-crow)"),
+		                    name ? name : "");
 	path = malloc(strlen(datadir) + strlen(name) + 16);
 	if (path == NULL)
 		return nomem(err);
@@ -1233,9 +1246,9 @@ enum sw_status sw_profile_load(const char *datadir, const char *name, const stru
 	rc = sw_profile_load_file(path, forms, out, err);
 	if (rc == SW_ERR_NOTFOUND)
 		sw_error_set(err, SW_ERR_NOTFOUND,
-			     _("no norm profile '%s' (looked for %s); 'schouw profile list' shows "
-			       "the profiles"),
-			     name, path);
+		             _("no norm profile '%s' (looked for %s); 'schouw profile list' shows "
+		               "the profiles"),
+		             name, path);
 	free(path);
 	return rc;
 }
@@ -1243,7 +1256,7 @@ enum sw_status sw_profile_load(const char *datadir, const char *name, const stru
 /* ---- checking ----------------------------------------------------------- */
 
 enum sw_status sw_verdict_init(struct sw_verdict *v, const struct sw_profile *prof,
-			       struct sw_error *err)
+                               struct sw_error *err)
 {
 	memset(v, 0, sizeof *v);
 	v->cap = prof->max_rules_per_type > 0 ? prof->max_rules_per_type : 1;
@@ -1352,8 +1365,8 @@ static struct sw_finding *add(struct sw_verdict *v, const struct sw_rule *r, enu
 }
 
 static enum sw_status check_rule(const struct sw_rule *r, const struct sw_point *p,
-				 sw_norm_near_fn near, void *near_ud, struct sw_verdict *v,
-				 struct sw_error *err)
+                                 sw_norm_near_fn near, void *near_ud, struct sw_verdict *v,
+                                 struct sw_error *err)
 {
 	const struct sw_value *val;
 	struct sw_finding *f;
@@ -1450,8 +1463,8 @@ static enum sw_status check_rule(const struct sw_rule *r, const struct sw_point 
 }
 
 enum sw_status sw_norm_check_point(const struct sw_profile *prof, const struct sw_point *p,
-				   sw_norm_near_fn near, void *near_ud, struct sw_verdict *v,
-				   struct sw_error *err)
+                                   sw_norm_near_fn near, void *near_ud, struct sw_verdict *v,
+                                   struct sw_error *err)
 {
 	size_t t;
 
@@ -1502,7 +1515,8 @@ void sw_rule_limit_text(const struct sw_rule *r, char *buf, size_t len)
 	if (r->kind == SW_KIND_BOOL) {
 		snprintf(buf, len, "%s", r->lo != 0 ? "yes" : "no");
 	} else if (r->kind == SW_KIND_ENUM || r->kind == SW_KIND_TEXT) {
-		size_t n = (size_t)snprintf(buf, len, "%s", r->op == SW_NOP_ONE_OF ? "one of " : "");
+		size_t n =
+		    (size_t)snprintf(buf, len, "%s", r->op == SW_NOP_ONE_OF ? "one of " : "");
 		for (size_t i = 0; i < r->nvalues && n < len; i++)
 			n += (size_t)snprintf(buf + n, len - n, "%s%s", i ? "|" : "", r->values[i]);
 	} else {
@@ -1538,7 +1552,7 @@ void sw_finding_describe(const struct sw_finding *f, char *buf, size_t len)
 	if (f->outcome == SW_OUT_INCOMPLETE) {
 		if (r->op == SW_NOP_WITHIN && f->missing == r->field)
 			snprintf(buf, len, _("cannot look for neighbours (%s) without the store"),
-				 r->field);
+			         r->field);
 		else
 			snprintf(buf, len, _("missing %s"), f->missing);
 		return;
@@ -1558,7 +1572,7 @@ void sw_finding_describe(const struct sw_finding *f, char *buf, size_t len)
 		if (isfinite(f->nearest_m)) {
 			sw_unit_format(r->unit, f->nearest_m, d, sizeof d);
 			snprintf(buf, len, _("%s %s found, limit %s (nearest at %s)"), m, r->field,
-				 lim, d);
+			         lim, d);
 		} else {
 			snprintf(buf, len, _("%s %s found, limit %s"), m, r->field, lim);
 		}

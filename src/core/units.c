@@ -12,24 +12,20 @@
 
 /* mul/div kept apart so 1400 mm -> 1400 / 1000 is correctly rounded. */
 static const struct sw_unit units[] = {
-	{"", SW_DIM_NONE, 1, 1},
-	{"m", SW_DIM_LENGTH, 1, 1},
-	{"cm", SW_DIM_LENGTH, 1, 100},
-	{"mm", SW_DIM_LENGTH, 1, 1000},
-	{"in", SW_DIM_LENGTH, 254, 10000},
-	{"ft", SW_DIM_LENGTH, 3048, 10000},
-	{"%", SW_DIM_SLOPE, 1, 1},
-	{"permille", SW_DIM_SLOPE, 1, 10},
-	{"ratio", SW_DIM_SLOPE, 1, 1}, /* 1:N, see is_ratio */
+    {"", SW_DIM_NONE, 1, 1},           {"m", SW_DIM_LENGTH, 1, 1},
+    {"cm", SW_DIM_LENGTH, 1, 100},     {"mm", SW_DIM_LENGTH, 1, 1000},
+    {"in", SW_DIM_LENGTH, 254, 10000}, {"ft", SW_DIM_LENGTH, 3048, 10000},
+    {"%", SW_DIM_SLOPE, 1, 1},         {"permille", SW_DIM_SLOPE, 1, 10},
+    {"ratio", SW_DIM_SLOPE, 1, 1}, /* 1:N, see is_ratio */
 };
 
 static const struct {
 	const char *alias;
 	size_t unit;
 } aliases[] = {
-	{"meter", 1},   {"metre", 1},    {"inch", 4},     {"feet", 5},     {"pct", 6},
-	{"percent", 6}, {"procent", 6},  {"\xe2\x80\xb0", 7}, {"promille", 7}, {"per-mille", 7},
-	{"1:n", 8},     {"verhouding", 8},
+    {"meter", 1},    {"metre", 1},     {"inch", 4},    {"feet", 5},
+    {"pct", 6},      {"percent", 6},   {"procent", 6}, {"\xe2\x80\xb0", 7},
+    {"promille", 7}, {"per-mille", 7}, {"1:n", 8},     {"verhouding", 8},
 };
 
 static bool is_ratio(const struct sw_unit *u)

@@ -289,7 +289,7 @@ static const struct sw_finding *finding(const struct sw_verdict *v, const struct
 }
 
 static const struct sw_finding *judge(const struct sw_profile *prof, struct sw_verdict *v,
-				      const struct sw_point *p)
+                                      const struct sw_point *p)
 {
 	struct sw_error err = {0};
 
@@ -320,7 +320,8 @@ static void every_rule_passes_exactly_at_its_limit(void **state)
 				assert_true(set_at(&p, r, false));
 			judge(prof, &v, &p);
 			if (finding(&v, r) != NULL)
-				fail_msg("%s %s: fails at its limit %s", shipped[k], r->id, r->limit);
+				fail_msg("%s %s: fails at its limit %s", shipped[k], r->id,
+				         r->limit);
 			tested++;
 			sw_point_clear(&p);
 		}
@@ -353,7 +354,7 @@ static void every_rule_fails_just_past_its_limit(void **state)
 			f = finding(&v, r);
 			if (f == NULL || f->outcome != SW_OUT_FAIL)
 				fail_msg("%s %s: passes just past its limit %s", shipped[k], r->id,
-					 r->limit);
+				         r->limit);
 			assert_true(f->has_measured || f->text != NULL);
 			if (r->severity == SW_SEV_ERROR)
 				assert_int_equal(v.outcome, SW_OUT_FAIL);
@@ -385,7 +386,7 @@ static void every_rule_is_incomplete_when_its_field_is_missing(void **state)
 			assert_non_null(f);
 			assert_string_equal(f->missing, r->field);
 			assert_int_equal(f->outcome, r->op == SW_NOP_REQUIRED ? SW_OUT_FAIL
-									     : SW_OUT_INCOMPLETE);
+			                                                      : SW_OUT_INCOMPLETE);
 			assert_int_not_equal(v.outcome, SW_OUT_PASS);
 			sw_point_clear(&p);
 		}
@@ -422,7 +423,7 @@ static void conditional_rules_apply_only_when_their_condition_holds(void **state
 			judge(prof, &v, &p);
 			if (finding(&v, r) != NULL)
 				fail_msg("%s %s applies although '%s' does not hold", shipped[k],
-					 r->id, r->when);
+				         r->id, r->when);
 			/* condition's field missing: incomplete, naming it */
 			unset(&p, r->conds[0].field);
 			judge(prof, &v, &p);
@@ -445,9 +446,8 @@ struct mock_near {
 	size_t n;
 };
 
-static enum sw_status mock_near(void *ud, const struct sw_point *p, const char *type,
-				double radius, size_t *found, double *nearest,
-				struct sw_error *err)
+static enum sw_status mock_near(void *ud, const struct sw_point *p, const char *type, double radius,
+                                size_t *found, double *nearest, struct sw_error *err)
 {
 	struct mock_near *m = ud;
 
@@ -476,7 +476,7 @@ static const struct sw_rule *rule_by_id(const struct sw_profile *prof, const cha
 }
 
 static const struct sw_finding *near_judge(const struct sw_profile *prof, const char *type,
-					   struct mock_near *m, struct sw_verdict *v)
+                                           struct mock_near *m, struct sw_verdict *v)
 {
 	struct sw_point p;
 	struct sw_error err = {0};
@@ -598,7 +598,7 @@ static void store_lookup_counts_exact_distances_across_tile_edges(void **state)
 
 	(void)state;
 	snprintf(path, sizeof path, "%s/test_norm_near_%d.gpkg", tmp && *tmp ? tmp : "/tmp",
-		 (int)getpid());
+	         (int)getpid());
 	unlink(path);
 	assert_int_equal(sw_store_create(path, &err), SW_OK);
 	assert_int_equal(sw_store_open(path, SW_STORE_WRITE, &st, &err), SW_OK);
@@ -607,30 +607,28 @@ static void store_lookup_counts_exact_distances_across_tile_edges(void **state)
 	assert_int_equal(sw_point_set_str(&bay.type, "disabled_parking", &err), SW_OK);
 	for (size_t i = 0; i < sizeof xs / sizeof xs[0]; i++) {
 		double x = xs[i], y = 425000 + 100 * (double)i;
-		store_point(st, "kerb_ramp", x + 4.99, y);       /* in */
-		store_point(st, "kerb_ramp", x - 5.01, y);       /* just out */
-		store_point(st, "crossing", x + 1, y);           /* other type */
+		store_point(st, "kerb_ramp", x + 4.99, y); /* in */
+		store_point(st, "kerb_ramp", x - 5.01, y); /* just out */
+		store_point(st, "crossing", x + 1, y);     /* other type */
 		bay.id = store_point(st, "disabled_parking", x, y + 0.0);
 		bay.x = x;
 		bay.y = y;
 		assert_int_equal(sw_check_near_open(st, &near, &err), SW_OK);
-		assert_int_equal(sw_check_near_fn(near, &bay, "kerb_ramp", 5, &found, &nearest, &err),
-				 SW_OK);
+		assert_int_equal(
+		    sw_check_near_fn(near, &bay, "kerb_ramp", 5, &found, &nearest, &err), SW_OK);
 		assert_int_equal(found, 1);
 		assert_true(fabs(nearest - 4.99) < 1e-6);
-		assert_int_equal(sw_check_near_fn(near, &bay, "kerb_ramp", 5.01, &found, &nearest,
-						  &err),
-				 SW_OK);
+		assert_int_equal(
+		    sw_check_near_fn(near, &bay, "kerb_ramp", 5.01, &found, &nearest, &err), SW_OK);
 		assert_int_equal(found, 2);
-		assert_int_equal(sw_check_near_fn(near, &bay, "kerb_ramp", 4.98, &found, &nearest,
-						  &err),
-				 SW_OK);
+		assert_int_equal(
+		    sw_check_near_fn(near, &bay, "kerb_ramp", 4.98, &found, &nearest, &err), SW_OK);
 		assert_int_equal(found, 0);
 		assert_true(fabs(nearest - 4.99) < 1e-6);
 		/* the bay itself is not its own neighbour */
-		assert_int_equal(sw_check_near_fn(near, &bay, "disabled_parking", 1, &found,
-						  &nearest, &err),
-				 SW_OK);
+		assert_int_equal(
+		    sw_check_near_fn(near, &bay, "disabled_parking", 1, &found, &nearest, &err),
+		    SW_OK);
 		assert_int_equal(found, 0);
 		sw_check_near_close(near);
 		near = NULL;
@@ -723,7 +721,8 @@ static char *write_tmp(const char *dir, const char *name, const char *text)
 	return path;
 }
 
-static const char header[] = "id;type;field;when;op;limit;unit;severity;message_nl;message_en;source\n";
+static const char header[] =
+    "id;type;field;when;op;limit;unit;severity;message_nl;message_en;source\n";
 
 static void child_overrides_one_rule_and_switches_one_off(void **state)
 {
@@ -739,11 +738,11 @@ static void child_overrides_one_rule_and_switches_one_off(void **state)
 	snprintf(dir, sizeof dir, "%s/test_norm_XXXXXX", tmp && *tmp ? tmp : "/tmp");
 	assert_non_null(mkdtemp(dir));
 	snprintf(base, sizeof base,
-		 "%sa;kerb_ramp;width_m;;>=;1.20;m;error;;;base\n"
-		 "b;kerb_ramp;cross_slope_pct;;<=;2;%%;error;;;base\n",
-		 header);
+	         "%sa;kerb_ramp;width_m;;>=;1.20;m;error;;;base\n"
+	         "b;kerb_ramp;cross_slope_pct;;<=;2;%%;error;;;base\n",
+	         header);
 	snprintf(child, sizeof child, "@extends;base\n%sa;;;;;90;cm;;;;child\nb;;;;;;;off;;;\n",
-		 header);
+	         header);
 	p1 = write_tmp(dir, "base.csv", base);
 	p2 = write_tmp(dir, "child.csv", child);
 	assert_int_equal(sw_profile_load_file(p2, forms, &prof, &err), SW_OK);
@@ -821,7 +820,7 @@ static void circular_extends_names_file_and_line(void **state)
 {
 	(void)state;
 	expect_error_at("circular-a.csv", "circular-b.csv", 1,
-			"circular @extends: circular-a -> circular-b -> circular-a");
+	                "circular @extends: circular-a -> circular-b -> circular-a");
 }
 
 static void unknown_operator_names_file_and_line(void **state)
@@ -851,31 +850,31 @@ static void unknown_column_names_file_and_line(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(ratio_1_12_is_8_333_percent),
-		cmocka_unit_test(inch_and_centimetre_convert_to_metres),
-		cmocka_unit_test(units_format_in_their_own_unit),
-		cmocka_unit_test(unknown_unit_is_null),
-		cmocka_unit_test(every_rule_passes_exactly_at_its_limit),
-		cmocka_unit_test(every_rule_fails_just_past_its_limit),
-		cmocka_unit_test(every_rule_is_incomplete_when_its_field_is_missing),
-		cmocka_unit_test(conditional_rules_apply_only_when_their_condition_holds),
-		cmocka_unit_test(kerb_ramp_at_4_99_m_passes_and_at_5_01_m_fails),
-		cmocka_unit_test(crossing_needs_two_kerb_ramps),
-		cmocka_unit_test(spatial_rule_without_lookup_is_incomplete),
-		cmocka_unit_test(store_lookup_counts_exact_distances_across_tile_edges),
-		cmocka_unit_test(failure_names_measured_and_limit_in_the_rules_unit),
-		cmocka_unit_test(advice_failure_does_not_fail_the_point),
-		cmocka_unit_test(kor_extends_nl_crow_and_says_to_confirm),
-		cmocka_unit_test(child_overrides_one_rule_and_switches_one_off),
-		cmocka_unit_test(bad_csv_syntax_names_file_and_line),
-		cmocka_unit_test(unknown_field_names_file_and_line),
-		cmocka_unit_test(unknown_unit_names_file_and_line),
-		cmocka_unit_test(unit_of_wrong_dimension_names_file_and_line),
-		cmocka_unit_test(circular_extends_names_file_and_line),
-		cmocka_unit_test(unknown_operator_names_file_and_line),
-		cmocka_unit_test(unknown_enum_value_names_file_and_line),
-		cmocka_unit_test(missing_parent_names_file_and_line),
-		cmocka_unit_test(unknown_column_names_file_and_line),
+	    cmocka_unit_test(ratio_1_12_is_8_333_percent),
+	    cmocka_unit_test(inch_and_centimetre_convert_to_metres),
+	    cmocka_unit_test(units_format_in_their_own_unit),
+	    cmocka_unit_test(unknown_unit_is_null),
+	    cmocka_unit_test(every_rule_passes_exactly_at_its_limit),
+	    cmocka_unit_test(every_rule_fails_just_past_its_limit),
+	    cmocka_unit_test(every_rule_is_incomplete_when_its_field_is_missing),
+	    cmocka_unit_test(conditional_rules_apply_only_when_their_condition_holds),
+	    cmocka_unit_test(kerb_ramp_at_4_99_m_passes_and_at_5_01_m_fails),
+	    cmocka_unit_test(crossing_needs_two_kerb_ramps),
+	    cmocka_unit_test(spatial_rule_without_lookup_is_incomplete),
+	    cmocka_unit_test(store_lookup_counts_exact_distances_across_tile_edges),
+	    cmocka_unit_test(failure_names_measured_and_limit_in_the_rules_unit),
+	    cmocka_unit_test(advice_failure_does_not_fail_the_point),
+	    cmocka_unit_test(kor_extends_nl_crow_and_says_to_confirm),
+	    cmocka_unit_test(child_overrides_one_rule_and_switches_one_off),
+	    cmocka_unit_test(bad_csv_syntax_names_file_and_line),
+	    cmocka_unit_test(unknown_field_names_file_and_line),
+	    cmocka_unit_test(unknown_unit_names_file_and_line),
+	    cmocka_unit_test(unit_of_wrong_dimension_names_file_and_line),
+	    cmocka_unit_test(circular_extends_names_file_and_line),
+	    cmocka_unit_test(unknown_operator_names_file_and_line),
+	    cmocka_unit_test(unknown_enum_value_names_file_and_line),
+	    cmocka_unit_test(missing_parent_names_file_and_line),
+	    cmocka_unit_test(unknown_column_names_file_and_line),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }
