@@ -42,7 +42,7 @@
  * quote, invalid UTF-8, a header without rows ("no rows"). A callback status
  * other than SW_OK stops reading and is returned (err as the callback left it). */
 enum sw_status sw_csv_read(const char *path, const struct sw_read_opts *o, sw_record_cb cb,
-			   void *ud, struct sw_error *err);
+                           void *ud, struct sw_error *err);
 
 /* ---- point writer ---- */
 
@@ -60,11 +60,11 @@ struct sw_csv_writer;
  * strings too); o->forms must outlive the writer. Caller owns *out; close
  * with sw_csv_writer_close. */
 enum sw_status sw_csv_writer_open(const char *path, const struct sw_export_opts *o,
-				  struct sw_csv_writer **out, struct sw_error *err);
+                                  struct sw_csv_writer **out, struct sw_error *err);
 
 /* Append one point (RD New coordinates). */
 enum sw_status sw_csv_writer_add(struct sw_csv_writer *w, const struct sw_point *p,
-				 struct sw_error *err);
+                                 struct sw_error *err);
 
 /* Points added so far. */
 long long sw_csv_writer_count(const struct sw_csv_writer *w);
@@ -84,12 +84,12 @@ struct sw_csv_out;
 /* A CSV of plain text rows in dialect d, written atomically like the point
  * writer. Caller owns *out; close with sw_csv_out_close. */
 enum sw_status sw_csv_out_open(const char *path, enum sw_csv_dialect d, struct sw_csv_out **out,
-			       struct sw_error *err);
+                               struct sw_error *err);
 
 /* Append one row of n cells (NULL = empty). Cells are quoted as needed and
  * guarded against formulas; they are written as given otherwise. */
 enum sw_status sw_csv_out_row(struct sw_csv_out *w, size_t n, const char *const *cells,
-			      struct sw_error *err);
+                              struct sw_error *err);
 
 enum sw_status sw_csv_out_close(struct sw_csv_out *w, bool commit, struct sw_error *err);
 
@@ -100,7 +100,7 @@ enum sw_status sw_csv_out_close(struct sw_csv_out *w, bool commit, struct sw_err
  * blanks; with the formula guard when guard is true. Returns the length
  * needed (may exceed cap; buf is NUL-terminated when cap > 0). */
 size_t sw_csv_format_cell(char *buf, size_t cap, const char *cell, enum sw_csv_dialect d,
-			  bool guard);
+                          bool guard);
 
 /* Parse a number that may use a decimal comma ("51,81" or "51.81"), locale
  * independent. False for empty, trailing junk or non-finite values. */

@@ -43,7 +43,7 @@ struct sw_import_opts {
 	bool dry_run;                 /* validate everything, then roll back */
 	bool skip_invalid;            /* import the good rows, reject the bad ones */
 	bool bulk;                    /* sw_store_bulk_begin: for imports large compared
-				       * with the store (R-tree rebuilt once at the end) */
+	                               * with the store (R-tree rebuilt once at the end) */
 	sw_reject_fn reject;
 	void *reject_ud;
 	sw_progress_fn progress;
@@ -73,15 +73,15 @@ struct sw_importer;
  * f; opens the store transaction. s, f and o must outlive the importer; o is
  * copied. Caller owns *out; free with sw_importer_free. */
 enum sw_status sw_importer_new(struct sw_store *s, const struct sw_forms *f,
-			       const struct sw_import_opts *o, struct sw_importer **out,
-			       struct sw_error *err);
+                               const struct sw_import_opts *o, struct sw_importer **out,
+                               struct sw_error *err);
 
 /* Take one record (a sw_record_cb: pass the importer as ud). A bad row is
  * recorded, not returned; the return is an error only for a problem that
  * concerns the whole file (a column that is neither a known key nor a form
  * field, "file: unknown column 'foo' ...") or the store. */
 enum sw_status sw_importer_record_cb(const struct sw_record *r, void *importer,
-				     struct sw_error *err);
+                                     struct sw_error *err);
 
 /* Handle the rows still batched, then commit (no rejected rows, or
  * skip_invalid; and not dry_run) or roll back. Returns SW_ERR_INPUT ("N rows
@@ -110,13 +110,13 @@ enum sw_coord_role sw_import_coord_role(const char *name);
  * problem of the row is collected: SW_ERR_INPUT with all reasons joined by
  * "; " in err. Unknown columns are skipped here (see sw_importer_record_cb). */
 enum sw_status sw_import_apply_record(const struct sw_forms *forms, const struct sw_import_opts *o,
-				      const struct sw_record *r, struct sw_point *p, bool fresh,
-				      struct sw_error *err);
+                                      const struct sw_record *r, struct sw_point *p, bool fresh,
+                                      struct sw_error *err);
 
 /* The deterministic uuid of a point without one: SHA-1 name-based (version 5)
  * in the schouw namespace, name = type|x|y|observed_at|surveyor with x, y RD
  * New rounded to mm. buf has room for SW_UUID_LEN + 1. */
 void sw_import_derive_uuid(const char *type, double x, double y, const char *observed_at,
-			   const char *surveyor, char *buf);
+                           const char *surveyor, char *buf);
 
 #endif

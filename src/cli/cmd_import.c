@@ -13,43 +13,52 @@
 #include "schouw/import.h"
 #include "schouw/shp.h"
 
-static const char usage[] = N_(
-	"usage: schouw import FILE [options]\n\n"
-	"Import points from a CSV (.csv, .txt), shapefile (.shp), GPX (.gpx) or GeoJSON\n"
-	"(.geojson, .json) file. Every row is checked against its type's form; by default\n"
-	"nothing is imported when any row is bad, and every bad row is reported.\n"
-	"Points are matched by uuid, so importing a file again (or an export of this\n"
-	"store) updates changed points, with history, instead of adding them twice.\n"
-	"Rows without a uuid get one derived from type, position, time and surveyor.\n\n"
-	"CSV: ',' or ';' separated (found from the header), UTF-8 (a BOM is fine),\n"
-	"decimal point or comma; coordinates in columns lat/lon (latitude, breedtegraad,\n"
-	"lng, longitude, lengtegraad, ...) in WGS84, or x/y (rd_x, x_rd, ...) in RD New.\n\n"
-	"Options:\n"
-	"  --type T              type of rows without a type column or value\n"
-	"  --status S            status of new points without one (default planned)\n"
-	"  --by NAME             surveyor of rows without one; also the author in history\n"
-	"  --crs EPSG:N          CRS of the coordinates (default: lat/lon WGS84, x/y RD\n"
-	"                        New; shapefiles: the .prj)\n"
-	"  --map SRC=DST         read column SRC as DST (a form field, lat, x, note, ...);\n"
-	"                        DST '-' leaves the column out; repeat for more\n"
-	"  --encoding E          text encoding of the file, e.g. ISO-8859-1 (default\n"
-	"                        UTF-8; shapefiles: the .cpg)\n"
-	"  --format F            csv, shp, gpx or geojson (default: from the file name)\n"
-	"  --dry-run             check and count everything, change nothing\n"
-	"  --skip-invalid REJECTS  import the good rows; write the bad ones to the CSV\n"
-	"                        file REJECTS with their line and reason\n"
-	"  --db PATH             the store\n"
-	"  -q, --quiet           print nothing but errors\n\n"
-	"Exit status: 0 imported (or checked), 2 bad input or usage; the store is then\n"
-	"unchanged.\n");
+static const char usage[] =
+    N_("usage: schouw import FILE [options]\n\n"
+       "Import points from a CSV (.csv, .txt), shapefile (.shp), GPX (.gpx) or GeoJSON\n"
+       "(.geojson, .json) file. Every row is checked against its type's form; by default\n"
+       "nothing is imported when any row is bad, and every bad row is reported.\n"
+       "Points are matched by uuid, so importing a file again (or an export of this\n"
+       "store) updates changed points, with history, instead of adding them twice.\n"
+       "Rows without a uuid get one derived from type, position, time and surveyor.\n\n"
+       "CSV: ',' or ';' separated (found from the header), UTF-8 (a BOM is fine),\n"
+       "decimal point or comma; coordinates in columns lat/lon (latitude, breedtegraad,\n"
+       "lng, longitude, lengtegraad, ...) in WGS84, or x/y (rd_x, x_rd, ...) in RD New.\n\n"
+       "Options:\n"
+       "  --type T              type of rows without a type column or value\n"
+       "  --status S            status of new points without one (default planned)\n"
+       "  --by NAME             surveyor of rows without one; also the author in history\n"
+       "  --crs EPSG:N          CRS of the coordinates (default: lat/lon WGS84, x/y RD\n"
+       "                        New; shapefiles: the .prj)\n"
+       "  --map SRC=DST         read column SRC as DST (a form field, lat, x, note, ...);\n"
+       "                        DST '-' leaves the column out; repeat for more\n"
+       "  --encoding E          text encoding of the file, e.g. ISO-8859-1 (default\n"
+       "                        UTF-8; shapefiles: the .cpg)\n"
+       "  --format F            csv, shp, gpx or geojson (default: from the file name)\n"
+       "  --dry-run             check and count everything, change nothing\n"
+       "  --skip-invalid REJECTS  import the good rows; write the bad ones to the CSV\n"
+       "                        file REJECTS with their line and reason\n"
+       "  --db PATH             the store\n"
+       "  -q, --quiet           print nothing but errors\n\n"
+       "Exit status: 0 imported (or checked), 2 bad input or usage; the store is then\n"
+       "unchanged.\n");
 
-enum { OPT_TYPE = SW_OPT_FIRST_FREE, OPT_STATUS, OPT_BY, OPT_CRS, OPT_MAP, OPT_ENCODING,
-       OPT_FORMAT, OPT_DRY_RUN, OPT_SKIP };
+enum {
+	OPT_TYPE = SW_OPT_FIRST_FREE,
+	OPT_STATUS,
+	OPT_BY,
+	OPT_CRS,
+	OPT_MAP,
+	OPT_ENCODING,
+	OPT_FORMAT,
+	OPT_DRY_RUN,
+	OPT_SKIP
+};
 
 enum fmt { FMT_NONE, FMT_CSV, FMT_SHP, FMT_GPX, FMT_GEOJSON };
 
-typedef enum sw_status (*reader_fn)(const char *path, const struct sw_read_opts *o,
-				    sw_record_cb cb, void *ud, struct sw_error *err);
+typedef enum sw_status (*reader_fn)(const char *path, const struct sw_read_opts *o, sw_record_cb cb,
+                                    void *ud, struct sw_error *err);
 
 static enum fmt fmt_by_name(const char *s)
 {
@@ -237,7 +246,7 @@ static void progress_show(struct progress *pg)
 		if (bar > 25)
 			bar = 25;
 		fprintf(stderr, "\r[%.*s%*s] %3d%%  %lld", bar, "#########################",
-			25 - bar, "", pct, pg->rows);
+		        25 - bar, "", pct, pg->rows);
 	} else {
 		fprintf(stderr, "\r%lld", pg->rows);
 	}
@@ -297,16 +306,16 @@ static void warn_stderr(void *ud, const char *msg)
 /* ---- report ---- */
 
 static void print_report(struct sw_cli *cli, const char *path, const struct sw_import_report *rep,
-			 bool dry_run)
+                         bool dry_run)
 {
 	size_t i;
 
 	if (cli->quiet)
 		return;
 	printf(dry_run ? _("%s: %lld rows checked (dry run, nothing changed): %lld would be "
-			   "inserted, %lld updated, %lld unchanged, %lld rejected\n")
-		       : _("%s: %lld rows: %lld inserted, %lld updated, %lld unchanged, %lld "
-			   "rejected\n"),
+	                   "inserted, %lld updated, %lld unchanged, %lld rejected\n")
+	               : _("%s: %lld rows: %lld inserted, %lld updated, %lld unchanged, %lld "
+	                   "rejected\n"),
 	       path, rep->rows, rep->inserted, rep->updated, rep->unchanged, rep->rejected);
 	for (i = 0; i < rep->ntransforms; i++) {
 		const struct sw_import_transform *t = &rep->transforms[i];
@@ -316,11 +325,11 @@ static void print_report(struct sw_cli *cli, const char *path, const struct sw_i
 			       t->src_crs, t->npoints);
 		else if (t->accuracy >= 0)
 			printf(_("coordinates: %s -> RD New (EPSG:28992) by PROJ '%s', accuracy "
-				 "about %g m (%lld points)\n"),
+			         "about %g m (%lld points)\n"),
 			       t->src_crs, t->operation, t->accuracy, t->npoints);
 		else
 			printf(_("coordinates: %s -> RD New (EPSG:28992) by PROJ '%s', accuracy "
-				 "unknown (%lld points)\n"),
+			         "unknown (%lld points)\n"),
 			       t->src_crs, t->operation, t->npoints);
 	}
 }
@@ -333,23 +342,23 @@ static void print_rejected(struct sw_cli *cli, const struct sw_import_report *re
 		sw_cli_errorf(cli, "%s", rep->messages[i]);
 	if (rep->rejected > (long long)rep->nmessages)
 		sw_cli_errorf(cli, _("... and %lld more rejected rows"),
-			      rep->rejected - (long long)rep->nmessages);
+		              rep->rejected - (long long)rep->nmessages);
 }
 
 int cmd_import(struct sw_cli *cli, int argc, char **argv)
 {
 	static const struct option opts[] = {
-		SW_CLI_COMMON_OPTS,
-		{"type", required_argument, NULL, OPT_TYPE},
-		{"status", required_argument, NULL, OPT_STATUS},
-		{"by", required_argument, NULL, OPT_BY},
-		{"crs", required_argument, NULL, OPT_CRS},
-		{"map", required_argument, NULL, OPT_MAP},
-		{"encoding", required_argument, NULL, OPT_ENCODING},
-		{"format", required_argument, NULL, OPT_FORMAT},
-		{"dry-run", no_argument, NULL, OPT_DRY_RUN},
-		{"skip-invalid", required_argument, NULL, OPT_SKIP},
-		{NULL, 0, NULL, 0},
+	    SW_CLI_COMMON_OPTS,
+	    {"type", required_argument, NULL, OPT_TYPE},
+	    {"status", required_argument, NULL, OPT_STATUS},
+	    {"by", required_argument, NULL, OPT_BY},
+	    {"crs", required_argument, NULL, OPT_CRS},
+	    {"map", required_argument, NULL, OPT_MAP},
+	    {"encoding", required_argument, NULL, OPT_ENCODING},
+	    {"format", required_argument, NULL, OPT_FORMAT},
+	    {"dry-run", no_argument, NULL, OPT_DRY_RUN},
+	    {"skip-invalid", required_argument, NULL, OPT_SKIP},
+	    {NULL, 0, NULL, 0},
 	};
 	struct sw_import_opts io = {0};
 	struct sw_read_opts ro = {0};
@@ -405,9 +414,9 @@ int cmd_import(struct sw_cli *cli, int argc, char **argv)
 			eq = strchr(map_buf[nmap], '=');
 			if (eq == NULL || eq == map_buf[nmap]) {
 				sw_cli_usage_error(cli, "import",
-						   _("--map: expected SRC=DST (DST '-' leaves SRC "
-						     "out), got '%s'"),
-						   optarg);
+				                   _("--map: expected SRC=DST (DST '-' leaves SRC "
+				                     "out), got '%s'"),
+				                   optarg);
 				free(map_buf[nmap]);
 				map_buf[nmap] = NULL;
 				goto out;
@@ -425,9 +434,9 @@ int cmd_import(struct sw_cli *cli, int argc, char **argv)
 			format = fmt_by_name(optarg);
 			if (format == FMT_NONE) {
 				sw_cli_usage_error(cli, "import",
-						   _("--format: expected csv, shp, gpx or geojson, "
-						     "got '%s'"),
-						   optarg);
+				                   _("--format: expected csv, shp, gpx or geojson, "
+				                     "got '%s'"),
+				                   optarg);
 				goto out;
 			}
 			break;
@@ -444,8 +453,9 @@ int cmd_import(struct sw_cli *cli, int argc, char **argv)
 	}
 	if (optind + 1 != argc) {
 		sw_cli_usage_error(cli, "import",
-				   optind >= argc ? _("missing FILE") : _("unexpected argument '%s'"),
-				   argv[argc - 1]);
+		                   optind >= argc ? _("missing FILE")
+		                                  : _("unexpected argument '%s'"),
+		                   argv[argc - 1]);
 		goto out;
 	}
 	path = argv[optind];
@@ -471,7 +481,8 @@ int cmd_import(struct sw_cli *cli, int argc, char **argv)
 		goto out;
 	if (io.default_type != NULL && sw_forms_find_or_error(forms, io.default_type, &err) == NULL)
 		goto fail;
-	if (io.default_status != NULL && sw_forms_check_status(forms, io.default_status, &err) != SW_OK)
+	if (io.default_status != NULL &&
+	    sw_forms_check_status(forms, io.default_status, &err) != SW_OK)
 		goto fail;
 	store = sw_cli_store(cli, SW_STORE_WRITE);
 	if (store == NULL)
@@ -520,7 +531,7 @@ int cmd_import(struct sw_cli *cli, int argc, char **argv)
 	if (sw_importer_report(im)->rejected > 0 && !cli->quiet) {
 		print_rejected(cli, sw_importer_report(im));
 		sw_cli_errorf(cli, _("%lld rejected rows written to %s"),
-			      sw_importer_report(im)->rejected, rj.path);
+		              sw_importer_report(im)->rejected, rj.path);
 	}
 	print_report(cli, path, sw_importer_report(im), io.dry_run);
 	rc = SW_EXIT_OK;

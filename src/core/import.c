@@ -62,53 +62,69 @@ struct name_role {
 };
 
 static const struct name_role coord_names[] = {
-	{"lat", SW_COORD_LAT},        {"latitude", SW_COORD_LAT},    {"breedtegraad", SW_COORD_LAT},
-	{"breedte", SW_COORD_LAT},    {"lon", SW_COORD_LON},         {"lng", SW_COORD_LON},
-	{"long", SW_COORD_LON},       {"longitude", SW_COORD_LON},   {"lengtegraad", SW_COORD_LON},
-	{"lengte", SW_COORD_LON},     {"x", SW_COORD_X},             {"rd_x", SW_COORD_X},
-	{"x_rd", SW_COORD_X},         {"xcoord", SW_COORD_X},        {"x_coord", SW_COORD_X},
-	{"x_coordinaat", SW_COORD_X}, {"easting", SW_COORD_X},       {"y", SW_COORD_Y},
-	{"rd_y", SW_COORD_Y},         {"y_rd", SW_COORD_Y},          {"ycoord", SW_COORD_Y},
-	{"y_coord", SW_COORD_Y},      {"y_coordinaat", SW_COORD_Y},  {"northing", SW_COORD_Y},
+    {"lat", SW_COORD_LAT},
+    {"latitude", SW_COORD_LAT},
+    {"breedtegraad", SW_COORD_LAT},
+    {"breedte", SW_COORD_LAT},
+    {"lon", SW_COORD_LON},
+    {"lng", SW_COORD_LON},
+    {"long", SW_COORD_LON},
+    {"longitude", SW_COORD_LON},
+    {"lengtegraad", SW_COORD_LON},
+    {"lengte", SW_COORD_LON},
+    {"x", SW_COORD_X},
+    {"rd_x", SW_COORD_X},
+    {"x_rd", SW_COORD_X},
+    {"xcoord", SW_COORD_X},
+    {"x_coord", SW_COORD_X},
+    {"x_coordinaat", SW_COORD_X},
+    {"easting", SW_COORD_X},
+    {"y", SW_COORD_Y},
+    {"rd_y", SW_COORD_Y},
+    {"y_rd", SW_COORD_Y},
+    {"ycoord", SW_COORD_Y},
+    {"y_coord", SW_COORD_Y},
+    {"y_coordinaat", SW_COORD_Y},
+    {"northing", SW_COORD_Y},
 };
 
 static const struct name_role key_names[] = {
-	{"uuid", K_UUID},
-	{"guid", K_UUID},
-	{"type", K_TYPE},
-	{"soort", K_TYPE},
-	{"status", K_STATUS},
-	{"surveyor", K_SURVEYOR},
-	{"by", K_SURVEYOR},
-	{"landmeter", K_SURVEYOR},
-	{"schouwer", K_SURVEYOR},
-	{"observed_at", K_OBSERVED},
-	{"time", K_OBSERVED},
-	{"datum", K_OBSERVED},
-	{"date", K_OBSERVED},
-	{"tijd", K_OBSERVED},
-	{"note", K_NOTE},
-	{"notes", K_NOTE},
-	{"opmerking", K_NOTE},
-	{"opmerkingen", K_NOTE},
-	{"desc", K_NOTE},
-	{"description", K_NOTE},
-	{"omschrijving", K_NOTE},
-	{"gps_accuracy_m", K_ACC},
-	{"hdop", K_ACC},
-	{"accuracy", K_ACC},
-	{"nauwkeurigheid", K_ACC},
-	/* bookkeeping of exports and reject files, and GPX extras */
-	{"id", K_IGNORE},
-	{"fid", K_IGNORE},
-	{"ogc_fid", K_IGNORE},
-	{"objectid", K_IGNORE},
-	{"created_at", K_IGNORE},
-	{"updated_at", K_IGNORE},
-	{"line", K_IGNORE},
-	{"reason", K_IGNORE},
-	{"ele", K_IGNORE},
-	{"sym", K_IGNORE},
+    {"uuid", K_UUID},
+    {"guid", K_UUID},
+    {"type", K_TYPE},
+    {"soort", K_TYPE},
+    {"status", K_STATUS},
+    {"surveyor", K_SURVEYOR},
+    {"by", K_SURVEYOR},
+    {"landmeter", K_SURVEYOR},
+    {"schouwer", K_SURVEYOR},
+    {"observed_at", K_OBSERVED},
+    {"time", K_OBSERVED},
+    {"datum", K_OBSERVED},
+    {"date", K_OBSERVED},
+    {"tijd", K_OBSERVED},
+    {"note", K_NOTE},
+    {"notes", K_NOTE},
+    {"opmerking", K_NOTE},
+    {"opmerkingen", K_NOTE},
+    {"desc", K_NOTE},
+    {"description", K_NOTE},
+    {"omschrijving", K_NOTE},
+    {"gps_accuracy_m", K_ACC},
+    {"hdop", K_ACC},
+    {"accuracy", K_ACC},
+    {"nauwkeurigheid", K_ACC},
+    /* bookkeeping of exports and reject files, and GPX extras */
+    {"id", K_IGNORE},
+    {"fid", K_IGNORE},
+    {"ogc_fid", K_IGNORE},
+    {"objectid", K_IGNORE},
+    {"created_at", K_IGNORE},
+    {"updated_at", K_IGNORE},
+    {"line", K_IGNORE},
+    {"reason", K_IGNORE},
+    {"ele", K_IGNORE},
+    {"sym", K_IGNORE},
 };
 
 /* Trimmed, case-insensitive comparison of a column name. */
@@ -141,7 +157,7 @@ enum sw_coord_role sw_import_coord_role(const char *name)
 
 /* Role of a column; *field is set for K_FIELD. */
 static enum key_role key_role(const struct sw_field *const *fields, size_t nfields,
-			      const char *name, const struct sw_field **field)
+                              const char *name, const struct sw_field **field)
 {
 	size_t i;
 
@@ -170,7 +186,8 @@ struct reasons {
 	int n;
 };
 
-static void reason_add(struct reasons *rs, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static void reason_add(struct reasons *rs, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
 
 static void reason_add(struct reasons *rs, const char *fmt, ...)
 {
@@ -187,8 +204,8 @@ static void reason_add(struct reasons *rs, const char *fmt, ...)
 	k = vsnprintf(rs->buf + rs->len, sizeof rs->buf - rs->len, fmt, ap);
 	va_end(ap);
 	if (k > 0)
-		rs->len += (size_t)k < sizeof rs->buf - rs->len ? (size_t)k
-								: sizeof rs->buf - rs->len - 1;
+		rs->len +=
+		    (size_t)k < sizeof rs->buf - rs->len ? (size_t)k : sizeof rs->buf - rs->len - 1;
 	rs->n++;
 }
 
@@ -212,7 +229,7 @@ struct roles {
 };
 
 static enum sw_status compute_roles(struct roles *ro, const struct sw_field *const *fields,
-				    size_t nfields, const struct sw_record *r, struct sw_error *err)
+                                    size_t nfields, const struct sw_record *r, struct sw_error *err)
 {
 	size_t i;
 
@@ -259,7 +276,7 @@ static void roles_free(struct roles *ro)
 }
 
 static const char *first_val(const struct sw_record *r, const struct roles *ro, enum key_role k,
-			     bool *present)
+                             bool *present)
 {
 	size_t i;
 
@@ -338,8 +355,8 @@ static bool parse_decimal(const char *s, double *out)
 /* The heart of sw_import_apply_record, with the column roles precomputed.
  * Adds every problem to rs; returns only hard errors (memory). */
 static enum sw_status apply(const struct sw_forms *forms, const struct sw_import_opts *o,
-			    const struct sw_record *r, const struct roles *ro, struct sw_point *p,
-			    bool fresh, struct reasons *rs, struct sw_error *err)
+                            const struct sw_record *r, const struct roles *ro, struct sw_point *p,
+                            bool fresh, struct reasons *rs, struct sw_error *err)
 {
 	const struct sw_form *form = NULL;
 	struct sw_error e = {0};
@@ -385,9 +402,10 @@ static enum sw_status apply(const struct sw_forms *forms, const struct sw_import
 				p->uuid[i] = (char)tolower((unsigned char)t[i]);
 			p->uuid[SW_UUID_LEN] = '\0';
 		} else {
-			reason_add(rs, _("uuid: expected 36 characters like "
-					 "0b8e4f5c-2a71-4c39-9d0e-5f6a7b8c9d0e, got '%s'"),
-				   t);
+			reason_add(rs,
+			           _("uuid: expected 36 characters like "
+			             "0b8e4f5c-2a71-4c39-9d0e-5f6a7b8c9d0e, got '%s'"),
+			           t);
 		}
 		free(t);
 	}
@@ -397,9 +415,9 @@ static enum sw_status apply(const struct sw_forms *forms, const struct sw_import
 		if ((rc = set_trimmed(&p->status, s, err)) != SW_OK)
 			goto out;
 	} else if (fresh) {
-		if ((rc = sw_point_set_str(&p->status, o->default_status != NULL ? o->default_status
-										 : "planned",
-					   err)) != SW_OK)
+		if ((rc = sw_point_set_str(
+		         &p->status, o->default_status != NULL ? o->default_status : "planned",
+		         err)) != SW_OK)
 			goto out;
 	}
 	if (p->status != NULL && sw_forms_check_status(forms, p->status, &e) != SW_OK)
@@ -419,9 +437,9 @@ static enum sw_status apply(const struct sw_forms *forms, const struct sw_import
 			goto out;
 		if (p->observed_at != NULL && !sw_iso8601_valid(p->observed_at))
 			reason_add(rs,
-				   _("observed_at: expected an ISO 8601 time with zone like "
-				     "2026-11-29T14:05:00+01:00, got '%s'"),
-				   p->observed_at);
+			           _("observed_at: expected an ISO 8601 time with zone like "
+			             "2026-11-29T14:05:00+01:00, got '%s'"),
+			           p->observed_at);
 	}
 
 	s = first_val(r, ro, K_NOTE, &present);
@@ -437,8 +455,8 @@ static enum sw_status apply(const struct sw_forms *forms, const struct sw_import
 		if (parse_decimal(s, &a) && a >= 0)
 			p->gps_accuracy_m = a;
 		else
-			reason_add(rs, _("gps_accuracy_m: expected a number of metres >= 0, got '%s'"),
-				   s);
+			reason_add(
+			    rs, _("gps_accuracy_m: expected a number of metres >= 0, got '%s'"), s);
 	} else if (present) {
 		p->gps_accuracy_m = NAN;
 	}
@@ -449,8 +467,8 @@ static enum sw_status apply(const struct sw_forms *forms, const struct sw_import
 		if (ro->role[i] != K_FIELD)
 			continue;
 		if (empty(r->vals[i])) {
-			if (!fresh && (rc = sw_point_set_attr(p, ro->field[i]->name, NULL, err)) !=
-					      SW_OK)
+			if (!fresh &&
+			    (rc = sw_point_set_attr(p, ro->field[i]->name, NULL, err)) != SW_OK)
 				goto out;
 			continue;
 		}
@@ -459,7 +477,7 @@ static enum sw_status apply(const struct sw_forms *forms, const struct sw_import
 		f = sw_form_field(form, ro->field[i]->name);
 		if (f == NULL) {
 			reason_add(rs, _("%s: not a field of form '%s' (value '%s')"),
-				   ro->field[i]->name, form->type, r->vals[i]);
+			           ro->field[i]->name, form->type, r->vals[i]);
 			continue;
 		}
 		sw_error_clear(&e);
@@ -486,8 +504,8 @@ out:
 }
 
 enum sw_status sw_import_apply_record(const struct sw_forms *forms, const struct sw_import_opts *o,
-				      const struct sw_record *r, struct sw_point *p, bool fresh,
-				      struct sw_error *err)
+                                      const struct sw_record *r, struct sw_point *p, bool fresh,
+                                      struct sw_error *err)
 {
 	const struct sw_field **fields = NULL;
 	struct roles ro = {0};
@@ -514,7 +532,7 @@ out:
 }
 
 void sw_import_derive_uuid(const char *type, double x, double y, const char *observed_at,
-			   const char *surveyor, char *buf)
+                           const char *surveyor, char *buf)
 {
 	char name[1024];
 	uuid_t ns, u;
@@ -525,7 +543,7 @@ void sw_import_derive_uuid(const char *type, double x, double y, const char *obs
 	x = round(x * 1000.0) / 1000.0 + 0.0;
 	y = round(y * 1000.0) / 1000.0 + 0.0;
 	n = snprintf(name, sizeof name, "%s|%.3f|%.3f|%s|%s", type != NULL ? type : "", x, y,
-		     observed_at != NULL ? observed_at : "", surveyor != NULL ? surveyor : "");
+	             observed_at != NULL ? observed_at : "", surveyor != NULL ? surveyor : "");
 	if (n < 0)
 		n = 0;
 	if ((size_t)n >= sizeof name)
@@ -544,7 +562,7 @@ struct rec_copy {
 struct item {
 	struct sw_point p;
 	struct rec_copy rc;
-	int crs; /* index into im->crs; -1: none */
+	int crs;       /* index into im->crs; -1: none */
 	char *reasons; /* problems found reading the row; a known uuid may still update */
 	char *fatal;   /* problems no stored point can mend */
 };
@@ -601,16 +619,16 @@ static enum sw_status rec_copy(struct rec_copy *c, const struct sw_record *r, st
 	keys = (char **)(void *)c->block;
 	vals = keys + r->n;
 	p = (char *)(vals + r->n);
-#define PUT(dst, s)                                                                                 \
-	do {                                                                                        \
-		if ((s) != NULL) {                                                                  \
-			size_t l_ = strlen(s) + 1;                                                  \
-			memcpy(p, (s), l_);                                                         \
-			(dst) = p;                                                                  \
-			p += l_;                                                                    \
-		} else {                                                                            \
-			(dst) = NULL;                                                               \
-		}                                                                                   \
+#define PUT(dst, s)                                                                                \
+	do {                                                                                       \
+		if ((s) != NULL) {                                                                 \
+			size_t l_ = strlen(s) + 1;                                                 \
+			memcpy(p, (s), l_);                                                        \
+			(dst) = p;                                                                 \
+			p += l_;                                                                   \
+		} else {                                                                           \
+			(dst) = NULL;                                                              \
+		}                                                                                  \
 	} while (0)
 	c->r = *r;
 	PUT(c->r.file, r->file);
@@ -628,8 +646,8 @@ static enum sw_status rec_copy(struct rec_copy *c, const struct sw_record *r, st
 }
 
 enum sw_status sw_importer_new(struct sw_store *s, const struct sw_forms *f,
-			       const struct sw_import_opts *o, struct sw_importer **out,
-			       struct sw_error *err)
+                               const struct sw_import_opts *o, struct sw_importer **out,
+                               struct sw_error *err)
 {
 	struct sw_importer *im;
 	enum sw_status rc;
@@ -688,12 +706,12 @@ static void where(char *buf, size_t len, const struct sw_record *r)
 		snprintf(buf, len, "%s:%ld", r->file != NULL ? r->file : "-", r->pos);
 	else
 		snprintf(buf, len, "%s: %s %ld", r->file != NULL ? r->file : "-", r->pos_kind,
-			 r->pos);
+		         r->pos);
 }
 
 /* Check the columns of a record whose key set we have not seen yet. */
 static enum sw_status check_columns(struct sw_importer *im, const struct sw_record *r,
-				    struct sw_error *err)
+                                    struct sw_error *err)
 {
 	char names[SW_ERROR_MSG_MAX / 2] = "";
 	const char *first = NULL;
@@ -710,25 +728,25 @@ static enum sw_status check_columns(struct sw_importer *im, const struct sw_reco
 			first = r->keys[i];
 		if (len + 8 < sizeof names) {
 			int k = snprintf(names + len, sizeof names - len, "%s'%s'",
-					 nunk > 0 ? ", " : "", r->keys[i]);
+			                 nunk > 0 ? ", " : "", r->keys[i]);
 			if (k > 0)
 				len += (size_t)k < sizeof names - len ? (size_t)k
-								      : sizeof names - len - 1;
+				                                      : sizeof names - len - 1;
 		}
 		nunk++;
 	}
 	if (nunk > 0)
 		return sw_error_set(err, SW_ERR_INPUT,
-				    _("%s: unknown column %s: neither a known column (uuid, type, "
-				      "status, surveyor, observed_at, note, gps_accuracy_m, "
-				      "coordinates) nor a field of any form; rename it with --map "
-				      "%s=FIELD or leave it out with --map %s=-"),
-				    r->file != NULL ? r->file : "-", names, first, first);
+		                    _("%s: unknown column %s: neither a known column (uuid, type, "
+		                      "status, surveyor, observed_at, note, gps_accuracy_m, "
+		                      "coordinates) nor a field of any form; rename it with --map "
+		                      "%s=FIELD or leave it out with --map %s=-"),
+		                    r->file != NULL ? r->file : "-", names, first, first);
 	return SW_OK;
 }
 
 static enum sw_status report_reject(struct sw_importer *im, const struct sw_record *r,
-				    const char *reason, struct sw_error *err)
+                                    const char *reason, struct sw_error *err)
 {
 	char pos[512];
 
@@ -764,7 +782,7 @@ static bool crs_is_rd_name(const char *crs)
 
 /* The transformation for a source CRS, opened once. */
 static enum sw_status crs_index(struct sw_importer *im, const char *src, int *idx,
-				struct sw_error *err)
+                                struct sw_error *err)
 {
 	struct crs_entry *grown;
 	struct sw_import_transform *tg;
@@ -795,8 +813,8 @@ static enum sw_status crs_index(struct sw_importer *im, const char *src, int *id
 				goto out;
 			}
 			e.geographic = strcasecmp(src, "EPSG:4326") == 0 ||
-				       strcasecmp(src, "EPSG:4258") == 0 ||
-				       strcasecmp(src, "OGC:CRS84") == 0;
+			               strcasecmp(src, "EPSG:4258") == 0 ||
+			               strcasecmp(src, "OGC:CRS84") == 0;
 		}
 	}
 	grown = realloc(im->crs, (im->ncrs + 1) * sizeof *grown);
@@ -838,35 +856,35 @@ static void nl_reason(struct reasons *rs, const struct item *it, const struct cr
 	if (ce->geographic) {
 		if (sw_wgs84_in_nl(r->y, r->x))
 			reason_add(rs,
-				   _("lat %.7g, lon %.7g lies outside the Netherlands; lat and lon "
-				     "look swapped"),
-				   r->y, r->x);
+			           _("lat %.7g, lon %.7g lies outside the Netherlands; lat and lon "
+			             "look swapped"),
+			           r->y, r->x);
 		else
 			reason_add(rs,
-				   _("lat %.7g, lon %.7g lies outside the Netherlands (about "
-				     "50.7-53.6 N, 3.2-7.3 E)"),
-				   r->y, r->x);
+			           _("lat %.7g, lon %.7g lies outside the Netherlands (about "
+			             "50.7-53.6 N, 3.2-7.3 E)"),
+			           r->y, r->x);
 	} else if (ce->crs == NULL) {
 		if (sw_rd_in_nl(r->y, r->x))
 			reason_add(rs,
-				   _("x %.10g, y %.10g lies outside the Netherlands; x and y look "
-				     "swapped"),
-				   r->x, r->y);
+			           _("x %.10g, y %.10g lies outside the Netherlands; x and y look "
+			             "swapped"),
+			           r->x, r->y);
 		else if (sw_wgs84_in_nl(r->x, r->y) || sw_wgs84_in_nl(r->y, r->x))
 			reason_add(rs,
-				   _("x %.10g, y %.10g look like degrees, not RD New metres: name "
-				     "the columns lat and lon, or pass --crs EPSG:4326"),
-				   r->x, r->y);
+			           _("x %.10g, y %.10g look like degrees, not RD New metres: name "
+			             "the columns lat and lon, or pass --crs EPSG:4326"),
+			           r->x, r->y);
 		else
 			reason_add(rs,
-				   _("x %.10g, y %.10g lies outside the Netherlands (RD New x "
-				     "0-280000, y 300000-625000 m)"),
-				   r->x, r->y);
+			           _("x %.10g, y %.10g lies outside the Netherlands (RD New x "
+			             "0-280000, y 300000-625000 m)"),
+			           r->x, r->y);
 	} else {
 		reason_add(rs,
-			   _("(%.10g, %.10g) in %.100s lies outside the Netherlands: RD New x "
-			     "%.1f, y %.1f"),
-			   r->x, r->y, ce->src, it->p.x, it->p.y);
+		           _("(%.10g, %.10g) in %.100s lies outside the Netherlands: RD New x "
+		             "%.1f, y %.1f"),
+		           r->x, r->y, ce->src, it->p.x, it->p.y);
 	}
 }
 
@@ -897,7 +915,7 @@ static bool points_equal(const struct sw_point *a, const struct sw_point *b)
 /* Insert, update or leave one point whose coordinates are in RD New now.
  * Problems of the row go to rs; the return is for hard errors only. */
 static enum sw_status place(struct sw_importer *im, struct item *it, struct reasons *rs,
-			    struct sw_error *err)
+                            struct sw_error *err)
 {
 	const struct sw_record *r = &it->rc.r;
 	struct sw_point stored, merged;
@@ -916,7 +934,7 @@ static enum sw_status place(struct sw_importer *im, struct item *it, struct reas
 			goto out;
 		}
 		sw_import_derive_uuid(it->p.type, it->p.x, it->p.y, it->p.observed_at,
-				      it->p.surveyor, it->p.uuid);
+		                      it->p.surveyor, it->p.uuid);
 	}
 	rc = sw_store_get_by_uuid(im->store, it->p.uuid, &stored, &e);
 	if (rc == SW_ERR_NOTFOUND) {
@@ -1036,9 +1054,10 @@ static enum sw_status transform_batch(struct sw_importer *im, struct sw_error *e
 			if (im->tfail[j]) {
 				char msg[512];
 
-				snprintf(msg, sizeof msg,
-					 _("(%.10g, %.10g) in %.100s cannot be transformed to RD New"),
-					 it->rc.r.x, it->rc.r.y, ce->src);
+				snprintf(
+				    msg, sizeof msg,
+				    _("(%.10g, %.10g) in %.100s cannot be transformed to RD New"),
+				    it->rc.r.x, it->rc.r.y, ce->src);
 				it->fatal = dup_str(msg);
 				if (it->fatal == NULL)
 					return nomem(err);
@@ -1097,7 +1116,7 @@ static enum sw_status set_text(char **dst, const struct reasons *rs, struct sw_e
 }
 
 enum sw_status sw_importer_record_cb(const struct sw_record *r, void *importer,
-				     struct sw_error *err)
+                                     struct sw_error *err)
 {
 	struct sw_importer *im = importer;
 	struct reasons rs = {0}, fatal = {0};
@@ -1129,7 +1148,7 @@ enum sw_status sw_importer_record_cb(const struct sw_record *r, void *importer,
 		for (i = 0; i < r->n; i++)
 			if (sw_import_coord_role(r->keys[i]) != SW_COORD_NONE && !empty(r->vals[i]))
 				reason_add(&fatal, _("%s: expected a number, got '%s'"), r->keys[i],
-					   r->vals[i]);
+				           r->vals[i]);
 		if (fatal.n == 0)
 			reason_add(&rs, "%s", _("no coordinates"));
 	} else if (r->crs == NULL) {
@@ -1142,15 +1161,15 @@ enum sw_status sw_importer_record_cb(const struct sw_record *r, void *importer,
 		if (im->crs[ci].geographic && (fabs(r->x) > 180 || fabs(r->y) > 90)) {
 			if (sw_rd_in_nl(r->x, r->y) || sw_rd_in_nl(r->y, r->x))
 				reason_add(&fatal,
-					   _("lat %.10g, lon %.10g look like RD New metres, not "
-					     "degrees: name the columns x and y, or pass --crs "
-					     "EPSG:28992"),
-					   r->y, r->x);
+				           _("lat %.10g, lon %.10g look like RD New metres, not "
+				             "degrees: name the columns x and y, or pass --crs "
+				             "EPSG:28992"),
+				           r->y, r->x);
 			else
 				reason_add(&fatal,
-					   _("lat %.10g, lon %.10g: expected degrees (lat -90..90, "
-					     "lon -180..180)"),
-					   r->y, r->x);
+				           _("lat %.10g, lon %.10g: expected degrees (lat -90..90, "
+				             "lon -180..180)"),
+				           r->y, r->x);
 		}
 	}
 	if ((rc = set_text(&it->reasons, &rs, err)) != SW_OK ||
@@ -1181,9 +1200,9 @@ enum sw_status sw_importer_finish(struct sw_importer *im, struct sw_error *err)
 		goto out;
 	if (im->rep.rejected > 0 && !im->o.skip_invalid) {
 		rc = sw_error_set(err, SW_ERR_INPUT,
-				  _("%lld of %lld rows rejected; nothing imported (fix them, or "
-				    "pass --skip-invalid REJECTS to import the others)"),
-				  im->rep.rejected, im->rep.rows);
+		                  _("%lld of %lld rows rejected; nothing imported (fix them, or "
+		                    "pass --skip-invalid REJECTS to import the others)"),
+		                  im->rep.rejected, im->rep.rows);
 		goto out;
 	}
 	if (im->o.dry_run)

@@ -96,26 +96,26 @@ bool sw_csv_parse_number(const char *s, double *out)
 }
 
 size_t sw_csv_format_cell(char *buf, size_t cap, const char *cell, enum sw_csv_dialect d,
-			  bool guard)
+                          bool guard)
 {
 	char delim = d == SW_CSV_EXCEL_NL ? ';' : ',';
 	size_t len = cell != NULL ? strlen(cell) : 0;
 	bool quote = false;
 	size_t need = 0, i;
 
-	if (len > 0 && (cell[0] == ' ' || cell[0] == '\t' || cell[len - 1] == ' ' ||
-			cell[len - 1] == '\t'))
+	if (len > 0 &&
+	    (cell[0] == ' ' || cell[0] == '\t' || cell[len - 1] == ' ' || cell[len - 1] == '\t'))
 		quote = true; /* libcsv and others trim unquoted blanks */
 	for (i = 0; i < len && !quote; i++)
 		if (cell[i] == delim || cell[i] == '"' || cell[i] == '\r' || cell[i] == '\n')
 			quote = true;
 	guard = guard && needs_guard(cell, len);
 
-#define PUT(ch)                                                                                     \
-	do {                                                                                        \
-		if (need + 1 < cap)                                                                 \
-			buf[need] = (ch);                                                           \
-		need++;                                                                             \
+#define PUT(ch)                                                                                    \
+	do {                                                                                       \
+		if (need + 1 < cap)                                                                \
+			buf[need] = (ch);                                                          \
+		need++;                                                                            \
 	} while (0)
 	if (quote)
 		PUT('"');
@@ -172,7 +172,7 @@ struct rd_ctx {
 };
 
 static void rd_fail(struct rd_ctx *c, enum sw_status code, long line, const char *fmt, ...)
-	__attribute__((format(printf, 4, 5)));
+    __attribute__((format(printf, 4, 5)));
 
 static void rd_fail(struct rd_ctx *c, enum sw_status code, long line, const char *fmt, ...)
 {
@@ -230,7 +230,7 @@ static void rd_cell(void *s, size_t len, void *data)
 		return;
 	if (len > 0 && memchr(in, '\0', len) != NULL) {
 		rd_fail(c, SW_ERR_INPUT, c->line, _("NUL byte in %s (is this a text file?)"),
-			col_desc(c, c->ncells, desc, sizeof desc));
+		        col_desc(c, c->ncells, desc, sizeof desc));
 		return;
 	}
 	if (!grow((void **)&c->offs, &c->cellcap, c->ncells + 1, sizeof *c->offs)) {
@@ -258,9 +258,8 @@ static void rd_cell(void *s, size_t len, void *data)
 			if (r != (size_t)-1)
 				break;
 			if (errno != E2BIG) {
-				rd_fail(c, SW_ERR_INPUT, c->rec_line,
-					_("%s is not valid %s text"),
-					col_desc(c, c->ncells, desc, sizeof desc), c->encoding);
+				rd_fail(c, SW_ERR_INPUT, c->rec_line, _("%s is not valid %s text"),
+				        col_desc(c, c->ncells, desc, sizeof desc), c->encoding);
 				return;
 			}
 		}
@@ -277,9 +276,9 @@ static void rd_cell(void *s, size_t len, void *data)
 	c->rowbuf[c->rowlen] = '\0';
 	if (!sw_utf8_valid(c->rowbuf + start, c->rowlen - start)) {
 		rd_fail(c, SW_ERR_INPUT, c->rec_line,
-			_("invalid UTF-8 in %s (pass --encoding, e.g. "
-			  "--encoding ISO-8859-1, when the file is not UTF-8)"),
-			col_desc(c, c->ncells, desc, sizeof desc));
+		        _("invalid UTF-8 in %s (pass --encoding, e.g. "
+		          "--encoding ISO-8859-1, when the file is not UTF-8)"),
+		        col_desc(c, c->ncells, desc, sizeof desc));
 		return;
 	}
 	/* undo the formula guard of our writer (and of careful others) */
@@ -350,8 +349,8 @@ static bool rd_header(struct rd_ctx *c)
 		}
 		if (!found) {
 			rd_fail(c, SW_ERR_INPUT, c->header_line,
-				_("--map %s=...: the header has no column of that name"),
-				o->map_src[j]);
+			        _("--map %s=...: the header has no column of that name"),
+			        o->map_src[j]);
 			return false;
 		}
 	}
@@ -360,15 +359,15 @@ static bool rd_header(struct rd_ctx *c)
 			continue;
 		if (c->names[i][0] == '\0') {
 			rd_fail(c, SW_ERR_INPUT, c->header_line,
-				_("column %ld has no name; name it in the header or remove it"),
-				(long)i + 1);
+			        _("column %ld has no name; name it in the header or remove it"),
+			        (long)i + 1);
 			return false;
 		}
 		for (j = 0; j < i; j++) {
 			if (c->names[j] != NULL && strcasecmp(c->names[i], c->names[j]) == 0) {
 				rd_fail(c, SW_ERR_INPUT, c->header_line,
-					_("column '%s' appears twice (columns %ld and %ld)"),
-					c->names[i], (long)j + 1, (long)i + 1);
+				        _("column '%s' appears twice (columns %ld and %ld)"),
+				        c->names[i], (long)j + 1, (long)i + 1);
 				return false;
 			}
 		}
@@ -399,10 +398,11 @@ static bool rd_header(struct rd_ctx *c)
 		c->cy = lat;
 		c->geo = true;
 	} else {
-		rd_fail(c, SW_ERR_INPUT, c->header_line,
-			_("no coordinate columns: expected lat and lon (lat, latitude, "
-			  "breedtegraad, lon, lng, longitude, lengtegraad) or x and y (x, rd_x, x_rd, "
-			  "y, rd_y, y_rd); name others with --map COLUMN=lat"));
+		rd_fail(
+		    c, SW_ERR_INPUT, c->header_line,
+		    _("no coordinate columns: expected lat and lon (lat, latitude, "
+		      "breedtegraad, lon, lng, longitude, lengtegraad) or x and y (x, rd_x, x_rd, "
+		      "y, rd_y, y_rd); name others with --map COLUMN=lat"));
 		return false;
 	}
 	c->have_header = true;
@@ -431,8 +431,8 @@ static void rd_row(int term, void *data)
 	}
 	if (c->ncells != c->ncols) {
 		rd_fail(c, SW_ERR_INPUT, c->rec_line,
-			_("expected %ld cells as in the header, got %ld"), (long)c->ncols,
-			(long)c->ncells);
+		        _("expected %ld cells as in the header, got %ld"), (long)c->ncols,
+		        (long)c->ncells);
 		return;
 	}
 	for (i = 0; i < c->ncols; i++) {
@@ -448,7 +448,8 @@ static void rd_row(int term, void *data)
 		r.x = vx;
 		r.y = vy;
 	}
-	r.crs = (c->o != NULL && c->o->crs != NULL) ? c->o->crs : (c->geo ? SW_CRS_WGS84 : SW_CRS_RD);
+	r.crs =
+	    (c->o != NULL && c->o->crs != NULL) ? c->o->crs : (c->geo ? SW_CRS_WGS84 : SW_CRS_RD);
 	r.xy_is_rd_cols = !c->geo;
 	r.n = c->nkeep;
 	r.keys = c->keys;
@@ -517,10 +518,11 @@ static bool rd_feed(struct rd_ctx *c, struct csv_parser *p, const char *buf, siz
 			if (csv_error(p) == CSV_ENOMEM || csv_error(p) == CSV_ETOOBIG)
 				c->rc = nomem(c->err);
 			else
-				rd_fail(c, SW_ERR_INPUT, c->line,
-					_("malformed quoting: a quote inside an unquoted cell, or "
-					  "text after a closing quote (a quote in a cell is written as "
-					  "\"\" inside a quoted cell)"));
+				rd_fail(
+				    c, SW_ERR_INPUT, c->line,
+				    _("malformed quoting: a quote inside an unquoted cell, or "
+				      "text after a closing quote (a quote in a cell is written as "
+				      "\"\" inside a quoted cell)"));
 			c->failed = true;
 		}
 		if (nl != NULL)
@@ -537,7 +539,7 @@ static bool is_utf8_name(const char *enc)
 }
 
 enum sw_status sw_csv_read(const char *path, const struct sw_read_opts *o, sw_record_cb cb,
-			   void *ud, struct sw_error *err)
+                           void *ud, struct sw_error *err)
 {
 	struct rd_ctx c = {0};
 	struct csv_parser p;
@@ -562,16 +564,16 @@ enum sw_status sw_csv_read(const char *path, const struct sw_read_opts *o, sw_re
 		c.cd = iconv_open("UTF-8", o->encoding);
 		if (c.cd == (iconv_t)-1) {
 			c.rc = sw_error_set(err, SW_ERR_INPUT,
-					    _("--encoding %s: unknown encoding (try UTF-8, "
-					      "ISO-8859-1, WINDOWS-1252)"),
-					    o->encoding);
+			                    _("--encoding %s: unknown encoding (try UTF-8, "
+			                      "ISO-8859-1, WINDOWS-1252)"),
+			                    o->encoding);
 			goto out;
 		}
 	}
 	f = fopen(path, "rb");
 	if (f == NULL) {
 		c.rc = sw_error_set(err, errno == ENOENT ? SW_ERR_NOTFOUND : SW_ERR_IO,
-				    _("%s: cannot open: %s"), path, strerror(errno));
+		                    _("%s: cannot open: %s"), path, strerror(errno));
 		goto out;
 	}
 	buf = malloc(READ_BLOCK);
@@ -607,13 +609,13 @@ enum sw_status sw_csv_read(const char *path, const struct sw_read_opts *o, sw_re
 	}
 	if (csv_fini(&p, rd_cell, rd_row, &c) != 0 && !c.failed) {
 		rd_fail(&c, SW_ERR_INPUT, c.rec_line,
-			_("a quote opened in the record starting on this line is never closed"));
+		        _("a quote opened in the record starting on this line is never closed"));
 	}
 	if (c.failed)
 		goto out;
 	if (!c.have_header) {
 		c.rc = sw_error_set(err, SW_ERR_INPUT, _("%s: empty file, expected a header line"),
-				    path);
+		                    path);
 		goto out;
 	}
 	if (c.nrows == 0)
@@ -649,7 +651,7 @@ struct sw_csv_out {
 };
 
 enum sw_status sw_csv_out_open(const char *path, enum sw_csv_dialect d, struct sw_csv_out **out,
-			       struct sw_error *err)
+                               struct sw_error *err)
 {
 	struct sw_csv_out *w = NULL;
 	enum sw_status rc = SW_OK;
@@ -672,7 +674,8 @@ enum sw_status sw_csv_out_open(const char *path, enum sw_csv_dialect d, struct s
 	snprintf(w->tmp, n, "%s.tmp-XXXXXX", path);
 	fd = mkstemp(w->tmp);
 	if (fd < 0) {
-		rc = sw_error_set(err, SW_ERR_IO, _("%s: cannot create: %s"), path, strerror(errno));
+		rc =
+		    sw_error_set(err, SW_ERR_IO, _("%s: cannot create: %s"), path, strerror(errno));
 		free(w->tmp);
 		w->tmp = NULL;
 		goto out;
@@ -681,12 +684,14 @@ enum sw_status sw_csv_out_open(const char *path, enum sw_csv_dialect d, struct s
 	mask = umask(0);
 	umask(mask);
 	if (fchmod(fd, 0666 & ~mask) != 0) {
-		rc = sw_error_set(err, SW_ERR_IO, _("%s: cannot create: %s"), path, strerror(errno));
+		rc =
+		    sw_error_set(err, SW_ERR_IO, _("%s: cannot create: %s"), path, strerror(errno));
 		goto out;
 	}
 	w->f = fdopen(fd, "wb");
 	if (w->f == NULL) {
-		rc = sw_error_set(err, SW_ERR_IO, _("%s: cannot create: %s"), path, strerror(errno));
+		rc =
+		    sw_error_set(err, SW_ERR_IO, _("%s: cannot create: %s"), path, strerror(errno));
 		goto out;
 	}
 	fd = -1;
@@ -734,7 +739,7 @@ static bool out_cell(struct sw_csv_out *w, const char *cell, bool number, bool f
 }
 
 static enum sw_status out_row(struct sw_csv_out *w, size_t n, const char *const *cells,
-			      const bool *number, struct sw_error *err)
+                              const bool *number, struct sw_error *err)
 {
 	size_t i;
 
@@ -748,13 +753,13 @@ static enum sw_status out_row(struct sw_csv_out *w, size_t n, const char *const 
 	if (ferror(w->f)) {
 		w->failed = true;
 		return sw_error_set(err, SW_ERR_IO, _("%s: write error: %s"), w->path,
-				    strerror(errno));
+		                    strerror(errno));
 	}
 	return SW_OK;
 }
 
 enum sw_status sw_csv_out_row(struct sw_csv_out *w, size_t n, const char *const *cells,
-			      struct sw_error *err)
+                              struct sw_error *err)
 {
 	return out_row(w, n, cells, NULL, err);
 }
@@ -766,15 +771,15 @@ enum sw_status sw_csv_out_close(struct sw_csv_out *w, bool commit, struct sw_err
 	if (w == NULL)
 		return SW_OK;
 	if (w->f != NULL) {
-		if (commit && (w->failed || fflush(w->f) != 0 || ferror(w->f) ||
-			       fsync(fileno(w->f)) != 0)) {
+		if (commit &&
+		    (w->failed || fflush(w->f) != 0 || ferror(w->f) || fsync(fileno(w->f)) != 0)) {
 			rc = sw_error_set(err, SW_ERR_IO, _("%s: write error: %s"), w->path,
-					  strerror(errno));
+			                  strerror(errno));
 			commit = false;
 		}
 		if (fclose(w->f) != 0 && commit) {
 			rc = sw_error_set(err, SW_ERR_IO, _("%s: write error: %s"), w->path,
-					  strerror(errno));
+			                  strerror(errno));
 			commit = false;
 		}
 	} else {
@@ -783,7 +788,7 @@ enum sw_status sw_csv_out_close(struct sw_csv_out *w, bool commit, struct sw_err
 	if (w->tmp != NULL) {
 		if (commit && rename(w->tmp, w->path) != 0) {
 			rc = sw_error_set(err, SW_ERR_IO, _("%s: cannot rename into place: %s"),
-					  w->path, strerror(errno));
+			                  w->path, strerror(errno));
 			commit = false;
 		}
 		if (!commit)
@@ -838,17 +843,17 @@ static bool crs_is_rd(const char *crs)
 
 static bool crs_is_geographic(const char *crs)
 {
-	return crs != NULL && (strcasecmp(crs, "EPSG:4326") == 0 ||
-			       strcasecmp(crs, "EPSG:4258") == 0 ||
-			       strcasecmp(crs, "OGC:CRS84") == 0 || strcasecmp(crs, "WGS84") == 0);
+	return crs != NULL &&
+	       (strcasecmp(crs, "EPSG:4326") == 0 || strcasecmp(crs, "EPSG:4258") == 0 ||
+	        strcasecmp(crs, "OGC:CRS84") == 0 || strcasecmp(crs, "WGS84") == 0);
 }
 
 enum sw_status sw_csv_writer_open(const char *path, const struct sw_export_opts *o,
-				  struct sw_csv_writer **out, struct sw_error *err)
+                                  struct sw_csv_writer **out, struct sw_error *err)
 {
 	static const char *const fixed[NFIXED] = {
-		"id",       "uuid",        "type",           "status", "x",          "y",
-		"surveyor", "observed_at", "gps_accuracy_m", "note",   "created_at", "updated_at"};
+	    "id",       "uuid",        "type",           "status", "x",          "y",
+	    "surveyor", "observed_at", "gps_accuracy_m", "note",   "created_at", "updated_at"};
 	struct sw_csv_writer *w = NULL;
 	const char **header = NULL;
 	enum sw_status rc = SW_OK;
@@ -970,7 +975,7 @@ static void writer_free_cells(struct sw_csv_writer *w)
 }
 
 enum sw_status sw_csv_writer_add(struct sw_csv_writer *w, const struct sw_point *p,
-				 struct sw_error *err)
+                                 struct sw_error *err)
 {
 	const struct sw_export_opts *o = &w->o;
 	enum sw_status rc = SW_OK;
@@ -978,22 +983,22 @@ enum sw_status sw_csv_writer_add(struct sw_csv_writer *w, const struct sw_point 
 	char idbuf[32];
 	size_t i, k = 0;
 
-#define TEXT(s)                                                                                     \
-	do {                                                                                        \
-		if ((s) != NULL && (w->cells[k] = dup_str(s)) == NULL) {                            \
-			rc = nomem(err);                                                            \
-			goto out;                                                                   \
-		}                                                                                   \
-		k++;                                                                                \
+#define TEXT(s)                                                                                    \
+	do {                                                                                       \
+		if ((s) != NULL && (w->cells[k] = dup_str(s)) == NULL) {                           \
+			rc = nomem(err);                                                           \
+			goto out;                                                                  \
+		}                                                                                  \
+		k++;                                                                               \
 	} while (0)
-#define NUMBER(text)                                                                                \
-	do {                                                                                        \
-		w->number[k] = true;                                                                \
-		if ((w->cells[k] = (text)) == NULL) {                                               \
-			rc = nomem(err);                                                            \
-			goto out;                                                                   \
-		}                                                                                   \
-		k++;                                                                                \
+#define NUMBER(text)                                                                               \
+	do {                                                                                       \
+		w->number[k] = true;                                                               \
+		if ((w->cells[k] = (text)) == NULL) {                                              \
+			rc = nomem(err);                                                           \
+			goto out;                                                                  \
+		}                                                                                  \
+		k++;                                                                               \
 	} while (0)
 
 	if (w->crs != NULL) {

@@ -75,7 +75,7 @@ static enum sw_status collect(const struct sw_record *r, void *ud, struct sw_err
 	assert_true(s->n < 16);
 	b = s->rows[s->n++];
 	snprintf(b, 512, "%ld|%s|%d|%.10g|%.10g", r->pos, r->crs ? r->crs : "-", r->has_xy,
-		 r->has_xy ? r->x : 0.0, r->has_xy ? r->y : 0.0);
+	         r->has_xy ? r->x : 0.0, r->has_xy ? r->y : 0.0);
 	for (i = 0; i < r->n; i++) {
 		len = strlen(b);
 		snprintf(b + len, 512 - len, "|%s=%s", r->keys[i], r->vals[i] ? r->vals[i] : "");
@@ -84,7 +84,7 @@ static enum sw_status collect(const struct sw_record *r, void *ud, struct sw_err
 }
 
 static enum sw_status read_text(const char *text, const struct sw_read_opts *o, struct seen *s,
-				struct sw_error *err)
+                                struct sw_error *err)
 {
 	const char *path = write_file("in.csv", text);
 
@@ -103,7 +103,8 @@ static void reader_gives_rows_with_lat_lon_as_wgs84(void **state)
 	(void)state;
 	assert_int_equal(read_text("type,lat,lon\nkerb_ramp,51.81,4.66\n", NULL, &s, &err), SW_OK);
 	assert_int_equal(s.n, 1);
-	assert_string_equal(s.rows[0], "2|EPSG:4326|1|4.66|51.81|type=kerb_ramp|lat=51.81|lon=4.66");
+	assert_string_equal(s.rows[0],
+	                    "2|EPSG:4326|1|4.66|51.81|type=kerb_ramp|lat=51.81|lon=4.66");
 }
 
 static void reader_gives_rd_columns_as_rd(void **state)
@@ -113,10 +114,10 @@ static void reader_gives_rd_columns_as_rd(void **state)
 
 	(void)state;
 	assert_int_equal(read_text("RD_X,RD_Y,type\n104897.5,425327.25,crossing\n", NULL, &s, &err),
-			 SW_OK);
+	                 SW_OK);
 	assert_string_equal(s.rows[0],
-			    "2|EPSG:28992|1|104897.5|425327.25|RD_X=104897.5|RD_Y=425327.25|"
-			    "type=crossing");
+	                    "2|EPSG:28992|1|104897.5|425327.25|RD_X=104897.5|RD_Y=425327.25|"
+	                    "type=crossing");
 }
 
 static void reader_uses_crs_option_for_coordinates(void **state)
@@ -135,11 +136,11 @@ static void reader_reports_the_line_a_record_starts_on(void **state)
 	struct seen s = {0};
 	struct sw_error err = {0};
 	const char *text = "x,y,note\n"
-			   "\n"
-			   "1,2,\"two\nlines\"\n"
-			   "3,4,plain\n"
-			   "\r\n"
-			   "5,6,\"a, b\"\n";
+	                   "\n"
+	                   "1,2,\"two\nlines\"\n"
+	                   "3,4,plain\n"
+	                   "\r\n"
+	                   "5,6,\"a, b\"\n";
 
 	(void)state;
 	assert_int_equal(read_text(text, NULL, &s, &err), SW_OK);
@@ -177,11 +178,11 @@ static void reader_detects_semicolons_bom_and_decimal_comma(void **state)
 
 	(void)state;
 	assert_int_equal(read_text("\xEF\xBB\xBFtype;breedtegraad;lengtegraad;width_m\r\n"
-				   "kerb_ramp;51,81;4,66;1,5\r\n",
-				   NULL, &s, &err),
-			 SW_OK);
+	                           "kerb_ramp;51,81;4,66;1,5\r\n",
+	                           NULL, &s, &err),
+	                 SW_OK);
 	assert_string_equal(s.rows[0], "2|EPSG:4326|1|4.66|51.81|type=kerb_ramp|breedtegraad=51,81|"
-				       "lengtegraad=4,66|width_m=1,5");
+	                               "lengtegraad=4,66|width_m=1,5");
 }
 
 static void reader_detects_tabs(void **state)
@@ -200,7 +201,8 @@ static void reader_removes_the_formula_guard(void **state)
 	struct sw_error err = {0};
 
 	(void)state;
-	assert_int_equal(read_text("x,y,a,b,c\n1,2,'=SUM(A1),''+x,'plain\n", NULL, &s, &err), SW_OK);
+	assert_int_equal(read_text("x,y,a,b,c\n1,2,'=SUM(A1),''+x,'plain\n", NULL, &s, &err),
+	                 SW_OK);
 	assert_string_equal(s.rows[0], "2|EPSG:28992|1|1|2|x=1|y=2|a==SUM(A1)|b='+x|c='plain");
 }
 
@@ -249,7 +251,8 @@ static void reader_ragged_row_names_line_and_counts(void **state)
 	struct sw_error err = {0};
 
 	(void)state;
-	assert_int_equal(read_text("x,y,note\n1,2,a\n\n3,4\n5,6,c\n", NULL, &s, &err), SW_ERR_INPUT);
+	assert_int_equal(read_text("x,y,note\n1,2,a\n\n3,4\n5,6,c\n", NULL, &s, &err),
+	                 SW_ERR_INPUT);
 	assert_non_null(strstr(err.msg, "in.csv:4:"));
 	assert_non_null(strstr(err.msg, "expected 3"));
 	assert_non_null(strstr(err.msg, "got 2"));
@@ -263,7 +266,7 @@ static void reader_unbalanced_quote_names_the_record_start(void **state)
 
 	(void)state;
 	assert_int_equal(read_text("x,y,note\n1,2,a\n3,4,\"open\n5,6,c\n", NULL, &s, &err),
-			 SW_ERR_INPUT);
+	                 SW_ERR_INPUT);
 	assert_non_null(strstr(err.msg, "in.csv:3:"));
 	assert_non_null(strstr(err.msg, "never closed"));
 }
@@ -327,7 +330,8 @@ static void reader_invalid_utf8_names_line_and_column(void **state)
 	struct sw_error err = {0};
 
 	(void)state;
-	assert_int_equal(read_text("x,y,note\n1,2,ok\n3,4,caf\xe9\n", NULL, &s, &err), SW_ERR_INPUT);
+	assert_int_equal(read_text("x,y,note\n1,2,ok\n3,4,caf\xe9\n", NULL, &s, &err),
+	                 SW_ERR_INPUT);
 	assert_non_null(strstr(err.msg, "in.csv:3:"));
 	assert_non_null(strstr(err.msg, "UTF-8"));
 	assert_non_null(strstr(err.msg, "note"));
@@ -342,7 +346,7 @@ static void reader_converts_from_the_given_encoding(void **state)
 	(void)state;
 	assert_int_equal(read_text("x,y,note\n1,2,Bj\xf6rn \xc5ngstr\xf6m\n", &o, &s, &err), SW_OK);
 	assert_string_equal(s.rows[0], "2|EPSG:28992|1|1|2|x=1|y=2|note=Bj\xc3\xb6rn "
-				       "\xc3\x85ngstr\xc3\xb6m");
+	                               "\xc3\x85ngstr\xc3\xb6m");
 }
 
 static void reader_unknown_encoding_fails(void **state)
@@ -375,7 +379,7 @@ static void reader_missing_file_is_notfound(void **state)
 
 	(void)state;
 	assert_int_equal(sw_csv_read(tmp_path("does-not-exist.csv"), NULL, collect, &s, &err),
-			 SW_ERR_NOTFOUND);
+	                 SW_ERR_NOTFOUND);
 }
 
 /* ---- helpers ---- */
@@ -464,7 +468,8 @@ static int setup(void **state)
 	snprintf(tmpdir, sizeof tmpdir, "%s/test_csv.XXXXXX", t != NULL ? t : "/tmp");
 	if (mkdtemp(tmpdir) == NULL)
 		return -1;
-	if (sw_forms_load(data != NULL ? data : SW_TEST_DATA "/../../survey", &forms, &err) != SW_OK) {
+	if (sw_forms_load(data != NULL ? data : SW_TEST_DATA "/../../survey", &forms, &err) !=
+	    SW_OK) {
 		fprintf(stderr, "%s\n", err.msg);
 		return -1;
 	}
@@ -494,7 +499,8 @@ static void make_point(struct sw_point *p, const char *surveyor, const char *not
 	assert_int_equal(sw_point_set_str(&p->type, "kerb_ramp", &err), SW_OK);
 	assert_int_equal(sw_point_set_str(&p->status, "planned", &err), SW_OK);
 	assert_int_equal(sw_point_set_str(&p->surveyor, surveyor, &err), SW_OK);
-	assert_int_equal(sw_point_set_str(&p->observed_at, "2026-11-29T14:05:00+01:00", &err), SW_OK);
+	assert_int_equal(sw_point_set_str(&p->observed_at, "2026-11-29T14:05:00+01:00", &err),
+	                 SW_OK);
 	assert_int_equal(sw_point_set_str(&p->note, note, &err), SW_OK);
 	assert_int_equal(sw_point_set_str(&p->created_at, "2026-11-29T13:05:00Z", &err), SW_OK);
 	assert_int_equal(sw_point_set_str(&p->updated_at, "2026-11-29T13:05:00Z", &err), SW_OK);
@@ -507,7 +513,7 @@ static void make_point(struct sw_point *p, const char *surveyor, const char *not
 }
 
 static char *write_points(const char *name, const struct sw_export_opts *o, const char *surveyor,
-			  const char *note)
+                          const char *note)
 {
 	struct sw_csv_writer *w = NULL;
 	struct sw_error err = {0};
@@ -530,12 +536,14 @@ static void writer_rfc4180_writes_header_row_and_crlf(void **state)
 
 	(void)state;
 	text = write_points("rfc.csv", &o, "Zo\xc3\xab", "a, \"b\"");
-	assert_true(strncmp(text, "id,uuid,type,status,x,y,surveyor,observed_at,gps_accuracy_m,"
-				  "note,created_at,updated_at,running_slope_pct,",
-			    101) == 0);
-	assert_non_null(strstr(text, "\r\n7,0b8e4f5c-2a71-4c39-9d0e-5f6a7b8c9d0e,kerb_ramp,planned,"
-				     "104897.000,425327.1234,Zo\xc3\xab,2026-11-29T14:05:00+01:00,3.5,"
-				     "\"a, \"\"b\"\"\",2026-11-29T13:05:00Z,2026-11-29T13:05:00Z,"));
+	assert_true(strncmp(text,
+	                    "id,uuid,type,status,x,y,surveyor,observed_at,gps_accuracy_m,"
+	                    "note,created_at,updated_at,running_slope_pct,",
+	                    101) == 0);
+	assert_non_null(strstr(text,
+	                       "\r\n7,0b8e4f5c-2a71-4c39-9d0e-5f6a7b8c9d0e,kerb_ramp,planned,"
+	                       "104897.000,425327.1234,Zo\xc3\xab,2026-11-29T14:05:00+01:00,3.5,"
+	                       "\"a, \"\"b\"\"\",2026-11-29T13:05:00Z,2026-11-29T13:05:00Z,"));
 	assert_non_null(strstr(text, ",1.25,"));
 	assert_non_null(strstr(text, ",clinker\r\n"));
 	assert_null(strstr(text, "\xEF\xBB\xBF"));
@@ -590,7 +598,10 @@ static void writer_anonymize_leaves_out_surveyor(void **state)
 	char *text;
 
 	(void)state;
-	text = write_points("anon.csv", &o, "Jos\xc3\xa9 Garc\xc3\xad" "a", "n");
+	text = write_points("anon.csv", &o,
+	                    "Jos\xc3\xa9 Garc\xc3\xad"
+	                    "a",
+	                    "n");
 	assert_null(strstr(text, "surveyor"));
 	assert_null(strstr(text, "Jos\xc3\xa9"));
 	free(text);
@@ -646,15 +657,18 @@ static void writer_without_commit_leaves_nothing(void **state)
 
 static void writer_output_reads_back_exactly(void **state)
 {
-	static const char *const names[] = {"M\xc3\xbcller", "Jos\xc3\xa9 Garc\xc3\xad" "a",
-					    "Zo\xc3\xab", "Bj\xc3\xb6rn \xc3\x85ngstr\xc3\xb6m"};
+	static const char *const names[] = {"M\xc3\xbcller",
+	                                    "Jos\xc3\xa9 Garc\xc3\xad"
+	                                    "a",
+	                                    "Zo\xc3\xab", "Bj\xc3\xb6rn \xc3\x85ngstr\xc3\xb6m"};
 	enum sw_csv_dialect d;
 	size_t i;
 
 	(void)state;
 	for (d = SW_CSV_RFC4180; d <= SW_CSV_EXCEL_NL; d++) {
 		for (i = 0; i < 4; i++) {
-			struct sw_export_opts o = {.forms = forms, .type = "kerb_ramp", .dialect = d};
+			struct sw_export_opts o = {
+			    .forms = forms, .type = "kerb_ramp", .dialect = d};
 			struct sw_error err = {0};
 			struct seen s = {0};
 			char want[256];
@@ -662,7 +676,7 @@ static void writer_output_reads_back_exactly(void **state)
 
 			free(text);
 			assert_int_equal(sw_csv_read(tmp_path("rt.csv"), NULL, collect, &s, &err),
-					 SW_OK);
+			                 SW_OK);
 			assert_int_equal(s.n, 1);
 			snprintf(want, sizeof want, "|surveyor=%s|", names[i]);
 			assert_non_null(strstr(s.rows[0], want));
@@ -675,41 +689,41 @@ static void writer_output_reads_back_exactly(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(reader_gives_rows_with_lat_lon_as_wgs84),
-		cmocka_unit_test(reader_gives_rd_columns_as_rd),
-		cmocka_unit_test(reader_uses_crs_option_for_coordinates),
-		cmocka_unit_test(reader_reports_the_line_a_record_starts_on),
-		cmocka_unit_test(reader_accepts_crlf_and_no_final_newline),
-		cmocka_unit_test(reader_unquotes_doubled_quotes),
-		cmocka_unit_test(reader_detects_semicolons_bom_and_decimal_comma),
-		cmocka_unit_test(reader_detects_tabs),
-		cmocka_unit_test(reader_removes_the_formula_guard),
-		cmocka_unit_test(reader_gives_no_xy_for_empty_or_bad_coordinates),
-		cmocka_unit_test(reader_map_renames_and_drops_columns),
-		cmocka_unit_test(reader_map_of_a_missing_column_fails),
-		cmocka_unit_test(reader_ragged_row_names_line_and_counts),
-		cmocka_unit_test(reader_unbalanced_quote_names_the_record_start),
-		cmocka_unit_test(reader_text_after_closing_quote_is_an_error),
-		cmocka_unit_test(reader_header_only_is_no_rows),
-		cmocka_unit_test(reader_empty_file_is_an_error),
-		cmocka_unit_test(reader_without_coordinate_columns_fails),
-		cmocka_unit_test(reader_duplicate_column_fails),
-		cmocka_unit_test(reader_invalid_utf8_names_line_and_column),
-		cmocka_unit_test(reader_converts_from_the_given_encoding),
-		cmocka_unit_test(reader_unknown_encoding_fails),
-		cmocka_unit_test(reader_stops_when_the_callback_fails),
-		cmocka_unit_test(reader_missing_file_is_notfound),
-		cmocka_unit_test(parse_number_accepts_point_and_comma),
-		cmocka_unit_test(format_cell_quotes_only_when_needed),
-		cmocka_unit_test(format_cell_guards_formulas),
-		cmocka_unit_test(format_cell_reports_needed_length),
-		cmocka_unit_test(writer_rfc4180_writes_header_row_and_crlf),
-		cmocka_unit_test(writer_excel_nl_uses_bom_semicolon_and_decimal_comma),
-		cmocka_unit_test(writer_guards_text_but_not_negative_numbers),
-		cmocka_unit_test(writer_anonymize_leaves_out_surveyor),
-		cmocka_unit_test(writer_wgs84_writes_lon_lat_columns),
-		cmocka_unit_test(writer_without_commit_leaves_nothing),
-		cmocka_unit_test(writer_output_reads_back_exactly),
+	    cmocka_unit_test(reader_gives_rows_with_lat_lon_as_wgs84),
+	    cmocka_unit_test(reader_gives_rd_columns_as_rd),
+	    cmocka_unit_test(reader_uses_crs_option_for_coordinates),
+	    cmocka_unit_test(reader_reports_the_line_a_record_starts_on),
+	    cmocka_unit_test(reader_accepts_crlf_and_no_final_newline),
+	    cmocka_unit_test(reader_unquotes_doubled_quotes),
+	    cmocka_unit_test(reader_detects_semicolons_bom_and_decimal_comma),
+	    cmocka_unit_test(reader_detects_tabs),
+	    cmocka_unit_test(reader_removes_the_formula_guard),
+	    cmocka_unit_test(reader_gives_no_xy_for_empty_or_bad_coordinates),
+	    cmocka_unit_test(reader_map_renames_and_drops_columns),
+	    cmocka_unit_test(reader_map_of_a_missing_column_fails),
+	    cmocka_unit_test(reader_ragged_row_names_line_and_counts),
+	    cmocka_unit_test(reader_unbalanced_quote_names_the_record_start),
+	    cmocka_unit_test(reader_text_after_closing_quote_is_an_error),
+	    cmocka_unit_test(reader_header_only_is_no_rows),
+	    cmocka_unit_test(reader_empty_file_is_an_error),
+	    cmocka_unit_test(reader_without_coordinate_columns_fails),
+	    cmocka_unit_test(reader_duplicate_column_fails),
+	    cmocka_unit_test(reader_invalid_utf8_names_line_and_column),
+	    cmocka_unit_test(reader_converts_from_the_given_encoding),
+	    cmocka_unit_test(reader_unknown_encoding_fails),
+	    cmocka_unit_test(reader_stops_when_the_callback_fails),
+	    cmocka_unit_test(reader_missing_file_is_notfound),
+	    cmocka_unit_test(parse_number_accepts_point_and_comma),
+	    cmocka_unit_test(format_cell_quotes_only_when_needed),
+	    cmocka_unit_test(format_cell_guards_formulas),
+	    cmocka_unit_test(format_cell_reports_needed_length),
+	    cmocka_unit_test(writer_rfc4180_writes_header_row_and_crlf),
+	    cmocka_unit_test(writer_excel_nl_uses_bom_semicolon_and_decimal_comma),
+	    cmocka_unit_test(writer_guards_text_but_not_negative_numbers),
+	    cmocka_unit_test(writer_anonymize_leaves_out_surveyor),
+	    cmocka_unit_test(writer_wgs84_writes_lon_lat_columns),
+	    cmocka_unit_test(writer_without_commit_leaves_nothing),
+	    cmocka_unit_test(writer_output_reads_back_exactly),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }

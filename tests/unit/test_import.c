@@ -27,7 +27,8 @@ static int setup(void **state)
 	snprintf(tmpdir, sizeof tmpdir, "%s/test_import.XXXXXX", t != NULL ? t : "/tmp");
 	if (mkdtemp(tmpdir) == NULL)
 		return -1;
-	if (sw_forms_load(data != NULL ? data : SW_TEST_DATA "/../../survey", &forms, &err) != SW_OK) {
+	if (sw_forms_load(data != NULL ? data : SW_TEST_DATA "/../../survey", &forms, &err) !=
+	    SW_OK) {
 		fprintf(stderr, "%s\n", err.msg);
 		return -1;
 	}
@@ -46,7 +47,7 @@ static int teardown(void **state)
 
 /* A record as a CSV reader would give it. */
 static struct sw_record rec(const char *const *keys, const char *const *vals, size_t n, double x,
-			    double y, const char *crs, long line)
+                            double y, const char *crs, long line)
 {
 	struct sw_record r = {0};
 
@@ -88,12 +89,20 @@ static void coord_roles_know_dutch_and_english_names(void **state)
 
 static void apply_maps_known_columns_and_fields(void **state)
 {
-	static const char *const k[] = {"type",      "landmeter", "datum",      "opmerking",
-					"hdop",      "width_m",   "tactile_warning", "surface",
-					"lat",       "lon",       "id"};
-	static const char *const v[] = {"kerb_ramp", " Zo\xc3\xab ", "2026-11-29T14:05:00+01:00",
-					" kapot ",   "2,5",       "1,25",       "ja",
-					"clinker",   "51.8",      "4.6",        "17"};
+	static const char *const k[] = {
+	    "type",    "landmeter", "datum", "opmerking", "hdop", "width_m", "tactile_warning",
+	    "surface", "lat",       "lon",   "id"};
+	static const char *const v[] = {"kerb_ramp",
+	                                " Zo\xc3\xab ",
+	                                "2026-11-29T14:05:00+01:00",
+	                                " kapot ",
+	                                "2,5",
+	                                "1,25",
+	                                "ja",
+	                                "clinker",
+	                                "51.8",
+	                                "4.6",
+	                                "17"};
 	struct sw_record r = rec(k, v, 11, 4.6, 51.8, "EPSG:4326", 2);
 	struct sw_import_opts o = {0};
 	struct sw_error err = {0};
@@ -128,8 +137,8 @@ static void apply_uses_defaults_for_missing_columns(void **state)
 	static const char *const v[] = {"104897", "425327"};
 	struct sw_record r = rec(k, v, 2, 104897, 425327, "EPSG:28992", 2);
 	struct sw_import_opts o = {.default_type = "crossing",
-				   .default_status = "realised",
-				   .default_surveyor = "Bj\xc3\xb6rn"};
+	                           .default_status = "realised",
+	                           .default_surveyor = "Bj\xc3\xb6rn"};
 	struct sw_error err = {0};
 	struct sw_point p;
 
@@ -144,8 +153,8 @@ static void apply_uses_defaults_for_missing_columns(void **state)
 
 static void apply_collects_every_problem_of_a_row(void **state)
 {
-	static const char *const k[] = {"type", "width_m", "surface", "observed_at", "uuid",
-					"status"};
+	static const char *const k[] = {"type",        "width_m", "surface",
+	                                "observed_at", "uuid",    "status"};
 	static const char *const v[] = {"kerb_ramp", "wide", "gold", "gisteren", "nope", "done"};
 	struct sw_record r = rec(k, v, 6, 1, 2, "EPSG:28992", 5);
 	struct sw_import_opts o = {0};
@@ -197,7 +206,8 @@ static void apply_field_of_another_form_is_rejected(void **state)
 static void apply_onto_a_stored_point_changes_only_given_columns(void **state)
 {
 	static const char *const k[] = {"uuid", "status", "width_m", "note"};
-	static const char *const v[] = {"0b8e4f5c-2a71-4c39-9d0e-5f6a7b8c9d0e", "realised", "", "nieuw"};
+	static const char *const v[] = {"0b8e4f5c-2a71-4c39-9d0e-5f6a7b8c9d0e", "realised", "",
+	                                "nieuw"};
 	struct sw_record r = rec(k, v, 4, 1, 2, "EPSG:28992", 2);
 	struct sw_value w = {.t = SW_V_REAL, .r = 1.5};
 	struct sw_value s = {.t = SW_V_TEXT, .s = "asphalt"};
@@ -233,15 +243,15 @@ static void derived_uuid_is_stable_and_version_5(void **state)
 
 	(void)state;
 	sw_import_derive_uuid("kerb_ramp", 104897.1234, 425327.5, "2026-11-29T14:05:00+01:00",
-			      "Zo\xc3\xab", a);
+	                      "Zo\xc3\xab", a);
 	sw_import_derive_uuid("kerb_ramp", 104897.1234, 425327.5, "2026-11-29T14:05:00+01:00",
-			      "Zo\xc3\xab", b);
+	                      "Zo\xc3\xab", b);
 	assert_string_equal(a, b);
 	assert_true(sw_uuid_valid(a));
 	assert_int_equal(a[14], '5');
 	/* below a millimetre the position is the same */
 	sw_import_derive_uuid("kerb_ramp", 104897.12341, 425327.50004, "2026-11-29T14:05:00+01:00",
-			      "Zo\xc3\xab", b);
+	                      "Zo\xc3\xab", b);
 	assert_string_equal(a, b);
 }
 
@@ -306,9 +316,9 @@ static long long count(struct sw_store *s)
 
 /* Import rows of (type, lat, lon, width_m) through a fresh importer. */
 static enum sw_status import_rows(struct sw_store *s, const struct sw_import_opts *o,
-				  const char *const (*rows)[4], size_t nrows,
-				  const struct sw_import_report **rep_out, struct sw_importer **imp,
-				  struct sw_error *err)
+                                  const char *const (*rows)[4], size_t nrows,
+                                  const struct sw_import_report **rep_out, struct sw_importer **imp,
+                                  struct sw_error *err)
 {
 	static const char *const k[] = {"type", "lat", "lon", "width_m"};
 	struct sw_importer *im = NULL;
@@ -319,7 +329,7 @@ static enum sw_status import_rows(struct sw_store *s, const struct sw_import_opt
 	assert_int_equal(rc, SW_OK);
 	for (i = 0; i < nrows; i++) {
 		struct sw_record r = rec(k, rows[i], 4, atof(rows[i][2]), atof(rows[i][1]),
-					 "EPSG:4326", (long)i + 2);
+		                         "EPSG:4326", (long)i + 2);
 		rc = sw_importer_record_cb(&r, im, err);
 		if (rc != SW_OK)
 			break;
@@ -334,7 +344,7 @@ static enum sw_status import_rows(struct sw_store *s, const struct sw_import_opt
 static void importer_inserts_then_matches_on_reimport(void **state)
 {
 	static const char *const rows[][4] = {{"kerb_ramp", "51.8143125", "4.6606029", "1.5"},
-					      {"kerb_ramp", "51.79583", "4.67833", "1.2"}};
+	                                      {"kerb_ramp", "51.79583", "4.67833", "1.2"}};
 	struct sw_store *s = new_store("reimport.gpkg");
 	const struct sw_import_report *rep;
 	struct sw_importer *im = NULL;
@@ -388,8 +398,7 @@ static void importer_changed_value_updates_with_history(void **state)
 	assert_int_equal(count(s), 1);
 	assert_int_equal(sw_store_get(s, "1", &q, &err), SW_OK);
 	assert_true(sw_point_get_attr(&q, "width_m")->r == 1.6);
-	assert_int_equal(sw_store_history(s, q.uuid, count_updates, &nupd, &err),
-			 SW_OK);
+	assert_int_equal(sw_store_history(s, q.uuid, count_updates, &nupd, &err), SW_OK);
 	assert_int_equal(nupd, 1);
 	sw_point_clear(&q);
 	sw_store_close(s);
@@ -398,9 +407,9 @@ static void importer_changed_value_updates_with_history(void **state)
 static void importer_rejected_row_rolls_back_everything(void **state)
 {
 	static const char *const rows[][4] = {{"kerb_ramp", "51.8143125", "4.6606029", "1.5"},
-					      {"kerb_ramp", "51.79583", "4.67833", "99"},
-					      {"kerb_ramp", "4.6606029", "51.8143125", "1"},
-					      {"kerb_ramp", "51.79", "4.67", "1"}};
+	                                      {"kerb_ramp", "51.79583", "4.67833", "99"},
+	                                      {"kerb_ramp", "4.6606029", "51.8143125", "1"},
+	                                      {"kerb_ramp", "51.79", "4.67", "1"}};
 	struct sw_store *s = new_store("rollback.gpkg");
 	struct rejected rj = {0};
 	struct sw_import_opts o = {.reject = on_reject, .reject_ud = &rj};
@@ -429,8 +438,8 @@ static void importer_rejected_row_rolls_back_everything(void **state)
 static void importer_skip_invalid_keeps_the_good_rows(void **state)
 {
 	static const char *const rows[][4] = {{"kerb_ramp", "51.8143125", "4.6606029", "1.5"},
-					      {"kerb_ramp", "51.79583", "4.67833", "99"},
-					      {"kerb_ramp", "51.79", "4.67", "1"}};
+	                                      {"kerb_ramp", "51.79583", "4.67833", "99"},
+	                                      {"kerb_ramp", "51.79", "4.67", "1"}};
 	struct sw_store *s = new_store("skip.gpkg");
 	struct rejected rj = {0};
 	struct sw_import_opts o = {.skip_invalid = true, .reject = on_reject, .reject_ud = &rj};
@@ -492,7 +501,7 @@ static void importer_rd_input_needs_no_transformation(void **state)
 {
 	static const char *const k[] = {"type", "x", "y", "uuid"};
 	static const char *const v[] = {"crossing", "104897.5", "425327.25",
-					"0B8E4F5C-2A71-4C39-9D0E-5F6A7B8C9D0E"};
+	                                "0B8E4F5C-2A71-4C39-9D0E-5F6A7B8C9D0E"};
 	struct sw_record r = rec(k, v, 4, 104897.5, 425327.25, "EPSG:28992", 2);
 	struct sw_store *s = new_store("rd.gpkg");
 	struct sw_importer *im = NULL;
@@ -507,7 +516,7 @@ static void importer_rd_input_needs_no_transformation(void **state)
 	assert_null(sw_importer_report(im)->transforms[0].operation);
 	sw_importer_free(im);
 	assert_int_equal(sw_store_get_by_uuid(s, "0b8e4f5c-2a71-4c39-9d0e-5f6a7b8c9d0e", &p, &err),
-			 SW_OK);
+	                 SW_OK);
 	assert_true(p.x == 104897.5 && p.y == 425327.25);
 	sw_point_clear(&p);
 	sw_store_close(s);
@@ -516,14 +525,14 @@ static void importer_rd_input_needs_no_transformation(void **state)
 static void importer_bulk_mode_keeps_the_spatial_index(void **state)
 {
 	static const char *const rows[][4] = {{"kerb_ramp", "51.8143125", "4.6606029", "1.5"},
-					      {"kerb_ramp", "51.79583", "4.67833", "1.2"}};
+	                                      {"kerb_ramp", "51.79583", "4.67833", "1.2"}};
 	struct sw_store *s = new_store("bulk.gpkg");
 	struct sw_import_opts o = {.bulk = true};
 	const struct sw_import_report *rep;
 	struct sw_importer *im = NULL;
 	struct sw_error err = {0};
-	struct sw_filter f = {.has_bbox = true, .minx = 106000, .miny = 423000, .maxx = 106200,
-			      .maxy = 423400};
+	struct sw_filter f = {
+	    .has_bbox = true, .minx = 106000, .miny = 423000, .maxx = 106200, .maxy = 423400};
 	long long n = 0;
 
 	(void)state;
@@ -540,23 +549,23 @@ static void importer_bulk_mode_keeps_the_spatial_index(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(coord_roles_know_dutch_and_english_names),
-		cmocka_unit_test(apply_maps_known_columns_and_fields),
-		cmocka_unit_test(apply_uses_defaults_for_missing_columns),
-		cmocka_unit_test(apply_collects_every_problem_of_a_row),
-		cmocka_unit_test(apply_without_type_asks_for_one),
-		cmocka_unit_test(apply_field_of_another_form_is_rejected),
-		cmocka_unit_test(apply_onto_a_stored_point_changes_only_given_columns),
-		cmocka_unit_test(derived_uuid_is_stable_and_version_5),
-		cmocka_unit_test(derived_uuid_differs_by_each_part),
-		cmocka_unit_test(importer_inserts_then_matches_on_reimport),
-		cmocka_unit_test(importer_changed_value_updates_with_history),
-		cmocka_unit_test(importer_rejected_row_rolls_back_everything),
-		cmocka_unit_test(importer_skip_invalid_keeps_the_good_rows),
-		cmocka_unit_test(importer_dry_run_changes_nothing),
-		cmocka_unit_test(importer_unknown_column_stops_the_file),
-		cmocka_unit_test(importer_rd_input_needs_no_transformation),
-		cmocka_unit_test(importer_bulk_mode_keeps_the_spatial_index),
+	    cmocka_unit_test(coord_roles_know_dutch_and_english_names),
+	    cmocka_unit_test(apply_maps_known_columns_and_fields),
+	    cmocka_unit_test(apply_uses_defaults_for_missing_columns),
+	    cmocka_unit_test(apply_collects_every_problem_of_a_row),
+	    cmocka_unit_test(apply_without_type_asks_for_one),
+	    cmocka_unit_test(apply_field_of_another_form_is_rejected),
+	    cmocka_unit_test(apply_onto_a_stored_point_changes_only_given_columns),
+	    cmocka_unit_test(derived_uuid_is_stable_and_version_5),
+	    cmocka_unit_test(derived_uuid_differs_by_each_part),
+	    cmocka_unit_test(importer_inserts_then_matches_on_reimport),
+	    cmocka_unit_test(importer_changed_value_updates_with_history),
+	    cmocka_unit_test(importer_rejected_row_rolls_back_everything),
+	    cmocka_unit_test(importer_skip_invalid_keeps_the_good_rows),
+	    cmocka_unit_test(importer_dry_run_changes_nothing),
+	    cmocka_unit_test(importer_unknown_column_stops_the_file),
+	    cmocka_unit_test(importer_rd_input_needs_no_transformation),
+	    cmocka_unit_test(importer_bulk_mode_keeps_the_spatial_index),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }
