@@ -1408,6 +1408,18 @@ static size_t max_len(size_t a, const char *s)
 	return n > a ? n : a;
 }
 
+static size_t enum_width(const struct sw_forms *forms, const char *name)
+{
+	size_t w = 1;
+
+	for (size_t i = 0; i < forms->nforms; i++) {
+		const struct sw_field *g = sw_form_field(&forms->forms[i], name);
+		for (size_t k = 0; g != NULL && k < g->nvalues; k++)
+			w = max_len(w, g->values[k]);
+	}
+	return w;
+}
+
 static int clamp_width(size_t w)
 {
 	if (w < 1)
@@ -1428,16 +1440,26 @@ static int unit_decimals(const char *unit)
 	return 3;
 }
 
-static void number_layout(const struct sw_field *fd, int *width, int *dec)
+/* One field name can appear in several forms with other limits or allowed
+ * values ("surface"); a layer's field must hold the values of every form. */
+static void number_layout(const struct sw_forms *forms, const struct sw_field *fd, int *width,
+			  int *dec)
 {
 	double big = 0;
 	int digits = 1;
 
 	*dec = unit_decimals(fd->unit);
-	if (fd->has_min && fabs(fd->min) > big)
-		big = fabs(fd->min);
-	if (fd->has_max && fabs(fd->max) > big)
-		big = fabs(fd->max);
+	for (size_t i = 0; i < forms->nforms; i++) {
+		const struct sw_field *g = sw_form_field(&forms->forms[i], fd->name);
+		if (g == NULL)
+			continue;
+		if (unit_decimals(g->unit) > *dec)
+			*dec = unit_decimals(g->unit);
+		if (g->has_min && fabs(g->min) > big)
+			big = fabs(g->min);
+		if (g->has_max && fabs(g->max) > big)
+			big = fabs(g->max);
+	}
 	while (big >= 10 && digits < 15) {
 		big /= 10;
 		digits++;
@@ -1526,10 +1548,9 @@ static enum sw_status writer_fields(struct sw_shp_writer *w, struct sw_error *er
 	for (size_t i = 0; i < nflds; i++) {
 		const struct sw_field *fd = form ? &form->fields[i] : all[i];
 		int wd, dc;
-		size_t wl = 1;
 		switch (fd->kind) {
 		case SW_KIND_NUMBER:
-			number_layout(fd, &wd, &dc);
+			number_layout(forms, fd, &wd, &dc);
 			ADD(fd->name, F_ATTR, fd->kind, FTDouble, wd, dc);
 			break;
 		case SW_KIND_INTEGER:
@@ -1539,9 +1560,8 @@ static enum sw_status writer_fields(struct sw_shp_writer *w, struct sw_error *er
 			ADD(fd->name, F_ATTR, fd->kind, FTInteger, 1, 0);
 			break;
 		case SW_KIND_ENUM:
-			for (size_t k = 0; k < fd->nvalues; k++)
-				wl = max_len(wl, fd->values[k]);
-			ADD(fd->name, F_ATTR, fd->kind, FTString, clamp_width(wl), 0);
+			ADD(fd->name, F_ATTR, fd->kind, FTString, clamp_width(enum_width(forms, fd->name)),
+			    0);
 			break;
 		case SW_KIND_TEXT:
 		default:

@@ -15,7 +15,8 @@ expect 0 "$SCHOUW" log kerb_ramp --x 104897.25 --y 425327.5 --by "Björn Ångstr
 expect 0 "$SCHOUW" log kerb_ramp --x 105100 --y 425200 --status realised --note "$long_note"
 expect 0 "$SCHOUW" log disabled_parking --x 106099 --y 423259 --set orientation=perpendicular \
 	--set length_m=5 --set width_m=3.5
-expect 0 "$SCHOUW" log playground --x 105500 --y 424100 --set accessible_items=3 --status planned
+expect 0 "$SCHOUW" log playground --x 105500 --y 424100 --set accessible_items=3 --status planned \
+	--set surface=artificial_grass
 before=$(snapshot)
 
 # ogr LAYER... : ogrinfo -al (-so) output with stderr, must not warn
@@ -36,6 +37,7 @@ contains "$OUT" "EPSG:28992"
 # the 254-byte cut warns and names the point
 contains "$ERR" "point 2"
 contains "$ERR" "note"
+equal "$(grep -c warning <<<"$ERR")" 1 "warnings (only the long note)"
 equal "$(cat all.cpg)" "UTF-8" ".cpg"
 contains "$(cat all.prj)" 'PROJCS["RD_New"'
 
@@ -59,6 +61,9 @@ contains "$OGR" "tactile (Integer) = 1"
 contains "$OGR" "surveyor (String) = Björn Ångström"
 contains "$OGR" "observed (String) = 2026-05-04T14:35:09+02:00"
 contains "$OGR" "POINT (104897.25 425327.5)"
+# "surface" has other values in other forms: the union field holds them all
+ogr -al -where "id = 4" all.shp
+contains "$OGR" "surface (String) = artificial_grass"
 ogr -al -where "id = 2" all.shp
 # cut on a character boundary: 253 x's, then "Å" (2 bytes) would pass 254
 note2=$(echo "$OGR" | sed -n 's/^  note (String) = //p')
