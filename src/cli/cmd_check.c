@@ -65,10 +65,10 @@ static void csv_cell(const char *s, bool last)
 
 	s = nz(s);
 	if (*s == '=' || *s == '+' || *s == '@' || (*s == '-' && !(s[1] >= '0' && s[1] <= '9'))) {
-		guarded = malloc(strlen(s) + 2);
+		size_t n = strlen(s) + 2;
+		guarded = malloc(n);
 		if (guarded != NULL) {
-			guarded[0] = '\'';
-			strcpy(guarded + 1, s);
+			snprintf(guarded, n, "'%s", s);
 			s = guarded;
 		}
 	}

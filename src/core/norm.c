@@ -641,10 +641,15 @@ static enum sw_status compile_cond(const struct raw_row *row, const struct sw_fo
 			                      "unknown to the norm engine"),
 			                    row->file, row->line, f->name, f->unit);
 		/* value with an optional unit: "0.25 m", "25cm", "1:12" */
-		strtod(strncmp(val, "1:", 2) == 0 ? val + 2 : val, &end);
+		char *num = strncmp(val, "1:", 2) == 0 ? val + 2 : val;
 		for (char *k = val; *k; k++)
 			if (*k == ',')
 				*k = '.';
+		strtod(num, &end);
+		if (end == num)
+			return sw_error_set(err, SW_ERR_INPUT,
+			                    _("%s:%d: condition '%s': '%s' is not a number"),
+			                    row->file, row->line, text, val);
 		if (*end != '\0') {
 			unit = end;
 			while (*unit == ' ')
@@ -1185,11 +1190,9 @@ enum sw_status sw_profile_load_file(const char *path, const struct sw_forms *for
 		rc = nomem(err);
 		goto out;
 	}
-	for (size_t k = 0; k < nchain; k++) {
-		if (k > 0)
-			strcat(p->chain, " < ");
-		strcat(p->chain, chain[k]->name);
-	}
+	for (size_t k = 0, off = 0; k < nchain; k++)
+		off += (size_t)snprintf(p->chain + off, chainlen + 1 - off, "%s%s", k ? " < " : "",
+		                        chain[k]->name);
 	for (size_t k = 0; k < nchain && p->title == NULL; k++)
 		if (chain[k]->title != NULL && (p->title = strdup(chain[k]->title)) == NULL) {
 			rc = nomem(err);
@@ -1230,6 +1233,7 @@ out:
 enum sw_status sw_profile_load(const char *datadir, const char *name, const struct sw_forms *forms,
                                struct sw_profile **out, struct sw_error *err)
 {
+	size_t plen;
 	char *path;
 	enum sw_status rc;
 
@@ -1239,10 +1243,11 @@ enum sw_status sw_profile_load(const char *datadir, const char *name, const stru
 		                    _("'%s' is not a profile name (expected [a-z0-9_.-], as in "
 		                      "nl-crow)"),
 		                    name ? name : "");
-	path = malloc(strlen(datadir) + strlen(name) + 16);
+	plen = strlen(datadir) + strlen(name) + 16;
+	path = malloc(plen);
 	if (path == NULL)
 		return nomem(err);
-	sprintf(path, "%s/norms/%s.csv", datadir, name);
+	snprintf(path, plen, "%s/norms/%s.csv", datadir, name);
 	rc = sw_profile_load_file(path, forms, out, err);
 	if (rc == SW_ERR_NOTFOUND)
 		sw_error_set(err, SW_ERR_NOTFOUND,

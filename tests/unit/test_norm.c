@@ -710,10 +710,12 @@ static void kor_extends_nl_crow_and_says_to_confirm(void **state)
 
 static char *write_tmp(const char *dir, const char *name, const char *text)
 {
-	char *path = malloc(strlen(dir) + strlen(name) + 2);
+	size_t n = strlen(dir) + strlen(name) + 2;
+	char *path = malloc(n);
 	FILE *f;
 
-	sprintf(path, "%s/%s", dir, name);
+	assert_non_null(path);
+	snprintf(path, n, "%s/%s", dir, name);
 	f = fopen(path, "w");
 	assert_non_null(f);
 	fputs(text, f);
@@ -847,6 +849,43 @@ static void unknown_column_names_file_and_line(void **state)
 	expect_error("comma-separated.csv", 1, "separated by ';'");
 }
 
+static void limit_that_is_not_a_number_names_file_and_line(void **state)
+{
+	(void)state;
+	expect_error("bad-limit.csv", 2, "limit 'wide'");
+}
+
+static void duplicate_rule_id_names_both_lines(void **state)
+{
+	(void)state;
+	expect_error("duplicate-id.csv", 4, "already used on line 2");
+}
+
+static void unknown_severity_names_file_and_line(void **state)
+{
+	(void)state;
+	expect_error("unknown-severity.csv", 2, "unknown severity 'fatal'");
+}
+
+static void unknown_type_names_file_and_line(void **state)
+{
+	(void)state;
+	expect_error("unknown-type.csv", 2, "kerb_rmp");
+}
+
+static void condition_on_unknown_field_names_file_and_line(void **state)
+{
+	(void)state;
+	expect_error("bad-condition.csv", 2, "unknown field 'direction'");
+}
+
+/* line 2 ("2,5 cm", a decimal comma) is fine; line 3 is not a number */
+static void condition_value_must_be_a_number(void **state)
+{
+	(void)state;
+	expect_error("condition-not-a-number.csv", 3, "'high' is not a number");
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -875,6 +914,12 @@ int main(void)
 	    cmocka_unit_test(unknown_enum_value_names_file_and_line),
 	    cmocka_unit_test(missing_parent_names_file_and_line),
 	    cmocka_unit_test(unknown_column_names_file_and_line),
+	    cmocka_unit_test(limit_that_is_not_a_number_names_file_and_line),
+	    cmocka_unit_test(duplicate_rule_id_names_both_lines),
+	    cmocka_unit_test(unknown_severity_names_file_and_line),
+	    cmocka_unit_test(unknown_type_names_file_and_line),
+	    cmocka_unit_test(condition_on_unknown_field_names_file_and_line),
+	    cmocka_unit_test(condition_value_must_be_a_number),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }
