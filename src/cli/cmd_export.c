@@ -343,7 +343,8 @@ static void print_summary(struct export_state *st, struct sw_store *store,
 
 	if (st->cli->quiet)
 		return;
-	qsort(st->layers, st->nlayers, sizeof *st->layers, by_type);
+	if (st->nlayers > 1)
+		qsort(st->layers, st->nlayers, sizeof *st->layers, by_type);
 	for (size_t i = 0; i < st->nlayers; i++) {
 		const struct layer *l = &st->layers[i];
 		printf(ngettext("%s: %lld point", "%s: %lld points", (unsigned long)l->n), l->path,

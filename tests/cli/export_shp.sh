@@ -123,6 +123,14 @@ contains "$OGR" "Feature Count: 1"
 contains "$OGR" "orient: String"
 lacks "$OGR" "run_slope"
 
+# nothing matches: an empty layer, or with --split-by-type no layer at all
+expect 0 "$SCHOUW" export none.shp --type crossing
+ogr -al -so none.shp
+contains "$OGR" "Feature Count: 0"
+expect 0 "$SCHOUW" export nonedir --split-by-type --type crossing
+contains "$OUT" "no layer"
+equal "$(ls nonedir | wc -l)" 0 "files of an empty split export"
+
 # --- filters, anonymize, directory target ------------------------------------
 expect 0 "$SCHOUW" export ramps.shp --type kerb_ramp --status realised --anonymize
 ogr -al -so ramps.shp
