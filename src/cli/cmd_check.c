@@ -2,6 +2,7 @@
  * run stored in the store (check_run, check_result). */
 #include <csv.h>
 #include <jansson.h>
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -171,10 +172,11 @@ static enum sw_status print_point(struct check_state *st, const struct sw_point 
 		json_t *o;
 		for (size_t i = 0; i < v->nfindings; i++)
 			json_array_append_new(fs, finding_json(&v->findings[i]));
-		o = json_pack("{s:I, s:s, s:s, s:s, s:f, s:f, s:s, s:o}", "id", (json_int_t)p->id,
+		o = json_pack("{s:I, s:s, s:s, s:s, s:o, s:o, s:s, s:o}", "id", (json_int_t)p->id,
 		              "uuid", p->uuid, "type", nz(p->type), "status", nz(p->status), "x",
-		              p->x, "y", p->y, "verdict", sw_outcome_name(v->outcome), "findings",
-		              fs);
+		              isfinite(p->x) ? json_real(p->x) : json_null(), "y",
+		              isfinite(p->y) ? json_real(p->y) : json_null(), "verdict",
+		              sw_outcome_name(v->outcome), "findings", fs);
 		if (o == NULL || json_array_append_new(st->points, o) != 0)
 			return SW_ERR_NOMEM;
 	}

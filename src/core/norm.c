@@ -1395,10 +1395,10 @@ static enum sw_status check_rule(const struct sw_rule *r, const struct sw_point 
 		size_t found = 0;
 		double nearest = NAN;
 		enum sw_status rc;
-		if (near == NULL) {
+		if (near == NULL || !isfinite(p->x) || !isfinite(p->y)) {
 			f = add(v, r, SW_OUT_INCOMPLETE);
 			if (f != NULL)
-				f->missing = r->field;
+				f->missing = near == NULL ? r->field : "position";
 			return SW_OK;
 		}
 		rc = near(near_ud, p, r->field, r->lo, &found, &nearest, err);
