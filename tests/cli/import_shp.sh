@@ -92,6 +92,17 @@ expect 0 "$SCHOUW" --db map.gpkg import mapped.shp --map soort_x=type --map bree
 expect 0 "$SCHOUW" --db map.gpkg list --format csv
 equal "$(col width_m "$OUT")" "1.25" "width_m from --map breed=width_m"
 
+# the DBF language byte names the code page when there is no .cpg: LDID 2 is
+# CP850, where é is 0xE9 in neither Latin-1 nor UTF-8 but 0x82
+shp_from_csv ldid.shp rd.csv -oo X_POSSIBLE_NAMES=x -oo Y_POSSIBLE_NAMES=y \
+	-oo KEEP_GEOM_COLUMNS=NO -a_srs EPSG:28992 -lco ENCODING=LDID/2
+[ ! -e ldid.cpg ] && grep -q $'Jos\x82' ldid.dbf && ok || fail "fixture ldid.dbf is not CP850 without .cpg"
+expect 0 "$SCHOUW" --db ldid.gpkg init
+expect 0 "$SCHOUW" --db ldid.gpkg import ldid.shp
+lacks "$ERR" "--encoding" "a known code page needs no warning"
+expect 0 "$SCHOUW" --db ldid.gpkg list --format csv
+equal "$(col surveyor "$OUT")" "José García" "surveyor from a CP850 DBF (LDID 2)"
+
 # --- PointZ and single-point MultiPoint are points ---------------------------
 cat > z.csv <<'EOF'
 WKT,type,status
