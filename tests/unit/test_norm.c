@@ -520,6 +520,60 @@ static void kerb_ramp_at_4_99_m_passes_and_at_5_01_m_fails(void **state)
 	sw_profile_free(prof);
 }
 
+/* Every spatial rule of every shipped profile: its neighbours exactly at the
+ * distance pass, 1 cm further fail, no lookup leaves it incomplete. */
+static void every_spatial_rule_passes_at_its_distance_and_fails_past_it(void **state)
+{
+	static const double dx[4] = {1, -1, 0, 0}, dy[4] = {0, 0, 1, -1};
+	size_t spatial = 0;
+
+	(void)state;
+	for (size_t k = 0; k < sizeof shipped / sizeof shipped[0]; k++) {
+		struct sw_profile *prof = load(shipped[k]);
+		struct sw_verdict v;
+
+		assert_int_equal(sw_verdict_init(&v, prof, NULL), SW_OK);
+		for (size_t i = 0; i < prof->nrules; i++) {
+			const struct sw_rule *r = &prof->rules[i];
+			struct mock_near m = {.n = 0};
+			struct sw_point p;
+			struct sw_error err = {0};
+			if (r->op != SW_NOP_WITHIN)
+				continue;
+			spatial++;
+			assert_true(r->near_count >= 1 && r->near_count <= 4);
+			point_for(&p, r);
+			p.x = 105000;
+			p.y = 425000;
+			for (size_t n = 0; n < r->near_count; n++) {
+				m.x[n] = p.x + dx[n] * r->lo;
+				m.y[n] = p.y + dy[n] * r->lo;
+				m.type[n] = r->field;
+			}
+			m.n = r->near_count;
+			assert_int_equal(sw_norm_check_point(prof, &p, mock_near, &m, &v, &err),
+			                 SW_OK);
+			if (finding(&v, r) != NULL)
+				fail_msg("%s %s fails with neighbours at %s", shipped[k], r->id,
+				         r->limit);
+			m.x[0] = p.x + (r->lo + 0.01);
+			m.y[0] = p.y;
+			assert_int_equal(sw_norm_check_point(prof, &p, mock_near, &m, &v, &err),
+			                 SW_OK);
+			assert_non_null(finding(&v, r));
+			assert_int_equal(finding(&v, r)->outcome, SW_OUT_FAIL);
+			assert_int_equal(sw_norm_check_point(prof, &p, NULL, NULL, &v, &err),
+			                 SW_OK);
+			assert_non_null(finding(&v, r));
+			assert_int_equal(finding(&v, r)->outcome, SW_OUT_INCOMPLETE);
+			sw_point_clear(&p);
+		}
+		sw_verdict_clear(&v);
+		sw_profile_free(prof);
+	}
+	assert_true(spatial >= 3);
+}
+
 static void crossing_needs_two_kerb_ramps(void **state)
 {
 	struct sw_profile *prof = load("nl-crow");
@@ -898,6 +952,7 @@ int main(void)
 	    cmocka_unit_test(every_rule_is_incomplete_when_its_field_is_missing),
 	    cmocka_unit_test(conditional_rules_apply_only_when_their_condition_holds),
 	    cmocka_unit_test(kerb_ramp_at_4_99_m_passes_and_at_5_01_m_fails),
+	    cmocka_unit_test(every_spatial_rule_passes_at_its_distance_and_fails_past_it),
 	    cmocka_unit_test(crossing_needs_two_kerb_ramps),
 	    cmocka_unit_test(spatial_rule_without_lookup_is_incomplete),
 	    cmocka_unit_test(store_lookup_counts_exact_distances_across_tile_edges),
