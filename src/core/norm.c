@@ -1064,7 +1064,7 @@ enum sw_status sw_profile_load_file(const char *path, const struct sw_forms *for
 	}
 	/* read leaf first, then each parent */
 	for (;;) {
-		struct raw_file *rf;
+		struct raw_file *rf = NULL;
 		const char *nm = nchain == 0 ? name : chain[nchain - 1]->parent;
 		rc = parse_file(cur, nm, &rf, err);
 		if (rc != SW_OK) {
@@ -1375,7 +1375,7 @@ static enum sw_status check_rule(const struct sw_rule *r, const struct sw_point 
 {
 	const struct sw_value *val;
 	struct sw_finding *f;
-	double x;
+	double x = 0;
 	bool ok;
 
 	for (size_t i = 0; i < r->nconds; i++) {
