@@ -166,6 +166,11 @@ fresh; rm bad/t.prj
 expect 0 "$SCHOUW" --db crs.gpkg init
 expect 0 "$SCHOUW" --db crs.gpkg import bad/t.shp --crs EPSG:28992
 
+# --- texts that are not in the encoding the files say ------------------------
+mkdir -p enc && cp rd.shp rd.shx rd.dbf rd.prj enc/ && printf 'UTF-8' > enc/rd.cpg
+refused "rd.dbf" "record 1" "surveyor" "byte 4" "UTF-8" -- "$SCHOUW" import enc/rd.shp
+refused "NO-SUCH-ENC" "--encoding" -- "$SCHOUW" import rd.shp --encoding NO-SUCH-ENC
+
 # --- broken files ------------------------------------------------------------
 fresh; truncate -s -10 bad/t.shp
 refused "t.shp" "truncated" "byte" -- "$SCHOUW" import bad/t.shp
