@@ -36,7 +36,7 @@ struct sw_shp_names;
  * one DBF name fail with a message naming the file, line or both fields.
  * Caller owns *out; free with sw_shp_names_free. */
 enum sw_status sw_shp_names_load(const char *datadir, const struct sw_forms *forms,
-				 struct sw_shp_names **out, struct sw_error *err);
+                                 struct sw_shp_names **out, struct sw_error *err);
 void sw_shp_names_free(struct sw_shp_names *m);
 
 /* The DBF name of a schouw name: the listed one, else the fallback rule. The
@@ -75,7 +75,7 @@ size_t sw_shp_utf8_cut(const char *s, size_t max);
  * PROJ; with neither, SW_ERR_INPUT saying --crs is required. A null shape
  * gives has_xy = false. */
 enum sw_status sw_shp_read(const char *path, const struct sw_read_opts *o, sw_record_cb cb,
-			   void *ud, struct sw_error *err);
+                           void *ud, struct sw_error *err);
 
 /* ---- writer ---- */
 
@@ -86,12 +86,12 @@ struct sw_shp_writer;
  * visible at path until sw_shp_writer_close(w, true). o->forms is required
  * and must outlive the writer. Caller owns *out. */
 enum sw_status sw_shp_writer_open(const char *path, const struct sw_export_opts *o,
-				  struct sw_shp_writer **out, struct sw_error *err);
+                                  struct sw_shp_writer **out, struct sw_error *err);
 
 /* Add one point (RD New). Texts over 254 bytes are cut on a character
  * boundary with a warning through o->warn naming the point and field. */
 enum sw_status sw_shp_writer_add(struct sw_shp_writer *w, const struct sw_point *p,
-				 struct sw_error *err);
+                                 struct sw_error *err);
 
 /* Write everything still buffered and complete the temporary files without
  * renaming them (optional; lets a caller with several layers finish all

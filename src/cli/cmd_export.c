@@ -14,31 +14,31 @@
 #include "schouw/geojson.h"
 #include "schouw/shp.h"
 
-static const char usage[] = N_(
-	"usage: schouw export FILE [--format shp|geojson|csv] [--crs EPSG:n] [--split-by-type]\n"
-	"                     [--dialect rfc4180|excel-nl] [--anonymize] [filters]\n"
-	"       schouw export --dbf-names\n\n"
-	"Write the points to FILE. The format comes from --format or FILE's extension\n"
-	"(.shp, .geojson or .json, .csv); a directory means a shapefile.\n\n"
-	"Shapefile: FILE.shp with .shx .dbf .prj (ESRI WKT) .cpg (UTF-8), and a QGIS style\n"
-	"(.qml) and an OGC SLD (.sld) colouring the points by status. In RD New\n"
-	"(EPSG:28992) unless --crs names another CRS. DBF field names have at most 10\n"
-	"characters; --dbf-names prints the mapping. Timestamps are ISO 8601 text;\n"
-	"texts over 254 bytes are cut (with a warning). Files are written under\n"
-	"temporary names and renamed only when complete.\n\n"
-	"Options:\n"
-	"  --format F          shp, geojson or csv\n"
-	"  --crs EPSG:n        target CRS (shp, csv; GeoJSON is always WGS84)\n"
-	"  --split-by-type     one layer per type: FILE is a directory, each type goes\n"
-	"                      to FILE/<type>.shp (.geojson, .csv); without it one layer\n"
-	"                      carries the fields of all types\n"
-	"  --dialect D         CSV: rfc4180 (default) or excel-nl (';', decimal comma, BOM)\n"
-	"  --anonymize         leave surveyor names out\n"
-	"  --dbf-names         print the DBF field name of every field and exit\n"
-	"  --db PATH           the store\n"
-	"  -q, --quiet         no summary\n\n"
-	"Filters (as for list):\n"
-	"%s");
+static const char usage[] =
+    N_("usage: schouw export FILE [--format shp|geojson|csv] [--crs EPSG:n] [--split-by-type]\n"
+       "                     [--dialect rfc4180|excel-nl] [--anonymize] [filters]\n"
+       "       schouw export --dbf-names\n\n"
+       "Write the points to FILE. The format comes from --format or FILE's extension\n"
+       "(.shp, .geojson or .json, .csv); a directory means a shapefile.\n\n"
+       "Shapefile: FILE.shp with .shx .dbf .prj (ESRI WKT) .cpg (UTF-8), and a QGIS style\n"
+       "(.qml) and an OGC SLD (.sld) colouring the points by status. In RD New\n"
+       "(EPSG:28992) unless --crs names another CRS. DBF field names have at most 10\n"
+       "characters; --dbf-names prints the mapping. Timestamps are ISO 8601 text;\n"
+       "texts over 254 bytes are cut (with a warning). Files are written under\n"
+       "temporary names and renamed only when complete.\n\n"
+       "Options:\n"
+       "  --format F          shp, geojson or csv\n"
+       "  --crs EPSG:n        target CRS (shp, csv; GeoJSON is always WGS84)\n"
+       "  --split-by-type     one layer per type: FILE is a directory, each type goes\n"
+       "                      to FILE/<type>.shp (.geojson, .csv); without it one layer\n"
+       "                      carries the fields of all types\n"
+       "  --dialect D         CSV: rfc4180 (default) or excel-nl (';', decimal comma, BOM)\n"
+       "  --anonymize         leave surveyor names out\n"
+       "  --dbf-names         print the DBF field name of every field and exit\n"
+       "  --db PATH           the store\n"
+       "  -q, --quiet         no summary\n\n"
+       "Filters (as for list):\n"
+       "%s");
 
 enum {
 	OPT_FORMAT = SW_OPT_FIRST_FREE,
@@ -105,15 +105,23 @@ static enum sw_status layer_open(struct export_state *st, struct layer *l, struc
 }
 
 static enum sw_status layer_add(struct export_state *st, struct layer *l, const struct sw_point *p,
-				struct sw_error *err)
+                                struct sw_error *err)
 {
 	enum sw_status rc;
 
 	switch (st->fmt) {
-	case FMT_SHP: rc = sw_shp_writer_add(l->w, p, err); break;
-	case FMT_GEOJSON: rc = sw_geojson_writer_add(l->w, p, err); break;
-	case FMT_CSV: rc = sw_csv_writer_add(l->w, p, err); break;
-	default: rc = sw_error_set(err, SW_ERR_INTERNAL, "export: no format"); break;
+	case FMT_SHP:
+		rc = sw_shp_writer_add(l->w, p, err);
+		break;
+	case FMT_GEOJSON:
+		rc = sw_geojson_writer_add(l->w, p, err);
+		break;
+	case FMT_CSV:
+		rc = sw_csv_writer_add(l->w, p, err);
+		break;
+	default:
+		rc = sw_error_set(err, SW_ERR_INTERNAL, "export: no format");
+		break;
 	}
 	if (rc == SW_OK)
 		l->n++;
@@ -121,7 +129,7 @@ static enum sw_status layer_add(struct export_state *st, struct layer *l, const 
 }
 
 static enum sw_status layer_close(struct export_state *st, struct layer *l, bool commit,
-				  struct sw_error *err)
+                                  struct sw_error *err)
 {
 	void *w = l->w;
 
@@ -129,10 +137,14 @@ static enum sw_status layer_close(struct export_state *st, struct layer *l, bool
 	if (w == NULL)
 		return SW_OK;
 	switch (st->fmt) {
-	case FMT_SHP: return sw_shp_writer_close(w, commit, err);
-	case FMT_GEOJSON: return sw_geojson_writer_close(w, commit, err);
-	case FMT_CSV: return sw_csv_writer_close(w, commit, err);
-	default: return SW_OK;
+	case FMT_SHP:
+		return sw_shp_writer_close(w, commit, err);
+	case FMT_GEOJSON:
+		return sw_geojson_writer_close(w, commit, err);
+	case FMT_CSV:
+		return sw_csv_writer_close(w, commit, err);
+	default:
+		return SW_OK;
 	}
 }
 
@@ -265,10 +277,9 @@ static int print_dbf_names(struct sw_cli *cli)
 	const struct sw_field **all = NULL;
 	struct sw_error err = {0};
 	size_t n = 0;
-	static const char *const fixed[] = {"id",	   "uuid",	     "type",
-					    "status",	   "surveyor",	     "observed_at",
-					    "gps_accuracy_m", "note",	     "created_at",
-					    "updated_at"};
+	static const char *const fixed[] = {"id",         "uuid",        "type",           "status",
+	                                    "surveyor",   "observed_at", "gps_accuracy_m", "note",
+	                                    "created_at", "updated_at"};
 	int rc = SW_EXIT_ERROR;
 
 	if (forms == NULL)
@@ -306,11 +317,12 @@ static void print_operation(const char *target, double x, double y)
 	acc = sw_crs_accuracy(c);
 	if (op != NULL) {
 		if (acc >= 0)
-			printf(_("  reprojected from EPSG:28992 with PROJ: %s (accuracy %g m)\n"), op,
-			       acc);
+			printf(_("  reprojected from EPSG:28992 with PROJ: %s (accuracy %g m)\n"),
+			       op, acc);
 		else
-			printf(_("  reprojected from EPSG:28992 with PROJ: %s (accuracy unknown)\n"),
-			       op);
+			printf(
+			    _("  reprojected from EPSG:28992 with PROJ: %s (accuracy unknown)\n"),
+			    op);
 	}
 	sw_crs_free(c);
 }
@@ -333,11 +345,11 @@ static int by_type(const void *a, const void *b)
 }
 
 static void print_summary(struct export_state *st, struct sw_store *store,
-			  const struct sw_filter *filter)
+                          const struct sw_filter *filter)
 {
 	const char *target = st->fmt == FMT_GEOJSON ? SW_CRS_WGS84
-			     : st->o.crs != NULL    ? st->o.crs
-						    : SW_CRS_RD;
+	                     : st->o.crs != NULL    ? st->o.crs
+	                                            : SW_CRS_RD;
 	double xy[2] = {0, 0};
 	struct sw_error err = {0};
 
@@ -364,21 +376,21 @@ static void print_summary(struct export_state *st, struct sw_store *store,
 	}
 	if (st->nwarn > MAX_WARNINGS_SHOWN)
 		fprintf(stderr, _("%s: %ld warnings in all (%d shown)\n"), st->cli->prog, st->nwarn,
-			MAX_WARNINGS_SHOWN);
+		        MAX_WARNINGS_SHOWN);
 }
 
 int cmd_export(struct sw_cli *cli, int argc, char **argv)
 {
 	static const struct option opts[] = {
-		SW_CLI_COMMON_OPTS,
-		SW_CLI_FILTER_OPTS,
-		{"format", required_argument, NULL, OPT_FORMAT},
-		{"crs", required_argument, NULL, OPT_CRS},
-		{"split-by-type", no_argument, NULL, OPT_SPLIT},
-		{"dialect", required_argument, NULL, OPT_DIALECT},
-		{"anonymize", no_argument, NULL, OPT_ANON},
-		{"dbf-names", no_argument, NULL, OPT_DBF_NAMES},
-		{NULL, 0, NULL, 0},
+	    SW_CLI_COMMON_OPTS,
+	    SW_CLI_FILTER_OPTS,
+	    {"format", required_argument, NULL, OPT_FORMAT},
+	    {"crs", required_argument, NULL, OPT_CRS},
+	    {"split-by-type", no_argument, NULL, OPT_SPLIT},
+	    {"dialect", required_argument, NULL, OPT_DIALECT},
+	    {"anonymize", no_argument, NULL, OPT_ANON},
+	    {"dbf-names", no_argument, NULL, OPT_DBF_NAMES},
+	    {NULL, 0, NULL, 0},
 	};
 	struct export_state st = {.cli = cli};
 	struct sw_filter filter = {0};
@@ -415,16 +427,24 @@ int cmd_export(struct sw_cli *cli, int argc, char **argv)
 		case OPT_FORMAT:
 			st.fmt = fmt_from_name(optarg);
 			if (st.fmt == FMT_NONE) {
-				sw_cli_usage_error(cli, "export",
-						   _("--format: expected shp, geojson or csv, got '%s'"),
-						   optarg);
+				sw_cli_usage_error(
+				    cli, "export",
+				    _("--format: expected shp, geojson or csv, got '%s'"), optarg);
 				goto out;
 			}
 			break;
-		case OPT_CRS: st.o.crs = optarg; break;
-		case OPT_SPLIT: st.split = true; break;
-		case OPT_ANON: st.o.anonymize = true; break;
-		case OPT_DBF_NAMES: dbf_names = true; break;
+		case OPT_CRS:
+			st.o.crs = optarg;
+			break;
+		case OPT_SPLIT:
+			st.split = true;
+			break;
+		case OPT_ANON:
+			st.o.anonymize = true;
+			break;
+		case OPT_DBF_NAMES:
+			dbf_names = true;
+			break;
 		case OPT_DIALECT:
 			dialect = optarg;
 			if (strcmp(optarg, "rfc4180") == 0) {
@@ -432,13 +452,14 @@ int cmd_export(struct sw_cli *cli, int argc, char **argv)
 			} else if (strcmp(optarg, "excel-nl") == 0) {
 				st.o.dialect = SW_CSV_EXCEL_NL;
 			} else {
-				sw_cli_usage_error(cli, "export",
-						   _("--dialect: expected rfc4180 or excel-nl, got '%s'"),
-						   optarg);
+				sw_cli_usage_error(
+				    cli, "export",
+				    _("--dialect: expected rfc4180 or excel-nl, got '%s'"), optarg);
 				goto out;
 			}
 			break;
-		default: goto out;
+		default:
+			goto out;
 		}
 	}
 	if (dbf_names) {
@@ -450,7 +471,7 @@ int cmd_export(struct sw_cli *cli, int argc, char **argv)
 			sw_cli_usage_error(cli, "export", _("expected one FILE to write"));
 		else
 			sw_cli_usage_error(cli, "export", _("expected one FILE, got also '%s'"),
-					   argv[optind + 1]);
+			                   argv[optind + 1]);
 		goto out;
 	}
 	file = argv[optind];
@@ -459,12 +480,13 @@ int cmd_export(struct sw_cli *cli, int argc, char **argv)
 		goto out;
 	}
 	if (st.fmt == FMT_NONE)
-		st.fmt = st.split && fmt_from_path(file) == FMT_NONE ? FMT_SHP : fmt_from_path(file);
+		st.fmt =
+		    st.split && fmt_from_path(file) == FMT_NONE ? FMT_SHP : fmt_from_path(file);
 	if (st.fmt == FMT_NONE) {
 		sw_cli_usage_error(cli, "export",
-				   _("cannot tell the format from '%s'; use a name ending in .shp, "
-				     ".geojson or .csv, or --format"),
-				   file);
+		                   _("cannot tell the format from '%s'; use a name ending in .shp, "
+		                     ".geojson or .csv, or --format"),
+		                   file);
 		goto out;
 	}
 	if (dialect != NULL && st.fmt != FMT_CSV) {
@@ -472,9 +494,9 @@ int cmd_export(struct sw_cli *cli, int argc, char **argv)
 		goto out;
 	}
 	if (st.fmt == FMT_GEOJSON && st.o.crs != NULL && strcasecmp(st.o.crs, SW_CRS_WGS84) != 0) {
-		sw_cli_usage_error(cli, "export",
-				   _("GeoJSON is always WGS84 (RFC 7946); --crs %s is not possible"),
-				   st.o.crs);
+		sw_cli_usage_error(
+		    cli, "export",
+		    _("GeoJSON is always WGS84 (RFC 7946); --crs %s is not possible"), st.o.crs);
 		goto out;
 	}
 	if (sw_cli_filter_done(cli, &filter) != SW_EXIT_OK)
@@ -496,18 +518,18 @@ int cmd_export(struct sw_cli *cli, int argc, char **argv)
 		st.dir = file;
 		if (!make_dirs(file)) {
 			sw_cli_errorf(cli, _("%s: cannot create the directory: %s"), file,
-				      strerror(errno ? errno : ENOTDIR));
+			              strerror(errno ? errno : ENOTDIR));
 			goto out;
 		}
 	} else {
 		if (st.fmt == FMT_SHP && (is_dir(file) || file[strlen(file) - 1] == '/')) {
 			if (!make_dirs(file)) {
 				sw_cli_errorf(cli, _("%s: cannot create the directory: %s"), file,
-					      strerror(errno ? errno : ENOTDIR));
+				              strerror(errno ? errno : ENOTDIR));
 				goto out;
 			}
 			if (asprintf(&single, "%s%spoints.shp", file,
-				     file[strlen(file) - 1] == '/' ? "" : "/") < 0)
+			             file[strlen(file) - 1] == '/' ? "" : "/") < 0)
 				single = NULL;
 		} else {
 			single = strdup(file);
@@ -519,7 +541,8 @@ int cmd_export(struct sw_cli *cli, int argc, char **argv)
 		if (st.fmt == FMT_SHP && strlen(single) > 4 &&
 		    strcasecmp(single + strlen(single) - 4, ".shp") != 0) {
 			sw_cli_usage_error(cli, "export",
-					   _("a shapefile name must end in .shp, got '%s'"), single);
+			                   _("a shapefile name must end in .shp, got '%s'"),
+			                   single);
 			goto out;
 		}
 		if (add_layer(&st, NULL, single) == NULL) {

@@ -144,16 +144,16 @@ static const struct {
 	const char *name;
 	const char *dbf;
 } fixed_cols[] = {
-	{"id", "id"},
-	{"uuid", "uuid"},
-	{"type", "type"},
-	{"status", "status"},
-	{"surveyor", "surveyor"},
-	{"observed_at", "observed"},
-	{"gps_accuracy_m", "gps_acc_m"},
-	{"note", "note"},
-	{"created_at", "created"},
-	{"updated_at", "updated"},
+    {"id", "id"},
+    {"uuid", "uuid"},
+    {"type", "type"},
+    {"status", "status"},
+    {"surveyor", "surveyor"},
+    {"observed_at", "observed"},
+    {"gps_accuracy_m", "gps_acc_m"},
+    {"note", "note"},
+    {"created_at", "created"},
+    {"updated_at", "updated"},
 };
 #define NFIXED (sizeof fixed_cols / sizeof fixed_cols[0])
 
@@ -194,7 +194,7 @@ static struct name_pair *names_find(const struct sw_shp_names *m, const char *na
 }
 
 static bool names_add(struct sw_shp_names *m, const char *name, const char *dbf, bool listed,
-		      int line)
+                      int line)
 {
 	struct name_pair *p = names_find(m, name);
 
@@ -249,18 +249,18 @@ static int names_ini_line(void *user, const char *section, const char *name, con
 		return 0;
 	if (strcmp(section, "dbf") != 0) {
 		snprintf(c->reason, sizeof c->reason, _("unknown section [%s]; expected [dbf]"),
-			 section);
+		         section);
 		return 0;
 	}
 	if (!ident_ok(name, 64)) {
 		snprintf(c->reason, sizeof c->reason,
-			 _("'%s' is not a schouw field name ([a-z][a-z0-9_]*)"), name);
+		         _("'%s' is not a schouw field name ([a-z][a-z0-9_]*)"), name);
 		return 0;
 	}
 	if (!ident_ok(value, SW_DBF_NAME_MAX)) {
 		snprintf(c->reason, sizeof c->reason,
-			 _("DBF name '%s' for '%s' must be 1 to %d characters [a-z][a-z0-9_]*"), value,
-			 name, SW_DBF_NAME_MAX);
+		         _("DBF name '%s' for '%s' must be 1 to %d characters [a-z][a-z0-9_]*"),
+		         value, name, SW_DBF_NAME_MAX);
 		return 0;
 	}
 	p = names_find(c->m, name);
@@ -276,21 +276,21 @@ static int names_ini_line(void *user, const char *section, const char *name, con
 }
 
 static enum sw_status names_check_collisions(const struct sw_shp_names *m, const char *file,
-					     struct sw_error *err)
+                                             struct sw_error *err)
 {
 	for (size_t i = 0; i < m->n; i++)
 		for (size_t j = i + 1; j < m->n; j++)
 			if (strcasecmp(m->v[i].dbf, m->v[j].dbf) == 0)
 				return sw_error_set(
-					err, SW_ERR_INPUT,
-					_("fields '%s' and '%s' would both be DBF field '%s'; give one "
-					  "of them its own name in the [dbf] section of %s"),
-					m->v[i].name, m->v[j].name, m->v[i].dbf, file);
+				    err, SW_ERR_INPUT,
+				    _("fields '%s' and '%s' would both be DBF field '%s'; give one "
+				      "of them its own name in the [dbf] section of %s"),
+				    m->v[i].name, m->v[j].name, m->v[i].dbf, file);
 	return SW_OK;
 }
 
 enum sw_status sw_shp_names_load(const char *datadir, const struct sw_forms *forms,
-				 struct sw_shp_names **out, struct sw_error *err)
+                                 struct sw_shp_names **out, struct sw_error *err)
 {
 	struct sw_shp_names *m = calloc(1, sizeof *m);
 	struct ini_ctx ctx = {0};
@@ -328,13 +328,14 @@ enum sw_status sw_shp_names_load(const char *datadir, const struct sw_forms *for
 			}
 			if (line < 0) {
 				rc = sw_error_set(err, SW_ERR_IO, _("%s: cannot read: %s"), path,
-						  strerror(errno));
+				                  strerror(errno));
 				goto out;
 			}
 			if (line > 0) {
 				rc = sw_error_set(err, SW_ERR_INPUT, _("%s:%d: %s"), path, line,
-						  ctx.reason[0] ? ctx.reason
-								: _("syntax error; expected name = value"));
+				                  ctx.reason[0]
+				                      ? ctx.reason
+				                      : _("syntax error; expected name = value"));
 				goto out;
 			}
 		}
@@ -450,21 +451,36 @@ static const char *base_name(const char *path)
 static const char *shape_type_name(int t)
 {
 	switch (t) {
-	case SHPT_NULL: return "Null";
-	case SHPT_POINT: return "Point";
-	case SHPT_ARC: return "PolyLine";
-	case SHPT_POLYGON: return "Polygon";
-	case SHPT_MULTIPOINT: return "MultiPoint";
-	case SHPT_POINTZ: return "PointZ";
-	case SHPT_ARCZ: return "PolyLineZ";
-	case SHPT_POLYGONZ: return "PolygonZ";
-	case SHPT_MULTIPOINTZ: return "MultiPointZ";
-	case SHPT_POINTM: return "PointM";
-	case SHPT_ARCM: return "PolyLineM";
-	case SHPT_POLYGONM: return "PolygonM";
-	case SHPT_MULTIPOINTM: return "MultiPointM";
-	case SHPT_MULTIPATCH: return "MultiPatch";
-	default: return NULL;
+	case SHPT_NULL:
+		return "Null";
+	case SHPT_POINT:
+		return "Point";
+	case SHPT_ARC:
+		return "PolyLine";
+	case SHPT_POLYGON:
+		return "Polygon";
+	case SHPT_MULTIPOINT:
+		return "MultiPoint";
+	case SHPT_POINTZ:
+		return "PointZ";
+	case SHPT_ARCZ:
+		return "PolyLineZ";
+	case SHPT_POLYGONZ:
+		return "PolygonZ";
+	case SHPT_MULTIPOINTZ:
+		return "MultiPointZ";
+	case SHPT_POINTM:
+		return "PointM";
+	case SHPT_ARCM:
+		return "PolyLineM";
+	case SHPT_POLYGONM:
+		return "PolygonM";
+	case SHPT_MULTIPOINTM:
+		return "MultiPointM";
+	case SHPT_MULTIPATCH:
+		return "MultiPatch";
+	default:
+		return NULL;
 	}
 }
 
@@ -497,7 +513,7 @@ static bool read_n(FILE *f, unsigned char *buf, size_t n)
 
 /* The 100-byte main header shared by .shp and .shx. */
 static enum sw_status check_main_header(const char *path, FILE *f, long long size, int *type,
-					struct sw_error *err)
+                                        struct sw_error *err)
 {
 	unsigned char h[100];
 	long long declared;
@@ -505,30 +521,31 @@ static enum sw_status check_main_header(const char *path, FILE *f, long long siz
 
 	if (size < 100)
 		return sw_error_set(err, SW_ERR_INPUT,
-				    _("%s: %lld bytes, shorter than the 100-byte shapefile header "
-				      "(truncated or not a shapefile)"),
-				    path, size);
+		                    _("%s: %lld bytes, shorter than the 100-byte shapefile header "
+		                      "(truncated or not a shapefile)"),
+		                    path, size);
 	if (!read_n(f, h, sizeof h))
 		return sw_error_set(err, SW_ERR_IO, _("%s: cannot read the header"), path);
 	if (be32(h) != 9994)
 		return sw_error_set(err, SW_ERR_INPUT,
-				    _("%s: byte 0: file code %u, expected 9994: not a shapefile"), path,
-				    (unsigned)be32(h));
+		                    _("%s: byte 0: file code %u, expected 9994: not a shapefile"),
+		                    path, (unsigned)be32(h));
 	version = le32(h + 28);
 	if (version != 1000)
 		return sw_error_set(err, SW_ERR_INPUT, _("%s: byte 28: version %u, expected 1000"),
-				    path, (unsigned)version);
+		                    path, (unsigned)version);
 	declared = 2LL * be32(h + 24);
 	if (declared > size)
-		return sw_error_set(err, SW_ERR_INPUT,
-				    _("%s: truncated: the header (byte 24) says %lld bytes, the file "
-				      "has %lld"),
-				    path, declared, size);
+		return sw_error_set(
+		    err, SW_ERR_INPUT,
+		    _("%s: truncated: the header (byte 24) says %lld bytes, the file "
+		      "has %lld"),
+		    path, declared, size);
 	if (declared < size)
 		return sw_error_set(err, SW_ERR_INPUT,
-				    _("%s: the header (byte 24) says %lld bytes, but the file has "
-				      "%lld: extra data after byte %lld"),
-				    path, declared, size, declared);
+		                    _("%s: the header (byte 24) says %lld bytes, but the file has "
+		                      "%lld: extra data after byte %lld"),
+		                    path, declared, size, declared);
 	*type = (int)le32(h + 32);
 	return SW_OK;
 }
@@ -538,13 +555,30 @@ static enum sw_status check_main_header(const char *path, FILE *f, long long siz
 static void expected_len(int t, long long npts, long long *a, long long *b)
 {
 	switch (t) {
-	case SHPT_POINT: *a = *b = 20; break;
-	case SHPT_POINTM: *a = *b = 28; break;
-	case SHPT_POINTZ: *a = 28; *b = 36; break;
-	case SHPT_MULTIPOINT: *a = *b = 40 + 16 * npts; break;
-	case SHPT_MULTIPOINTM: *a = 40 + 16 * npts; *b = *a + 16 + 8 * npts; break;
-	case SHPT_MULTIPOINTZ: *a = 40 + 16 * npts + 16 + 8 * npts; *b = *a + 16 + 8 * npts; break;
-	default: *a = *b = -1; break;
+	case SHPT_POINT:
+		*a = *b = 20;
+		break;
+	case SHPT_POINTM:
+		*a = *b = 28;
+		break;
+	case SHPT_POINTZ:
+		*a = 28;
+		*b = 36;
+		break;
+	case SHPT_MULTIPOINT:
+		*a = *b = 40 + 16 * npts;
+		break;
+	case SHPT_MULTIPOINTM:
+		*a = 40 + 16 * npts;
+		*b = *a + 16 + 8 * npts;
+		break;
+	case SHPT_MULTIPOINTZ:
+		*a = 40 + 16 * npts + 16 + 8 * npts;
+		*b = *a + 16 + 8 * npts;
+		break;
+	default:
+		*a = *b = -1;
+		break;
 	}
 }
 
@@ -555,7 +589,7 @@ struct shp_layout {
 
 /* Walk the .shp record by record and compare with the .shx index. */
 static enum sw_status check_shp_shx(const char *shp, const char *shx, struct shp_layout *lay,
-				    struct sw_error *err)
+                                    struct sw_error *err)
 {
 	FILE *fs = NULL, *fx = NULL;
 	long long ssize, xsize, pos = 100, nx;
@@ -574,7 +608,7 @@ static enum sw_status check_shp_shx(const char *shp, const char *shx, struct shp
 	fx = fopen(shx, "rb");
 	if (fs == NULL || fx == NULL) {
 		rc = sw_error_set(err, SW_ERR_IO, _("%s: cannot open: %s"), fs ? shx : shp,
-				  strerror(errno));
+		                  strerror(errno));
 		goto out;
 	}
 	rc = check_main_header(shp, fs, ssize, &stype, err);
@@ -583,13 +617,14 @@ static enum sw_status check_shp_shx(const char *shp, const char *shx, struct shp
 	if (!is_point_type(stype)) {
 		const char *tn = shape_type_name(stype);
 		if (tn != NULL)
-			rc = sw_error_set(err, SW_ERR_INPUT,
-					  _("%s: the shapes are of type %s (%d); only Point, PointZ, "
-					    "PointM and single-point MultiPoint can be imported"),
-					  shp, tn, stype);
+			rc = sw_error_set(
+			    err, SW_ERR_INPUT,
+			    _("%s: the shapes are of type %s (%d); only Point, PointZ, "
+			      "PointM and single-point MultiPoint can be imported"),
+			    shp, tn, stype);
 		else
 			rc = sw_error_set(err, SW_ERR_INPUT,
-					  _("%s: byte 32: unknown shape type %d"), shp, stype);
+			                  _("%s: byte 32: unknown shape type %d"), shp, stype);
 		goto out;
 	}
 	rc = check_main_header(shx, fx, xsize, &xtype, err);
@@ -597,16 +632,16 @@ static enum sw_status check_shp_shx(const char *shp, const char *shx, struct shp
 		goto out;
 	if ((xsize - 100) % 8 != 0) {
 		rc = sw_error_set(err, SW_ERR_INPUT,
-				  _("%s: %lld bytes after the header is not a whole number of "
-				    "8-byte index entries (truncated?)"),
-				  shx, xsize - 100);
+		                  _("%s: %lld bytes after the header is not a whole number of "
+		                    "8-byte index entries (truncated?)"),
+		                  shx, xsize - 100);
 		goto out;
 	}
 	if (xtype != stype) {
 		rc = sw_error_set(err, SW_ERR_INPUT,
-				  _("%s: byte 32: shape type %d, but %s says %d: the files do not "
-				    "belong together"),
-				  shx, xtype, shp, stype);
+		                  _("%s: byte 32: shape type %d, but %s says %d: the files do not "
+		                    "belong together"),
+		                  shx, xtype, shp, stype);
 		goto out;
 	}
 	nx = (xsize - 100) / 8;
@@ -618,27 +653,30 @@ static enum sw_status check_shp_shx(const char *shp, const char *shx, struct shp
 		rec++;
 		if (pos + 8 > ssize) {
 			rc = sw_error_set(err, SW_ERR_INPUT,
-					  _("%s: record %ld (byte %lld): truncated record header"), shp,
-					  rec, pos);
+			                  _("%s: record %ld (byte %lld): truncated record header"),
+			                  shp, rec, pos);
 			goto out;
 		}
 		if (!read_n(fs, rh, 8)) {
-			rc = sw_error_set(err, SW_ERR_IO, _("%s: read error at byte %lld"), shp, pos);
+			rc = sw_error_set(err, SW_ERR_IO, _("%s: read error at byte %lld"), shp,
+			                  pos);
 			goto out;
 		}
 		clen = 2LL * be32(rh + 4);
 		if (pos + 8 + clen > ssize) {
-			rc = sw_error_set(err, SW_ERR_INPUT,
-					  _("%s: record %ld (byte %lld): %lld bytes of content, but the "
-					    "file ends at byte %lld (truncated)"),
-					  shp, rec, pos, clen, ssize);
+			rc = sw_error_set(
+			    err, SW_ERR_INPUT,
+			    _("%s: record %ld (byte %lld): %lld bytes of content, but the "
+			      "file ends at byte %lld (truncated)"),
+			    shp, rec, pos, clen, ssize);
 			goto out;
 		}
 		if (rec > nx) {
-			rc = sw_error_set(err, SW_ERR_INPUT,
-					  _("%s: the index has %lld entries, but %s has more records "
-					    "(record %ld at byte %lld)"),
-					  shx, nx, shp, rec, pos);
+			rc = sw_error_set(
+			    err, SW_ERR_INPUT,
+			    _("%s: the index has %lld entries, but %s has more records "
+			      "(record %ld at byte %lld)"),
+			    shx, nx, shp, rec, pos);
 			goto out;
 		}
 		if (!read_n(fx, xe, 8)) {
@@ -648,59 +686,67 @@ static enum sw_status check_shp_shx(const char *shp, const char *shx, struct shp
 		off = be32(xe);
 		xlen = be32(xe + 4);
 		if (2LL * off != pos || 2LL * xlen != clen) {
-			rc = sw_error_set(err, SW_ERR_INPUT,
-					  _("%s: entry %ld (byte %lld) says record %ld is at byte %lld "
-					    "with %lld bytes, but in %s it is at byte %lld with %lld "
-					    "bytes: the index does not match"),
-					  shx, rec, 100 + 8LL * (rec - 1), rec, 2LL * off, 2LL * xlen,
-					  shp, pos, clen);
+			rc = sw_error_set(
+			    err, SW_ERR_INPUT,
+			    _("%s: entry %ld (byte %lld) says record %ld is at byte %lld "
+			      "with %lld bytes, but in %s it is at byte %lld with %lld "
+			      "bytes: the index does not match"),
+			    shx, rec, 100 + 8LL * (rec - 1), rec, 2LL * off, 2LL * xlen, shp, pos,
+			    clen);
 			goto out;
 		}
 		if (clen < 4) {
-			rc = sw_error_set(err, SW_ERR_INPUT,
-					  _("%s: record %ld (byte %lld): content of %lld bytes is too "
-					    "short for a shape"),
-					  shp, rec, pos, clen);
+			rc = sw_error_set(
+			    err, SW_ERR_INPUT,
+			    _("%s: record %ld (byte %lld): content of %lld bytes is too "
+			      "short for a shape"),
+			    shp, rec, pos, clen);
 			goto out;
 		}
-		if (!read_n(fs, c, (size_t)(clen < (long long)sizeof c ? clen : (long long)sizeof c))) {
+		if (!read_n(fs, c,
+		            (size_t)(clen < (long long)sizeof c ? clen : (long long)sizeof c))) {
 			rc = sw_error_set(err, SW_ERR_IO, _("%s: read error at byte %lld"), shp,
-					  pos + 8);
+			                  pos + 8);
 			goto out;
 		}
 		t = (int)le32(c);
 		if (t != SHPT_NULL && t != stype) {
-			rc = sw_error_set(err, SW_ERR_INPUT,
-					  _("%s: record %ld (byte %lld): shape type %d in a file of "
-					    "type %d"),
-					  shp, rec, pos + 8, t, stype);
+			rc =
+			    sw_error_set(err, SW_ERR_INPUT,
+			                 _("%s: record %ld (byte %lld): shape type %d in a file of "
+			                   "type %d"),
+			                 shp, rec, pos + 8, t, stype);
 			goto out;
 		}
 		if (t != SHPT_NULL) {
-			if (t == SHPT_MULTIPOINT || t == SHPT_MULTIPOINTZ || t == SHPT_MULTIPOINTM) {
+			if (t == SHPT_MULTIPOINT || t == SHPT_MULTIPOINTZ ||
+			    t == SHPT_MULTIPOINTM) {
 				if (clen < 40) {
-					rc = sw_error_set(err, SW_ERR_INPUT,
-							  _("%s: record %ld (byte %lld): MultiPoint "
-							    "content of %lld bytes is too short"),
-							  shp, rec, pos, clen);
+					rc =
+					    sw_error_set(err, SW_ERR_INPUT,
+					                 _("%s: record %ld (byte %lld): MultiPoint "
+					                   "content of %lld bytes is too short"),
+					                 shp, rec, pos, clen);
 					goto out;
 				}
 				npts = (long long)le32(c + 36);
 				if (npts != 1) {
-					rc = sw_error_set(err, SW_ERR_INPUT,
-							  _("%s: record %ld (byte %lld): a MultiPoint "
-							    "of %lld points; only single points can be "
-							    "imported"),
-							  shp, rec, pos, npts);
+					rc = sw_error_set(
+					    err, SW_ERR_INPUT,
+					    _("%s: record %ld (byte %lld): a MultiPoint "
+					      "of %lld points; only single points can be "
+					      "imported"),
+					    shp, rec, pos, npts);
 					goto out;
 				}
 			}
 			expected_len(t, npts, &a, &b);
 			if (clen != a && clen != b) {
-				rc = sw_error_set(err, SW_ERR_INPUT,
-						  _("%s: record %ld (byte %lld): %lld bytes of content, "
-						    "expected %lld for a %s"),
-						  shp, rec, pos, clen, a, shape_type_name(t));
+				rc = sw_error_set(
+				    err, SW_ERR_INPUT,
+				    _("%s: record %ld (byte %lld): %lld bytes of content, "
+				      "expected %lld for a %s"),
+				    shp, rec, pos, clen, a, shape_type_name(t));
 				goto out;
 			}
 		}
@@ -711,10 +757,11 @@ static enum sw_status check_shp_shx(const char *shp, const char *shx, struct shp
 		}
 	}
 	if (rec != nx) {
-		rc = sw_error_set(err, SW_ERR_INPUT,
-				  _("%s: the index has %lld entries, but %s has %ld records: the files "
-				    "do not belong together"),
-				  shx, nx, shp, rec);
+		rc = sw_error_set(
+		    err, SW_ERR_INPUT,
+		    _("%s: the index has %lld entries, but %s has %ld records: the files "
+		      "do not belong together"),
+		    shx, nx, shp, rec);
 		goto out;
 	}
 	lay->type = stype;
@@ -729,7 +776,7 @@ out:
 
 /* DBF header, field descriptors and size. */
 static enum sw_status check_dbf(const char *dbf, long nrec_shp, const char *shp,
-				struct sw_error *err)
+                                struct sw_error *err)
 {
 	FILE *f = NULL;
 	long long size, need;
@@ -748,40 +795,41 @@ static enum sw_status check_dbf(const char *dbf, long nrec_shp, const char *shp,
 	}
 	if (size < 33 || !read_n(f, h, sizeof h)) {
 		rc = sw_error_set(err, SW_ERR_INPUT,
-				  _("%s: %lld bytes, shorter than a DBF header (truncated or not a "
-				    "DBF file)"),
-				  dbf, size);
+		                  _("%s: %lld bytes, shorter than a DBF header (truncated or not a "
+		                    "DBF file)"),
+		                  dbf, size);
 		goto out;
 	}
 	nrec = le32(h + 4);
 	hlen = le16(h + 8);
 	rlen = le16(h + 10);
 	if (hlen < 33 || (long long)hlen > size) {
-		rc = sw_error_set(err, SW_ERR_INPUT,
-				  _("%s: byte 8: header length %u does not fit a file of %lld bytes "
-				    "(truncated or not a DBF file)"),
-				  dbf, hlen, size);
+		rc =
+		    sw_error_set(err, SW_ERR_INPUT,
+		                 _("%s: byte 8: header length %u does not fit a file of %lld bytes "
+		                   "(truncated or not a DBF file)"),
+		                 dbf, hlen, size);
 		goto out;
 	}
 	for (long long off = 32; off + 1 <= hlen; off += 32) {
 		if (!read_n(f, d, 1)) {
-			rc = sw_error_set(err, SW_ERR_INPUT, _("%s: byte %lld: truncated header"), dbf,
-					  off);
+			rc = sw_error_set(err, SW_ERR_INPUT, _("%s: byte %lld: truncated header"),
+			                  dbf, off);
 			goto out;
 		}
 		if (d[0] == 0x0D)
 			break;
 		if (off + 32 > hlen || !read_n(f, d + 1, 31)) {
 			rc = sw_error_set(err, SW_ERR_INPUT,
-					  _("%s: byte %lld: field descriptor runs past the header "
-					    "(no 0x0D terminator)"),
-					  dbf, off);
+			                  _("%s: byte %lld: field descriptor runs past the header "
+			                    "(no 0x0D terminator)"),
+			                  dbf, off);
 			goto out;
 		}
 		if (d[16] == 0) {
 			rc = sw_error_set(err, SW_ERR_INPUT,
-					  _("%s: byte %lld: field %u has length 0"), dbf, off + 16,
-					  nf + 1);
+			                  _("%s: byte %lld: field %u has length 0"), dbf, off + 16,
+			                  nf + 1);
 			goto out;
 		}
 		sum += d[16];
@@ -789,27 +837,29 @@ static enum sw_status check_dbf(const char *dbf, long nrec_shp, const char *shp,
 	}
 	if (sum != rlen) {
 		rc = sw_error_set(err, SW_ERR_INPUT,
-				  _("%s: byte 10: record length %u, but the %u fields add up to %u "
-				    "(not a valid DBF file)"),
-				  dbf, rlen, nf, sum);
+		                  _("%s: byte 10: record length %u, but the %u fields add up to %u "
+		                    "(not a valid DBF file)"),
+		                  dbf, rlen, nf, sum);
 		goto out;
 	}
 	need = (long long)hlen + (long long)nrec * rlen;
 	if (need > size) {
 		long long whole = (size - hlen) / rlen;
-		rc = sw_error_set(err, SW_ERR_INPUT,
-				  _("%s: truncated: the header (byte 4) says %u records of %u bytes "
-				    "(%lld bytes in all), the file has %lld; record %lld (byte %lld) "
-				    "is incomplete"),
-				  dbf, (unsigned)nrec, rlen, need, size, whole + 1,
-				  (long long)hlen + whole * rlen);
+		rc = sw_error_set(
+		    err, SW_ERR_INPUT,
+		    _("%s: truncated: the header (byte 4) says %u records of %u bytes "
+		      "(%lld bytes in all), the file has %lld; record %lld (byte %lld) "
+		      "is incomplete"),
+		    dbf, (unsigned)nrec, rlen, need, size, whole + 1,
+		    (long long)hlen + whole * rlen);
 		goto out;
 	}
 	if ((long)nrec != nrec_shp) {
-		rc = sw_error_set(err, SW_ERR_INPUT,
-				  _("%s: %u records, but %s has %ld shapes: every shape needs exactly "
-				    "one record"),
-				  dbf, (unsigned)nrec, shp, nrec_shp);
+		rc = sw_error_set(
+		    err, SW_ERR_INPUT,
+		    _("%s: %u records, but %s has %ld shapes: every shape needs exactly "
+		      "one record"),
+		    dbf, (unsigned)nrec, shp, nrec_shp);
 		goto out;
 	}
 out:
@@ -833,7 +883,7 @@ static char *slurp(const char *path, long long max, struct sw_error *err)
 		goto out;
 	if (size > max) {
 		sw_error_set(err, SW_ERR_INPUT, _("%s: %lld bytes; expected at most %lld"), path,
-			     size, max);
+		             size, max);
 		goto out;
 	}
 	buf = malloc((size_t)size + 1);
@@ -863,18 +913,18 @@ static const struct {
 	int ldid;
 	const char *enc;
 } ldid_table[] = {
-	{1, "CP437"},	 {2, "CP850"},	  {3, "CP1252"},  {4, "MACINTOSH"}, {8, "CP865"},
-	{9, "CP437"},	 {10, "CP850"},	  {11, "CP437"},  {13, "CP437"},    {14, "CP850"},
-	{15, "CP437"},	 {16, "CP850"},	  {17, "CP865"},  {18, "CP437"},    {19, "CP932"},
-	{20, "CP850"},	 {21, "CP437"},	  {22, "CP850"},  {23, "CP865"},    {24, "CP437"},
-	{25, "CP437"},	 {26, "CP850"},	  {27, "CP437"},  {28, "CP863"},    {29, "CP850"},
-	{31, "CP852"},	 {34, "CP852"},	  {35, "CP852"},  {36, "CP860"},    {37, "CP850"},
-	{38, "CP866"},	 {55, "CP850"},	  {64, "CP852"},  {77, "CP936"},    {78, "CP949"},
-	{79, "CP950"},	 {80, "CP874"},	  {87, "ISO-8859-1"}, {88, "CP1252"}, {89, "CP1252"},
-	{100, "CP852"},	 {101, "CP866"},  {102, "CP865"}, {103, "CP861"},   {106, "CP737"},
-	{107, "CP857"},	 {108, "CP863"},  {120, "CP950"}, {121, "CP949"},   {122, "CP936"},
-	{123, "CP932"},	 {124, "CP874"},  {134, "CP737"}, {135, "CP852"},   {136, "CP857"},
-	{200, "CP1250"}, {201, "CP1251"}, {202, "CP1254"}, {203, "CP1253"}, {204, "CP1257"},
+    {1, "CP437"},    {2, "CP850"},    {3, "CP1252"},      {4, "MACINTOSH"}, {8, "CP865"},
+    {9, "CP437"},    {10, "CP850"},   {11, "CP437"},      {13, "CP437"},    {14, "CP850"},
+    {15, "CP437"},   {16, "CP850"},   {17, "CP865"},      {18, "CP437"},    {19, "CP932"},
+    {20, "CP850"},   {21, "CP437"},   {22, "CP850"},      {23, "CP865"},    {24, "CP437"},
+    {25, "CP437"},   {26, "CP850"},   {27, "CP437"},      {28, "CP863"},    {29, "CP850"},
+    {31, "CP852"},   {34, "CP852"},   {35, "CP852"},      {36, "CP860"},    {37, "CP850"},
+    {38, "CP866"},   {55, "CP850"},   {64, "CP852"},      {77, "CP936"},    {78, "CP949"},
+    {79, "CP950"},   {80, "CP874"},   {87, "ISO-8859-1"}, {88, "CP1252"},   {89, "CP1252"},
+    {100, "CP852"},  {101, "CP866"},  {102, "CP865"},     {103, "CP861"},   {106, "CP737"},
+    {107, "CP857"},  {108, "CP863"},  {120, "CP950"},     {121, "CP949"},   {122, "CP936"},
+    {123, "CP932"},  {124, "CP874"},  {134, "CP737"},     {135, "CP852"},   {136, "CP857"},
+    {200, "CP1250"}, {201, "CP1251"}, {202, "CP1254"},    {203, "CP1253"},  {204, "CP1257"},
 };
 
 /* iconv name for a .cpg text or "LDID/n"; "" when it says nothing. */
@@ -940,8 +990,8 @@ static bool is_utf8_name(const char *e)
 
 struct conv {
 	iconv_t cd;
-	bool utf8;     /* input is UTF-8: only validate */
-	bool guess;    /* no encoding known: UTF-8 if valid, else CP1252 */
+	bool utf8;  /* input is UTF-8: only validate */
+	bool guess; /* no encoding known: UTF-8 if valid, else CP1252 */
 	bool warned;
 	char enc[64];
 	char *buf;
@@ -1019,7 +1069,8 @@ static const char *apply_map(const struct sw_read_opts *o, const char *dbfname, 
 	return mapped;
 }
 
-static void warn(sw_warn_fn fn, void *ud, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+static void warn(sw_warn_fn fn, void *ud, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
 static void warn(sw_warn_fn fn, void *ud, const char *fmt, ...)
 {
 	char msg[1024];
@@ -1035,7 +1086,7 @@ static void warn(sw_warn_fn fn, void *ud, const char *fmt, ...)
 
 /* The CRS of the records: o->crs, else the .prj identified by PROJ. */
 static enum sw_status reader_crs(const char *shp, const char *stem, const struct sw_read_opts *o,
-				 char **crs, struct sw_error *err)
+                                 char **crs, struct sw_error *err)
 {
 	char *prj = NULL, *text = NULL;
 	enum sw_status rc = SW_OK;
@@ -1050,11 +1101,12 @@ static enum sw_status reader_crs(const char *shp, const char *stem, const struct
 	}
 	prj = sibling(stem, "prj");
 	if (prj == NULL) {
-		rc = sw_error_set(err, SW_ERR_INPUT,
-				  _("%s: there is no .prj file saying which coordinate system the "
-				    "points are in; --crs is required (e.g. --crs EPSG:28992 for RD "
-				    "New, --crs EPSG:4326 for GPS lon/lat)"),
-				  shp);
+		rc =
+		    sw_error_set(err, SW_ERR_INPUT,
+		                 _("%s: there is no .prj file saying which coordinate system the "
+		                   "points are in; --crs is required (e.g. --crs EPSG:28992 for RD "
+		                   "New, --crs EPSG:4326 for GPS lon/lat)"),
+		                 shp);
 		goto out;
 	}
 	text = slurp(prj, 1 << 16, err);
@@ -1077,9 +1129,9 @@ static enum sw_status reader_crs(const char *shp, const char *stem, const struct
 	if (*crs == NULL) {
 		*crs = NULL;
 		rc = sw_error_set(err, SW_ERR_INPUT,
-				  _("%s: PROJ does not recognise this coordinate system%s%s; --crs "
-				    "is required (e.g. --crs EPSG:28992 for RD New)"),
-				  prj, e2.msg[0] ? ": " : "", e2.msg);
+		                  _("%s: PROJ does not recognise this coordinate system%s%s; --crs "
+		                    "is required (e.g. --crs EPSG:28992 for RD New)"),
+		                  prj, e2.msg[0] ? ": " : "", e2.msg);
 		goto out;
 	}
 out:
@@ -1089,7 +1141,7 @@ out:
 }
 
 static enum sw_status reader_conv(const char *dbfpath, DBFHandle dbf, const struct sw_read_opts *o,
-				  struct conv *c, struct sw_error *err)
+                                  struct conv *c, struct sw_error *err)
 {
 	const char *src = "--encoding";
 
@@ -1110,14 +1162,14 @@ static enum sw_status reader_conv(const char *dbfpath, DBFHandle dbf, const stru
 	c->cd = iconv_open("UTF-8", c->enc);
 	if (c->cd == (iconv_t)-1)
 		return sw_error_set(err, SW_ERR_INPUT,
-				    _("%s: unknown text encoding '%s'; pass --encoding (e.g. "
-				      "ISO-8859-1, CP1252, UTF-8)"),
-				    src, c->enc);
+		                    _("%s: unknown text encoding '%s'; pass --encoding (e.g. "
+		                      "ISO-8859-1, CP1252, UTF-8)"),
+		                    src, c->enc);
 	return SW_OK;
 }
 
 enum sw_status sw_shp_read(const char *path, const struct sw_read_opts *o, sw_record_cb cb,
-			   void *ud, struct sw_error *err)
+                           void *ud, struct sw_error *err)
 {
 	char *stem = NULL, *shx = NULL, *dbfpath = NULL, *crs = NULL;
 	struct sw_shp_names *names = NULL;
@@ -1138,7 +1190,7 @@ enum sw_status sw_shp_read(const char *path, const struct sw_read_opts *o, sw_re
 	}
 	if (access(path, R_OK) != 0) {
 		rc = sw_error_set(err, errno == ENOENT ? SW_ERR_NOTFOUND : SW_ERR_IO, _("%s: %s"),
-				  path, strerror(errno));
+		                  path, strerror(errno));
 		goto out;
 	}
 	stem = strndup(path, strlen(path) - 4);
@@ -1150,9 +1202,9 @@ enum sw_status sw_shp_read(const char *path, const struct sw_read_opts *o, sw_re
 	dbfpath = sibling(stem, "dbf");
 	if (shx == NULL || dbfpath == NULL) {
 		rc = sw_error_set(err, SW_ERR_INPUT,
-				  _("%s: the %s file beside it is missing; a shapefile needs .shp, "
-				    ".shx and .dbf"),
-				  path, shx == NULL ? ".shx" : ".dbf");
+		                  _("%s: the %s file beside it is missing; a shapefile needs .shp, "
+		                    ".shx and .dbf"),
+		                  path, shx == NULL ? ".shx" : ".dbf");
 		goto out;
 	}
 	rc = check_shp_shx(path, shx, &lay, err);
@@ -1183,9 +1235,10 @@ enum sw_status sw_shp_read(const char *path, const struct sw_read_opts *o, sw_re
 	}
 	SHPGetInfo(shp, &nent, &stype, NULL, NULL);
 	if (nent != lay.nrec || DBFGetRecordCount(dbf) != nent) {
-		rc = sw_error_set(err, SW_ERR_INPUT,
-				  _("%s: %d shapes, %s: %d records: the files do not belong together"),
-				  path, nent, dbfpath, DBFGetRecordCount(dbf));
+		rc = sw_error_set(
+		    err, SW_ERR_INPUT,
+		    _("%s: %d shapes, %s: %d records: the files do not belong together"), path,
+		    nent, dbfpath, DBFGetRecordCount(dbf));
 		goto out;
 	}
 	rc = reader_conv(dbfpath, dbf, o, &cv, err);
@@ -1221,20 +1274,20 @@ enum sw_status sw_shp_read(const char *path, const struct sw_read_opts *o, sw_re
 			found = map_matches(o->map_src[j], fl[i].name, fl[i].mapped);
 		if (!found) {
 			rc = sw_error_set(err, SW_ERR_INPUT,
-					  _("%s: --map %s=...: the DBF has no field of that name"),
-					  dbfpath, o->map_src[j]);
+			                  _("%s: --map %s=...: the DBF has no field of that name"),
+			                  dbfpath, o->map_src[j]);
 			goto out;
 		}
 	}
 
 	for (int r = 0; r < nent; r++) {
 		struct sw_record rec = {.file = path,
-					.pos = r + 1,
-					.pos_kind = "record",
-					.crs = crs,
-					.n = (size_t)nout,
-					.keys = keys,
-					.vals = vals};
+		                        .pos = r + 1,
+		                        .pos_kind = "record",
+		                        .crs = crs,
+		                        .n = (size_t)nout,
+		                        .keys = keys,
+		                        .vals = vals};
 		SHPObject *obj;
 
 		if (DBFIsRecordDeleted(dbf, r))
@@ -1243,7 +1296,7 @@ enum sw_status sw_shp_read(const char *path, const struct sw_read_opts *o, sw_re
 		obj = SHPReadObject(shp, r);
 		if (obj == NULL) {
 			rc = sw_error_set(err, SW_ERR_INPUT, _("%s: record %d: %s"), path, r + 1,
-					  hook_text());
+			                  hook_text());
 			goto out;
 		}
 		if (obj->nSHPType != SHPT_NULL && obj->nVertices >= 1) {
@@ -1253,9 +1306,10 @@ enum sw_status sw_shp_read(const char *path, const struct sw_read_opts *o, sw_re
 		}
 		SHPDestroyObject(obj);
 		if (rec.has_xy && (!isfinite(rec.x) || !isfinite(rec.y))) {
-			rc = sw_error_set(err, SW_ERR_INPUT,
-					  _("%s: record %d: the coordinates are not finite numbers"),
-					  path, r + 1);
+			rc =
+			    sw_error_set(err, SW_ERR_INPUT,
+			                 _("%s: record %d: the coordinates are not finite numbers"),
+			                 path, r + 1);
 			goto out;
 		}
 		for (int i = 0; i < nf; i++) {
@@ -1295,21 +1349,23 @@ enum sw_status sw_shp_read(const char *path, const struct sw_read_opts *o, sw_re
 				goto out;
 			}
 			if (k == 0) {
-				rc = sw_error_set(err, SW_ERR_INPUT,
-						  _("%s: record %d, field %s: byte %zu of the text is "
-						    "not valid %s; pass --encoding to name the right "
-						    "encoding"),
-						  dbfpath, r + 1, fl[i].name, bad + 1,
-						  cv.guess ? "UTF-8 or CP1252" : cv.enc);
+				rc = sw_error_set(
+				    err, SW_ERR_INPUT,
+				    _("%s: record %d, field %s: byte %zu of the text is "
+				      "not valid %s; pass --encoding to name the right "
+				      "encoding"),
+				    dbfpath, r + 1, fl[i].name, bad + 1,
+				    cv.guess ? "UTF-8 or CP1252" : cv.enc);
 				goto out;
 			}
 			if (k == 2 && cv.guess && !cv.warned) {
 				cv.warned = true;
-				warn(o ? o->warn : NULL, o ? o->warn_ud : NULL,
-				     _("%s: no .cpg file or language byte names the text encoding; "
-				       "texts that are not UTF-8 are read as Windows-1252 (first in "
-				       "record %d; pass --encoding to say otherwise)"),
-				     dbfpath, r + 1);
+				warn(
+				    o ? o->warn : NULL, o ? o->warn_ud : NULL,
+				    _("%s: no .cpg file or language byte names the text encoding; "
+				      "texts that are not UTF-8 are read as Windows-1252 (first in "
+				      "record %d; pass --encoding to say otherwise)"),
+				    dbfpath, r + 1);
 			}
 			/* both shapelib's buffer and cv.buf are reused by the next field */
 			owned[slot] = strdup(vals[slot]);
@@ -1443,7 +1499,7 @@ static int unit_decimals(const char *unit)
 /* One field name can appear in several forms with other limits or allowed
  * values ("surface"); a layer's field must hold the values of every form. */
 static void number_layout(const struct sw_forms *forms, const struct sw_field *fd, int *width,
-			  int *dec)
+                          int *dec)
 {
 	double big = 0;
 	int digits = 1;
@@ -1473,8 +1529,8 @@ static void number_layout(const struct sw_forms *forms, const struct sw_field *f
 }
 
 static enum sw_status add_field(struct sw_shp_writer *w, struct sw_shp_names *names,
-				const char *name, enum fsrc src, enum sw_kind kind, DBFFieldType ft,
-				int width, int dec, struct sw_error *err)
+                                const char *name, enum fsrc src, enum sw_kind kind, DBFFieldType ft,
+                                int width, int dec, struct sw_error *err)
 {
 	struct wfield *f = &w->f[w->nf];
 
@@ -1489,7 +1545,7 @@ static enum sw_status add_field(struct sw_shp_writer *w, struct sw_shp_names *na
 	f->idx = DBFAddField(w->dbf, f->dbf, ft, width, dec);
 	if (f->idx < 0)
 		return sw_error_set(err, SW_ERR_IO, _("%s: cannot add DBF field %s: %s"),
-				    w->tmp[EXT_DBF], f->dbf, hook_text());
+		                    w->tmp[EXT_DBF], f->dbf, hook_text());
 	w->nf++;
 	return SW_OK;
 }
@@ -1528,11 +1584,11 @@ static enum sw_status writer_fields(struct sw_shp_writer *w, struct sw_error *er
 	for (size_t i = 0; i < forms->nstatuses; i++)
 		wstatus = max_len(wstatus, forms->statuses[i].name);
 
-#define ADD(name, src, kind, ft, wd, dc)                                                          \
-	do {                                                                                        \
-		rc = add_field(w, names, name, src, kind, ft, wd, dc, err);                         \
-		if (rc != SW_OK)                                                                    \
-			goto out;                                                                   \
+#define ADD(name, src, kind, ft, wd, dc)                                                           \
+	do {                                                                                       \
+		rc = add_field(w, names, name, src, kind, ft, wd, dc, err);                        \
+		if (rc != SW_OK)                                                                   \
+			goto out;                                                                  \
 	} while (0)
 	ADD("id", F_ID, SW_KIND_INTEGER, FTInteger, 9, 0);
 	ADD("uuid", F_UUID, SW_KIND_TEXT, FTString, SW_UUID_LEN, 0);
@@ -1560,8 +1616,8 @@ static enum sw_status writer_fields(struct sw_shp_writer *w, struct sw_error *er
 			ADD(fd->name, F_ATTR, fd->kind, FTInteger, 1, 0);
 			break;
 		case SW_KIND_ENUM:
-			ADD(fd->name, F_ATTR, fd->kind, FTString, clamp_width(enum_width(forms, fd->name)),
-			    0);
+			ADD(fd->name, F_ATTR, fd->kind, FTString,
+			    clamp_width(enum_width(forms, fd->name)), 0);
 			break;
 		case SW_KIND_TEXT:
 		default:
@@ -1582,11 +1638,13 @@ static enum sw_status write_text_file(const char *path, const char *text, struct
 	bool ok;
 
 	if (f == NULL)
-		return sw_error_set(err, SW_ERR_IO, _("%s: cannot create: %s"), path, strerror(errno));
+		return sw_error_set(err, SW_ERR_IO, _("%s: cannot create: %s"), path,
+		                    strerror(errno));
 	ok = fputs(text, f) >= 0;
 	ok = (fclose(f) == 0) && ok;
 	if (!ok)
-		return sw_error_set(err, SW_ERR_IO, _("%s: write error: %s"), path, strerror(errno));
+		return sw_error_set(err, SW_ERR_IO, _("%s: write error: %s"), path,
+		                    strerror(errno));
 	return SW_OK;
 }
 
@@ -1618,7 +1676,7 @@ static bool is_rd(const char *crs)
 }
 
 enum sw_status sw_shp_writer_open(const char *path, const struct sw_export_opts *o,
-				  struct sw_shp_writer **out, struct sw_error *err)
+                                  struct sw_shp_writer **out, struct sw_error *err)
 {
 	struct sw_shp_writer *w = NULL;
 	char *wkt = NULL;
@@ -1632,7 +1690,8 @@ enum sw_status sw_shp_writer_open(const char *path, const struct sw_export_opts 
 		goto out;
 	}
 	if (!ends_with_ci(path, ".shp") || strlen(path) <= 4) {
-		rc = sw_error_set(err, SW_ERR_INPUT, _("%s: a shapefile name must end in .shp"), path);
+		rc = sw_error_set(err, SW_ERR_INPUT, _("%s: a shapefile name must end in .shp"),
+		                  path);
 		goto out;
 	}
 	w = calloc(1, sizeof *w);
@@ -1675,14 +1734,14 @@ enum sw_status sw_shp_writer_open(const char *path, const struct sw_export_opts 
 	w->shp = SHPCreateLL(w->tmp[EXT_SHP], SHPT_POINT, &hooks);
 	if (w->shp == NULL) {
 		rc = sw_error_set(err, SW_ERR_IO, _("%s: cannot create: %s"), w->tmp[EXT_SHP],
-				  hook_msg[0] ? hook_msg : strerror(errno));
+		                  hook_msg[0] ? hook_msg : strerror(errno));
 		goto out;
 	}
 	hook_reset();
 	w->dbf = DBFCreateLL(w->tmp[EXT_DBF], "UTF-8", &hooks);
 	if (w->dbf == NULL) {
 		rc = sw_error_set(err, SW_ERR_IO, _("%s: cannot create: %s"), w->tmp[EXT_DBF],
-				  hook_msg[0] ? hook_msg : strerror(errno));
+		                  hook_msg[0] ? hook_msg : strerror(errno));
 		goto out;
 	}
 	rc = writer_fields(w, err);
@@ -1716,8 +1775,8 @@ static const char *point_ref(const struct sw_point *p, char *buf, size_t len)
 }
 
 static enum sw_status put_text(struct sw_shp_writer *w, const struct sw_point *p,
-			       const struct wfield *f, long long row, const char *s,
-			       struct sw_error *err)
+                               const struct wfield *f, long long row, const char *s,
+                               struct sw_error *err)
 {
 	size_t len, keep;
 	char ref[64];
@@ -1743,12 +1802,12 @@ static enum sw_status put_text(struct sw_shp_writer *w, const struct sw_point *p
 	return SW_OK;
 fail:
 	return sw_error_set(err, SW_ERR_IO, _("%s: cannot write record %lld, field %s: %s"),
-			    w->tmp[EXT_DBF], row + 1, f->dbf, hook_text());
+	                    w->tmp[EXT_DBF], row + 1, f->dbf, hook_text());
 }
 
 static enum sw_status put_number(struct sw_shp_writer *w, const struct sw_point *p,
-				 const struct wfield *f, long long row, bool has, double v,
-				 struct sw_error *err)
+                                 const struct wfield *f, long long row, bool has, double v,
+                                 struct sw_error *err)
 {
 	char buf[64], ref[64];
 	int ok;
@@ -1757,10 +1816,11 @@ static enum sw_status put_number(struct sw_shp_writer *w, const struct sw_point 
 		if (f->ft == FTInteger) {
 			double lim = pow(10, f->width) - 1;
 			if (v != nearbyint(v) || v > lim || v < -(pow(10, f->width - 1) - 1)) {
-				warn(w->o.warn, w->o.warn_ud,
-				     _("point %s: field %s: %g does not fit an integer DBF field of "
-				       "width %d; left empty"),
-				     point_ref(p, ref, sizeof ref), f->name, v, f->width);
+				warn(
+				    w->o.warn, w->o.warn_ud,
+				    _("point %s: field %s: %g does not fit an integer DBF field of "
+				      "width %d; left empty"),
+				    point_ref(p, ref, sizeof ref), f->name, v, f->width);
 				has = false;
 			}
 		} else if (snprintf(buf, sizeof buf, "%.*f", f->dec, v) > f->width) {
@@ -1782,12 +1842,12 @@ static enum sw_status put_number(struct sw_shp_writer *w, const struct sw_point 
 		ok = DBFWriteDoubleAttribute(w->dbf, (int)row, f->idx, v);
 	if (!ok)
 		return sw_error_set(err, SW_ERR_IO, _("%s: cannot write record %lld, field %s: %s"),
-				    w->tmp[EXT_DBF], row + 1, f->dbf, hook_text());
+		                    w->tmp[EXT_DBF], row + 1, f->dbf, hook_text());
 	return SW_OK;
 }
 
 static enum sw_status put_attr(struct sw_shp_writer *w, const struct sw_point *p,
-			       const struct wfield *f, long long row, struct sw_error *err)
+                               const struct wfield *f, long long row, struct sw_error *err)
 {
 	const struct sw_value *v = sw_point_get_attr(p, f->name);
 	enum sw_status rc;
@@ -1825,10 +1885,11 @@ static enum sw_status flush_points(struct sw_shp_writer *w, struct sw_error *err
 			goto out;
 		for (size_t i = 0; i < w->nbuf; i++)
 			if (w->bfail[i]) {
-				rc = sw_error_set(err, SW_ERR_INPUT,
-						  _("point %lld: PROJ cannot transform its position "
-						    "to %s"),
-						  w->bid[i], w->target);
+				rc =
+				    sw_error_set(err, SW_ERR_INPUT,
+				                 _("point %lld: PROJ cannot transform its position "
+				                   "to %s"),
+				                 w->bid[i], w->target);
 				goto out;
 			}
 		op = sw_crs_operation(w->crs);
@@ -1855,7 +1916,7 @@ static enum sw_status flush_points(struct sw_shp_writer *w, struct sw_error *err
 		SHPDestroyObject(obj);
 		if (id < 0 || hook_msg[0] != '\0') {
 			rc = sw_error_set(err, SW_ERR_IO, _("%s: cannot write point %lld: %s"),
-					  w->tmp[EXT_SHP], w->bid[i], hook_text());
+			                  w->tmp[EXT_SHP], w->bid[i], hook_text());
 			goto out;
 		}
 	}
@@ -1865,7 +1926,7 @@ out:
 }
 
 enum sw_status sw_shp_writer_add(struct sw_shp_writer *w, const struct sw_point *p,
-				 struct sw_error *err)
+                                 struct sw_error *err)
 {
 	long long row;
 	enum sw_status rc = SW_OK;
@@ -1874,25 +1935,45 @@ enum sw_status sw_shp_writer_add(struct sw_shp_writer *w, const struct sw_point 
 		return sw_error_set(err, SW_ERR_INTERNAL, "sw_shp_writer_add: writer closed");
 	if (w->n >= INT32_MAX - 1)
 		return sw_error_set(err, SW_ERR_INPUT, _("%s: too many points for one shapefile"),
-				    w->final[EXT_SHP]);
+		                    w->final[EXT_SHP]);
 	row = w->n;
 	for (size_t i = 0; i < w->nf && rc == SW_OK; i++) {
 		const struct wfield *f = &w->f[i];
 		switch (f->src) {
-		case F_ID: rc = put_number(w, p, f, row, p->id > 0, (double)p->id, err); break;
-		case F_UUID: rc = put_text(w, p, f, row, p->uuid, err); break;
-		case F_TYPE: rc = put_text(w, p, f, row, p->type, err); break;
-		case F_STATUS: rc = put_text(w, p, f, row, p->status, err); break;
-		case F_SURVEYOR: rc = put_text(w, p, f, row, p->surveyor, err); break;
-		case F_OBSERVED: rc = put_text(w, p, f, row, p->observed_at, err); break;
+		case F_ID:
+			rc = put_number(w, p, f, row, p->id > 0, (double)p->id, err);
+			break;
+		case F_UUID:
+			rc = put_text(w, p, f, row, p->uuid, err);
+			break;
+		case F_TYPE:
+			rc = put_text(w, p, f, row, p->type, err);
+			break;
+		case F_STATUS:
+			rc = put_text(w, p, f, row, p->status, err);
+			break;
+		case F_SURVEYOR:
+			rc = put_text(w, p, f, row, p->surveyor, err);
+			break;
+		case F_OBSERVED:
+			rc = put_text(w, p, f, row, p->observed_at, err);
+			break;
 		case F_GPSACC:
 			rc = put_number(w, p, f, row, !isnan(p->gps_accuracy_m), p->gps_accuracy_m,
-					err);
+			                err);
 			break;
-		case F_NOTE: rc = put_text(w, p, f, row, p->note, err); break;
-		case F_CREATED: rc = put_text(w, p, f, row, p->created_at, err); break;
-		case F_UPDATED: rc = put_text(w, p, f, row, p->updated_at, err); break;
-		case F_ATTR: rc = put_attr(w, p, f, row, err); break;
+		case F_NOTE:
+			rc = put_text(w, p, f, row, p->note, err);
+			break;
+		case F_CREATED:
+			rc = put_text(w, p, f, row, p->created_at, err);
+			break;
+		case F_UPDATED:
+			rc = put_text(w, p, f, row, p->updated_at, err);
+			break;
+		case F_ATTR:
+			rc = put_attr(w, p, f, row, err);
+			break;
 		}
 	}
 	if (rc != SW_OK)
@@ -1968,7 +2049,7 @@ enum sw_status sw_shp_writer_close(struct sw_shp_writer *w, bool commit, struct 
 			int k = i % NEXT; /* shx, dbf, ..., sld, then shp */
 			if (rename(w->tmp[k], w->final[k]) != 0)
 				rc = sw_error_set(err, SW_ERR_IO, _("cannot rename %s to %s: %s"),
-						  w->tmp[k], w->final[k], strerror(errno));
+				                  w->tmp[k], w->final[k], strerror(errno));
 		}
 		if (rc == SW_OK)
 			for (size_t i = 0; i < sizeof stale_exts / sizeof stale_exts[0]; i++) {

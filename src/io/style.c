@@ -73,8 +73,9 @@ static enum sw_status x_open(struct xw *x, const char *path, struct sw_error *er
 	x->w = xmlNewTextWriterFilename(path, 0);
 	if (x->w == NULL)
 		return sw_error_set(err, SW_ERR_IO, _("%s: cannot create the style file: %s"), path,
-				    strerror(errno ? errno : EIO));
-	if (xmlTextWriterSetIndent(x->w, 1) < 0 || xmlTextWriterSetIndentString(x->w, BAD_CAST "  ") < 0 ||
+		                    strerror(errno ? errno : EIO));
+	if (xmlTextWriterSetIndent(x->w, 1) < 0 ||
+	    xmlTextWriterSetIndentString(x->w, BAD_CAST "  ") < 0 ||
 	    xmlTextWriterStartDocument(x->w, "1.0", "UTF-8", NULL) < 0)
 		x->bad = true;
 	return SW_OK;
@@ -103,13 +104,15 @@ static enum sw_status check_colors(const struct sw_forms *forms, struct sw_error
 	int r, g, b;
 
 	if (forms == NULL || forms->nstatuses == 0)
-		return sw_error_set(err, SW_ERR_INPUT, _("no statuses defined; a style needs statuses.ini"));
+		return sw_error_set(err, SW_ERR_INPUT,
+		                    _("no statuses defined; a style needs statuses.ini"));
 	for (size_t i = 0; i < forms->nstatuses; i++)
 		if (!sw_style_parse_color(forms->statuses[i].color, &r, &g, &b))
-			return sw_error_set(err, SW_ERR_INPUT,
-					    _("status '%s': colour '%s' is not of the form #rrggbb"),
-					    forms->statuses[i].name,
-					    forms->statuses[i].color ? forms->statuses[i].color : "");
+			return sw_error_set(
+			    err, SW_ERR_INPUT,
+			    _("status '%s': colour '%s' is not of the form #rrggbb"),
+			    forms->statuses[i].name,
+			    forms->statuses[i].color ? forms->statuses[i].color : "");
 	return SW_OK;
 }
 
@@ -173,7 +176,7 @@ static void qml_symbol(struct xw *x, const char *name, const char *rgba)
 }
 
 enum sw_status sw_style_write_qml(const char *path, const struct sw_forms *forms,
-				  struct sw_error *err)
+                                  struct sw_error *err)
 {
 	struct xw x = {0};
 	enum sw_status rc;
@@ -186,8 +189,9 @@ enum sw_status sw_style_write_qml(const char *path, const struct sw_forms *forms
 	rc = x_open(&x, path, err);
 	if (rc != SW_OK)
 		goto out;
-	if (!x.bad && xmlTextWriterWriteDTD(x.w, BAD_CAST "qgis", BAD_CAST "http://mrcc.com/qgis.dtd",
-					    BAD_CAST "SYSTEM", NULL) < 0)
+	if (!x.bad &&
+	    xmlTextWriterWriteDTD(x.w, BAD_CAST "qgis", BAD_CAST "http://mrcc.com/qgis.dtd",
+	                          BAD_CAST "SYSTEM", NULL) < 0)
 		x.bad = true;
 	x_start(&x, "qgis");
 	x_attr(&x, "version", "3.28.0");
@@ -243,7 +247,7 @@ static void sld_css(struct xw *x, const char *name, const char *value)
 }
 
 enum sw_status sw_style_write_sld(const char *path, const char *layer_name,
-				  const struct sw_forms *forms, struct sw_error *err)
+                                  const struct sw_forms *forms, struct sw_error *err)
 {
 	struct xw x = {0};
 	enum sw_status rc;
@@ -260,8 +264,9 @@ enum sw_status sw_style_write_sld(const char *path, const char *layer_name,
 	x_attr(&x, "xmlns:ogc", "http://www.opengis.net/ogc");
 	x_attr(&x, "xmlns:xlink", "http://www.w3.org/1999/xlink");
 	x_attr(&x, "xmlns:xsi", "http://www.w3.org/2001/XMLSchema-instance");
-	x_attr(&x, "xsi:schemaLocation", "http://www.opengis.net/sld "
-					 "http://schemas.opengis.net/sld/1.0.0/StyledLayerDescriptor.xsd");
+	x_attr(&x, "xsi:schemaLocation",
+	       "http://www.opengis.net/sld "
+	       "http://schemas.opengis.net/sld/1.0.0/StyledLayerDescriptor.xsd");
 	x_start(&x, "NamedLayer");
 	x_elem(&x, "Name", layer_name ? layer_name : "points");
 	x_start(&x, "UserStyle");

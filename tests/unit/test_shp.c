@@ -34,7 +34,8 @@ static char *scratch_dir(const char *name)
 	char *d = NULL;
 	char cmd[1024];
 
-	assert_true(asprintf(&d, "%s/test_shp-%ld-%s", tmp ? tmp : "/tmp", (long)getpid(), name) > 0);
+	assert_true(asprintf(&d, "%s/test_shp-%ld-%s", tmp ? tmp : "/tmp", (long)getpid(), name) >
+	            0);
 	snprintf(cmd, sizeof cmd, "rm -rf '%s'", d);
 	assert_int_equal(system(cmd), 0);
 	assert_int_equal(mkdir(d, 0777), 0);
@@ -207,7 +208,8 @@ static void collision_names_both_fields(void **state)
 	struct sw_error err = {0};
 
 	(void)state;
-	write_file(d, "dbf_names.ini", "[dbf]\nrunning_slope_pct = slope\ncross_slope_pct = slope\n");
+	write_file(d, "dbf_names.ini",
+	           "[dbf]\nrunning_slope_pct = slope\ncross_slope_pct = slope\n");
 	assert_int_equal(sw_shp_names_load(d, forms, &m, &err), SW_ERR_INPUT);
 	assert_null(m);
 	assert_non_null(strstr(err.msg, "running_slope_pct"));
@@ -268,7 +270,8 @@ static void make_point(struct sw_point *p, long long id, const char *type, doubl
 	assert_int_equal(sw_point_set_str(&p->type, type, &err), SW_OK);
 	assert_int_equal(sw_point_set_str(&p->status, "planned", &err), SW_OK);
 	assert_int_equal(sw_point_set_str(&p->surveyor, "José García", &err), SW_OK);
-	assert_int_equal(sw_point_set_str(&p->observed_at, "2026-11-29T14:05:09+01:00", &err), SW_OK);
+	assert_int_equal(sw_point_set_str(&p->observed_at, "2026-11-29T14:05:09+01:00", &err),
+	                 SW_OK);
 	assert_int_equal(sw_point_set_str(&p->created_at, "2026-11-29T13:05:10Z", &err), SW_OK);
 	assert_int_equal(sw_point_set_str(&p->updated_at, "2026-11-29T13:05:10Z", &err), SW_OK);
 	p->x = x;
@@ -693,28 +696,28 @@ static void style_color_parser_rejects_bad_text(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(fallback_keeps_short_names),
-		cmocka_unit_test(fallback_is_short_stable_and_distinct),
-		cmocka_unit_test(listed_names_map_both_ways),
-		cmocka_unit_test(names_cut_by_gdal_map_back),
-		cmocka_unit_test(every_field_gets_a_unique_short_name),
-		cmocka_unit_test(collision_names_both_fields),
-		cmocka_unit_test(collision_with_a_plain_field_name),
-		cmocka_unit_test(too_long_dbf_name_is_refused_with_line),
-		cmocka_unit_test(utf8_cut_keeps_whole_characters),
-		cmocka_unit_test(write_then_read_back),
-		cmocka_unit_test(anonymize_leaves_surveyor_out),
-		cmocka_unit_test(reprojected_layer_reads_back_in_wgs84),
-		cmocka_unit_test(uncommitted_close_leaves_no_files),
-		cmocka_unit_test(failed_open_leaves_no_files),
-		cmocka_unit_test(commit_replaces_an_older_layer),
-		cmocka_unit_test(many_points_cross_a_batch),
-		cmocka_unit_test(truncated_shp_is_refused_with_position),
-		cmocka_unit_test(truncated_dbf_is_refused_with_record),
-		cmocka_unit_test(missing_prj_needs_crs),
-		cmocka_unit_test(unknown_prj_needs_crs),
-		cmocka_unit_test(styles_are_written_for_every_status),
-		cmocka_unit_test(style_color_parser_rejects_bad_text),
+	    cmocka_unit_test(fallback_keeps_short_names),
+	    cmocka_unit_test(fallback_is_short_stable_and_distinct),
+	    cmocka_unit_test(listed_names_map_both_ways),
+	    cmocka_unit_test(names_cut_by_gdal_map_back),
+	    cmocka_unit_test(every_field_gets_a_unique_short_name),
+	    cmocka_unit_test(collision_names_both_fields),
+	    cmocka_unit_test(collision_with_a_plain_field_name),
+	    cmocka_unit_test(too_long_dbf_name_is_refused_with_line),
+	    cmocka_unit_test(utf8_cut_keeps_whole_characters),
+	    cmocka_unit_test(write_then_read_back),
+	    cmocka_unit_test(anonymize_leaves_surveyor_out),
+	    cmocka_unit_test(reprojected_layer_reads_back_in_wgs84),
+	    cmocka_unit_test(uncommitted_close_leaves_no_files),
+	    cmocka_unit_test(failed_open_leaves_no_files),
+	    cmocka_unit_test(commit_replaces_an_older_layer),
+	    cmocka_unit_test(many_points_cross_a_batch),
+	    cmocka_unit_test(truncated_shp_is_refused_with_position),
+	    cmocka_unit_test(truncated_dbf_is_refused_with_record),
+	    cmocka_unit_test(missing_prj_needs_crs),
+	    cmocka_unit_test(unknown_prj_needs_crs),
+	    cmocka_unit_test(styles_are_written_for_every_status),
+	    cmocka_unit_test(style_color_parser_rejects_bad_text),
 	};
 
 	return cmocka_run_group_tests(tests, setup, teardown);
