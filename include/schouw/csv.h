@@ -44,6 +44,11 @@
 enum sw_status sw_csv_read(const char *path, const struct sw_read_opts *o, sw_record_cb cb,
                            void *ud, struct sw_error *err);
 
+/* The dialect a CSV file is written in, for answering in kind (reject
+ * files): SW_CSV_EXCEL_NL when ';' separates its header, else SW_CSV_RFC4180
+ * (also for a file that cannot be read). */
+enum sw_csv_dialect sw_csv_sniff_dialect(const char *path);
+
 /* ---- point writer ---- */
 
 struct sw_csv_writer;

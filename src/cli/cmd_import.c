@@ -113,6 +113,7 @@ struct rejects {
 	char **header; /* the columns of the first rejected row, then line, reason */
 	size_t ncols;
 	const char **cells;
+	enum sw_csv_dialect dialect; /* that of the input, so Excel users can open it */
 	struct sw_error err;
 	bool failed;
 };
@@ -141,7 +142,7 @@ static void rejects_open(struct rejects *rj, const struct sw_record *r)
 			return;
 		}
 	}
-	if (sw_csv_out_open(rj->path, SW_CSV_RFC4180, &rj->out, &rj->err) != SW_OK ||
+	if (sw_csv_out_open(rj->path, rj->dialect, &rj->out, &rj->err) != SW_OK ||
 	    sw_csv_out_row(rj->out, rj->ncols, (const char *const *)rj->header, &rj->err) != SW_OK)
 		rj->failed = true;
 }
@@ -184,7 +185,7 @@ static enum sw_status rejects_close(struct rejects *rj, bool commit)
 	if (rj->path != NULL && commit && !rj->failed && rj->out == NULL) {
 		/* nothing rejected: still replace an older file */
 		static const char *const hdr[] = {"line", "reason"};
-		if (sw_csv_out_open(rj->path, SW_CSV_RFC4180, &rj->out, &rj->err) != SW_OK ||
+		if (sw_csv_out_open(rj->path, rj->dialect, &rj->out, &rj->err) != SW_OK ||
 		    sw_csv_out_row(rj->out, 2, hdr, &rj->err) != SW_OK)
 			rj->failed = true;
 	}
@@ -493,6 +494,7 @@ int cmd_import(struct sw_cli *cli, int argc, char **argv)
 	io.reject = on_reject;
 	io.reject_ud = &rj;
 	rj.cli = cli;
+	rj.dialect = format == FMT_CSV ? sw_csv_sniff_dialect(path) : SW_CSV_RFC4180;
 	ro.map_src = map_src;
 	ro.map_dst = map_dst;
 	ro.nmap = nmap;

@@ -325,32 +325,16 @@ static enum sw_status set_trimmed(char **member, const char *s, struct sw_error 
 	return rc;
 }
 
-static bool parse_decimal(const char *s, double *out)
-{
-	char buf[64];
-	char *end, *c;
-	size_t n;
-	double v;
-
-	while (*s == ' ' || *s == '\t')
-		s++;
-	n = strlen(s);
-	while (n > 0 && (s[n - 1] == ' ' || s[n - 1] == '\t'))
-		n--;
-	if (n == 0 || n >= sizeof buf)
-		return false;
-	memcpy(buf, s, n);
-	buf[n] = '\0';
-	c = strchr(buf, ',');
-	if (c != NULL && strchr(buf, '.') == NULL && strchr(c + 1, ',') == NULL)
-		*c = '.';
-	/* the CLI keeps LC_NUMERIC at "C" */
-	v = strtod(buf, &end);
-	if (end == buf || *end != '\0' || !isfinite(v))
-		return false;
-	*out = v;
-	return true;
-}
+/* gps_accuracy_m is parsed like a form field (decimal comma, any locale). */
+static struct sw_field accuracy_field = {
+    .name = (char *)"gps_accuracy_m",
+    .label_nl = (char *)"GPS-nauwkeurigheid",
+    .label_en = (char *)"GPS accuracy",
+    .kind = SW_KIND_NUMBER,
+    .unit = (char *)"m",
+    .has_min = true,
+    .min = 0,
+};
 
 /* The heart of sw_import_apply_record, with the column roles precomputed.
  * Adds every problem to rs; returns only hard errors (memory). */
@@ -451,12 +435,16 @@ static enum sw_status apply(const struct sw_forms *forms, const struct sw_import
 
 	s = first_val(r, ro, K_ACC, &present);
 	if (s != NULL) {
-		double a;
-		if (parse_decimal(s, &a) && a >= 0)
-			p->gps_accuracy_m = a;
+		sw_error_clear(&e);
+		if (sw_field_parse(&accuracy_field, s, &v, &e) == SW_OK && v.t == SW_V_REAL)
+			p->gps_accuracy_m = v.r;
+		else if (e.code == SW_ERR_NOMEM)
+			rc = nomem(err);
 		else
-			reason_add(
-			    rs, _("gps_accuracy_m: expected a number of metres >= 0, got '%s'"), s);
+			reason_add(rs, "%s", e.msg);
+		sw_value_clear(&v);
+		if (rc != SW_OK)
+			goto out;
 	} else if (present) {
 		p->gps_accuracy_m = NAN;
 	}

@@ -275,10 +275,11 @@ static void rd_cell(void *s, size_t len, void *data)
 	}
 	c->rowbuf[c->rowlen] = '\0';
 	if (!sw_utf8_valid(c->rowbuf + start, c->rowlen - start)) {
-		rd_fail(c, SW_ERR_INPUT, c->rec_line,
-		        _("invalid UTF-8 in %s (pass --encoding, e.g. "
-		          "--encoding ISO-8859-1, when the file is not UTF-8)"),
-		        col_desc(c, c->ncells, desc, sizeof desc));
+		rd_fail(
+		    c, SW_ERR_INPUT, c->rec_line,
+		    _("invalid UTF-8 in %s (pass --encoding, e.g. "
+		      "--encoding WINDOWS-1252 for a file saved by Excel, when it is not UTF-8)"),
+		    col_desc(c, c->ncells, desc, sizeof desc));
 		return;
 	}
 	/* undo the formula guard of our writer (and of careful others) */
@@ -531,6 +532,24 @@ static bool rd_feed(struct rd_ctx *c, struct csv_parser *p, const char *buf, siz
 		len -= n;
 	}
 	return !c->failed;
+}
+
+enum sw_csv_dialect sw_csv_sniff_dialect(const char *path)
+{
+	char buf[4096];
+	const char *b = buf;
+	size_t n;
+	FILE *f = fopen(path, "rb");
+
+	if (f == NULL)
+		return SW_CSV_RFC4180;
+	n = fread(buf, 1, sizeof buf, f);
+	fclose(f);
+	if (n >= 3 && memcmp(b, "\xEF\xBB\xBF", 3) == 0) {
+		b += 3;
+		n -= 3;
+	}
+	return detect_delim(b, n) == ';' ? SW_CSV_EXCEL_NL : SW_CSV_RFC4180;
 }
 
 static bool is_utf8_name(const char *enc)

@@ -114,6 +114,13 @@ equal "$(sed -n 2p rejects.csv | cut -d, -f1-5)" "kerb_ramp,51.8151,4.6611,wide,
 contains "$(sed -n 3p rejects.csv)" "swapped"
 equal "$(wc -l <rejects.csv)" 3 "lines in rejects.csv"
 
+# a semicolon file gets its rejects in the same dialect, for Excel
+printf '\xef\xbb\xbftype;rd_x;rd_y;width_m\r\nkerb_ramp;104800,5;425300,25;99,5\r\n' >nl-bad.csv
+expect 0 "$SCHOUW" import nl-bad.csv --skip-invalid nl-rejects.csv --dry-run
+equal "$(head -n 1 nl-rejects.csv | tr -d '\r')" $'\xef\xbb\xbftype;rd_x;rd_y;width_m;line;reason' \
+	"excel-nl rejects header"
+contains "$(cat nl-rejects.csv)" "kerb_ramp;104800,5;425300,25;99,5;2;" "excel-nl reject row"
+
 # --- --encoding, --map, --type, --by ---
 expect 0 "$SCHOUW" import "$D/latin1.csv" --encoding ISO-8859-1
 contains "$OUT" "1 inserted"
