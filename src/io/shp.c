@@ -1088,18 +1088,42 @@ static void warn(sw_warn_fn fn, void *ud, const char *fmt, ...)
 static enum sw_status reader_crs(const char *shp, const char *stem, const struct sw_read_opts *o,
                                  char **crs, struct sw_error *err)
 {
-	char *prj = NULL, *text = NULL;
+	char *prj = NULL, *text = NULL, *found = NULL;
 	enum sw_status rc = SW_OK;
 	struct sw_error e2 = {0};
+	bool override = o != NULL && o->crs != NULL;
 
 	*crs = NULL;
-	if (o != NULL && o->crs != NULL) {
+	prj = sibling(stem, "prj");
+	if (prj != NULL) {
+		text = slurp(prj, 1 << 16, err);
+		if (text == NULL && !override) {
+			rc = err ? err->code : SW_ERR_IO;
+			goto out;
+		}
+	}
+	if (text != NULL && sw_utf8_valid(text, strlen(text))) {
+		enum sw_status k = sw_crs_identify(text, &found, &e2);
+		/* PROJ reads it but knows no code: the WKT itself still works */
+		if (k == SW_ERR_NOTFOUND) {
+			free(found);
+			found = text;
+			text = NULL;
+		} else if (k == SW_ERR_NOMEM) {
+			rc = sw_error_set(err, SW_ERR_NOMEM, _("out of memory"));
+			goto out;
+		}
+	}
+	if (override) {
+		if (found != NULL && strcasecmp(found, o->crs) != 0)
+			warn(o->warn, o->warn_ud,
+			     _("%s says the points are in %.64s; --crs %s overrides it"), prj,
+			     found, o->crs);
 		*crs = strdup(o->crs);
 		if (*crs == NULL)
 			rc = sw_error_set(err, SW_ERR_NOMEM, _("out of memory"));
 		goto out;
 	}
-	prj = sibling(stem, "prj");
 	if (prj == NULL) {
 		rc =
 		    sw_error_set(err, SW_ERR_INPUT,
@@ -1109,32 +1133,17 @@ static enum sw_status reader_crs(const char *shp, const char *stem, const struct
 		                 shp);
 		goto out;
 	}
-	text = slurp(prj, 1 << 16, err);
-	if (text == NULL) {
-		rc = err ? err->code : SW_ERR_IO;
-		goto out;
-	}
-	if (sw_utf8_valid(text, strlen(text))) {
-		enum sw_status k = sw_crs_identify(text, crs, &e2);
-		/* PROJ reads it but knows no code: the WKT itself still works */
-		if (k == SW_ERR_NOTFOUND) {
-			free(*crs);
-			*crs = text;
-			text = NULL;
-		} else if (k == SW_ERR_NOMEM) {
-			rc = sw_error_set(err, SW_ERR_NOMEM, _("out of memory"));
-			goto out;
-		}
-	}
-	if (*crs == NULL) {
-		*crs = NULL;
+	if (found == NULL) {
 		rc = sw_error_set(err, SW_ERR_INPUT,
 		                  _("%s: PROJ does not recognise this coordinate system%s%s; --crs "
 		                    "is required (e.g. --crs EPSG:28992 for RD New)"),
 		                  prj, e2.msg[0] ? ": " : "", e2.msg);
 		goto out;
 	}
+	*crs = found;
+	found = NULL;
 out:
+	free(found);
 	free(prj);
 	free(text);
 	return rc;

@@ -649,6 +649,31 @@ static void unknown_prj_needs_crs(void **state)
 	remove_dir(d);
 }
 
+static void crs_option_overrides_prj_with_a_warning(void **state)
+{
+	char *d = scratch_dir("override");
+	char path[1024];
+	struct warnings warns = {0};
+	struct sw_read_opts ro = {.forms = forms, .warn = collect, .warn_ud = &warns};
+	struct sw_error err = {0};
+	struct readback rb = {0};
+
+	(void)state;
+	write_layer(d, "t");
+	snprintf(path, sizeof path, "%s/t.shp", d);
+	ro.crs = "EPSG:28992"; /* what the .prj says: no warning */
+	assert_int_equal(sw_shp_read(path, &ro, on_record, &rb, &err), SW_OK);
+	assert_int_equal(warns.n, 0);
+	ro.crs = "EPSG:4326";
+	rb.n = 0;
+	assert_int_equal(sw_shp_read(path, &ro, on_record, &rb, &err), SW_OK);
+	assert_string_equal(rb.crs, "EPSG:4326");
+	assert_int_equal(warns.n, 1);
+	assert_non_null(strstr(warns.last, "EPSG:28992"));
+	assert_non_null(strstr(warns.last, "overrides"));
+	remove_dir(d);
+}
+
 /* ---- styles ---- */
 
 static void styles_are_written_for_every_status(void **state)
@@ -716,6 +741,7 @@ int main(void)
 	    cmocka_unit_test(truncated_dbf_is_refused_with_record),
 	    cmocka_unit_test(missing_prj_needs_crs),
 	    cmocka_unit_test(unknown_prj_needs_crs),
+	    cmocka_unit_test(crs_option_overrides_prj_with_a_warning),
 	    cmocka_unit_test(styles_are_written_for_every_status),
 	    cmocka_unit_test(style_color_parser_rejects_bad_text),
 	};
