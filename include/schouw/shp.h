@@ -71,9 +71,9 @@ size_t sw_shp_utf8_cut(const char *s, size_t max);
  * Records carry keys = DBF names mapped back to schouw names (o->forms, may
  * be NULL: fixed columns only), then renamed by o->map_src/map_dst; values
  * converted to UTF-8 from o->encoding, else the .cpg, else the DBF language
- * byte. The record CRS is o->crs when given, else the .prj identified by
- * PROJ; with neither, SW_ERR_INPUT saying --crs is required. A null shape
- * gives has_xy = false. */
+ * byte. The record CRS is o->crs when given (with a warning when the .prj
+ * says otherwise), else the .prj identified by PROJ; with neither,
+ * SW_ERR_INPUT saying --crs is required. A null shape gives has_xy = false. */
 enum sw_status sw_shp_read(const char *path, const struct sw_read_opts *o, sw_record_cb cb,
                            void *ud, struct sw_error *err);
 
