@@ -15,8 +15,8 @@
  * (it re-reads its nodes every query), too slow for 100k bays in 2 s. So the
  * lookup asks the R-tree once per tile of the plane instead: all points of
  * the wanted type in the tile plus a margin of twice the radius, with their
- * exact coordinates, are kept, and every point in that tile is answered
- * from them. Tiles are 50 radii wide (100 m .. 5 km). */
+ * exact coordinates, sorted by x, are kept, and every point in that tile is
+ * answered from them. Tiles are 200 radii wide (200 m .. 5 km). */
 #define NEAR_MAX_TYPES 16
 
 struct near_pt {
@@ -103,9 +103,9 @@ void sw_check_near_close(struct sw_check_near *n)
 
 static double tile_size(double radius)
 {
-	double g = 50 * radius;
+	double g = 200 * radius;
 
-	return g < 100 ? 100 : g > 5000 ? 5000 : g;
+	return g < 200 ? 200 : g > 5000 ? 5000 : g;
 }
 
 static size_t tile_hash(long long tx, long long ty, unsigned type, double radius)
@@ -145,6 +145,13 @@ static enum sw_status grow_tiles(struct sw_check_near *n, struct sw_error *err)
 	return SW_OK;
 }
 
+static int pt_cmp_x(const void *a, const void *b)
+{
+	const struct near_pt *p = a, *q = b;
+
+	return (p->x > q->x) - (p->x < q->x);
+}
+
 /* Read the tile from the R-tree into pts. */
 static enum sw_status load_tile(struct sw_check_near *n, struct near_tile *t, const char *type,
                                 struct sw_error *err)
@@ -181,6 +188,7 @@ static enum sw_status load_tile(struct sw_check_near *n, struct near_tile *t, co
 	sqlite3_reset(st);
 	if (rc != SQLITE_DONE)
 		return sqlerr(n->store, _("looking for neighbours"), err);
+	qsort(n->pts + t->first, t->count, sizeof *n->pts, pt_cmp_x);
 	return SW_OK;
 }
 
@@ -243,19 +251,32 @@ enum sw_status sw_check_near_fn(void *ud, const struct sw_point *p, const char *
 	if (!isfinite(p->x) || !isfinite(p->y) || !(radius_m >= 0))
 		return SW_OK;
 	rc = get_tile(n, p, type, radius_m, &t, err);
-	if (rc != SW_OK)
+	if (rc != SW_OK || t->count == 0)
 		return rc;
-	for (size_t i = t->first; i < t->first + t->count; i++) {
-		const struct near_pt *q = &n->pts[i];
-		double d;
-		if (q->id == p->id && p->id != 0)
-			continue;
-		d = hypot(q->x - p->x, q->y - p->y);
-		if (d <= radius_m)
-			(*found)++;
-		/* within 2 radii every point is in the tile's margin */
-		if (d <= 2 * radius_m && (isnan(*nearest_m) || d < *nearest_m))
-			*nearest_m = d;
+	{
+		const struct near_pt *a = n->pts + t->first;
+		size_t lo = 0, hi = t->count;
+		double m = 2 * radius_m;
+		/* first candidate with x >= p->x - 2r, then on while x <= p->x + 2r */
+		while (lo < hi) {
+			size_t mid = lo + (hi - lo) / 2;
+			if (a[mid].x < p->x - m)
+				lo = mid + 1;
+			else
+				hi = mid;
+		}
+		for (size_t i = lo; i < t->count && a[i].x <= p->x + m; i++) {
+			const struct near_pt *q = &a[i];
+			double d;
+			if ((q->id == p->id && p->id != 0) || fabs(q->y - p->y) > m)
+				continue;
+			d = hypot(q->x - p->x, q->y - p->y);
+			if (d <= radius_m)
+				(*found)++;
+			/* within 2 radii every point is in the tile's margin */
+			if (d <= m && (isnan(*nearest_m) || d < *nearest_m))
+				*nearest_m = d;
+		}
 	}
 	return SW_OK;
 }

@@ -647,8 +647,8 @@ static void store_lookup_counts_exact_distances_across_tile_edges(void **state)
 	struct sw_point bay;
 	size_t found;
 	double nearest;
-	/* tiles are 250 m for a 5 m radius: 105000 is an edge */
-	const double xs[] = {104999.0, 105000.0, 105001.0, 104750.0, 105250.0};
+	/* tiles are 1000 m for a 5 m radius: 105000 is an edge */
+	const double xs[] = {104999.0, 105000.0, 105001.0, 104996.0, 105004.0};
 
 	(void)state;
 	snprintf(path, sizeof path, "%s/test_norm_near_%d.gpkg", tmp && *tmp ? tmp : "/tmp",
