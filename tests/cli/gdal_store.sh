@@ -34,9 +34,23 @@ equal "$(sqlite3 test.gpkg 'PRAGMA application_id')" "1196444487" "application_i
 equal "$(sqlite3 test.gpkg 'PRAGMA user_version')" "10400" "user_version 1.4"
 equal "$(sqlite3 test.gpkg 'PRAGMA journal_mode')" "wal" "WAL mode"
 
-# GDAL's own GeoPackage conformance checker
+# GDAL's own GeoPackage conformance checker, every requirement (-k keeps
+# going). GDAL 3.6 (Debian 12) knows GeoPackage up to 1.3: it asks for the
+# 1.3 trigger names update1/update3, which 1.4 replaced by update5/6/7 (Annex
+# F.3). Those lines and the version note are the only ones tolerated; with
+# GDAL >= 3.7 nothing is.
 if /usr/bin/python3 -c "import osgeo_utils.samples.validate_gpkg" 2>/dev/null; then
-	expect 0 /usr/bin/python3 -m osgeo_utils.samples.validate_gpkg --warning-as-error test.gpkg
+	/usr/bin/python3 -m osgeo_utils.samples.validate_gpkg -k --warning-as-error test.gpkg > val.out 2>&1
+	vstatus=$?
+	gdal_minor=$(gdal-config --version 2>/dev/null || ogrinfo --version | sed 's/^GDAL \([0-9.]*\).*/\1/')
+	if printf '%s\n3.7\n' "$gdal_minor" | sort -V -C; then
+		rest=$(grep -v -e 'rtree_points_geom_update[13] trigger missing' \
+			-e 'may only be partially supported' val.out)
+		equal "$rest" "" "validate_gpkg findings besides the GDAL 3.6 / GPKG 1.4 trigger names"
+		contains "$(cat val.out)" "update1 trigger missing" "validate_gpkg output (old GDAL)"
+	else
+		equal "$vstatus" 0 "validate_gpkg exit status"
+	fi
 fi
 
 done_testing
