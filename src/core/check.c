@@ -188,7 +188,8 @@ static enum sw_status load_tile(struct sw_check_near *n, struct near_tile *t, co
 	sqlite3_reset(st);
 	if (rc != SQLITE_DONE)
 		return sqlerr(n->store, _("looking for neighbours"), err);
-	qsort(n->pts + t->first, t->count, sizeof *n->pts, pt_cmp_x);
+	if (t->count > 1)
+		qsort(n->pts + t->first, t->count, sizeof *n->pts, pt_cmp_x);
 	return SW_OK;
 }
 
