@@ -61,13 +61,13 @@ enum sw_status sw_store_create(const char *path, struct sw_error *err);
  * (that needs write access once). Missing file: SW_ERR_NOTFOUND.
  * Caller owns *out; close with sw_store_close. */
 enum sw_status sw_store_open(const char *path, enum sw_store_mode mode, struct sw_store **out,
-			     struct sw_error *err);
+                             struct sw_error *err);
 void sw_store_close(struct sw_store *s); /* NULL ok */
 
 /* Add a column to points for every form field the table lacks (in one
  * transaction). Needed before writing points with new fields. */
 enum sw_status sw_store_sync_fields(struct sw_store *s, const struct sw_forms *forms,
-				    struct sw_error *err);
+                                    struct sw_error *err);
 
 /* Explicit transactions, for imports that write many points at once. While
  * one is open the single-point calls below join it (each still atomic on its
@@ -104,7 +104,7 @@ enum sw_status sw_store_rebuild_index(struct sw_store *s, struct sw_error *err);
  * {name: value} for the measurements). A uuid already stored: SW_ERR_INPUT.
  * A measurement without a column (see sw_store_sync_fields): SW_ERR_INPUT. */
 enum sw_status sw_store_insert(struct sw_store *s, struct sw_point *p, const char *who,
-			       struct sw_error *err);
+                               struct sw_error *err);
 
 /* Replace the stored point with id p->id by p, writing one history row per
  * changed field (action "update", field status/type/x/y/surveyor/
@@ -114,19 +114,19 @@ enum sw_status sw_store_insert(struct sw_store *s, struct sw_point *p, const cha
  * changed fields in *nchanged (may be NULL). The uuid never changes: a
  * different non-empty p->uuid is SW_ERR_INPUT. Unknown id: SW_ERR_NOTFOUND. */
 enum sw_status sw_store_update(struct sw_store *s, struct sw_point *p, const char *who,
-			       size_t *nchanged, struct sw_error *err);
+                               size_t *nchanged, struct sw_error *err);
 
 /* Delete a point, writing a history row (action "delete") whose old_value is
  * the JSON of the whole old record, as for insert. */
 enum sw_status sw_store_delete(struct sw_store *s, long long id, const char *who,
-			       struct sw_error *err);
+                               struct sw_error *err);
 
 /* Fetch by reference: a decimal id or a uuid. SW_ERR_NOTFOUND when absent.
  * out is cleared first and owned by the caller. */
 enum sw_status sw_store_get(struct sw_store *s, const char *ref, struct sw_point *out,
-			    struct sw_error *err);
+                            struct sw_error *err);
 enum sw_status sw_store_get_by_uuid(struct sw_store *s, const char *uuid, struct sw_point *out,
-				    struct sw_error *err);
+                                    struct sw_error *err);
 
 struct sw_filter {
 	const char *type;   /* NULL: any */
@@ -145,7 +145,7 @@ struct sw_filter {
  * returns SW_OK to go on, anything else stops and is returned. */
 typedef enum sw_status (*sw_point_cb)(const struct sw_point *p, void *ud);
 enum sw_status sw_store_query(struct sw_store *s, const struct sw_filter *f, sw_point_cb cb,
-			      void *ud, struct sw_error *err);
+                              void *ud, struct sw_error *err);
 
 struct sw_history_row {
 	long long seq;
@@ -161,17 +161,17 @@ struct sw_history_row {
 typedef enum sw_status (*sw_history_cb)(const struct sw_history_row *h, void *ud);
 /* History of one point (by uuid, so it survives deletion), oldest first. */
 enum sw_status sw_store_history(struct sw_store *s, const char *uuid, sw_history_cb cb, void *ud,
-				struct sw_error *err);
+                                struct sw_error *err);
 
 /* Count of points / history rows (for summaries and tests). */
 enum sw_status sw_store_count(struct sw_store *s, const struct sw_filter *f, long long *n,
-			      struct sw_error *err);
+                              struct sw_error *err);
 
 /* schouw_meta key/value; get returns NULL in *value when unset (caller frees). */
 enum sw_status sw_store_meta_get(struct sw_store *s, const char *key, char **value,
-				 struct sw_error *err);
+                                 struct sw_error *err);
 enum sw_status sw_store_meta_set(struct sw_store *s, const char *key, const char *value,
-				 struct sw_error *err);
+                                 struct sw_error *err);
 
 /* The underlying sqlite3 handle, for modules that keep their own tables in the
  * store (norm check runs). Owned by the store. */

@@ -29,7 +29,7 @@ static void put_f64le(unsigned char *p, double d)
 }
 
 size_t sw_gpkg_geom_point(double x, double y, int32_t srs_id,
-			  unsigned char out[SW_GPKG_POINT_BLOB_LEN])
+                          unsigned char out[SW_GPKG_POINT_BLOB_LEN])
 {
 	bool empty = isnan(x) || isnan(y);
 
@@ -99,8 +99,7 @@ static void grow(struct sw_gpkg_geom *g, double x, double y)
 }
 
 /* Read npoints coordinate tuples of dims doubles each. */
-static bool rd_points(struct rd *r, bool le, uint32_t npoints, int dims,
-		      struct sw_gpkg_geom *g)
+static bool rd_points(struct rd *r, bool le, uint32_t npoints, int dims, struct sw_gpkg_geom *g)
 {
 	if (npoints > (r->len - r->pos) / (8u * (unsigned)dims))
 		return false;
@@ -173,7 +172,7 @@ static bool rd_wkb(struct rd *r, struct sw_gpkg_geom *g, int depth, uint32_t *ba
 }
 
 enum sw_status sw_gpkg_geom_decode(const void *blob, size_t len, struct sw_gpkg_geom *out,
-				   struct sw_error *err)
+                                   struct sw_error *err)
 {
 	static const size_t env_len[] = {0, 32, 48, 48, 64};
 	const unsigned char *b = blob;
@@ -187,18 +186,19 @@ enum sw_status sw_gpkg_geom_decode(const void *blob, size_t len, struct sw_gpkg_
 	out->x = out->y = NAN;
 	if (b == NULL || len < 8 || b[0] != 'G' || b[1] != 'P')
 		return sw_error_set(err, SW_ERR_INPUT,
-				    _("not a GeoPackage geometry blob (no 'GP' magic)"));
+		                    _("not a GeoPackage geometry blob (no 'GP' magic)"));
 	if (b[2] != 0)
 		return sw_error_set(err, SW_ERR_INPUT,
-				    _("GeoPackage geometry blob version %u, expected 0"), b[2]);
+		                    _("GeoPackage geometry blob version %u, expected 0"), b[2]);
 	flags = b[3];
 	if (flags & GP_FLAG_EXTENDED)
 		return sw_error_set(err, SW_ERR_INPUT,
-				    _("extended GeoPackage geometry types are not supported"));
+		                    _("extended GeoPackage geometry types are not supported"));
 	env = (flags >> 1) & 0x7u;
 	if (env > 4)
 		return sw_error_set(err, SW_ERR_INPUT,
-				    _("GeoPackage geometry blob has invalid envelope type %u"), env);
+		                    _("GeoPackage geometry blob has invalid envelope type %u"),
+		                    env);
 	if (len < 8 + env_len[env] + 5)
 		return sw_error_set(err, SW_ERR_INPUT, _("GeoPackage geometry blob is truncated"));
 	le = flags & GP_FLAG_LE;
@@ -225,7 +225,7 @@ enum sw_status sw_gpkg_geom_decode(const void *blob, size_t len, struct sw_gpkg_
 		g.minx = g.maxx = g.miny = g.maxy = NAN;
 		if (!rd_wkb(&r, &g, 0, &base))
 			return sw_error_set(err, SW_ERR_INPUT,
-					    _("GeoPackage geometry blob has malformed WKB"));
+			                    _("GeoPackage geometry blob has malformed WKB"));
 		out->wkb_type = base;
 		if (base == 1) {
 			out->x = g.minx;

@@ -21,8 +21,8 @@
 /* What decoding a blob tells. */
 struct sw_gpkg_geom {
 	int32_t srs_id;
-	uint32_t wkb_type; /* base type: 1 point, 2 linestring, ... 7 collection */
-	bool empty;        /* empty flag set, or no coordinates at all */
+	uint32_t wkb_type;             /* base type: 1 point, 2 linestring, ... 7 collection */
+	bool empty;                    /* empty flag set, or no coordinates at all */
 	double minx, maxx, miny, maxy; /* bounding box; NAN when empty */
 	double x, y;                   /* the coordinates when wkb_type is 1 */
 };
@@ -31,11 +31,11 @@ struct sw_gpkg_geom {
  * an empty point (empty flag set, WKB coordinates NAN, as the spec asks).
  * Returns the number of bytes written, always SW_GPKG_POINT_BLOB_LEN. */
 size_t sw_gpkg_geom_point(double x, double y, int32_t srs_id,
-			  unsigned char out[SW_GPKG_POINT_BLOB_LEN]);
+                          unsigned char out[SW_GPKG_POINT_BLOB_LEN]);
 
 /* Decode the blob (len bytes) into *out. SW_ERR_INPUT with a message saying
  * what is wrong when it is not a well-formed GeoPackage geometry. */
 enum sw_status sw_gpkg_geom_decode(const void *blob, size_t len, struct sw_gpkg_geom *out,
-				   struct sw_error *err);
+                                   struct sw_error *err);
 
 #endif

@@ -17,22 +17,22 @@
 /* PROJ 9.1: proj_as_wkt(proj_create(ctx, "EPSG:..."), PJ_WKT1_GDAL,
  * MULTILINE=NO). A unit test checks them against PROJ. */
 const char sw_store_wkt_rd[] =
-	"PROJCS[\"Amersfoort / RD New\",GEOGCS[\"Amersfoort\",DATUM[\"Amersfoort\","
-	"SPHEROID[\"Bessel 1841\",6377397.155,299.1528128,AUTHORITY[\"EPSG\",\"7004\"]],"
-	"AUTHORITY[\"EPSG\",\"6289\"]],PRIMEM[\"Greenwich\",0,AUTHORITY[\"EPSG\",\"8901\"]],"
-	"UNIT[\"degree\",0.0174532925199433,AUTHORITY[\"EPSG\",\"9122\"]],"
-	"AUTHORITY[\"EPSG\",\"4289\"]],PROJECTION[\"Oblique_Stereographic\"],"
-	"PARAMETER[\"latitude_of_origin\",52.1561605555556],"
-	"PARAMETER[\"central_meridian\",5.38763888888889],PARAMETER[\"scale_factor\",0.9999079],"
-	"PARAMETER[\"false_easting\",155000],PARAMETER[\"false_northing\",463000],"
-	"UNIT[\"metre\",1,AUTHORITY[\"EPSG\",\"9001\"]],AXIS[\"Easting\",EAST],"
-	"AXIS[\"Northing\",NORTH],AUTHORITY[\"EPSG\",\"28992\"]]";
+    "PROJCS[\"Amersfoort / RD New\",GEOGCS[\"Amersfoort\",DATUM[\"Amersfoort\","
+    "SPHEROID[\"Bessel 1841\",6377397.155,299.1528128,AUTHORITY[\"EPSG\",\"7004\"]],"
+    "AUTHORITY[\"EPSG\",\"6289\"]],PRIMEM[\"Greenwich\",0,AUTHORITY[\"EPSG\",\"8901\"]],"
+    "UNIT[\"degree\",0.0174532925199433,AUTHORITY[\"EPSG\",\"9122\"]],"
+    "AUTHORITY[\"EPSG\",\"4289\"]],PROJECTION[\"Oblique_Stereographic\"],"
+    "PARAMETER[\"latitude_of_origin\",52.1561605555556],"
+    "PARAMETER[\"central_meridian\",5.38763888888889],PARAMETER[\"scale_factor\",0.9999079],"
+    "PARAMETER[\"false_easting\",155000],PARAMETER[\"false_northing\",463000],"
+    "UNIT[\"metre\",1,AUTHORITY[\"EPSG\",\"9001\"]],AXIS[\"Easting\",EAST],"
+    "AXIS[\"Northing\",NORTH],AUTHORITY[\"EPSG\",\"28992\"]]";
 const char sw_store_wkt_wgs84[] =
-	"GEOGCS[\"WGS 84\",DATUM[\"WGS_1984\",SPHEROID[\"WGS 84\",6378137,298.257223563,"
-	"AUTHORITY[\"EPSG\",\"7030\"]],AUTHORITY[\"EPSG\",\"6326\"]],"
-	"PRIMEM[\"Greenwich\",0,AUTHORITY[\"EPSG\",\"8901\"]],"
-	"UNIT[\"degree\",0.0174532925199433,AUTHORITY[\"EPSG\",\"9122\"]],"
-	"AUTHORITY[\"EPSG\",\"4326\"]]";
+    "GEOGCS[\"WGS 84\",DATUM[\"WGS_1984\",SPHEROID[\"WGS 84\",6378137,298.257223563,"
+    "AUTHORITY[\"EPSG\",\"7030\"]],AUTHORITY[\"EPSG\",\"6326\"]],"
+    "PRIMEM[\"Greenwich\",0,AUTHORITY[\"EPSG\",\"8901\"]],"
+    "UNIT[\"degree\",0.0174532925199433,AUTHORITY[\"EPSG\",\"9122\"]],"
+    "AUTHORITY[\"EPSG\",\"4326\"]]";
 
 #define GPKG_APPLICATION_ID 0x47504B47
 #define GPKG_USER_VERSION 10400
@@ -41,101 +41,101 @@ const char sw_store_wkt_wgs84[] =
 /* Schema version 1: the GeoPackage core tables, points with its R-tree,
  * schouw_history and schouw_meta. */
 static const char schema_v1[] =
-	"CREATE TABLE gpkg_spatial_ref_sys (srs_name TEXT NOT NULL,"
-	" srs_id INTEGER NOT NULL PRIMARY KEY, organization TEXT NOT NULL,"
-	" organization_coordsys_id INTEGER NOT NULL, definition TEXT NOT NULL,"
-	" description TEXT);\n"
-	"CREATE TABLE gpkg_contents (table_name TEXT NOT NULL PRIMARY KEY,"
-	" data_type TEXT NOT NULL, identifier TEXT UNIQUE, description TEXT DEFAULT '',"
-	" last_change DATETIME NOT NULL DEFAULT (" NOW_SQL "),"
-	" min_x DOUBLE, min_y DOUBLE, max_x DOUBLE, max_y DOUBLE, srs_id INTEGER,"
-	" CONSTRAINT fk_gc_r_srs_id FOREIGN KEY (srs_id) REFERENCES"
-	" gpkg_spatial_ref_sys(srs_id));\n"
-	"CREATE TABLE gpkg_geometry_columns (table_name TEXT NOT NULL,"
-	" column_name TEXT NOT NULL, geometry_type_name TEXT NOT NULL,"
-	" srs_id INTEGER NOT NULL, z TINYINT NOT NULL, m TINYINT NOT NULL,"
-	" CONSTRAINT pk_geom_cols PRIMARY KEY (table_name, column_name),"
-	" CONSTRAINT uk_gc_table_name UNIQUE (table_name),"
-	" CONSTRAINT fk_gc_tn FOREIGN KEY (table_name) REFERENCES gpkg_contents(table_name),"
-	" CONSTRAINT fk_gc_srs FOREIGN KEY (srs_id) REFERENCES gpkg_spatial_ref_sys (srs_id));\n"
-	"CREATE TABLE gpkg_extensions (table_name TEXT, column_name TEXT,"
-	" extension_name TEXT NOT NULL, definition TEXT NOT NULL, scope TEXT NOT NULL,"
-	" CONSTRAINT ge_tce UNIQUE (table_name, column_name, extension_name));\n"
-	"CREATE TABLE points (id INTEGER PRIMARY KEY AUTOINCREMENT NOT NULL, geom POINT,"
-	" uuid TEXT NOT NULL UNIQUE, type TEXT NOT NULL, status TEXT, surveyor TEXT,"
-	" observed_at TEXT, gps_accuracy_m REAL, note TEXT, created_at TEXT NOT NULL,"
-	" updated_at TEXT NOT NULL);\n"
-	"INSERT INTO gpkg_contents (table_name, data_type, identifier, description,"
-	" srs_id) VALUES ('points', 'features', 'points',"
-	" 'schouw: surveyed points of public space', 28992);\n"
-	"INSERT INTO gpkg_geometry_columns VALUES ('points', 'geom', 'POINT', 28992, 0, 0);\n"
-	"CREATE VIRTUAL TABLE rtree_points_geom USING rtree(id, minx, maxx, miny, maxy);\n"
-	"INSERT INTO gpkg_extensions VALUES ('points', 'geom', 'gpkg_rtree_index',"
-	" 'http://www.geopackage.org/spec140/#extension_rtree', 'write-only');\n"
-	"CREATE TABLE schouw_history (seq INTEGER PRIMARY KEY AUTOINCREMENT NOT NULL,"
-	" point_id INTEGER NOT NULL, point_uuid TEXT NOT NULL, action TEXT NOT NULL,"
-	" field TEXT, old_value TEXT, new_value TEXT, who TEXT, at TEXT NOT NULL);\n"
-	"CREATE INDEX schouw_history_uuid ON schouw_history(point_uuid);\n"
-	"INSERT INTO gpkg_contents (table_name, data_type, identifier, description)"
-	" VALUES ('schouw_history', 'attributes', 'schouw_history',"
-	" 'schouw: every change to a point, field by field');\n"
-	"CREATE TABLE schouw_meta (key TEXT PRIMARY KEY NOT NULL, value TEXT);\n";
+    "CREATE TABLE gpkg_spatial_ref_sys (srs_name TEXT NOT NULL,"
+    " srs_id INTEGER NOT NULL PRIMARY KEY, organization TEXT NOT NULL,"
+    " organization_coordsys_id INTEGER NOT NULL, definition TEXT NOT NULL,"
+    " description TEXT);\n"
+    "CREATE TABLE gpkg_contents (table_name TEXT NOT NULL PRIMARY KEY,"
+    " data_type TEXT NOT NULL, identifier TEXT UNIQUE, description TEXT DEFAULT '',"
+    " last_change DATETIME NOT NULL DEFAULT (" NOW_SQL "),"
+    " min_x DOUBLE, min_y DOUBLE, max_x DOUBLE, max_y DOUBLE, srs_id INTEGER,"
+    " CONSTRAINT fk_gc_r_srs_id FOREIGN KEY (srs_id) REFERENCES"
+    " gpkg_spatial_ref_sys(srs_id));\n"
+    "CREATE TABLE gpkg_geometry_columns (table_name TEXT NOT NULL,"
+    " column_name TEXT NOT NULL, geometry_type_name TEXT NOT NULL,"
+    " srs_id INTEGER NOT NULL, z TINYINT NOT NULL, m TINYINT NOT NULL,"
+    " CONSTRAINT pk_geom_cols PRIMARY KEY (table_name, column_name),"
+    " CONSTRAINT uk_gc_table_name UNIQUE (table_name),"
+    " CONSTRAINT fk_gc_tn FOREIGN KEY (table_name) REFERENCES gpkg_contents(table_name),"
+    " CONSTRAINT fk_gc_srs FOREIGN KEY (srs_id) REFERENCES gpkg_spatial_ref_sys (srs_id));\n"
+    "CREATE TABLE gpkg_extensions (table_name TEXT, column_name TEXT,"
+    " extension_name TEXT NOT NULL, definition TEXT NOT NULL, scope TEXT NOT NULL,"
+    " CONSTRAINT ge_tce UNIQUE (table_name, column_name, extension_name));\n"
+    "CREATE TABLE points (id INTEGER PRIMARY KEY AUTOINCREMENT NOT NULL, geom POINT,"
+    " uuid TEXT NOT NULL UNIQUE, type TEXT NOT NULL, status TEXT, surveyor TEXT,"
+    " observed_at TEXT, gps_accuracy_m REAL, note TEXT, created_at TEXT NOT NULL,"
+    " updated_at TEXT NOT NULL);\n"
+    "INSERT INTO gpkg_contents (table_name, data_type, identifier, description,"
+    " srs_id) VALUES ('points', 'features', 'points',"
+    " 'schouw: surveyed points of public space', 28992);\n"
+    "INSERT INTO gpkg_geometry_columns VALUES ('points', 'geom', 'POINT', 28992, 0, 0);\n"
+    "CREATE VIRTUAL TABLE rtree_points_geom USING rtree(id, minx, maxx, miny, maxy);\n"
+    "INSERT INTO gpkg_extensions VALUES ('points', 'geom', 'gpkg_rtree_index',"
+    " 'http://www.geopackage.org/spec140/#extension_rtree', 'write-only');\n"
+    "CREATE TABLE schouw_history (seq INTEGER PRIMARY KEY AUTOINCREMENT NOT NULL,"
+    " point_id INTEGER NOT NULL, point_uuid TEXT NOT NULL, action TEXT NOT NULL,"
+    " field TEXT, old_value TEXT, new_value TEXT, who TEXT, at TEXT NOT NULL);\n"
+    "CREATE INDEX schouw_history_uuid ON schouw_history(point_uuid);\n"
+    "INSERT INTO gpkg_contents (table_name, data_type, identifier, description)"
+    " VALUES ('schouw_history', 'attributes', 'schouw_history',"
+    " 'schouw: every change to a point, field by field');\n"
+    "CREATE TABLE schouw_meta (key TEXT PRIMARY KEY NOT NULL, value TEXT);\n";
 
 /* The R-tree triggers of GeoPackage 1.4 Annex F.3 for t = points, c = geom,
  * i = id. 1.4 replaced update1 by update6/update7 and update3 by update5. */
 #define RTREE_VALUES                                                                               \
 	"(NEW.id, ST_MinX(NEW.geom), ST_MaxX(NEW.geom), ST_MinY(NEW.geom), ST_MaxY(NEW.geom))"
 static const char rtree_triggers[] =
-	"CREATE TRIGGER rtree_points_geom_insert AFTER INSERT ON points"
-	" WHEN (new.geom NOT NULL AND NOT ST_IsEmpty(NEW.geom))"
-	" BEGIN INSERT OR REPLACE INTO rtree_points_geom VALUES " RTREE_VALUES "; END;\n"
-	"CREATE TRIGGER rtree_points_geom_update6 AFTER UPDATE OF geom ON points"
-	" WHEN OLD.id = NEW.id AND (NEW.geom NOTNULL AND NOT ST_IsEmpty(NEW.geom))"
-	" AND (OLD.geom NOTNULL AND NOT ST_IsEmpty(OLD.geom))"
-	" BEGIN UPDATE rtree_points_geom SET minx = ST_MinX(NEW.geom),"
-	" maxx = ST_MaxX(NEW.geom), miny = ST_MinY(NEW.geom), maxy = ST_MaxY(NEW.geom)"
-	" WHERE id = NEW.id; END;\n"
-	"CREATE TRIGGER rtree_points_geom_update7 AFTER UPDATE OF geom ON points"
-	" WHEN OLD.id = NEW.id AND (NEW.geom NOTNULL AND NOT ST_IsEmpty(NEW.geom))"
-	" AND (OLD.geom ISNULL OR ST_IsEmpty(OLD.geom))"
-	" BEGIN INSERT INTO rtree_points_geom VALUES " RTREE_VALUES "; END;\n"
-	"CREATE TRIGGER rtree_points_geom_update2 AFTER UPDATE OF geom ON points"
-	" WHEN OLD.id = NEW.id AND (NEW.geom ISNULL OR ST_IsEmpty(NEW.geom))"
-	" BEGIN DELETE FROM rtree_points_geom WHERE id = OLD.id; END;\n"
-	"CREATE TRIGGER rtree_points_geom_update5 AFTER UPDATE ON points"
-	" WHEN OLD.id != NEW.id AND (NEW.geom NOTNULL AND NOT ST_IsEmpty(NEW.geom))"
-	" BEGIN DELETE FROM rtree_points_geom WHERE id = OLD.id;"
-	" INSERT OR REPLACE INTO rtree_points_geom VALUES " RTREE_VALUES "; END;\n"
-	"CREATE TRIGGER rtree_points_geom_update4 AFTER UPDATE ON points"
-	" WHEN OLD.id != NEW.id AND (NEW.geom ISNULL OR ST_IsEmpty(NEW.geom))"
-	" BEGIN DELETE FROM rtree_points_geom WHERE id IN (OLD.id, NEW.id); END;\n"
-	"CREATE TRIGGER rtree_points_geom_delete AFTER DELETE ON points"
-	" WHEN old.geom NOT NULL"
-	" BEGIN DELETE FROM rtree_points_geom WHERE id = OLD.id; END;\n";
+    "CREATE TRIGGER rtree_points_geom_insert AFTER INSERT ON points"
+    " WHEN (new.geom NOT NULL AND NOT ST_IsEmpty(NEW.geom))"
+    " BEGIN INSERT OR REPLACE INTO rtree_points_geom VALUES " RTREE_VALUES "; END;\n"
+    "CREATE TRIGGER rtree_points_geom_update6 AFTER UPDATE OF geom ON points"
+    " WHEN OLD.id = NEW.id AND (NEW.geom NOTNULL AND NOT ST_IsEmpty(NEW.geom))"
+    " AND (OLD.geom NOTNULL AND NOT ST_IsEmpty(OLD.geom))"
+    " BEGIN UPDATE rtree_points_geom SET minx = ST_MinX(NEW.geom),"
+    " maxx = ST_MaxX(NEW.geom), miny = ST_MinY(NEW.geom), maxy = ST_MaxY(NEW.geom)"
+    " WHERE id = NEW.id; END;\n"
+    "CREATE TRIGGER rtree_points_geom_update7 AFTER UPDATE OF geom ON points"
+    " WHEN OLD.id = NEW.id AND (NEW.geom NOTNULL AND NOT ST_IsEmpty(NEW.geom))"
+    " AND (OLD.geom ISNULL OR ST_IsEmpty(OLD.geom))"
+    " BEGIN INSERT INTO rtree_points_geom VALUES " RTREE_VALUES "; END;\n"
+    "CREATE TRIGGER rtree_points_geom_update2 AFTER UPDATE OF geom ON points"
+    " WHEN OLD.id = NEW.id AND (NEW.geom ISNULL OR ST_IsEmpty(NEW.geom))"
+    " BEGIN DELETE FROM rtree_points_geom WHERE id = OLD.id; END;\n"
+    "CREATE TRIGGER rtree_points_geom_update5 AFTER UPDATE ON points"
+    " WHEN OLD.id != NEW.id AND (NEW.geom NOTNULL AND NOT ST_IsEmpty(NEW.geom))"
+    " BEGIN DELETE FROM rtree_points_geom WHERE id = OLD.id;"
+    " INSERT OR REPLACE INTO rtree_points_geom VALUES " RTREE_VALUES "; END;\n"
+    "CREATE TRIGGER rtree_points_geom_update4 AFTER UPDATE ON points"
+    " WHEN OLD.id != NEW.id AND (NEW.geom ISNULL OR ST_IsEmpty(NEW.geom))"
+    " BEGIN DELETE FROM rtree_points_geom WHERE id IN (OLD.id, NEW.id); END;\n"
+    "CREATE TRIGGER rtree_points_geom_delete AFTER DELETE ON points"
+    " WHEN old.geom NOT NULL"
+    " BEGIN DELETE FROM rtree_points_geom WHERE id = OLD.id; END;\n";
 
 /* Version 2: the tables of the norm engine's check runs. */
 static const char schema_v2[] =
-	"CREATE TABLE check_run (id INTEGER PRIMARY KEY AUTOINCREMENT NOT NULL, at TEXT,"
-	" profile TEXT, profile_hash TEXT, npoints INTEGER, npass INTEGER, nfail INTEGER,"
-	" nincomplete INTEGER);\n"
-	"CREATE TABLE check_result (id INTEGER PRIMARY KEY AUTOINCREMENT NOT NULL,"
-	" run_id INTEGER NOT NULL REFERENCES check_run(id), point_id INTEGER,"
-	" point_uuid TEXT, verdict TEXT, rule_id TEXT, field TEXT, measured TEXT,"
-	" limit_text TEXT, severity TEXT, message TEXT, source TEXT);\n"
-	"CREATE INDEX check_result_run ON check_result(run_id);\n"
-	"CREATE INDEX check_result_uuid ON check_result(point_uuid);\n"
-	"INSERT INTO gpkg_contents (table_name, data_type, identifier, description)"
-	" VALUES ('check_run', 'attributes', 'check_run', 'schouw: norm check runs');\n"
-	"INSERT INTO gpkg_contents (table_name, data_type, identifier, description)"
-	" VALUES ('check_result', 'attributes', 'check_result',"
-	" 'schouw: norm check results per point and rule');\n";
+    "CREATE TABLE check_run (id INTEGER PRIMARY KEY AUTOINCREMENT NOT NULL, at TEXT,"
+    " profile TEXT, profile_hash TEXT, npoints INTEGER, npass INTEGER, nfail INTEGER,"
+    " nincomplete INTEGER);\n"
+    "CREATE TABLE check_result (id INTEGER PRIMARY KEY AUTOINCREMENT NOT NULL,"
+    " run_id INTEGER NOT NULL REFERENCES check_run(id), point_id INTEGER,"
+    " point_uuid TEXT, verdict TEXT, rule_id TEXT, field TEXT, measured TEXT,"
+    " limit_text TEXT, severity TEXT, message TEXT, source TEXT);\n"
+    "CREATE INDEX check_result_run ON check_result(run_id);\n"
+    "CREATE INDEX check_result_uuid ON check_result(point_uuid);\n"
+    "INSERT INTO gpkg_contents (table_name, data_type, identifier, description)"
+    " VALUES ('check_run', 'attributes', 'check_run', 'schouw: norm check runs');\n"
+    "INSERT INTO gpkg_contents (table_name, data_type, identifier, description)"
+    " VALUES ('check_result', 'attributes', 'check_result',"
+    " 'schouw: norm check results per point and rule');\n";
 
 static const char *const migrations[] = {NULL, NULL, schema_v2};
 
-static const char *const fixed_columns[] = {
-	"id",	     "geom",	       "uuid", "type",	     "status",	   "surveyor",
-	"observed_at", "gps_accuracy_m", "note", "created_at", "updated_at", "x",
-	"y"};
+static const char *const fixed_columns[] = {"id",     "geom",       "uuid",        "type",
+                                            "status", "surveyor",   "observed_at", "gps_accuracy_m",
+                                            "note",   "created_at", "updated_at",  "x",
+                                            "y"};
 
 bool sw_store_fixed_column(const char *name)
 {
@@ -153,25 +153,24 @@ enum sw_status sw_store_sqlerr(struct sw_store *s, struct sw_error *err, const c
 	switch (ec & 0xff) {
 	case SQLITE_NOMEM:
 		return sw_error_set(err, SW_ERR_NOMEM, _("%s: out of memory while %s"), s->path,
-				    what);
+		                    what);
 	case SQLITE_CORRUPT:
 	case SQLITE_NOTADB:
 		return sw_error_set(err, SW_ERR_STORE,
-				    _("%s: the store is corrupt (%s) while %s; restore it from a "
-				      "backup"),
-				    s->path, msg, what);
+		                    _("%s: the store is corrupt (%s) while %s; restore it from a "
+		                      "backup"),
+		                    s->path, msg, what);
 	case SQLITE_READONLY:
 		return sw_error_set(err, SW_ERR_STORE, _("%s: the store is read-only (%s)"),
-				    s->path, msg);
+		                    s->path, msg);
 	case SQLITE_BUSY:
 	case SQLITE_LOCKED:
 		return sw_error_set(err, SW_ERR_STORE,
-				    _("%s: the store stayed locked by another process for 10 s "
-				      "while %s"),
-				    s->path, what);
+		                    _("%s: the store stayed locked by another process for 10 s "
+		                      "while %s"),
+		                    s->path, what);
 	case SQLITE_FULL:
-		return sw_error_set(err, SW_ERR_STORE, _("%s: disk full while %s"), s->path,
-				    what);
+		return sw_error_set(err, SW_ERR_STORE, _("%s: disk full while %s"), s->path, what);
 	default:
 		return sw_error_set(err, SW_ERR_STORE, _("%s: %s while %s"), s->path, msg, what);
 	}
@@ -185,7 +184,7 @@ enum sw_status sw_store_exec(struct sw_store *s, const char *sql, struct sw_erro
 }
 
 sqlite3_stmt *sw_store_stmt(struct sw_store *s, enum sw_stmt which, const char *sql,
-			    struct sw_error *err)
+                            struct sw_error *err)
 {
 	sqlite3_stmt *st = s->st[which];
 
@@ -204,7 +203,7 @@ sqlite3_stmt *sw_store_stmt(struct sw_store *s, enum sw_stmt which, const char *
 
 /* Run a cached statement without results. */
 static enum sw_status run_cached(struct sw_store *s, enum sw_stmt which, const char *sql,
-				 struct sw_error *err)
+                                 struct sw_error *err)
 {
 	sqlite3_stmt *st = sw_store_stmt(s, which, sql, err);
 	enum sw_status rc = SW_OK;
@@ -221,7 +220,7 @@ enum sw_status sw_store_wbegin(struct sw_store *s, struct sw_error *err)
 {
 	if (s->mode != SW_STORE_WRITE)
 		return sw_error_set(err, SW_ERR_STORE,
-				    _("%s: the store was opened for reading only"), s->path);
+		                    _("%s: the store was opened for reading only"), s->path);
 	if (s->user_txn)
 		return run_cached(s, SW_ST_SAVEPOINT, "SAVEPOINT sw_write", err);
 	if (sqlite3_exec(s->db, "BEGIN IMMEDIATE", NULL, NULL, NULL) != SQLITE_OK)
@@ -264,7 +263,7 @@ enum sw_status sw_store_load_columns(struct sw_store *s, struct sw_error *err)
 	int src;
 
 	if (sqlite3_prepare_v2(s->db, "SELECT name FROM pragma_table_info('points')", -1, &st,
-			       NULL) != SQLITE_OK) {
+	                       NULL) != SQLITE_OK) {
 		rc = sw_store_sqlerr(s, err, _("reading the columns of points"));
 		goto out;
 	}
@@ -317,9 +316,9 @@ static enum sw_status migrate(struct sw_store *s, int target, struct sw_error *e
 	if (rc != SW_OK)
 		return rc;
 	if (sqlite3_prepare_v2(s->db,
-			       "SELECT CAST(value AS INTEGER) FROM schouw_meta WHERE key = "
-			       "'schema_version'",
-			       -1, &st, NULL) != SQLITE_OK) {
+	                       "SELECT CAST(value AS INTEGER) FROM schouw_meta WHERE key = "
+	                       "'schema_version'",
+	                       -1, &st, NULL) != SQLITE_OK) {
 		rc = sw_store_sqlerr(s, err, _("reading the schema version"));
 		goto out;
 	}
@@ -328,10 +327,11 @@ static enum sw_status migrate(struct sw_store *s, int target, struct sw_error *e
 	sqlite3_finalize(st);
 	st = NULL;
 	if (version > SW_STORE_SCHEMA_VERSION) {
-		rc = sw_error_set(err, SW_ERR_STORE,
-				  _("%s was written by a newer schouw (schema %d); this schouw reads "
-				    "up to schema %d"),
-				  s->path, version, SW_STORE_SCHEMA_VERSION);
+		rc = sw_error_set(
+		    err, SW_ERR_STORE,
+		    _("%s was written by a newer schouw (schema %d); this schouw reads "
+		      "up to schema %d"),
+		    s->path, version, SW_STORE_SCHEMA_VERSION);
 		goto out;
 	}
 	for (int v = version + 1; v <= target; v++) {
@@ -343,9 +343,9 @@ static enum sw_status migrate(struct sw_store *s, int target, struct sw_error *e
 		}
 	}
 	if (sqlite3_prepare_v2(s->db,
-			       "INSERT OR REPLACE INTO schouw_meta (key, value) VALUES "
-			       "('schema_version', ?)",
-			       -1, &st, NULL) != SQLITE_OK) {
+	                       "INSERT OR REPLACE INTO schouw_meta (key, value) VALUES "
+	                       "('schema_version', ?)",
+	                       -1, &st, NULL) != SQLITE_OK) {
 		rc = sw_store_sqlerr(s, err, _("upgrading the store schema"));
 		goto out;
 	}
@@ -376,8 +376,8 @@ static char *immutable_uri(const char *path)
 		return NULL;
 	memcpy(u, "file:", 5);
 	for (const unsigned char *c = (const unsigned char *)path; *c; c++) {
-		if ((*c >= 'a' && *c <= 'z') || (*c >= 'A' && *c <= 'Z') || (*c >= '0' && *c <= '9') ||
-		    strchr("/-._~", *c) != NULL) {
+		if ((*c >= 'a' && *c <= 'z') || (*c >= 'A' && *c <= 'Z') ||
+		    (*c >= '0' && *c <= '9') || strchr("/-._~", *c) != NULL) {
 			u[o++] = (char)*c;
 		} else {
 			u[o++] = '%';
@@ -402,15 +402,13 @@ static bool needs_immutable(const char *path)
 	if (snprintf(shm, sizeof shm, "%s-shm", path) < (int)sizeof shm && stat(shm, &st) != 0) {
 		const char *dir = dirname(copy);
 
-		yes = access(dir, W_OK) != 0 ||
-		      (stat(dir, &st) == 0 && (st.st_mode & 0222) == 0);
+		yes = access(dir, W_OK) != 0 || (stat(dir, &st) == 0 && (st.st_mode & 0222) == 0);
 	}
 	free(copy);
 	return yes;
 }
 
-static enum sw_status connect_db(struct sw_store *s, bool write, bool create,
-				 struct sw_error *err)
+static enum sw_status connect_db(struct sw_store *s, bool write, bool create, struct sw_error *err)
 {
 	int flags = write ? SQLITE_OPEN_READWRITE : SQLITE_OPEN_READONLY;
 	char *uri = NULL;
@@ -427,11 +425,11 @@ static enum sw_status connect_db(struct sw_store *s, bool write, bool create,
 	src = sqlite3_open_v2(uri ? uri : s->path, &s->db, flags, NULL);
 	free(uri);
 	if (src != SQLITE_OK) {
-		enum sw_status rc = s->db == NULL
-					    ? sw_error_set(err, SW_ERR_NOMEM, _("out of memory"))
-					    : sw_error_set(err, create ? SW_ERR_IO : SW_ERR_STORE,
-							   _("%s: cannot open: %s"), s->path,
-							   sqlite3_errmsg(s->db));
+		enum sw_status rc =
+		    s->db == NULL
+		        ? sw_error_set(err, SW_ERR_NOMEM, _("out of memory"))
+		        : sw_error_set(err, create ? SW_ERR_IO : SW_ERR_STORE,
+		                       _("%s: cannot open: %s"), s->path, sqlite3_errmsg(s->db));
 		sqlite3_close(s->db);
 		s->db = NULL;
 		return rc;
@@ -447,9 +445,10 @@ static enum sw_status connect_db(struct sw_store *s, bool write, bool create,
 	 * mid-transaction (the uuid index and the R-tree are written at
 	 * random places). */
 	if (write)
-		return sw_store_exec(s, "PRAGMA synchronous = NORMAL; PRAGMA cache_size = -65536;"
-				     " PRAGMA temp_store = MEMORY",
-				     err);
+		return sw_store_exec(s,
+		                     "PRAGMA synchronous = NORMAL; PRAGMA cache_size = -65536;"
+		                     " PRAGMA temp_store = MEMORY",
+		                     err);
 	return SW_OK;
 }
 
@@ -492,18 +491,19 @@ static enum sw_status preflight(const char *path, bool write, struct sw_error *e
 	f = fopen(path, "rb");
 	if (f == NULL)
 		return sw_error_set(err, SW_ERR_IO, _("%s: cannot read: %s"), path,
-				    strerror(errno));
+		                    strerror(errno));
 	got = fread(h, 1, sizeof h, f);
 	fclose(f);
 	if (got < sizeof h || memcmp(h, "SQLite format 3", 16) != 0)
 		return sw_error_set(err, SW_ERR_STORE,
-				    _("%s is not a SQLite database, so not a GeoPackage store"),
-				    path);
+		                    _("%s is not a SQLite database, so not a GeoPackage store"),
+		                    path);
 	if (be32(h + 68) != GPKG_APPLICATION_ID)
-		return sw_error_set(err, SW_ERR_STORE,
-				    _("%s is a SQLite database but not a GeoPackage (application_id "
-				      "is 0x%08X, expected 0x47504B47 'GPKG')"),
-				    path, (unsigned)be32(h + 68));
+		return sw_error_set(
+		    err, SW_ERR_STORE,
+		    _("%s is a SQLite database but not a GeoPackage (application_id "
+		      "is 0x%08X, expected 0x47504B47 'GPKG')"),
+		    path, (unsigned)be32(h + 68));
 	pagesize = (uint32_t)h[16] << 8 | h[17];
 	if (pagesize == 1)
 		pagesize = 65536;
@@ -512,10 +512,10 @@ static enum sw_status preflight(const char *path, bool write, struct sw_error *e
 	if (be32(h + 24) == be32(h + 92) &&
 	    (uint64_t)be32(h + 28) * pagesize > (uint64_t)st.st_size)
 		return sw_error_set(err, SW_ERR_STORE,
-				    _("%s is corrupt: truncated to %lld of %llu bytes; restore it "
-				      "from a backup"),
-				    path, (long long)st.st_size,
-				    (unsigned long long)be32(h + 28) * pagesize);
+		                    _("%s is corrupt: truncated to %lld of %llu bytes; restore it "
+		                      "from a backup"),
+		                    path, (long long)st.st_size,
+		                    (unsigned long long)be32(h + 28) * pagesize);
 	if (!write)
 		return SW_OK;
 	/* root passes access(W_OK) on anything: a file without write bits is
@@ -528,9 +528,9 @@ static enum sw_status preflight(const char *path, bool write, struct sw_error *e
 	dir = dirname(dircopy);
 	if (stat(dir, &dst) == 0 && (access(dir, W_OK) != 0 || (dst.st_mode & 0222) == 0))
 		rc = sw_error_set(err, SW_ERR_STORE,
-				  _("%s is read-only: its directory %s is not writable (SQLite "
-				    "needs it for the write-ahead log)"),
-				  path, dir);
+		                  _("%s is read-only: its directory %s is not writable (SQLite "
+		                    "needs it for the write-ahead log)"),
+		                  path, dir);
 	free(dircopy);
 	return rc;
 }
@@ -543,11 +543,12 @@ static enum sw_status check_schema(struct sw_store *s, int *version, struct sw_e
 	int has_points = 0, has_meta = 0, src;
 
 	*version = 0;
-	if (sqlite3_prepare_v2(s->db,
-			       "SELECT (SELECT count(*) FROM sqlite_master WHERE type = 'table' AND "
-			       "name = 'points'), (SELECT count(*) FROM sqlite_master WHERE type = "
-			       "'table' AND name = 'schouw_meta')",
-			       -1, &st, NULL) != SQLITE_OK ||
+	if (sqlite3_prepare_v2(
+	        s->db,
+	        "SELECT (SELECT count(*) FROM sqlite_master WHERE type = 'table' AND "
+	        "name = 'points'), (SELECT count(*) FROM sqlite_master WHERE type = "
+	        "'table' AND name = 'schouw_meta')",
+	        -1, &st, NULL) != SQLITE_OK ||
 	    sqlite3_step(st) != SQLITE_ROW) {
 		rc = sw_store_sqlerr(s, err, _("reading the schema"));
 		goto out;
@@ -558,13 +559,12 @@ static enum sw_status check_schema(struct sw_store *s, int *version, struct sw_e
 	st = NULL;
 	if (!has_points || !has_meta) {
 		rc = sw_error_set(err, SW_ERR_STORE,
-				  _("%s is a GeoPackage but not a schouw store (no %s table)"),
-				  s->path, has_points ? "schouw_meta" : "points");
+		                  _("%s is a GeoPackage but not a schouw store (no %s table)"),
+		                  s->path, has_points ? "schouw_meta" : "points");
 		goto out;
 	}
-	if (sqlite3_prepare_v2(s->db,
-			       "SELECT value FROM schouw_meta WHERE key = 'schema_version'", -1,
-			       &st, NULL) != SQLITE_OK) {
+	if (sqlite3_prepare_v2(s->db, "SELECT value FROM schouw_meta WHERE key = 'schema_version'",
+	                       -1, &st, NULL) != SQLITE_OK) {
 		rc = sw_store_sqlerr(s, err, _("reading the schema version"));
 		goto out;
 	}
@@ -576,14 +576,14 @@ static enum sw_status check_schema(struct sw_store *s, int *version, struct sw_e
 
 		if (v == NULL || *end != '\0' || n < 1 || n > 1000000) {
 			rc = sw_error_set(err, SW_ERR_STORE,
-					  _("%s: schouw_meta has an invalid schema_version '%s'"),
-					  s->path, v ? v : "");
+			                  _("%s: schouw_meta has an invalid schema_version '%s'"),
+			                  s->path, v ? v : "");
 			goto out;
 		}
 		*version = (int)n;
 	} else if (src == SQLITE_DONE) {
 		rc = sw_error_set(err, SW_ERR_STORE, _("%s: schouw_meta has no schema_version"),
-				  s->path);
+		                  s->path);
 	} else {
 		rc = sw_store_sqlerr(s, err, _("reading the schema version"));
 	}
@@ -593,7 +593,7 @@ out:
 }
 
 enum sw_status sw_store_open_version(const char *path, enum sw_store_mode mode, int target,
-				     struct sw_store **out, struct sw_error *err)
+                                     struct sw_store **out, struct sw_error *err)
 {
 	struct sw_store *s = NULL;
 	enum sw_status rc;
@@ -616,10 +616,11 @@ enum sw_status sw_store_open_version(const char *path, enum sw_store_mode mode, 
 	if (rc != SW_OK)
 		goto out;
 	if (version > SW_STORE_SCHEMA_VERSION) {
-		rc = sw_error_set(err, SW_ERR_STORE,
-				  _("%s was written by a newer schouw (schema %d); this schouw reads "
-				    "up to schema %d"),
-				  path, version, SW_STORE_SCHEMA_VERSION);
+		rc = sw_error_set(
+		    err, SW_ERR_STORE,
+		    _("%s was written by a newer schouw (schema %d); this schouw reads "
+		      "up to schema %d"),
+		    path, version, SW_STORE_SCHEMA_VERSION);
 		goto out;
 	}
 	if (version < target) {
@@ -628,9 +629,9 @@ enum sw_status sw_store_open_version(const char *path, enum sw_store_mode mode, 
 			disconnect(s);
 			rc = preflight(path, true, err);
 			if (rc != SW_OK) {
-				sw_error_prefix(err,
-						_("the store has schema %d and needs an upgrade, but "),
-						version);
+				sw_error_prefix(
+				    err, _("the store has schema %d and needs an upgrade, but "),
+				    version);
 				goto out;
 			}
 			rc = connect_db(s, true, false, err);
@@ -656,7 +657,7 @@ out:
 }
 
 enum sw_status sw_store_open(const char *path, enum sw_store_mode mode, struct sw_store **out,
-			     struct sw_error *err)
+                             struct sw_error *err)
 {
 	return sw_store_open_version(path, mode, SW_STORE_SCHEMA_VERSION, out, err);
 }
@@ -697,20 +698,20 @@ static enum sw_status insert_srs(struct sw_store *s, struct sw_error *err)
 		const char *def;
 		const char *desc;
 	} rows[] = {
-		{"Undefined Cartesian SRS", -1, "NONE", -1, "undefined",
-		 "undefined Cartesian coordinate reference system"},
-		{"Undefined geographic SRS", 0, "NONE", 0, "undefined",
-		 "undefined geographic coordinate reference system"},
-		{"WGS 84 geodetic", 4326, "EPSG", 4326, sw_store_wkt_wgs84,
-		 "longitude/latitude coordinates in decimal degrees on the WGS 84 spheroid"},
-		{"Amersfoort / RD New", 28992, "EPSG", 28992, sw_store_wkt_rd,
-		 "Dutch national grid (Rijksdriehoeksstelsel), metres"},
+	    {"Undefined Cartesian SRS", -1, "NONE", -1, "undefined",
+	     "undefined Cartesian coordinate reference system"},
+	    {"Undefined geographic SRS", 0, "NONE", 0, "undefined",
+	     "undefined geographic coordinate reference system"},
+	    {"WGS 84 geodetic", 4326, "EPSG", 4326, sw_store_wkt_wgs84,
+	     "longitude/latitude coordinates in decimal degrees on the WGS 84 spheroid"},
+	    {"Amersfoort / RD New", 28992, "EPSG", 28992, sw_store_wkt_rd,
+	     "Dutch national grid (Rijksdriehoeksstelsel), metres"},
 	};
 	sqlite3_stmt *st = NULL;
 	enum sw_status rc = SW_OK;
 
 	if (sqlite3_prepare_v2(s->db, "INSERT INTO gpkg_spatial_ref_sys VALUES (?,?,?,?,?,?)", -1,
-			       &st, NULL) != SQLITE_OK) {
+	                       &st, NULL) != SQLITE_OK) {
 		rc = sw_store_sqlerr(s, err, _("creating the store"));
 		goto out;
 	}
@@ -743,14 +744,14 @@ enum sw_status sw_store_create_version(const char *path, int version, struct sw_
 		return sw_error_set(err, SW_ERR_INTERNAL, _("no store schema version %d"), version);
 	if (stat(path, &st) == 0)
 		return sw_error_set(err, SW_ERR_IO, _("%s already exists; not overwriting it"),
-				    path);
+		                    path);
 	tmp.path = (char *)path;
 	tmp.mode = SW_STORE_WRITE;
 	rc = connect_db(&tmp, true, true, err);
 	if (rc != SW_OK)
 		goto out;
 	snprintf(sql, sizeof sql, "PRAGMA application_id = %d; PRAGMA user_version = %d",
-		 GPKG_APPLICATION_ID, GPKG_USER_VERSION);
+	         GPKG_APPLICATION_ID, GPKG_USER_VERSION);
 	rc = sw_store_exec(&tmp, sql, err);
 	if (rc == SW_OK)
 		rc = sw_store_exec(&tmp, "PRAGMA journal_mode = WAL", err);
@@ -764,9 +765,9 @@ enum sw_status sw_store_create_version(const char *path, int version, struct sw_
 		rc = insert_srs(&tmp, err);
 	if (rc == SW_OK)
 		rc = sw_store_exec(&tmp,
-				   "INSERT INTO schouw_meta VALUES ('schema_version', '1'),"
-				   " ('created_by', 'schouw " SW_VERSION "')",
-				   err);
+		                   "INSERT INTO schouw_meta VALUES ('schema_version', '1'),"
+		                   " ('created_by', 'schouw " SW_VERSION "')",
+		                   err);
 	if (rc == SW_OK)
 		rc = sw_store_exec(&tmp, "COMMIT", err);
 	for (int v = 2; rc == SW_OK && v <= version; v++) {
@@ -775,8 +776,8 @@ enum sw_status sw_store_create_version(const char *path, int version, struct sw_
 			rc = sw_store_exec(&tmp, migrations[v], err);
 		if (rc == SW_OK) {
 			snprintf(sql, sizeof sql,
-				 "UPDATE schouw_meta SET value = '%d' WHERE key = 'schema_version'",
-				 v);
+			         "UPDATE schouw_meta SET value = '%d' WHERE key = 'schema_version'",
+			         v);
 			rc = sw_store_exec(&tmp, sql, err);
 		}
 		if (rc == SW_OK)
@@ -802,7 +803,7 @@ enum sw_status sw_store_begin(struct sw_store *s, struct sw_error *err)
 
 	if (s->user_txn)
 		return sw_error_set(err, SW_ERR_INTERNAL, _("%s: a transaction is already open"),
-				    s->path);
+		                    s->path);
 	rc = sw_store_wbegin(s, err);
 	if (rc == SW_OK)
 		s->user_txn = true;
@@ -857,7 +858,7 @@ static bool has_column(const struct sw_store *s, const char *name)
 }
 
 enum sw_status sw_store_sync_fields(struct sw_store *s, const struct sw_forms *forms,
-				    struct sw_error *err)
+                                    struct sw_error *err)
 {
 	const struct sw_field **fields = NULL;
 	enum sw_status rc;
@@ -868,14 +869,14 @@ enum sw_status sw_store_sync_fields(struct sw_store *s, const struct sw_forms *f
 	if (rc != SW_OK)
 		return rc;
 	for (size_t i = 0; i < n; i++) {
-		if (!valid_column_name(fields[i]->name) ||
-		    sw_store_fixed_column(fields[i]->name)) {
-			rc = sw_error_set(err, SW_ERR_INPUT,
-					  _("field '%s' cannot be a store column: expected a name "
-					    "of a-z, 0-9 and _ that is not one of the fixed columns "
-					    "(id, geom, uuid, type, status, surveyor, observed_at, "
-					    "gps_accuracy_m, note, created_at, updated_at, x, y)"),
-					  fields[i]->name);
+		if (!valid_column_name(fields[i]->name) || sw_store_fixed_column(fields[i]->name)) {
+			rc =
+			    sw_error_set(err, SW_ERR_INPUT,
+			                 _("field '%s' cannot be a store column: expected a name "
+			                   "of a-z, 0-9 and _ that is not one of the fixed columns "
+			                   "(id, geom, uuid, type, status, surveyor, observed_at, "
+			                   "gps_accuracy_m, note, created_at, updated_at, x, y)"),
+			                 fields[i]->name);
 			goto out;
 		}
 	}
@@ -902,7 +903,7 @@ enum sw_status sw_store_sync_fields(struct sw_store *s, const struct sw_forms *f
 			break;
 		}
 		snprintf(sql, sizeof sql, "ALTER TABLE points ADD COLUMN \"%s\" %s",
-			 fields[i]->name, type);
+		         fields[i]->name, type);
 		rc = sw_store_exec(s, sql, err);
 	}
 	rc = sw_store_wend(s, rc, err);
@@ -917,7 +918,7 @@ out:
 }
 
 enum sw_status sw_store_meta_get(struct sw_store *s, const char *key, char **value,
-				 struct sw_error *err)
+                                 struct sw_error *err)
 {
 	sqlite3_stmt *st = NULL;
 	enum sw_status rc = SW_OK;
@@ -925,7 +926,7 @@ enum sw_status sw_store_meta_get(struct sw_store *s, const char *key, char **val
 
 	*value = NULL;
 	if (sqlite3_prepare_v2(s->db, "SELECT value FROM schouw_meta WHERE key = ?", -1, &st,
-			       NULL) != SQLITE_OK) {
+	                       NULL) != SQLITE_OK) {
 		rc = sw_store_sqlerr(s, err, _("reading schouw_meta"));
 		goto out;
 	}
@@ -945,19 +946,20 @@ out:
 }
 
 enum sw_status sw_store_meta_set(struct sw_store *s, const char *key, const char *value,
-				 struct sw_error *err)
+                                 struct sw_error *err)
 {
 	sqlite3_stmt *st = NULL;
 	enum sw_status rc;
 
 	if (strcmp(key, "schema_version") == 0)
 		return sw_error_set(err, SW_ERR_INPUT,
-				    _("schouw_meta key 'schema_version' is kept by the store"));
+		                    _("schouw_meta key 'schema_version' is kept by the store"));
 	rc = sw_store_wbegin(s, err);
 	if (rc != SW_OK)
 		return rc;
-	if (sqlite3_prepare_v2(s->db, "INSERT OR REPLACE INTO schouw_meta (key, value) VALUES (?, ?)",
-			       -1, &st, NULL) != SQLITE_OK) {
+	if (sqlite3_prepare_v2(s->db,
+	                       "INSERT OR REPLACE INTO schouw_meta (key, value) VALUES (?, ?)", -1,
+	                       &st, NULL) != SQLITE_OK) {
 		rc = sw_store_sqlerr(s, err, _("writing schouw_meta"));
 		goto out;
 	}

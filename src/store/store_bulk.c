@@ -31,10 +31,10 @@
 #define CELL_BYTES 24
 
 static const char insert_trigger[] =
-	"CREATE TRIGGER rtree_points_geom_insert AFTER INSERT ON points"
-	" WHEN (new.geom NOT NULL AND NOT ST_IsEmpty(NEW.geom))"
-	" BEGIN INSERT OR REPLACE INTO rtree_points_geom VALUES (NEW.id, ST_MinX(NEW.geom),"
-	" ST_MaxX(NEW.geom), ST_MinY(NEW.geom), ST_MaxY(NEW.geom)); END";
+    "CREATE TRIGGER rtree_points_geom_insert AFTER INSERT ON points"
+    " WHEN (new.geom NOT NULL AND NOT ST_IsEmpty(NEW.geom))"
+    " BEGIN INSERT OR REPLACE INTO rtree_points_geom VALUES (NEW.id, ST_MinX(NEW.geom),"
+    " ST_MaxX(NEW.geom), ST_MinY(NEW.geom), ST_MaxY(NEW.geom)); END";
 
 static float round_down(double d)
 {
@@ -156,7 +156,7 @@ struct writer {
 
 /* Write node `no` holding items[0..n); depth only for the root. */
 static enum sw_status write_node(struct writer *w, int64_t no, const struct item *it, size_t n,
-				 unsigned depth, struct sw_error *err)
+                                 unsigned depth, struct sw_error *err)
 {
 	memset(w->buf, 0, w->size);
 	put_be16(w->buf, no == 1 ? depth : 0);
@@ -177,8 +177,8 @@ static enum sw_status write_node(struct writer *w, int64_t no, const struct item
 }
 
 /* Read every point's box; fills the exact extent too. */
-static enum sw_status read_items(struct sw_store *s, struct item **out, size_t *nout,
-				 double ext[4], struct sw_error *err)
+static enum sw_status read_items(struct sw_store *s, struct item **out, size_t *nout, double ext[4],
+                                 struct sw_error *err)
 {
 	sqlite3_stmt *st = NULL;
 	struct item *it = NULL;
@@ -187,8 +187,8 @@ static enum sw_status read_items(struct sw_store *s, struct item **out, size_t *
 	int src;
 
 	ext[0] = ext[1] = ext[2] = ext[3] = NAN;
-	if (sqlite3_prepare_v2(s->db, "SELECT id, geom FROM points WHERE geom IS NOT NULL", -1,
-			       &st, NULL) != SQLITE_OK) {
+	if (sqlite3_prepare_v2(s->db, "SELECT id, geom FROM points WHERE geom IS NOT NULL", -1, &st,
+	                       NULL) != SQLITE_OK) {
 		rc = sw_store_sqlerr(s, err, _("reading points for the spatial index"));
 		goto out;
 	}
@@ -196,10 +196,10 @@ static enum sw_status read_items(struct sw_store *s, struct item **out, size_t *
 		struct sw_gpkg_geom g;
 
 		rc = sw_gpkg_geom_decode(sqlite3_column_blob(st, 1),
-					 (size_t)sqlite3_column_bytes(st, 1), &g, err);
+		                         (size_t)sqlite3_column_bytes(st, 1), &g, err);
 		if (rc != SW_OK) {
 			sw_error_prefix(err, _("%s: point %lld: "), s->path,
-					(long long)sqlite3_column_int64(st, 0));
+			                (long long)sqlite3_column_int64(st, 0));
 			goto out;
 		}
 		if (g.empty)
@@ -244,7 +244,7 @@ out:
 
 /* Insert sorted (id, node) pairs into table (a _rowid or _parent table). */
 static enum sw_status write_links(struct sw_store *s, const char *sql, struct links *l,
-				  struct sw_error *err)
+                                  struct sw_error *err)
 {
 	sqlite3_stmt *st = NULL;
 	enum sw_status rc = SW_OK;
@@ -279,9 +279,10 @@ static enum sw_status rebuild_rtree(struct sw_store *s, struct sw_error *err)
 	enum sw_status rc;
 
 	/* the node size the table was created with: the root's length */
-	if (sqlite3_prepare_v2(s->db, "SELECT length(data) FROM rtree_points_geom_node WHERE "
-				      "nodeno = 1",
-			       -1, &st, NULL) != SQLITE_OK ||
+	if (sqlite3_prepare_v2(s->db,
+	                       "SELECT length(data) FROM rtree_points_geom_node WHERE "
+	                       "nodeno = 1",
+	                       -1, &st, NULL) != SQLITE_OK ||
 	    sqlite3_step(st) != SQLITE_ROW) {
 		rc = sw_store_sqlerr(s, err, _("reading the spatial index"));
 		goto out;
@@ -294,7 +295,7 @@ static enum sw_status rebuild_rtree(struct sw_store *s, struct sw_error *err)
 		cap = RTREE_MAXCELLS;
 	if (cap < 4) {
 		rc = sw_error_set(err, SW_ERR_STORE, _("%s: unexpected R-tree node size %zu"),
-				  s->path, w.size);
+		                  s->path, w.size);
 		goto out;
 	}
 	w.buf = malloc(w.size);
@@ -305,15 +306,16 @@ static enum sw_status rebuild_rtree(struct sw_store *s, struct sw_error *err)
 	rc = read_items(s, &items, &n, ext, err);
 	if (rc != SW_OK)
 		goto out;
-	rc = sw_store_exec(s,
-			   "DELETE FROM rtree_points_geom_node; DELETE FROM rtree_points_geom_rowid;"
-			   " DELETE FROM rtree_points_geom_parent",
-			   err);
+	rc =
+	    sw_store_exec(s,
+	                  "DELETE FROM rtree_points_geom_node; DELETE FROM rtree_points_geom_rowid;"
+	                  " DELETE FROM rtree_points_geom_parent",
+	                  err);
 	if (rc != SW_OK)
 		goto out;
 	if (sqlite3_prepare_v2(s->db,
-			       "INSERT INTO rtree_points_geom_node (nodeno, data) VALUES (?, ?)", -1,
-			       &w.node, NULL) != SQLITE_OK) {
+	                       "INSERT INTO rtree_points_geom_node (nodeno, data) VALUES (?, ?)",
+	                       -1, &w.node, NULL) != SQLITE_OK) {
 		rc = sw_store_sqlerr(s, err, _("writing the spatial index"));
 		goto out;
 	}
@@ -365,21 +367,23 @@ static enum sw_status rebuild_rtree(struct sw_store *s, struct sw_error *err)
 		depth++;
 	}
 	if (rc == SW_OK)
-		rc = write_links(s, "INSERT INTO rtree_points_geom_rowid (rowid, nodeno) VALUES (?, ?)",
-				 &rowids, err);
+		rc = write_links(
+		    s, "INSERT INTO rtree_points_geom_rowid (rowid, nodeno) VALUES (?, ?)", &rowids,
+		    err);
 	if (rc == SW_OK)
 		rc = write_links(s,
-				 "INSERT INTO rtree_points_geom_parent (nodeno, parentnode) VALUES "
-				 "(?, ?)",
-				 &parents, err);
+		                 "INSERT INTO rtree_points_geom_parent (nodeno, parentnode) VALUES "
+		                 "(?, ?)",
+		                 &parents, err);
 	if (rc != SW_OK)
 		goto out;
 	/* the exact extent, from the coordinates just read */
-	if (sqlite3_prepare_v2(s->db,
-			       "UPDATE gpkg_contents SET min_x = ?, min_y = ?, max_x = ?, max_y = ?,"
-			       " last_change = strftime('%Y-%m-%dT%H:%M:%fZ','now')"
-			       " WHERE table_name = 'points'",
-			       -1, &st, NULL) != SQLITE_OK) {
+	if (sqlite3_prepare_v2(
+	        s->db,
+	        "UPDATE gpkg_contents SET min_x = ?, min_y = ?, max_x = ?, max_y = ?,"
+	        " last_change = strftime('%Y-%m-%dT%H:%M:%fZ','now')"
+	        " WHERE table_name = 'points'",
+	        -1, &st, NULL) != SQLITE_OK) {
 		rc = sw_store_sqlerr(s, err, _("updating the extent"));
 		goto out;
 	}

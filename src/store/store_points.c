@@ -13,7 +13,7 @@
 #include "store_priv.h"
 
 #define POINT_COLS                                                                                 \
-	"geom, uuid, type, status, surveyor, observed_at, gps_accuracy_m, note, created_at, "     \
+	"geom, uuid, type, status, surveyor, observed_at, gps_accuracy_m, note, created_at, "      \
 	"updated_at"
 #define NPOINT_COLS 10
 
@@ -54,7 +54,7 @@ static void sb_ident(struct sbuf *b, const char *name)
 }
 
 static enum sw_status prepare(struct sw_store *s, const char *sql, sqlite3_stmt **st,
-			      struct sw_error *err)
+                              struct sw_error *err)
 {
 	if (sqlite3_prepare_v2(s->db, sql, -1, st, NULL) != SQLITE_OK)
 		return sw_store_sqlerr(s, err, _("preparing a query"));
@@ -62,7 +62,7 @@ static enum sw_status prepare(struct sw_store *s, const char *sql, sqlite3_stmt 
 }
 
 static enum sw_status step_done(struct sw_store *s, sqlite3_stmt *st, const char *what,
-				struct sw_error *err)
+                                struct sw_error *err)
 {
 	if (sqlite3_step(st) != SQLITE_DONE)
 		return sw_store_sqlerr(s, err, what);
@@ -123,7 +123,7 @@ static enum sw_status set_col_str(char **member, sqlite3_stmt *st, int c, struct
 
 /* Fill p (cleared first) from the current row of st, mapping columns by name. */
 static enum sw_status decode_row(struct sw_store *s, sqlite3_stmt *st, struct sw_point *p,
-				 struct sw_error *err)
+                                 struct sw_error *err)
 {
 	int n = sqlite3_column_count(st);
 	enum sw_status rc = SW_OK;
@@ -142,10 +142,10 @@ static enum sw_status decode_row(struct sw_store *s, sqlite3_stmt *st, struct sw
 			if (t == SQLITE_NULL)
 				continue;
 			if (sw_gpkg_geom_decode(sqlite3_column_blob(st, c),
-						(size_t)sqlite3_column_bytes(st, c), &g,
-						err) != SW_OK) {
+			                        (size_t)sqlite3_column_bytes(st, c), &g,
+			                        err) != SW_OK) {
 				rc = sw_error_prefix(err, _("%s: point %lld: "), s->path,
-						     (long long)sqlite3_column_int64(st, 0));
+				                     (long long)sqlite3_column_int64(st, 0));
 				break;
 			}
 			p->x = g.x;
@@ -250,7 +250,7 @@ static void filter_sql(struct sbuf *b, const struct sw_filter *f)
 	 * and check the exact coordinates in C. */
 	if (filter_box(f, box))
 		sb_add(b, " AND id IN (SELECT id FROM rtree_points_geom WHERE minx <= :maxx"
-			  " AND maxx >= :minx AND miny <= :maxy AND maxy >= :miny)");
+		          " AND maxx >= :minx AND miny <= :maxy AND maxy >= :miny)");
 }
 
 static void filter_bind(sqlite3_stmt *st, const struct sw_filter *f)
@@ -267,13 +267,13 @@ static void filter_bind(sqlite3_stmt *st, const struct sw_filter *f)
 		bind_str(st, sqlite3_bind_parameter_index(st, ":by"), f->by);
 	if (filter_box(f, box)) {
 		sqlite3_bind_double(st, sqlite3_bind_parameter_index(st, ":minx"),
-				    widen_down(box[0]));
+		                    widen_down(box[0]));
 		sqlite3_bind_double(st, sqlite3_bind_parameter_index(st, ":miny"),
-				    widen_down(box[1]));
+		                    widen_down(box[1]));
 		sqlite3_bind_double(st, sqlite3_bind_parameter_index(st, ":maxx"),
-				    widen_up(box[2]));
+		                    widen_up(box[2]));
 		sqlite3_bind_double(st, sqlite3_bind_parameter_index(st, ":maxy"),
-				    widen_up(box[3]));
+		                    widen_up(box[3]));
 	}
 }
 
@@ -299,25 +299,25 @@ static bool filter_spatial(const struct sw_filter *f)
 }
 
 static enum sw_status filter_check(struct sw_store *s, const struct sw_filter *f,
-				   struct sw_error *err)
+                                   struct sw_error *err)
 {
 	if (f == NULL)
 		return SW_OK;
 	if (f->has_bbox && !(f->minx <= f->maxx && f->miny <= f->maxy))
 		return sw_error_set(err, SW_ERR_INPUT,
-				    _("%s: bounding box %g,%g,%g,%g: expected minx <= maxx and "
-				      "miny <= maxy"),
-				    s->path, f->minx, f->miny, f->maxx, f->maxy);
-	if (f->has_near && !(f->radius >= 0 && isfinite(f->radius) && isfinite(f->near_x) &&
-			     isfinite(f->near_y)))
+		                    _("%s: bounding box %g,%g,%g,%g: expected minx <= maxx and "
+		                      "miny <= maxy"),
+		                    s->path, f->minx, f->miny, f->maxx, f->maxy);
+	if (f->has_near &&
+	    !(f->radius >= 0 && isfinite(f->radius) && isfinite(f->near_x) && isfinite(f->near_y)))
 		return sw_error_set(err, SW_ERR_INPUT,
-				    _("%s: search radius %g: expected a finite number >= 0"),
-				    s->path, f->radius);
+		                    _("%s: search radius %g: expected a finite number >= 0"),
+		                    s->path, f->radius);
 	return SW_OK;
 }
 
 enum sw_status sw_store_query(struct sw_store *s, const struct sw_filter *f, sw_point_cb cb,
-			      void *ud, struct sw_error *err)
+                              void *ud, struct sw_error *err)
 {
 	struct sbuf b = {0};
 	sqlite3_stmt *st = NULL;
@@ -367,7 +367,7 @@ static enum sw_status count_cb(const struct sw_point *p, void *ud)
 }
 
 enum sw_status sw_store_count(struct sw_store *s, const struct sw_filter *f, long long *n,
-			      struct sw_error *err)
+                              struct sw_error *err)
 {
 	struct sbuf b = {0};
 	sqlite3_stmt *st = NULL;
@@ -400,7 +400,7 @@ out:
 /* ---- single points ---- */
 
 static enum sw_status get_where(struct sw_store *s, enum sw_stmt which, long long id,
-				const char *uuid, struct sw_point *out, struct sw_error *err)
+                                const char *uuid, struct sw_point *out, struct sw_error *err)
 {
 	sqlite3_stmt *st;
 	enum sw_status rc;
@@ -408,9 +408,9 @@ static enum sw_status get_where(struct sw_store *s, enum sw_stmt which, long lon
 
 	sw_point_clear(out);
 	st = sw_store_stmt(s, which,
-			   which == SW_ST_GET_UUID ? "SELECT * FROM points WHERE uuid = ?"
-						   : "SELECT * FROM points WHERE id = ?",
-			   err);
+	                   which == SW_ST_GET_UUID ? "SELECT * FROM points WHERE uuid = ?"
+	                                           : "SELECT * FROM points WHERE id = ?",
+	                   err);
 	if (st == NULL)
 		return err ? err->code : SW_ERR_STORE;
 	if (uuid != NULL)
@@ -422,10 +422,10 @@ static enum sw_status get_where(struct sw_store *s, enum sw_stmt which, long lon
 		rc = decode_row(s, st, out, err);
 	else if (src == SQLITE_DONE && uuid != NULL)
 		rc = sw_error_set(err, SW_ERR_NOTFOUND, _("%s: no point with uuid %s"), s->path,
-				  uuid);
+		                  uuid);
 	else if (src == SQLITE_DONE)
-		rc = sw_error_set(err, SW_ERR_NOTFOUND, _("%s: no point with id %lld"), s->path,
-				  id);
+		rc =
+		    sw_error_set(err, SW_ERR_NOTFOUND, _("%s: no point with id %lld"), s->path, id);
 	else
 		rc = sw_store_sqlerr(s, err, _("reading a point"));
 	sqlite3_reset(st);
@@ -433,19 +433,19 @@ static enum sw_status get_where(struct sw_store *s, enum sw_stmt which, long lon
 }
 
 enum sw_status sw_store_get_by_uuid(struct sw_store *s, const char *uuid, struct sw_point *out,
-				    struct sw_error *err)
+                                    struct sw_error *err)
 {
 	return get_where(s, SW_ST_GET_UUID, 0, uuid, out, err);
 }
 
 static enum sw_status get_by_id(struct sw_store *s, long long id, struct sw_point *out,
-				struct sw_error *err)
+                                struct sw_error *err)
 {
 	return get_where(s, SW_ST_GET_ID, id, NULL, out, err);
 }
 
 enum sw_status sw_store_get(struct sw_store *s, const char *ref, struct sw_point *out,
-			    struct sw_error *err)
+                            struct sw_error *err)
 {
 	const char *c = ref;
 
@@ -459,9 +459,9 @@ enum sw_status sw_store_get(struct sw_store *s, const char *ref, struct sw_point
 	}
 	sw_point_clear(out);
 	return sw_error_set(err, SW_ERR_INPUT,
-			    _("'%s' is not a point reference: expected a number (the point id) "
-			      "or a uuid"),
-			    ref ? ref : "");
+	                    _("'%s' is not a point reference: expected a number (the point id) "
+	                      "or a uuid"),
+	                    ref ? ref : "");
 }
 
 /* ---- record JSON for history ---- */
@@ -525,7 +525,7 @@ static char *record_json(const struct sw_point *p)
 	     json_object_set_new(o, "updated_at", str_json(p->updated_at)) == 0;
 	for (size_t i = 0; ok && i < p->nattrs; i++)
 		ok = json_object_set_new(fields, p->attrs[i].name,
-					 value_json(&p->attrs[i].v, &digits)) == 0;
+		                         value_json(&p->attrs[i].v, &digits)) == 0;
 	if (!ok || json_object_set(o, "fields", fields) != 0)
 		goto out;
 	text = json_dumps(o, JSON_COMPACT | JSON_REAL_PRECISION(digits));
@@ -538,17 +538,17 @@ out:
 /* ---- writing ---- */
 
 static enum sw_status history_row(struct sw_store *s, long long id, const char *uuid,
-				  const char *action, const char *field, const char *old_value,
-				  const char *new_value, const char *who, const char *at,
-				  struct sw_error *err)
+                                  const char *action, const char *field, const char *old_value,
+                                  const char *new_value, const char *who, const char *at,
+                                  struct sw_error *err)
 {
 	sqlite3_stmt *st;
 	enum sw_status rc;
 
 	st = sw_store_stmt(s, SW_ST_HISTORY,
-			   "INSERT INTO schouw_history (point_id, point_uuid, action, field,"
-			   " old_value, new_value, who, at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-			   err);
+	                   "INSERT INTO schouw_history (point_id, point_uuid, action, field,"
+	                   " old_value, new_value, who, at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+	                   err);
 	if (st == NULL)
 		return err ? err->code : SW_ERR_STORE;
 	sqlite3_bind_int64(st, 1, id);
@@ -571,13 +571,13 @@ static enum sw_status extent_grow(struct sw_store *s, double x, double y, struct
 	enum sw_status rc;
 
 	st = sw_store_stmt(s, SW_ST_EXTENT_GROW,
-			   "UPDATE gpkg_contents SET min_x = min(coalesce(min_x, ?1), ?1),"
-			   " max_x = max(coalesce(max_x, ?1), ?1),"
-			   " min_y = min(coalesce(min_y, ?2), ?2),"
-			   " max_y = max(coalesce(max_y, ?2), ?2),"
-			   " last_change = strftime('%Y-%m-%dT%H:%M:%fZ','now')"
-			   " WHERE table_name = 'points'",
-			   err);
+	                   "UPDATE gpkg_contents SET min_x = min(coalesce(min_x, ?1), ?1),"
+	                   " max_x = max(coalesce(max_x, ?1), ?1),"
+	                   " min_y = min(coalesce(min_y, ?2), ?2),"
+	                   " max_y = max(coalesce(max_y, ?2), ?2),"
+	                   " last_change = strftime('%Y-%m-%dT%H:%M:%fZ','now')"
+	                   " WHERE table_name = 'points'",
+	                   err);
 	if (st == NULL)
 		return err ? err->code : SW_ERR_STORE;
 	sqlite3_bind_double(st, 1, x);
@@ -627,11 +627,11 @@ static enum sw_status extent_shrink(struct sw_store *s, double x, double y, stru
 	if (rc != SW_OK)
 		return rc;
 	rc = prepare(s,
-		     "UPDATE gpkg_contents SET (min_x, max_x, min_y, max_y) = (SELECT"
-		     " min(ST_MinX(geom)), max(ST_MaxX(geom)), min(ST_MinY(geom)),"
-		     " max(ST_MaxY(geom)) FROM points) WHERE table_name = 'points'"
-		     " AND (min_x >= ?1 OR max_x <= ?1 OR min_y >= ?2 OR max_y <= ?2)",
-		     &st, err);
+	             "UPDATE gpkg_contents SET (min_x, max_x, min_y, max_y) = (SELECT"
+	             " min(ST_MinX(geom)), max(ST_MaxX(geom)), min(ST_MinY(geom)),"
+	             " max(ST_MaxY(geom)) FROM points) WHERE table_name = 'points'"
+	             " AND (min_x >= ?1 OR max_x <= ?1 OR min_y >= ?2 OR max_y <= ?2)",
+	             &st, err);
 	if (rc != SW_OK)
 		return rc;
 	sqlite3_bind_double(st, 1, x);
@@ -639,17 +639,18 @@ static enum sw_status extent_shrink(struct sw_store *s, double x, double y, stru
 	rc = step_done(s, st, _("updating the extent"), err);
 	sqlite3_finalize(st);
 	if (rc == SW_OK)
-		rc = sw_store_exec(s,
-				   "UPDATE gpkg_contents SET last_change ="
-				   " strftime('%Y-%m-%dT%H:%M:%fZ','now') WHERE table_name = 'points'",
-				   err);
+		rc = sw_store_exec(
+		    s,
+		    "UPDATE gpkg_contents SET last_change ="
+		    " strftime('%Y-%m-%dT%H:%M:%fZ','now') WHERE table_name = 'points'",
+		    err);
 	return rc;
 }
 
 /* Every attribute of p must have a column; reload the column list once in
  * case another process added it. */
 static enum sw_status check_columns(struct sw_store *s, const struct sw_point *p,
-				    struct sw_error *err)
+                                    struct sw_error *err)
 {
 	bool reloaded = false;
 
@@ -671,32 +672,32 @@ static enum sw_status check_columns(struct sw_store *s, const struct sw_point *p
 			continue;
 		}
 		return sw_error_set(err, SW_ERR_INPUT,
-				    _("%s: field '%s' has no column in the store yet; add it to a "
-				      "form and sync the store's fields first"),
-				    s->path, p->attrs[i].name);
+		                    _("%s: field '%s' has no column in the store yet; add it to a "
+		                      "form and sync the store's fields first"),
+		                    s->path, p->attrs[i].name);
 	}
 	return SW_OK;
 }
 
 static enum sw_status check_point(struct sw_store *s, const struct sw_point *p,
-				  struct sw_error *err)
+                                  struct sw_error *err)
 {
 	if (p->type == NULL || *p->type == '\0')
 		return sw_error_set(err, SW_ERR_INPUT, _("%s: a point needs a type"), s->path);
 	if (!isfinite(p->x) || !isfinite(p->y))
 		return sw_error_set(err, SW_ERR_INPUT,
-				    _("%s: point coordinates %g, %g: expected finite RD metres"),
-				    s->path, p->x, p->y);
+		                    _("%s: point coordinates %g, %g: expected finite RD metres"),
+		                    s->path, p->x, p->y);
 	if (p->uuid[0] != '\0' && !sw_uuid_valid(p->uuid))
 		return sw_error_set(err, SW_ERR_INPUT, _("%s: '%s' is not a valid uuid"), s->path,
-				    p->uuid);
+		                    p->uuid);
 	return check_columns(s, p, err);
 }
 
 /* Bind the NPOINT_COLS fixed columns (from 1) and every measurement column
  * after them, in s->cols order. */
 static void bind_point(struct sw_store *s, sqlite3_stmt *st, const struct sw_point *p,
-		       const unsigned char *blob)
+                       const unsigned char *blob)
 {
 	sqlite3_bind_blob(st, 1, blob, SW_GPKG_POINT_BLOB_LEN, SQLITE_STATIC);
 	bind_str(st, 2, p->uuid);
@@ -740,7 +741,7 @@ static sqlite3_stmt *insert_stmt(struct sw_store *s, struct sw_error *err)
 }
 
 enum sw_status sw_store_insert(struct sw_store *s, struct sw_point *p, const char *who,
-			       struct sw_error *err)
+                               struct sw_error *err)
 {
 	unsigned char blob[SW_GPKG_POINT_BLOB_LEN];
 	char now[32], uuid_before[SW_UUID_LEN + 1];
@@ -772,8 +773,8 @@ enum sw_status sw_store_insert(struct sw_store *s, struct sw_point *p, const cha
 	if (sqlite3_step(st) != SQLITE_DONE) {
 		if (sqlite3_extended_errcode(s->db) == SQLITE_CONSTRAINT_UNIQUE)
 			rc = sw_error_set(err, SW_ERR_INPUT,
-					  _("%s: a point with uuid %s is already stored"), s->path,
-					  p->uuid);
+			                  _("%s: a point with uuid %s is already stored"), s->path,
+			                  p->uuid);
 		else
 			rc = sw_store_sqlerr(s, err, _("inserting a point"));
 		goto out;
@@ -828,7 +829,7 @@ static bool same_text(const char *a, const char *b)
 }
 
 static enum sw_status diff_add(struct change **ch, size_t *n, const char *field, char *old_text,
-			       char *new_text, struct sw_error *err)
+                               char *new_text, struct sw_error *err)
 {
 	struct change *grown;
 
@@ -890,37 +891,41 @@ static char *value_text(const struct sw_value *v, bool *oomed)
 
 /* The changes from o to p, compared as text so that 1 and 1.0 are equal. */
 static enum sw_status diff_points(struct sw_store *s, const struct sw_point *o,
-				  const struct sw_point *p, struct change **ch, size_t *n,
-				  struct sw_error *err)
+                                  const struct sw_point *p, struct change **ch, size_t *n,
+                                  struct sw_error *err)
 {
 	struct {
 		const char *field, *a, *b;
-	} strs[] = {{"status", o->status, p->status},	     {"type", o->type, p->type},
-		    {"surveyor", o->surveyor, p->surveyor}, {"observed_at", o->observed_at, p->observed_at},
-		    {"note", o->note, p->note}};
+	} strs[] = {{"status", o->status, p->status},
+	            {"type", o->type, p->type},
+	            {"surveyor", o->surveyor, p->surveyor},
+	            {"observed_at", o->observed_at, p->observed_at},
+	            {"note", o->note, p->note}};
 	struct {
 		const char *field;
 		double a, b;
-	} reals[] = {{"x", o->x, p->x}, {"y", o->y, p->y},
-		     {"gps_accuracy_m", o->gps_accuracy_m, p->gps_accuracy_m}};
+	} reals[] = {{"x", o->x, p->x},
+	             {"y", o->y, p->y},
+	             {"gps_accuracy_m", o->gps_accuracy_m, p->gps_accuracy_m}};
 	enum sw_status rc = SW_OK;
 	bool oomed = false;
 
 	for (size_t i = 0; i < 2 && rc == SW_OK; i++)
 		rc = diff_add(ch, n, strs[i].field, dup_or_null(strs[i].a, &oomed),
-			      dup_or_null(strs[i].b, &oomed), err);
+		              dup_or_null(strs[i].b, &oomed), err);
 	for (size_t i = 0; i < 2 && rc == SW_OK; i++)
 		rc = diff_add(ch, n, reals[i].field, real_text(reals[i].a, &oomed),
-			      real_text(reals[i].b, &oomed), err);
+		              real_text(reals[i].b, &oomed), err);
 	for (size_t i = 2; i < 5 && rc == SW_OK; i++)
 		rc = diff_add(ch, n, strs[i].field, dup_or_null(strs[i].a, &oomed),
-			      dup_or_null(strs[i].b, &oomed), err);
+		              dup_or_null(strs[i].b, &oomed), err);
 	if (rc == SW_OK)
 		rc = diff_add(ch, n, reals[2].field, real_text(reals[2].a, &oomed),
-			      real_text(reals[2].b, &oomed), err);
+		              real_text(reals[2].b, &oomed), err);
 	for (size_t c = 0; c < s->ncols && rc == SW_OK; c++)
-		rc = diff_add(ch, n, s->cols[c], value_text(sw_point_get_attr(o, s->cols[c]), &oomed),
-			      value_text(sw_point_get_attr(p, s->cols[c]), &oomed), err);
+		rc = diff_add(ch, n, s->cols[c],
+		              value_text(sw_point_get_attr(o, s->cols[c]), &oomed),
+		              value_text(sw_point_get_attr(p, s->cols[c]), &oomed), err);
 	if (rc == SW_OK && oomed)
 		rc = oom(err);
 	return rc;
@@ -936,7 +941,7 @@ static void changes_free(struct change *ch, size_t n)
 }
 
 enum sw_status sw_store_update(struct sw_store *s, struct sw_point *p, const char *who,
-			       size_t *nchanged, struct sw_error *err)
+                               size_t *nchanged, struct sw_error *err)
 {
 	unsigned char blob[SW_GPKG_POINT_BLOB_LEN];
 	struct sw_point old;
@@ -967,8 +972,8 @@ enum sw_status sw_store_update(struct sw_store *s, struct sw_point *p, const cha
 		goto out;
 	if (p->uuid[0] != '\0' && strcmp(p->uuid, old.uuid) != 0) {
 		rc = sw_error_set(err, SW_ERR_INPUT,
-				  _("%s: point %lld has uuid %s, not %s; a uuid never changes"),
-				  s->path, p->id, old.uuid, p->uuid);
+		                  _("%s: point %lld has uuid %s, not %s; a uuid never changes"),
+		                  s->path, p->id, old.uuid, p->uuid);
 		goto out;
 	}
 	rc = diff_points(s, &old, p, &ch, &nch, err);
@@ -1006,7 +1011,7 @@ enum sw_status sw_store_update(struct sw_store *s, struct sw_point *p, const cha
 	}
 	for (size_t i = 0; i < nch && rc == SW_OK; i++)
 		rc = history_row(s, p->id, p->uuid, "update", ch[i].field, ch[i].old_text,
-				 ch[i].new_text, who, now, err);
+		                 ch[i].new_text, who, now, err);
 out:
 	sqlite3_finalize(st);
 	if (began)
@@ -1033,7 +1038,7 @@ out:
 }
 
 enum sw_status sw_store_delete(struct sw_store *s, long long id, const char *who,
-			       struct sw_error *err)
+                               struct sw_error *err)
 {
 	struct sw_point old;
 	sqlite3_stmt *st = NULL;
@@ -1073,30 +1078,30 @@ out:
 }
 
 enum sw_status sw_store_history(struct sw_store *s, const char *uuid, sw_history_cb cb, void *ud,
-				struct sw_error *err)
+                                struct sw_error *err)
 {
 	sqlite3_stmt *st = NULL;
 	enum sw_status rc;
 	int src;
 
 	rc = prepare(s,
-		     "SELECT seq, point_id, point_uuid, action, field, old_value, new_value, who,"
-		     " at FROM schouw_history WHERE point_uuid = ? ORDER BY seq",
-		     &st, err);
+	             "SELECT seq, point_id, point_uuid, action, field, old_value, new_value, who,"
+	             " at FROM schouw_history WHERE point_uuid = ? ORDER BY seq",
+	             &st, err);
 	if (rc != SW_OK)
 		return rc;
 	sqlite3_bind_text(st, 1, uuid, -1, SQLITE_STATIC);
 	while ((src = sqlite3_step(st)) == SQLITE_ROW) {
 		struct sw_history_row h = {
-			.seq = sqlite3_column_int64(st, 0),
-			.point_id = sqlite3_column_int64(st, 1),
-			.point_uuid = (const char *)sqlite3_column_text(st, 2),
-			.action = (const char *)sqlite3_column_text(st, 3),
-			.field = (const char *)sqlite3_column_text(st, 4),
-			.old_value = (const char *)sqlite3_column_text(st, 5),
-			.new_value = (const char *)sqlite3_column_text(st, 6),
-			.who = (const char *)sqlite3_column_text(st, 7),
-			.at = (const char *)sqlite3_column_text(st, 8),
+		    .seq = sqlite3_column_int64(st, 0),
+		    .point_id = sqlite3_column_int64(st, 1),
+		    .point_uuid = (const char *)sqlite3_column_text(st, 2),
+		    .action = (const char *)sqlite3_column_text(st, 3),
+		    .field = (const char *)sqlite3_column_text(st, 4),
+		    .old_value = (const char *)sqlite3_column_text(st, 5),
+		    .new_value = (const char *)sqlite3_column_text(st, 6),
+		    .who = (const char *)sqlite3_column_text(st, 7),
+		    .at = (const char *)sqlite3_column_text(st, 8),
 		};
 
 		rc = cb(&h, ud);

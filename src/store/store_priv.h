@@ -42,7 +42,7 @@ struct sw_store {
 /* The cached statement `which`, prepared from sql on first use, reset and
  * unbound otherwise. NULL with err filled on failure. */
 sqlite3_stmt *sw_store_stmt(struct sw_store *s, enum sw_stmt which, const char *sql,
-			    struct sw_error *err);
+                            struct sw_error *err);
 
 /* Register ST_IsEmpty, ST_MinX, ST_MaxX, ST_MinY, ST_MaxY on db. */
 int sw_store_register_functions(sqlite3 *db);
@@ -74,7 +74,7 @@ enum sw_status sw_store_create_version(const char *path, int version, struct sw_
 
 /* sw_store_open, migrating only up to schema `target`; for fixtures. */
 enum sw_status sw_store_open_version(const char *path, enum sw_store_mode mode, int target,
-				     struct sw_store **out, struct sw_error *err);
+                                     struct sw_store **out, struct sw_error *err);
 
 /* The OGC WKT (WKT1, as PROJ 9.1 writes it) of EPSG:28992 and 4326. */
 extern const char sw_store_wkt_rd[];

@@ -21,7 +21,7 @@ static void st_fn(sqlite3_context *ctx, int argc, sqlite3_value **argv)
 		return;
 	}
 	if (sw_gpkg_geom_decode(sqlite3_value_blob(argv[0]), (size_t)sqlite3_value_bytes(argv[0]),
-				&g, &e) != SW_OK) {
+	                        &g, &e) != SW_OK) {
 		sqlite3_result_error(ctx, e.msg, -1);
 		return;
 	}
@@ -53,13 +53,16 @@ int sw_store_register_functions(sqlite3 *db)
 	static const struct {
 		const char *name;
 		enum which w;
-	} fns[] = {{"ST_IsEmpty", W_EMPTY}, {"ST_MinX", W_MINX}, {"ST_MaxX", W_MAXX},
-		   {"ST_MinY", W_MINY},     {"ST_MaxY", W_MAXY}};
+	} fns[] = {{"ST_IsEmpty", W_EMPTY},
+	           {"ST_MinX", W_MINX},
+	           {"ST_MaxX", W_MAXX},
+	           {"ST_MinY", W_MINY},
+	           {"ST_MaxY", W_MAXY}};
 	int rc = SQLITE_OK;
 
 	for (size_t i = 0; i < sizeof fns / sizeof fns[0] && rc == SQLITE_OK; i++)
 		rc = sqlite3_create_function(db, fns[i].name, 1,
-					     SQLITE_UTF8 | SQLITE_DETERMINISTIC | SQLITE_INNOCUOUS,
-					     (void *)(size_t)fns[i].w, st_fn, NULL, NULL);
+		                             SQLITE_UTF8 | SQLITE_DETERMINISTIC | SQLITE_INNOCUOUS,
+		                             (void *)(size_t)fns[i].w, st_fn, NULL, NULL);
 	return rc;
 }

@@ -17,8 +17,8 @@ static void point_blob_has_header_and_wkb(void **state)
 	/* 'G','P', version 0, flags little-endian, srs 28992 = 0x7140 LE,
 	 * WKB: byte order 1, type 1, x = 1.0, y = 2.0 */
 	static const unsigned char want[SW_GPKG_POINT_BLOB_LEN] = {
-		'G',  'P', 0, 0x01, 0x40, 0x71, 0, 0, 1, 1, 0, 0, 0, 0, 0, 0, 0, 0,
-		0,    0xf0, 0x3f, 0, 0, 0, 0, 0, 0, 0, 0x40};
+	    'G', 'P', 0, 0x01, 0x40, 0x71, 0, 0, 1, 1, 0, 0, 0, 0,   0,
+	    0,   0,   0, 0,    0xf0, 0x3f, 0, 0, 0, 0, 0, 0, 0, 0x40};
 
 	(void)state;
 	assert_int_equal(sw_gpkg_geom_point(1.0, 2.0, 28992, b), SW_GPKG_POINT_BLOB_LEN);
@@ -126,8 +126,7 @@ static void rejects_every_truncation(void **state)
 static void rejects_huge_counts(void **state)
 {
 	/* a linestring claiming 2^31 points in a tiny blob */
-	unsigned char b[8 + 9 + 16] = {'G', 'P', 0, 1, 0, 0, 0, 0, 1, 2, 0, 0, 0,
-				       0,   0,   0, 0x80};
+	unsigned char b[8 + 9 + 16] = {'G', 'P', 0, 1, 0, 0, 0, 0, 1, 2, 0, 0, 0, 0, 0, 0, 0x80};
 	struct sw_gpkg_geom g;
 
 	(void)state;
@@ -151,14 +150,14 @@ static void rejects_unknown_version_and_envelope(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(point_blob_has_header_and_wkb),
-		cmocka_unit_test(point_round_trips),
-		cmocka_unit_test(nan_point_is_empty),
-		cmocka_unit_test(decodes_big_endian_linestring_with_envelope),
-		cmocka_unit_test(rejects_bad_magic),
-		cmocka_unit_test(rejects_every_truncation),
-		cmocka_unit_test(rejects_huge_counts),
-		cmocka_unit_test(rejects_unknown_version_and_envelope),
+	    cmocka_unit_test(point_blob_has_header_and_wkb),
+	    cmocka_unit_test(point_round_trips),
+	    cmocka_unit_test(nan_point_is_empty),
+	    cmocka_unit_test(decodes_big_endian_linestring_with_envelope),
+	    cmocka_unit_test(rejects_bad_magic),
+	    cmocka_unit_test(rejects_every_truncation),
+	    cmocka_unit_test(rejects_huge_counts),
+	    cmocka_unit_test(rejects_unknown_version_and_envelope),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
