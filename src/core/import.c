@@ -522,11 +522,17 @@ out:
 void sw_import_derive_uuid(const char *type, double x, double y, const char *observed_at,
                            const char *surveyor, char *buf)
 {
+	/* the namespace parsed once: this runs for every row of a big import */
+	static uuid_t ns;
+	static bool have_ns;
 	char name[1024];
-	uuid_t ns, u;
+	uuid_t u;
 	int n;
 
-	uuid_parse(schouw_ns, ns);
+	if (!have_ns) {
+		uuid_parse(schouw_ns, ns);
+		have_ns = true;
+	}
 	/* round half away from zero to mm, with "-0.000" folded into "0.000" */
 	x = round(x * 1000.0) / 1000.0 + 0.0;
 	y = round(y * 1000.0) / 1000.0 + 0.0;
