@@ -465,10 +465,12 @@ static void rd_row(int term, void *data)
 /* The separator that occurs most outside quotes in the first line. */
 static char detect_delim(const char *buf, size_t len)
 {
-	size_t comma = 0, semi = 0, tab = 0, i;
+	size_t comma = 0, semi = 0, tab = 0, i = 0;
 	bool inq = false;
 
-	for (i = 0; i < len; i++) {
+	while (i < len && (buf[i] == '\r' || buf[i] == '\n'))
+		i++; /* blank lines before the header */
+	for (; i < len; i++) {
 		char ch = buf[i];
 		if (ch == '"')
 			inq = !inq;

@@ -185,6 +185,16 @@ static void reader_detects_semicolons_bom_and_decimal_comma(void **state)
 	                               "lengtegraad=4,66|width_m=1,5");
 }
 
+static void reader_skips_blank_lines_before_the_header(void **state)
+{
+	struct seen s = {0};
+	struct sw_error err = {0};
+
+	(void)state;
+	assert_int_equal(read_text("\r\n\nx;y;note\n1;2;a,b\n", NULL, &s, &err), SW_OK);
+	assert_string_equal(s.rows[0], "4|EPSG:28992|1|1|2|x=1|y=2|note=a,b");
+}
+
 static void reader_detects_tabs(void **state)
 {
 	struct seen s = {0};
@@ -697,6 +707,7 @@ int main(void)
 	    cmocka_unit_test(reader_unquotes_doubled_quotes),
 	    cmocka_unit_test(reader_detects_semicolons_bom_and_decimal_comma),
 	    cmocka_unit_test(reader_detects_tabs),
+	    cmocka_unit_test(reader_skips_blank_lines_before_the_header),
 	    cmocka_unit_test(reader_removes_the_formula_guard),
 	    cmocka_unit_test(reader_gives_no_xy_for_empty_or_bad_coordinates),
 	    cmocka_unit_test(reader_map_renames_and_drops_columns),
