@@ -1008,6 +1008,9 @@ enum sw_status sw_store_update(struct sw_store *s, struct sw_point *p, const cha
 		rc = extent_shrink(s, old.x, old.y, err);
 		if (rc == SW_OK && !s->user_txn)
 			rc = extent_grow(s, p->x, p->y, err);
+	} else if (rc == SW_OK) {
+		/* gpkg_contents.last_change: the content changed */
+		rc = extent_grow(s, p->x, p->y, err);
 	}
 	for (size_t i = 0; i < nch && rc == SW_OK; i++)
 		rc = history_row(s, p->id, p->uuid, "update", ch[i].field, ch[i].old_text,

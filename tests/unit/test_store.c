@@ -577,6 +577,32 @@ static void update_writes_one_row_per_changed_field(void **state)
 	sw_point_clear(&p);
 }
 
+static void update_touches_contents_last_change(void **state)
+{
+	struct fx *f = *state;
+	struct sw_error err = {0};
+	struct sw_point p;
+	sqlite3 *db;
+	char *before, *after;
+
+	make_store(f);
+	db = sw_store_db(f->s);
+	add(f, "kerb_ramp", 100, 200, "a");
+	before = q_text(db, "SELECT last_change FROM gpkg_contents WHERE table_name = 'points'");
+	usleep(20000);
+	sw_point_init(&p);
+	assert_int_equal(sw_store_get(f->s, "1", &p, &err), SW_OK);
+	assert_int_equal(sw_point_set_str(&p.note, "nieuw", &err), SW_OK);
+	assert_int_equal(sw_store_update(f->s, &p, "b", NULL, &err), SW_OK);
+	sw_point_clear(&p);
+	after = q_text(db, "SELECT last_change FROM gpkg_contents WHERE table_name = 'points'");
+	assert_non_null(before);
+	assert_non_null(after);
+	assert_true(strcmp(after, before) > 0);
+	free(before);
+	free(after);
+}
+
 static void update_without_changes_writes_nothing(void **state)
 {
 	struct fx *f = *state;
@@ -1387,6 +1413,7 @@ int main(void)
 	                                    teardown),
 	    cmocka_unit_test_setup_teardown(update_writes_one_row_per_changed_field, setup,
 	                                    teardown),
+	    cmocka_unit_test_setup_teardown(update_touches_contents_last_change, setup, teardown),
 	    cmocka_unit_test_setup_teardown(update_without_changes_writes_nothing, setup, teardown),
 	    cmocka_unit_test_setup_teardown(update_of_missing_point_is_notfound, setup, teardown),
 	    cmocka_unit_test_setup_teardown(delete_writes_history_with_old_record, setup, teardown),
