@@ -232,6 +232,18 @@ static void rejects_linestring_naming_the_feature(void **state)
 	got_free(&g);
 }
 
+static void rejects_multipoint_of_two_points(void **state)
+{
+	struct sw_error err = {0};
+	struct got g;
+
+	(void)state;
+	assert_int_equal(read_file("multipoint_two.geojson", &g, &err), SW_ERR_INPUT);
+	assert_non_null(strstr(err.msg, "feature 1:"));
+	assert_non_null(strstr(err.msg, "MultiPoint"));
+	got_free(&g);
+}
+
 static void rejects_out_of_range_coordinates_naming_the_feature(void **state)
 {
 	struct sw_error err = {0};
@@ -520,6 +532,7 @@ int main(void)
 	    cmocka_unit_test(honours_legacy_crs_given_as_uri),
 	    cmocka_unit_test(rejects_crs_member_after_the_features),
 	    cmocka_unit_test(rejects_linestring_naming_the_feature),
+	    cmocka_unit_test(rejects_multipoint_of_two_points),
 	    cmocka_unit_test(rejects_out_of_range_coordinates_naming_the_feature),
 	    cmocka_unit_test(rejects_invalid_utf8_with_line),
 	    cmocka_unit_test(rejects_syntax_error_with_line),
