@@ -1417,7 +1417,7 @@ out:
 enum { EXT_SHP, EXT_SHX, EXT_DBF, EXT_PRJ, EXT_CPG, EXT_QML, EXT_SLD, NEXT };
 static const char *const exts[NEXT] = {"shp", "shx", "dbf", "prj", "cpg", "qml", "sld"};
 /* Files of an older layer that would no longer match the new one. */
-static const char *const stale_exts[] = {"qix", "sbn", "sbx", "qpj", "SHP.XML", "shp.xml"};
+static const char *const stale_exts[] = {"qix", "sbn", "sbx", "qpj"};
 
 enum fsrc {
 	F_ID,
