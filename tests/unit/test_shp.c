@@ -469,6 +469,30 @@ static void uncommitted_close_leaves_no_files(void **state)
 	remove_dir(d);
 }
 
+static void failure_midway_leaves_no_files(void **state)
+{
+	char *d = scratch_dir("midway");
+	char path[1024];
+	struct sw_export_opts o = {.forms = forms, .crs = "EPSG:4326"};
+	struct sw_shp_writer *w = NULL;
+	struct sw_error err = {0};
+	struct sw_point p;
+
+	(void)state;
+	snprintf(path, sizeof path, "%s/points.shp", d);
+	make_point(&p, 1, "crossing", 105000, 425000);
+	assert_int_equal(sw_shp_writer_open(path, &o, &w, &err), SW_OK);
+	assert_int_equal(sw_shp_writer_add(w, &p, &err), SW_OK);
+	p.id = 2;
+	p.x = NAN; /* PROJ cannot transform it: the batch fails at finish */
+	assert_int_equal(sw_shp_writer_add(w, &p, &err), SW_OK);
+	assert_int_not_equal(sw_shp_writer_close(w, true, &err), SW_OK);
+	assert_non_null(strstr(err.msg, "point 2"));
+	assert_int_equal(count_files(d), 0);
+	sw_point_clear(&p);
+	remove_dir(d);
+}
+
 static void failed_open_leaves_no_files(void **state)
 {
 	char *d = scratch_dir("badcrs");
@@ -734,6 +758,7 @@ int main(void)
 	    cmocka_unit_test(anonymize_leaves_surveyor_out),
 	    cmocka_unit_test(reprojected_layer_reads_back_in_wgs84),
 	    cmocka_unit_test(uncommitted_close_leaves_no_files),
+	    cmocka_unit_test(failure_midway_leaves_no_files),
 	    cmocka_unit_test(failed_open_leaves_no_files),
 	    cmocka_unit_test(commit_replaces_an_older_layer),
 	    cmocka_unit_test(many_points_cross_a_batch),
