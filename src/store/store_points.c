@@ -1089,7 +1089,9 @@ enum sw_status sw_store_history(struct sw_store *s, const char *uuid, sw_history
 
 	rc = prepare(s,
 	             "SELECT seq, point_id, point_uuid, action, field, old_value, new_value, who,"
-	             " at FROM schouw_history WHERE point_uuid = ? ORDER BY seq",
+	             " at FROM schouw_history WHERE point_id IN (SELECT id FROM points WHERE"
+	             " uuid = ?1 UNION SELECT point_id FROM schouw_history WHERE point_uuid = ?1"
+	             " AND action = 'delete') AND point_uuid = ?1 ORDER BY seq",
 	             &st, err);
 	if (rc != SW_OK)
 		return rc;

@@ -669,6 +669,37 @@ static void delete_writes_history_with_old_record(void **state)
 	sw_point_clear(&p);
 }
 
+static void history_follows_a_uuid_across_delete_and_reinsert(void **state)
+{
+	struct fx *f = *state;
+	struct sw_error err = {0};
+	struct sw_point p;
+	struct hist h = {0};
+	char uuid[SW_UUID_LEN + 1];
+
+	make_store(f);
+	add(f, "crossing", 1, 1, "a"); /* another point's history stays out */
+	sample(&p, "crossing", 100, 200, "a");
+	assert_int_equal(sw_store_insert(f->s, &p, "a", &err), SW_OK);
+	memcpy(uuid, p.uuid, sizeof uuid);
+	assert_int_equal(sw_store_delete(f->s, p.id, "b", &err), SW_OK);
+	sw_point_clear(&p);
+	/* deleted: still found by uuid */
+	assert_int_equal(sw_store_history(f->s, uuid, hist_cb, &h, &err), SW_OK);
+	assert_int_equal(h.n, 2);
+	/* the same uuid stored again gets a new id; its history spans both */
+	sample(&p, "crossing", 100, 200, "a");
+	memcpy(p.uuid, uuid, sizeof uuid);
+	assert_int_equal(sw_store_insert(f->s, &p, "c", &err), SW_OK);
+	sw_point_clear(&p);
+	memset(&h, 0, sizeof h);
+	assert_int_equal(sw_store_history(f->s, uuid, hist_cb, &h, &err), SW_OK);
+	assert_int_equal(h.n, 3);
+	assert_string_equal(h.action[0], "insert");
+	assert_string_equal(h.action[1], "delete");
+	assert_string_equal(h.action[2], "insert");
+}
+
 static void failed_insert_leaves_store_unchanged(void **state)
 {
 	struct fx *f = *state;
@@ -960,6 +991,9 @@ static void v1_store_is_migrated_on_open(void **state)
 	db = sw_store_db(f->s);
 	assert_q_text(db, "SELECT value FROM schouw_meta WHERE key = 'schema_version'", "2");
 	assert_int_equal(q_int(db, "SELECT count(*) FROM check_run"), 0);
+	assert_int_equal(q_int(db, "SELECT count(*) FROM sqlite_master WHERE type = 'index' AND "
+	                           "name IN ('schouw_history_point', 'schouw_history_deleted')"),
+	                 2);
 	assert_int_equal(q_int(db, "SELECT count(*) FROM gpkg_contents WHERE table_name = "
 	                           "'check_result'"),
 	                 1);
@@ -1417,6 +1451,8 @@ int main(void)
 	    cmocka_unit_test_setup_teardown(update_without_changes_writes_nothing, setup, teardown),
 	    cmocka_unit_test_setup_teardown(update_of_missing_point_is_notfound, setup, teardown),
 	    cmocka_unit_test_setup_teardown(delete_writes_history_with_old_record, setup, teardown),
+	    cmocka_unit_test_setup_teardown(history_follows_a_uuid_across_delete_and_reinsert,
+	                                    setup, teardown),
 	    cmocka_unit_test_setup_teardown(failed_insert_leaves_store_unchanged, setup, teardown),
 	    cmocka_unit_test_setup_teardown(rollback_of_explicit_transaction_drops_inserts, setup,
 	                                    teardown),
