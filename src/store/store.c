@@ -599,6 +599,18 @@ out:
 	return rc;
 }
 
+static bool wal_mode(struct sw_store *s)
+{
+	sqlite3_stmt *st = NULL;
+	bool wal = false;
+
+	if (sqlite3_prepare_v2(s->db, "PRAGMA journal_mode", -1, &st, NULL) == SQLITE_OK &&
+	    sqlite3_step(st) == SQLITE_ROW)
+		wal = sqlite3_stricmp((const char *)sqlite3_column_text(st, 0), "wal") == 0;
+	sqlite3_finalize(st);
+	return wal;
+}
+
 enum sw_status sw_store_open_version(const char *path, enum sw_store_mode mode, int target,
                                      struct sw_store **out, struct sw_error *err)
 {
@@ -653,6 +665,10 @@ enum sw_status sw_store_open_version(const char *path, enum sw_store_mode mode, 
 		if (rc != SW_OK)
 			goto out;
 	}
+	/* a store rebuilt from an SQL dump comes without WAL; concurrent
+	 * writers need it (best effort: another connection may hold it) */
+	if (mode == SW_STORE_WRITE && !wal_mode(s))
+		sqlite3_exec(s->db, "PRAGMA journal_mode = WAL", NULL, NULL, NULL);
 	rc = sw_store_load_columns(s, err);
 out:
 	if (rc != SW_OK) {

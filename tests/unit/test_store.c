@@ -990,6 +990,7 @@ static void v1_store_is_migrated_on_open(void **state)
 	assert_int_equal(sw_store_open(f->path, SW_STORE_WRITE, &f->s, &err), SW_OK);
 	db = sw_store_db(f->s);
 	assert_q_text(db, "SELECT value FROM schouw_meta WHERE key = 'schema_version'", "2");
+	assert_q_text(db, "PRAGMA journal_mode", "wal");
 	assert_int_equal(q_int(db, "SELECT count(*) FROM check_run"), 0);
 	assert_int_equal(q_int(db, "SELECT count(*) FROM sqlite_master WHERE type = 'index' AND "
 	                           "name IN ('schouw_history_point', 'schouw_history_deleted')"),
