@@ -78,7 +78,7 @@ struct csv_state {
 
 static const char *const op_names[] = {"<=", ">=",      "<",      ">",        "=",
                                        "!=", "between", "one-of", "required", "within"};
-static const char *const sev_names[] = {"error", "warning", "advice"};
+static const char *const sev_names[] = {N_("error"), N_("warning"), N_("advice")};
 static const char *const outcome_names[] = {"pass", "incomplete", "fail"};
 
 const char *sw_norm_op_name(enum sw_norm_op op)
