@@ -37,7 +37,8 @@ static const char usage[] =
        "  --format F            csv, shp, gpx or geojson (default: from the file name)\n"
        "  --dry-run             check and count everything, change nothing\n"
        "  --skip-invalid REJECTS  import the good rows; write the bad ones to the CSV\n"
-       "                        file REJECTS with their line and reason\n"
+       "                        file REJECTS with their line and reason (also with\n"
+       "                        --dry-run, to see what would be rejected)\n"
        "  --db PATH             the store\n"
        "  -q, --quiet           print nothing but errors\n\n"
        "Exit status: 0 imported (or checked), 2 bad input or usage; the store is then\n"
@@ -205,6 +206,39 @@ static enum sw_status rejects_close(struct rejects *rj, bool commit)
 	rj->header = NULL;
 	rj->cells = NULL;
 	return rc;
+}
+
+/* REJECTS must be writable and must not be the input; checked before the
+ * import so that a typo does not surface after the points are in. */
+static bool rejects_path_ok(struct sw_cli *cli, const char *rejects, const char *input)
+{
+	struct stat a, b;
+	char *dir = strdup(rejects);
+	char *slash;
+	bool ok;
+
+	if (dir == NULL)
+		return false;
+	slash = strrchr(dir, '/');
+	if (slash == NULL)
+		strcpy(dir, ".");
+	else if (slash == dir)
+		slash[1] = '\0';
+	else
+		*slash = '\0';
+	ok = access(dir, W_OK) == 0;
+	if (!ok)
+		sw_cli_usage_error(cli, "import", _("--skip-invalid %s: cannot write in '%s'"),
+		                   rejects, dir);
+	free(dir);
+	if (ok && stat(rejects, &a) == 0 && stat(input, &b) == 0 && a.st_dev == b.st_dev &&
+	    a.st_ino == b.st_ino) {
+		sw_cli_usage_error(
+		    cli, "import",
+		    _("--skip-invalid %s: that is the input file; name another file"), rejects);
+		ok = false;
+	}
+	return ok;
 }
 
 /* ---- progress on a terminal ---- */
@@ -460,6 +494,8 @@ int cmd_import(struct sw_cli *cli, int argc, char **argv)
 		goto out;
 	}
 	path = argv[optind];
+	if (rj.path != NULL && !rejects_path_ok(cli, rj.path, path))
+		goto out;
 	if (format == FMT_NONE)
 		format = fmt_of_file(path);
 	switch (format) {

@@ -153,6 +153,13 @@ bad bad_utf8.csv "bad_utf8.csv:3:" "UTF-8" "--encoding"
 bad unknown_column.csv "kleur" "--map"
 bad latlon.csv "KOI-9" -- --encoding KOI-9
 bad latlon.csv "no-such-type" -- --type no-such-type
+# REJECTS is checked before anything is imported
+cp "$D/mixed.csv" mine.csv
+expect 2 "$SCHOUW" import mine.csv --skip-invalid ./mine.csv
+contains "$ERR" "input file"
+equal "$(cat mine.csv)" "$(cat "$D/mixed.csv")" "input after --skip-invalid naming it"
+expect 2 "$SCHOUW" import mine.csv --skip-invalid "$T/no/such/dir/rejects.csv"
+contains "$ERR" "cannot write"
 expect 2 "$SCHOUW" import "$T/missing.csv"
 contains "$ERR" "missing.csv"
 expect 2 "$SCHOUW" import "$D/latlon.csv" --map nonsense
