@@ -72,6 +72,19 @@ equal "$(col note "$OUT" 2)" "José García" "note = name"
 equal "$(col gps_accuracy_m "$OUT")" "3.5" "hdop into gps_accuracy_m"
 contains "$(col observed_at "$OUT")" "2026-11-29T10:15:00" "time into observed_at"
 
+# GPX by ogr2ogr with extensions: the other columns come along as fields
+printf 'name,lon,lat,running_slope_pct,status\nZoë,4.6606029,51.8143125,8.5,realised\n' >ext.csv
+ogr -f GPX ext_ogr.gpx ext.csv -oo X_POSSIBLE_NAMES=lon -oo Y_POSSIBLE_NAMES=lat \
+	-oo KEEP_GEOM_COLUMNS=NO -oo AUTODETECT_TYPE=YES -a_srs EPSG:4326 \
+	-dsco GPX_USE_EXTENSIONS=YES -nln waypoints
+contains "$(cat ext_ogr.gpx)" "<ogr:running_slope_pct>8.5</ogr:running_slope_pct>" "ogr2ogr's ext_ogr.gpx"
+expect 0 "$SCHOUW" --db ext_ogr.gpkg init
+expect 0 "$SCHOUW" --db ext_ogr.gpkg import ext_ogr.gpx --type kerb_ramp
+expect 0 "$SCHOUW" --db ext_ogr.gpkg list --format csv
+equal "$(col running_slope_pct "$OUT")" "8.5" "running_slope_pct from <ogr:running_slope_pct>"
+equal "$(col status "$OUT")" "realised" "status from <ogr:status>"
+equal "$(col note "$OUT")" "Zoë" "note from <name>"
+
 # GPX with schouw extensions (a field app) carries status and measurements
 expect 0 "$SCHOUW" --db ext.gpkg init
 cat > app.gpx <<'EOF2'
