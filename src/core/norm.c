@@ -1423,13 +1423,19 @@ static enum sw_status check_rule(const struct sw_rule *r, const struct sw_point 
 	}
 	if (r->op == SW_NOP_REQUIRED)
 		return SW_OK;
+	/* a value of the wrong type (another tool wrote the store) counts as
+	 * not measured */
+	if ((r->kind == SW_KIND_ENUM || r->kind == SW_KIND_TEXT)
+	        ? (val->t != SW_V_TEXT || val->s == NULL)
+	        : (val->t != SW_V_INT && val->t != SW_V_REAL)) {
+		f = add(v, r, SW_OUT_INCOMPLETE);
+		if (f != NULL)
+			f->missing = r->field;
+		return SW_OK;
+	}
 	switch (r->kind) {
 	case SW_KIND_ENUM:
 	case SW_KIND_TEXT:
-		if (val->t != SW_V_TEXT || val->s == NULL) {
-			ok = false;
-			break;
-		}
 		ok = false;
 		for (size_t i = 0; i < r->nvalues && !ok; i++)
 			ok = strcmp(val->s, r->values[i]) == 0;
@@ -1441,16 +1447,11 @@ static enum sw_status check_rule(const struct sw_rule *r, const struct sw_point 
 		}
 		return SW_OK;
 	case SW_KIND_BOOL:
-		x = val->t == SW_V_INT ? (val->i != 0) : val->t == SW_V_REAL ? (val->r != 0) : -1;
+		x = val->t == SW_V_INT ? (val->i != 0) : (val->r != 0);
 		ok = x == r->lo;
 		break;
 	default:
-		if (!value_num(val, r->field_unit, &x)) {
-			f = add(v, r, SW_OUT_INCOMPLETE);
-			if (f != NULL)
-				f->missing = r->field;
-			return SW_OK;
-		}
+		value_num(val, r->field_unit, &x);
 		if (r->op == SW_NOP_BETWEEN)
 			ok = cmp(SW_NOP_GE, x, r->lo) && cmp(SW_NOP_LE, x, r->hi);
 		else

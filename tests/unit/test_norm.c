@@ -743,6 +743,28 @@ static void advice_failure_does_not_fail_the_point(void **state)
 	sw_profile_free(prof);
 }
 
+static void value_of_the_wrong_type_counts_as_not_measured(void **state)
+{
+	struct sw_profile *prof = load("nl-crow");
+	const struct sw_rule *w = rule_by_id(prof, "kr-width");
+	const struct sw_rule *s = rule_by_id(prof, "kr-surface");
+	struct sw_verdict v;
+	struct sw_point p;
+
+	(void)state;
+	assert_int_equal(sw_verdict_init(&v, prof, NULL), SW_OK);
+	point_for(&p, w);
+	set_text(&p, "width_m", "wide");
+	set_num(&p, "surface", SW_KIND_INTEGER, 3);
+	judge(prof, &v, &p);
+	assert_int_equal(finding(&v, w)->outcome, SW_OUT_INCOMPLETE);
+	assert_string_equal(finding(&v, w)->missing, "width_m");
+	assert_int_equal(finding(&v, s)->outcome, SW_OUT_INCOMPLETE);
+	sw_point_clear(&p);
+	sw_verdict_clear(&v);
+	sw_profile_free(prof);
+}
+
 static void kor_extends_nl_crow_and_says_to_confirm(void **state)
 {
 	struct sw_profile *kor = load("kor-dordrecht");
@@ -958,6 +980,7 @@ int main(void)
 	    cmocka_unit_test(store_lookup_counts_exact_distances_across_tile_edges),
 	    cmocka_unit_test(failure_names_measured_and_limit_in_the_rules_unit),
 	    cmocka_unit_test(advice_failure_does_not_fail_the_point),
+	    cmocka_unit_test(value_of_the_wrong_type_counts_as_not_measured),
 	    cmocka_unit_test(kor_extends_nl_crow_and_says_to_confirm),
 	    cmocka_unit_test(child_overrides_one_rule_and_switches_one_off),
 	    cmocka_unit_test(bad_csv_syntax_names_file_and_line),
