@@ -10,6 +10,7 @@ cd "$(dirname "$0")/.."
 N=${N:-1000000}
 BUILD=${BUILD:-build-bench}
 W=${BENCH_DIR:-$(mktemp -d /tmp/schouw-bench.XXXXXX)}
+mkdir -p "$W"
 export SCHOUW_DATA="$PWD/survey"
 
 cmake -S . -B "$BUILD" -DCMAKE_BUILD_TYPE=Release -DSW_TESTS=OFF >/dev/null
