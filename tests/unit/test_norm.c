@@ -775,6 +775,12 @@ static void kor_extends_nl_crow_and_says_to_confirm(void **state)
 	assert_string_equal(kor->chain, "kor-dordrecht < nl-crow");
 	assert_string_not_equal(kor->hash, crow->hash);
 	assert_int_equal(strlen(kor->hash), 64);
+	{
+		/* the same files give the same hash */
+		struct sw_profile *again = load("kor-dordrecht");
+		assert_string_equal(again->hash, kor->hash);
+		sw_profile_free(again);
+	}
 	for (size_t i = 0; i < kor->nrules; i++) {
 		assert_string_equal(kor->rules[i].id, crow->rules[i].id);
 		assert_true(kor->rules[i].lo == crow->rules[i].lo);
