@@ -912,6 +912,57 @@ static void sync_fields_adds_typed_columns(void **state)
 	assert_int_equal(q_int(db, "SELECT count(*) FROM pragma_table_info('points')"), ncols);
 }
 
+static void sync_fields_refuses_a_fixed_column_name(void **state)
+{
+	struct fx *f = *state;
+	struct sw_error err = {0};
+	struct sw_field fld = {.name = "note", .kind = SW_KIND_TEXT};
+	struct sw_form form = {.type = "odd", .fields = &fld, .nfields = 1};
+	struct sw_forms forms = {.forms = &form, .nforms = 1};
+
+	make_store(f);
+	assert_int_equal(sw_store_sync_fields(f->s, &forms, &err), SW_ERR_INPUT);
+	assert_non_null(strstr(err.msg, "'note'"));
+}
+
+static void meta_values_round_trip(void **state)
+{
+	struct fx *f = *state;
+	struct sw_error err = {0};
+	char *v = NULL;
+
+	make_store(f);
+	assert_int_equal(sw_store_meta_get(f->s, "default_profile", &v, &err), SW_OK);
+	assert_null(v);
+	assert_int_equal(sw_store_meta_set(f->s, "default_profile", "kor-2026", &err), SW_OK);
+	assert_int_equal(sw_store_meta_set(f->s, "default_profile", "ada-2010", &err), SW_OK);
+	assert_int_equal(sw_store_meta_get(f->s, "default_profile", &v, &err), SW_OK);
+	assert_string_equal(v, "ada-2010");
+	free(v);
+	/* the schema version is the store's own */
+	assert_int_equal(sw_store_meta_set(f->s, "schema_version", "9", &err), SW_ERR_INPUT);
+	assert_int_equal(sw_store_meta_get(f->s, "schema_version", &v, &err), SW_OK);
+	assert_string_equal(v, "2");
+	free(v);
+}
+
+static void sql_geometry_functions_read_blobs(void **state)
+{
+	struct fx *f = *state;
+	sqlite3 *db;
+
+	make_store(f);
+	db = sw_store_db(f->s);
+	add(f, "kerb_ramp", 104897.5, 425327.25, "a");
+	assert_q_text(db,
+	              "SELECT ST_MinX(geom) || ',' || ST_MaxX(geom) || ',' || ST_MinY(geom) || ','"
+	              " || ST_MaxY(geom) || ',' || ST_IsEmpty(geom) FROM points",
+	              "104897.5,104897.5,425327.25,425327.25,0");
+	assert_int_equal(q_int(db, "SELECT ST_MinX(NULL) IS NULL"), 1);
+	/* a blob that is no geometry is an error, not a silent NULL */
+	assert_int_equal(q_int(db, "SELECT ST_MinX(x'00112233')"), -999);
+}
+
 static void integrity_and_rtree_hold_after_writes(void **state)
 {
 	struct fx *f = *state;
@@ -1465,6 +1516,10 @@ int main(void)
 	    cmocka_unit_test_setup_teardown(query_stops_when_callback_says_so, setup, teardown),
 	    cmocka_unit_test_setup_teardown(bad_bbox_is_refused, setup, teardown),
 	    cmocka_unit_test_setup_teardown(sync_fields_adds_typed_columns, setup, teardown),
+	    cmocka_unit_test_setup_teardown(sync_fields_refuses_a_fixed_column_name, setup,
+	                                    teardown),
+	    cmocka_unit_test_setup_teardown(meta_values_round_trip, setup, teardown),
+	    cmocka_unit_test_setup_teardown(sql_geometry_functions_read_blobs, setup, teardown),
 	    cmocka_unit_test_setup_teardown(integrity_and_rtree_hold_after_writes, setup, teardown),
 	    cmocka_unit_test_setup_teardown(contents_extent_follows_points, setup, teardown),
 	    cmocka_unit_test_setup_teardown(v1_store_is_migrated_on_open, setup, teardown),
