@@ -347,11 +347,15 @@ static void print_report(struct sw_cli *cli, const char *path, const struct sw_i
 
 	if (cli->quiet)
 		return;
-	printf(dry_run ? _("%s: %lld rows checked (dry run, nothing changed): %lld would be "
-	                   "inserted, %lld updated, %lld unchanged, %lld rejected\n")
-	               : _("%s: %lld rows: %lld inserted, %lld updated, %lld unchanged, %lld "
-	                   "rejected\n"),
-	       path, rep->rows, rep->inserted, rep->updated, rep->unchanged, rep->rejected);
+	printf(dngettext("schouw", "%s: %lld row", "%s: %lld rows", (unsigned long)rep->rows), path,
+	       rep->rows);
+	if (dry_run)
+		printf(_(" checked (dry run, nothing changed): %lld would be inserted, %lld "
+		         "updated, %lld unchanged, %lld rejected\n"),
+		       rep->inserted, rep->updated, rep->unchanged, rep->rejected);
+	else
+		printf(_(": %lld inserted, %lld updated, %lld unchanged, %lld rejected\n"),
+		       rep->inserted, rep->updated, rep->unchanged, rep->rejected);
 	for (i = 0; i < rep->ntransforms; i++) {
 		const struct sw_import_transform *t = &rep->transforms[i];
 

@@ -872,7 +872,8 @@ static void nl_reason(struct reasons *rs, const struct item *it, const struct cr
 		else
 			reason_add(rs,
 			           _("x %.10g, y %.10g lies outside the Netherlands (RD New x "
-			             "0-280000, y 300000-625000 m)"),
+			             "0-280000, y 300000-625000 m); if these are not RD New "
+			             "coordinates, pass --crs EPSG:n"),
 			           r->x, r->y);
 	} else {
 		reason_add(rs,
