@@ -99,6 +99,76 @@ static void decodes_big_endian_linestring_with_envelope(void **state)
 	assert_true(g.minx == 1 && g.maxx == 5 && g.miny == 2 && g.maxy == 6);
 }
 
+/* Little-endian WKB writer for the tests. */
+struct wb {
+	unsigned char b[512];
+	size_t n;
+};
+
+static void wb_u8(struct wb *w, unsigned v)
+{
+	w->b[w->n++] = (unsigned char)v;
+}
+
+static void wb_u32(struct wb *w, uint32_t v)
+{
+	for (int i = 0; i < 4; i++)
+		wb_u8(w, (v >> (8 * i)) & 0xffu);
+}
+
+static void wb_f64(struct wb *w, double d)
+{
+	uint64_t u;
+
+	memcpy(&u, &d, 8);
+	for (int i = 0; i < 8; i++)
+		wb_u8(w, (unsigned)(u >> (8 * i)) & 0xffu);
+}
+
+static void decodes_bbox_of_nested_collection(void **state)
+{
+	/* GEOMETRYCOLLECTION(POLYGON Z((0 0 9, 4 0 9, 4 3 9, 0 0 9)),
+	 *                    MULTIPOINT((-2 7), (5 -1))) */
+	struct wb w = {.n = 0};
+	struct sw_gpkg_geom g;
+	struct sw_error err = {0};
+	static const double ring[4][3] = {{0, 0, 9}, {4, 0, 9}, {4, 3, 9}, {0, 0, 9}};
+
+	(void)state;
+	wb_u8(&w, 'G');
+	wb_u8(&w, 'P');
+	wb_u8(&w, 0);
+	wb_u8(&w, 1);
+	wb_u32(&w, 28992);
+	wb_u8(&w, 1);
+	wb_u32(&w, 7);
+	wb_u32(&w, 2);
+	wb_u8(&w, 1);
+	wb_u32(&w, 1003);
+	wb_u32(&w, 1);
+	wb_u32(&w, 4);
+	for (int i = 0; i < 4; i++)
+		for (int k = 0; k < 3; k++)
+			wb_f64(&w, ring[i][k]);
+	wb_u8(&w, 1);
+	wb_u32(&w, 4);
+	wb_u32(&w, 2);
+	wb_u8(&w, 1);
+	wb_u32(&w, 1);
+	wb_f64(&w, -2);
+	wb_f64(&w, 7);
+	wb_u8(&w, 1);
+	wb_u32(&w, 1);
+	wb_f64(&w, 5);
+	wb_f64(&w, -1);
+	assert_int_equal(sw_gpkg_geom_decode(w.b, w.n, &g, &err), SW_OK);
+	assert_int_equal(g.wkb_type, 7);
+	assert_false(g.empty);
+	assert_true(g.minx == -2 && g.maxx == 5 && g.miny == -1 && g.maxy == 7);
+	/* one byte short anywhere inside fails */
+	assert_int_equal(sw_gpkg_geom_decode(w.b, w.n - 1, &g, &err), SW_ERR_INPUT);
+}
+
 static void rejects_bad_magic(void **state)
 {
 	unsigned char b[SW_GPKG_POINT_BLOB_LEN];
@@ -154,6 +224,7 @@ int main(void)
 	    cmocka_unit_test(point_round_trips),
 	    cmocka_unit_test(nan_point_is_empty),
 	    cmocka_unit_test(decodes_big_endian_linestring_with_envelope),
+	    cmocka_unit_test(decodes_bbox_of_nested_collection),
 	    cmocka_unit_test(rejects_bad_magic),
 	    cmocka_unit_test(rejects_every_truncation),
 	    cmocka_unit_test(rejects_huge_counts),
