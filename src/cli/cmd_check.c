@@ -364,7 +364,8 @@ int cmd_check(struct sw_cli *cli, int argc, char **argv)
 		if (sw_check_run_end(run, true, &run_id, &st.err) != SW_OK)
 			goto fail;
 	}
-	qsort(st.sums, st.nsums, sizeof *st.sums, sum_cmp);
+	if (st.nsums > 1)
+		qsort(st.sums, st.nsums, sizeof *st.sums, sum_cmp);
 	if (st.fmt == FMT_JSON) {
 		json_t *root = json_pack(
 		    "{s:s, s:s, s:s, s:o, s:o, s:o, s:{s:I, s:I, s:I, s:I}}", "profile", prof->name,

@@ -9,6 +9,11 @@ BAY="--set length_m=6 --set width_m=3.5 --set orientation=parallel --set surface
 RAMP="--set running_slope_pct=8 --set cross_slope_pct=2 --set width_m=1.2 --set kerb_upstand_mm=5 --set tactile_warning=yes --set turning_space_m=1.2 --set surface=asphalt"
 
 expect 0 "$SCHOUW" init
+# an empty store: nothing fails
+expect 0 "$SCHOUW" check --no-record
+contains "$OUT" "all"
+expect 0 "$SCHOUW" check --no-record --format json --summary
+echo "$OUT" | python3 -m json.tool >/dev/null && ok || fail "empty check: not JSON"
 # a bay with a kerb ramp 4.99 m away, both meeting every nl-crow rule
 expect 0 "$SCHOUW" log disabled_parking --x 105000 --y 425000 $BAY
 expect 0 "$SCHOUW" log kerb_ramp --x 105004.99 --y 425000 $RAMP
