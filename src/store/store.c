@@ -85,10 +85,13 @@ static const char schema_v1[] =
  * i = id. 1.4 replaced update1 by update6/update7 and update3 by update5. */
 #define RTREE_VALUES                                                                               \
 	"(NEW.id, ST_MinX(NEW.geom), ST_MaxX(NEW.geom), ST_MinY(NEW.geom), ST_MaxY(NEW.geom))"
-static const char rtree_triggers[] =
-    "CREATE TRIGGER rtree_points_geom_insert AFTER INSERT ON points"
-    " WHEN (new.geom NOT NULL AND NOT ST_IsEmpty(NEW.geom))"
-    " BEGIN INSERT OR REPLACE INTO rtree_points_geom VALUES " RTREE_VALUES "; END;\n"
+#define RTREE_INSERT_TRIGGER                                                                       \
+	"CREATE TRIGGER rtree_points_geom_insert AFTER INSERT ON points"                           \
+	" WHEN (new.geom NOT NULL AND NOT ST_IsEmpty(NEW.geom))"                                   \
+	" BEGIN INSERT OR REPLACE INTO rtree_points_geom VALUES " RTREE_VALUES "; END"
+const char sw_store_rtree_insert_trigger[] = RTREE_INSERT_TRIGGER;
+static const char rtree_triggers[] = RTREE_INSERT_TRIGGER
+    ";\n"
     "CREATE TRIGGER rtree_points_geom_update6 AFTER UPDATE OF geom ON points"
     " WHEN OLD.id = NEW.id AND (NEW.geom NOTNULL AND NOT ST_IsEmpty(NEW.geom))"
     " AND (OLD.geom NOTNULL AND NOT ST_IsEmpty(OLD.geom))"

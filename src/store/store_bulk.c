@@ -30,12 +30,6 @@
 #define RTREE_MAXCELLS 51
 #define CELL_BYTES 24
 
-static const char insert_trigger[] =
-    "CREATE TRIGGER rtree_points_geom_insert AFTER INSERT ON points"
-    " WHEN (new.geom NOT NULL AND NOT ST_IsEmpty(NEW.geom))"
-    " BEGIN INSERT OR REPLACE INTO rtree_points_geom VALUES (NEW.id, ST_MinX(NEW.geom),"
-    " ST_MaxX(NEW.geom), ST_MinY(NEW.geom), ST_MaxY(NEW.geom)); END";
-
 static float round_down(double d)
 {
 	float f = (float)d;
@@ -430,7 +424,7 @@ enum sw_status sw_store_bulk_end(struct sw_store *s, struct sw_error *err)
 	s->ext_pending = false; /* the rebuild writes the exact extent */
 	rc = rebuild_rtree(s, err);
 	if (rc == SW_OK)
-		rc = sw_store_exec(s, insert_trigger, err);
+		rc = sw_store_exec(s, sw_store_rtree_insert_trigger, err);
 	s->bulk = false;
 	if (rc != SW_OK) {
 		sw_store_rollback(s);

@@ -76,6 +76,10 @@ enum sw_status sw_store_create_version(const char *path, int version, struct sw_
 enum sw_status sw_store_open_version(const char *path, enum sw_store_mode mode, int target,
                                      struct sw_store **out, struct sw_error *err);
 
+/* The R-tree insert trigger (GeoPackage 1.4, Annex F.3), which bulk imports
+ * drop and restore. */
+extern const char sw_store_rtree_insert_trigger[];
+
 /* The OGC WKT (WKT1, as PROJ 9.1 writes it) of EPSG:28992 and 4326. */
 extern const char sw_store_wkt_rd[];
 extern const char sw_store_wkt_wgs84[];
