@@ -70,7 +70,8 @@ static int do_list(struct sw_cli *cli)
 			n++;
 	}
 	closedir(d);
-	qsort(names, n, sizeof *names, cmp_str);
+	if (n > 1)
+		qsort(names, n, sizeof *names, cmp_str);
 	def = quiet_default(cli);
 	for (size_t i = 0; i < n; i++) {
 		struct sw_forms *forms = sw_cli_forms(cli);

@@ -20,7 +20,10 @@
 #include "schouw/norm.h"
 #include "schouw/store.h"
 
-static const char *const shipped[] = {"nl-crow", "ada-2010", "kor-dordrecht"};
+/* The shipped profiles, and a test profile with every operator and kind of
+ * condition (a path: loaded from tests/data). */
+static const char *const shipped[] = {"nl-crow", "ada-2010", "kor-dordrecht",
+                                      SW_TEST_DATA "/norms-ok/operators.csv"};
 
 static struct sw_forms *forms;
 
@@ -54,7 +57,11 @@ static struct sw_profile *load(const char *name)
 	struct sw_profile *p = NULL;
 	struct sw_error err = {0};
 
-	if (sw_profile_load(datadir(), name, forms, &p, &err) != SW_OK)
+	enum sw_status rc = strchr(name, '/') != NULL
+	                        ? sw_profile_load_file(name, forms, &p, &err)
+	                        : sw_profile_load(datadir(), name, forms, &p, &err);
+
+	if (rc != SW_OK)
 		fail_msg("%s: %s", name, err.msg);
 	return p;
 }
@@ -743,6 +750,32 @@ static void advice_failure_does_not_fail_the_point(void **state)
 	sw_profile_free(prof);
 }
 
+static void between_includes_both_ends(void **state)
+{
+	struct sw_profile *prof = load(SW_TEST_DATA "/norms-ok/operators.csv");
+	const struct sw_rule *r = rule_by_id(prof, "op-between");
+	const double ok[] = {1.2, 1.35, 1.5}, bad[] = {1.199, 1.501};
+	struct sw_verdict v;
+	struct sw_point p;
+
+	(void)state;
+	assert_int_equal(sw_verdict_init(&v, prof, NULL), SW_OK);
+	point_for(&p, r);
+	for (size_t i = 0; i < 3; i++) {
+		set_num(&p, "width_m", SW_KIND_NUMBER, ok[i]);
+		judge(prof, &v, &p);
+		assert_null(finding(&v, r));
+	}
+	for (size_t i = 0; i < 2; i++) {
+		set_num(&p, "width_m", SW_KIND_NUMBER, bad[i]);
+		judge(prof, &v, &p);
+		assert_non_null(finding(&v, r));
+	}
+	sw_point_clear(&p);
+	sw_verdict_clear(&v);
+	sw_profile_free(prof);
+}
+
 static void value_of_the_wrong_type_counts_as_not_measured(void **state)
 {
 	struct sw_profile *prof = load("nl-crow");
@@ -986,6 +1019,7 @@ int main(void)
 	    cmocka_unit_test(store_lookup_counts_exact_distances_across_tile_edges),
 	    cmocka_unit_test(failure_names_measured_and_limit_in_the_rules_unit),
 	    cmocka_unit_test(advice_failure_does_not_fail_the_point),
+	    cmocka_unit_test(between_includes_both_ends),
 	    cmocka_unit_test(value_of_the_wrong_type_counts_as_not_measured),
 	    cmocka_unit_test(kor_extends_nl_crow_and_says_to_confirm),
 	    cmocka_unit_test(child_overrides_one_rule_and_switches_one_off),
