@@ -45,30 +45,137 @@ static void hook_error(const char *message)
 	hook_note("%s", message);
 }
 
+/* shapelib seeks before every record it reads or writes, even when the
+ * records come in order; glibc then drops its buffer and asks the kernel
+ * (two system calls per record). The hooks keep the position themselves and
+ * skip seeks to where the stream already is. */
+struct hfile {
+	FILE *f;
+	SAOffset pos;
+	bool known;
+	char last; /* 'r', 'w' or 0: C needs a seek between reading and writing */
+};
+
+/* Before switching between reading and writing, seek for real. */
+static bool hfile_turn(struct hfile *h, char op)
+{
+	bool ok = true;
+
+	if (h->last != 0 && h->last != op) {
+		if (h->known)
+			ok = fseeko(h->f, (off_t)h->pos, SEEK_SET) == 0;
+		else
+			ok = fseeko(h->f, 0, SEEK_CUR) == 0;
+	}
+	h->last = op;
+	return ok;
+}
+
+static SAFile hook_fopen(const char *path, const char *mode)
+{
+	struct hfile *h = calloc(1, sizeof *h);
+
+	if (h == NULL)
+		return NULL;
+	h->f = fopen(path, mode);
+	if (h->f == NULL) {
+		free(h);
+		return NULL;
+	}
+	h->known = mode[0] != 'a';
+	return (SAFile)h;
+}
+
+static SAOffset hook_fread(void *p, SAOffset size, SAOffset nmemb, SAFile file)
+{
+	struct hfile *h = (struct hfile *)file;
+	size_t n = hfile_turn(h, 'r') ? fread(p, (size_t)size, (size_t)nmemb, h->f) : 0;
+
+	if (n == (size_t)nmemb)
+		h->pos += size * nmemb;
+	else
+		h->known = false;
+	return (SAOffset)n;
+}
+
 static SAOffset hook_fwrite(void *p, SAOffset size, SAOffset nmemb, SAFile file)
 {
-	size_t n = fwrite(p, (size_t)size, (size_t)nmemb, (FILE *)file);
+	struct hfile *h = (struct hfile *)file;
+	size_t n = hfile_turn(h, 'w') ? fwrite(p, (size_t)size, (size_t)nmemb, h->f) : 0;
 
-	if (n != (size_t)nmemb)
+	if (n == (size_t)nmemb) {
+		h->pos += size * nmemb;
+	} else {
+		h->known = false;
 		hook_note("%s", strerror(errno ? errno : EIO));
+	}
 	return (SAOffset)n;
+}
+
+static SAOffset hook_fseek(SAFile file, SAOffset offset, int whence)
+{
+	struct hfile *h = (struct hfile *)file;
+
+	if (whence == SEEK_SET && h->known && offset == h->pos)
+		return 0;
+	h->last = 0; /* a real seek allows either direction next */
+	if (fseeko(h->f, (off_t)offset, whence) != 0) {
+		h->known = false;
+		return (SAOffset)-1;
+	}
+	if (whence == SEEK_SET) {
+		h->pos = offset;
+		h->known = true;
+	} else {
+		off_t cur = ftello(h->f);
+		h->known = cur >= 0;
+		h->pos = cur >= 0 ? (SAOffset)cur : 0;
+	}
+	return 0;
+}
+
+static SAOffset hook_ftell(SAFile file)
+{
+	struct hfile *h = (struct hfile *)file;
+	off_t cur;
+
+	if (h->known)
+		return h->pos;
+	cur = ftello(h->f);
+	if (cur >= 0) {
+		h->pos = (SAOffset)cur;
+		h->known = true;
+	}
+	return (SAOffset)cur;
+}
+
+static int hook_fflush(SAFile file)
+{
+	return fflush(((struct hfile *)file)->f);
 }
 
 static int hook_fclose(SAFile file)
 {
-	int r = fclose((FILE *)file);
+	struct hfile *h = (struct hfile *)file;
+	int r = fclose(h->f);
 
 	if (r != 0)
 		hook_note("%s", strerror(errno ? errno : EIO));
+	free(h);
 	return r;
 }
 
 static void hooks_init(SAHooks *h)
 {
 	SASetupDefaultHooks(h);
-	h->Error = hook_error;
+	h->FOpen = hook_fopen;
+	h->FRead = hook_fread;
 	h->FWrite = hook_fwrite;
+	h->FSeek = hook_fseek;
+	h->FTell = hook_ftell;
+	h->FFlush = hook_fflush;
 	h->FClose = hook_fclose;
+	h->Error = hook_error;
 }
 
 static void hook_reset(void)
@@ -751,7 +858,9 @@ static enum sw_status check_shp_shx(const char *shp, const char *shx, struct shp
 			}
 		}
 		pos += 8 + clen;
-		if (fseeko(fs, pos, SEEK_SET) != 0) {
+		/* Point records were read whole; seeking anyway would drop stdio's
+		 * buffer and cost a system call per record. */
+		if (clen > (long long)sizeof c && fseeko(fs, pos, SEEK_SET) != 0) {
 			rc = sw_error_set(err, SW_ERR_IO, _("%s: seek error"), shp);
 			goto out;
 		}
@@ -1753,6 +1862,9 @@ enum sw_status sw_shp_writer_open(const char *path, const struct sw_export_opts 
 		                  hook_msg[0] ? hook_msg : strerror(errno));
 		goto out;
 	}
+	/* shapelib writes the end-of-file byte after every new record and seeks
+	 * back over it for the next; write it once, at close. */
+	DBFSetWriteEndOfFileChar(w->dbf, 0);
 	rc = writer_fields(w, err);
 	if (rc != SW_OK)
 		goto out;
@@ -2031,6 +2143,7 @@ enum sw_status sw_shp_writer_finish(struct sw_shp_writer *w, struct sw_error *er
 	SHPClose(shp);
 	if (hook_msg[0] != '\0')
 		return sw_error_set(err, SW_ERR_IO, _("%s: %s"), w->tmp[EXT_SHP], hook_msg);
+	DBFSetWriteEndOfFileChar(dbf, 1);
 	DBFClose(dbf);
 	if (hook_msg[0] != '\0')
 		return sw_error_set(err, SW_ERR_IO, _("%s: %s"), w->tmp[EXT_DBF], hook_msg);
