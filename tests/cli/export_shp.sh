@@ -39,6 +39,7 @@ contains "$ERR" "point 2"
 contains "$ERR" "note"
 equal "$(grep -c warning <<<"$ERR")" 1 "warnings (only the long note)"
 equal "$(cat all.cpg)" "UTF-8" ".cpg"
+equal "$(tail -c 1 all.dbf | od -An -tx1 | tr -d ' ')" "1a" "last byte of the .dbf (end of file mark)"
 contains "$(cat all.prj)" 'PROJCS["RD_New"'
 
 ogr -al -so all.shp
