@@ -88,7 +88,8 @@ void sw_store_rollback(struct sw_store *s); /* also ends a bulk import */
  * sw_store_rollback (or closing the store) undoes everything, trigger
  * included. The rebuild reads every point, old ones too, so it pays off for
  * imports that are large compared with the store. History rows are written
- * as usual. */
+ * as usual. Until bulk_end, spatial queries (bbox, near) do not see the
+ * points inserted in the import; the other filters do. */
 enum sw_status sw_store_bulk_begin(struct sw_store *s, struct sw_error *err);
 enum sw_status sw_store_bulk_end(struct sw_store *s, struct sw_error *err);
 
