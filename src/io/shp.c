@@ -1901,29 +1901,30 @@ static enum sw_status put_text(struct sw_shp_writer *w, const struct sw_point *p
 {
 	size_t len, keep;
 	char ref[64];
+	int ok;
 
+	hook_reset();
 	if (s == NULL || *s == '\0') {
-		if (!DBFWriteNULLAttribute(w->dbf, (int)row, f->idx))
-			goto fail;
-		return SW_OK;
+		ok = DBFWriteNULLAttribute(w->dbf, (int)row, f->idx);
+	} else {
+		len = strlen(s);
+		keep = sw_shp_utf8_cut(s, (size_t)f->width);
+		if (keep < len) {
+			memcpy(w->cut, s, keep);
+			w->cut[keep] = '\0';
+			warn(w->o.warn, w->o.warn_ud,
+			     _("point %s: field %s (DBF %s): text of %zu bytes cut to %zu bytes, "
+			       "the "
+			       "most a DBF field of width %d holds"),
+			     point_ref(p, ref, sizeof ref), f->name, f->dbf, len, keep, f->width);
+			s = w->cut;
+		}
+		ok = DBFWriteStringAttribute(w->dbf, (int)row, f->idx, s);
 	}
-	len = strlen(s);
-	keep = sw_shp_utf8_cut(s, (size_t)f->width);
-	if (keep < len) {
-		memcpy(w->cut, s, keep);
-		w->cut[keep] = '\0';
-		warn(w->o.warn, w->o.warn_ud,
-		     _("point %s: field %s (DBF %s): text of %zu bytes cut to %zu bytes, the most "
-		       "a DBF field of width %d holds"),
-		     point_ref(p, ref, sizeof ref), f->name, f->dbf, len, keep, f->width);
-		s = w->cut;
-	}
-	if (!DBFWriteStringAttribute(w->dbf, (int)row, f->idx, s))
-		goto fail;
+	if (!ok)
+		return sw_error_set(err, SW_ERR_IO, _("%s: cannot write record %lld, field %s: %s"),
+		                    w->tmp[EXT_DBF], row + 1, f->dbf, hook_text());
 	return SW_OK;
-fail:
-	return sw_error_set(err, SW_ERR_IO, _("%s: cannot write record %lld, field %s: %s"),
-	                    w->tmp[EXT_DBF], row + 1, f->dbf, hook_text());
 }
 
 static enum sw_status put_number(struct sw_shp_writer *w, const struct sw_point *p,
