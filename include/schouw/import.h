@@ -32,8 +32,6 @@
 /* Called once per rejected row with the row as read and every reason
  * ("field: what was expected; ..."). r and reason live during the call. */
 typedef void (*sw_reject_fn)(void *ud, const struct sw_record *r, const char *reason);
-/* Called after each batch with the number of rows handled so far. */
-typedef void (*sw_progress_fn)(void *ud, long long rows);
 
 struct sw_import_opts {
 	const char *default_type;     /* for rows without a type column/value; NULL: none */
@@ -46,8 +44,6 @@ struct sw_import_opts {
 	                               * with the store (R-tree rebuilt once at the end) */
 	sw_reject_fn reject;
 	void *reject_ud;
-	sw_progress_fn progress;
-	void *progress_ud;
 };
 
 /* One coordinate transformation used by the import. */

@@ -1097,8 +1097,6 @@ static enum sw_status flush_batch(struct sw_importer *im, struct sw_error *err)
 			rc = report_reject(im, &it->rc.r, rs.buf, err);
 	}
 	items_clear(im);
-	if (rc == SW_OK && im->o.progress != NULL)
-		im->o.progress(im->o.progress_ud, im->rep.rows);
 	return rc;
 }
 
