@@ -195,6 +195,27 @@ static void reader_skips_blank_lines_before_the_header(void **state)
 	assert_string_equal(s.rows[0], "4|EPSG:28992|1|1|2|x=1|y=2|note=a,b");
 }
 
+static void reader_handles_cells_longer_than_a_read_block(void **state)
+{
+	struct seen s = {0};
+	struct sw_error err = {0};
+	size_t n = 200000, i;
+	char *text = malloc(n + 64);
+
+	(void)state;
+	assert_non_null(text);
+	strcpy(text, "x,y,note\n1,2,\"");
+	for (i = strlen(text); i < n; i++)
+		text[i] = (i % 1000 == 0) ? '\n' : 'a';
+	strcpy(text + n, "\"\n3,4,b\n");
+	assert_int_equal(read_text(text, NULL, &s, &err), SW_OK);
+	assert_int_equal(s.n, 2);
+	assert_true(strncmp(s.rows[0], "2|EPSG:28992|1|1|2|", 19) == 0);
+	/* the second record starts after the 199 newlines inside the first */
+	assert_string_equal(s.rows[1], "202|EPSG:28992|1|3|4|x=3|y=4|note=b");
+	free(text);
+}
+
 static void reader_detects_tabs(void **state)
 {
 	struct seen s = {0};
@@ -707,6 +728,7 @@ int main(void)
 	    cmocka_unit_test(reader_unquotes_doubled_quotes),
 	    cmocka_unit_test(reader_detects_semicolons_bom_and_decimal_comma),
 	    cmocka_unit_test(reader_detects_tabs),
+	    cmocka_unit_test(reader_handles_cells_longer_than_a_read_block),
 	    cmocka_unit_test(reader_skips_blank_lines_before_the_header),
 	    cmocka_unit_test(reader_removes_the_formula_guard),
 	    cmocka_unit_test(reader_gives_no_xy_for_empty_or_bad_coordinates),
