@@ -480,7 +480,8 @@ static uint32_t be32(const unsigned char *b)
 
 /* Look at the file before SQLite does: exists, is SQLite, is a GeoPackage,
  * not truncated, writable when we need to write. */
-static enum sw_status preflight(const char *path, bool write, struct sw_error *err)
+static enum sw_status preflight(const char *path, bool write, uint64_t *expect,
+                                struct sw_error *err)
 {
 	unsigned char h[100];
 	struct stat st, dst;
@@ -518,14 +519,14 @@ static enum sw_status preflight(const char *path, bool write, struct sw_error *e
 	if (pagesize == 1)
 		pagesize = 65536;
 	/* The page count in the header is valid when the change counter matches
-	 * the version-valid-for number; a shorter file has lost its tail. */
-	if (be32(h + 24) == be32(h + 92) &&
+	 * the version-valid-for number; a shorter file has lost its tail, or
+	 * another process is checkpointing the WAL into it right now (it writes
+	 * page 1 first), so SQLite gets the last word (see truncated()). */
+	if (expect != NULL)
+		*expect = 0;
+	if (expect != NULL && be32(h + 24) == be32(h + 92) &&
 	    (uint64_t)be32(h + 28) * pagesize > (uint64_t)st.st_size)
-		return sw_error_set(err, SW_ERR_STORE,
-		                    _("%s is corrupt: truncated to %lld of %llu bytes; restore it "
-		                      "from a backup"),
-		                    path, (long long)st.st_size,
-		                    (unsigned long long)be32(h + 28) * pagesize);
+		*expect = (uint64_t)be32(h + 28) * pagesize;
 	if (!write)
 		return SW_OK;
 	/* root passes access(W_OK) on anything: a file without write bits is
@@ -543,6 +544,27 @@ static enum sw_status preflight(const char *path, bool write, struct sw_error *e
 		                  path, dir);
 	free(dircopy);
 	return rc;
+}
+
+/* The file looked shorter than its header says: corrupt unless SQLite's own
+ * check, which reads pages still in the WAL from there, finds it sound. */
+static enum sw_status truncated(struct sw_store *s, uint64_t expect, struct sw_error *err)
+{
+	sqlite3_stmt *st = NULL;
+	struct stat fs;
+	bool ok = false;
+
+	if (sqlite3_prepare_v2(s->db, "PRAGMA quick_check(1)", -1, &st, NULL) == SQLITE_OK &&
+	    sqlite3_step(st) == SQLITE_ROW)
+		ok = sqlite3_stricmp((const char *)sqlite3_column_text(st, 0), "ok") == 0;
+	sqlite3_finalize(st);
+	if (ok)
+		return SW_OK;
+	return sw_error_set(err, SW_ERR_STORE,
+	                    _("%s is corrupt: truncated to %lld of %llu bytes; restore it from a "
+	                      "backup"),
+	                    s->path, stat(s->path, &fs) == 0 ? (long long)fs.st_size : -1LL,
+	                    (unsigned long long)expect);
 }
 
 /* Is s a schouw store? Returns its schema version in *version. */
@@ -619,10 +641,11 @@ enum sw_status sw_store_open_version(const char *path, enum sw_store_mode mode, 
 {
 	struct sw_store *s = NULL;
 	enum sw_status rc;
+	uint64_t expect = 0;
 	int version;
 
 	*out = NULL;
-	rc = preflight(path, mode == SW_STORE_WRITE, err);
+	rc = preflight(path, mode == SW_STORE_WRITE, &expect, err);
 	if (rc != SW_OK)
 		return rc;
 	s = calloc(1, sizeof *s);
@@ -632,6 +655,8 @@ enum sw_status sw_store_open_version(const char *path, enum sw_store_mode mode, 
 	}
 	s->mode = mode;
 	rc = connect_db(s, mode == SW_STORE_WRITE, false, err);
+	if (rc == SW_OK && expect > 0)
+		rc = truncated(s, expect, err);
 	if (rc != SW_OK)
 		goto out;
 	rc = check_schema(s, &version, err);
@@ -649,7 +674,7 @@ enum sw_status sw_store_open_version(const char *path, enum sw_store_mode mode, 
 		if (mode != SW_STORE_WRITE) {
 			/* Upgrade through a writing connection, then read as asked. */
 			disconnect(s);
-			rc = preflight(path, true, err);
+			rc = preflight(path, true, NULL, err);
 			if (rc != SW_OK) {
 				sw_error_prefix(
 				    err, _("the store has schema %d and needs an upgrade, but "),
