@@ -521,10 +521,10 @@ int cmd_import(struct sw_cli *cli, int argc, char **argv)
 	if (forms == NULL)
 		goto out;
 	if (io.default_type != NULL && sw_forms_find_or_error(forms, io.default_type, &err) == NULL)
-		goto fail;
+		goto out;
 	if (io.default_status != NULL &&
 	    sw_forms_check_status(forms, io.default_status, &err) != SW_OK)
-		goto fail;
+		goto out;
 	store = sw_cli_store(cli, SW_STORE_WRITE);
 	if (store == NULL)
 		goto out;
@@ -548,13 +548,13 @@ int cmd_import(struct sw_cli *cli, int argc, char **argv)
 	io.bulk = want_bulk(store, path);
 
 	if (sw_importer_new(store, forms, &io, &im, &err) != SW_OK)
-		goto fail;
+		goto out;
 	fd.im = im;
 	fd.pg = &pg;
 	src = reader(path, &ro, feed_record, &fd, &err);
 	progress_end(&pg);
 	if (src != SW_OK)
-		goto fail;
+		goto out;
 	if (sw_importer_finish(im, &err) != SW_OK) {
 		const struct sw_import_report *rep = sw_importer_report(im);
 		if (err.code == SW_ERR_INPUT && rep->rejected > 0) {
@@ -562,7 +562,7 @@ int cmd_import(struct sw_cli *cli, int argc, char **argv)
 			print_report(cli, path, rep, io.dry_run);
 		}
 		rejects_close(&rj, false);
-		goto fail;
+		goto out;
 	}
 	if (rejects_close(&rj, true) != SW_OK) {
 		/* the points are in; say that the reject file is not */
@@ -577,12 +577,10 @@ int cmd_import(struct sw_cli *cli, int argc, char **argv)
 	}
 	print_report(cli, path, sw_importer_report(im), io.dry_run);
 	rc = SW_EXIT_OK;
-	goto out;
-fail:
-	progress_end(&pg);
-	sw_cli_error(cli, &err);
-	rc = SW_EXIT_ERROR;
 out:
+	progress_end(&pg);
+	if (rc != SW_EXIT_OK && err.code != SW_OK)
+		sw_cli_error(cli, &err); /* failures that printed already leave err clear */
 	rejects_close(&rj, false);
 	sw_importer_free(im);
 	for (i = 0; map_buf != NULL && i < nmap; i++)
