@@ -576,6 +576,7 @@ struct sw_importer {
 	size_t nfields;
 	struct roles roles;
 	bool in_tx, finished, broken;
+	bool fresh_store; /* no points when the import began */
 
 	struct item *items;
 	size_t nitems;
@@ -673,6 +674,14 @@ enum sw_status sw_importer_new(struct sw_store *s, const struct sw_forms *f,
 	if (rc != SW_OK)
 		goto out;
 	im->in_tx = true;
+	{
+		long long n = -1;
+
+		rc = sw_store_count(s, NULL, &n, err);
+		if (rc != SW_OK)
+			goto out;
+		im->fresh_store = n == 0;
+	}
 out:
 	if (rc != SW_OK) {
 		sw_importer_free(im);
@@ -930,6 +939,24 @@ static enum sw_status place(struct sw_importer *im, struct item *it, struct reas
 		}
 		sw_import_derive_uuid(it->p.type, it->p.x, it->p.y, it->p.observed_at,
 		                      it->p.surveyor, it->p.uuid);
+	}
+	if (im->fresh_store && it->reasons == NULL) {
+		/* into a store that was empty nearly every row is new: insert
+		 * first, and look the uuid up only when it is taken (a row
+		 * repeated in the file) */
+		if (sw_form_validate(im->forms, &it->p, &e) != SW_OK) {
+			reason_add(rs, "%s", e.msg);
+			goto out;
+		}
+		rc = sw_store_insert(im->store, &it->p, im->o.who, &e);
+		if (rc == SW_OK) {
+			im->rep.inserted++;
+			goto out;
+		}
+		if (rc != SW_ERR_INPUT) {
+			*err = e;
+			goto out;
+		}
 	}
 	rc = sw_store_get_by_uuid(im->store, it->p.uuid, &stored, &e);
 	if (rc == SW_ERR_NOTFOUND) {

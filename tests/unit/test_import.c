@@ -522,6 +522,28 @@ static void importer_rd_input_needs_no_transformation(void **state)
 	sw_store_close(s);
 }
 
+static void importer_repeated_row_in_a_new_store_is_matched(void **state)
+{
+	/* the third row is the first again, changed: an update of the same point */
+	static const char *const rows[][4] = {{"kerb_ramp", "51.8143125", "4.6606029", "1.5"},
+	                                      {"kerb_ramp", "51.8143125", "4.6606029", "1.5"},
+	                                      {"kerb_ramp", "51.8143125", "4.6606029", "1.7"}};
+	struct sw_store *s = new_store("repeat.gpkg");
+	const struct sw_import_report *rep;
+	struct sw_importer *im = NULL;
+	struct sw_error err = {0};
+
+	(void)state;
+	assert_int_equal(import_rows(s, NULL, rows, 3, &rep, &im, &err), SW_OK);
+	assert_int_equal(rep->inserted, 1);
+	assert_int_equal(rep->unchanged, 1);
+	assert_int_equal(rep->updated, 1);
+	assert_int_equal(rep->rejected, 0);
+	sw_importer_free(im);
+	assert_int_equal(count(s), 1);
+	sw_store_close(s);
+}
+
 static void importer_bulk_mode_keeps_the_spatial_index(void **state)
 {
 	static const char *const rows[][4] = {{"kerb_ramp", "51.8143125", "4.6606029", "1.5"},
@@ -565,6 +587,7 @@ int main(void)
 	    cmocka_unit_test(importer_dry_run_changes_nothing),
 	    cmocka_unit_test(importer_unknown_column_stops_the_file),
 	    cmocka_unit_test(importer_rd_input_needs_no_transformation),
+	    cmocka_unit_test(importer_repeated_row_in_a_new_store_is_matched),
 	    cmocka_unit_test(importer_bulk_mode_keeps_the_spatial_index),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
