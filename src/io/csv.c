@@ -614,6 +614,15 @@ enum sw_status sw_csv_read(const char *path, const struct sw_read_opts *o, sw_re
 
 		if (first) {
 			first = false;
+			if (n >= 2 &&
+			    (memcmp(b, "\xFF\xFE", 2) == 0 || memcmp(b, "\xFE\xFF", 2) == 0)) {
+				/* libcsv reads bytes: UTF-16 cannot be converted per cell */
+				c.rc = sw_error_set(err, SW_ERR_INPUT,
+				                    _("%s:1: the file is UTF-16 text; save it as "
+				                      "CSV UTF-8 (e.g. Excel: \"CSV UTF-8\")"),
+				                    path);
+				goto out;
+			}
 			if (n >= 3 && memcmp(b, "\xEF\xBB\xBF", 3) == 0) {
 				b += 3;
 				n -= 3;

@@ -380,6 +380,17 @@ static void reader_converts_from_the_given_encoding(void **state)
 	                               "\xc3\x85ngstr\xc3\xb6m");
 }
 
+static void reader_refuses_utf16_with_advice(void **state)
+{
+	struct seen s = {0};
+	struct sw_error err = {0};
+
+	(void)state;
+	assert_int_equal(read_text("\xFF\xFEx\001,\001y\001", NULL, &s, &err), SW_ERR_INPUT);
+	assert_non_null(strstr(err.msg, "in.csv:1:"));
+	assert_non_null(strstr(err.msg, "UTF-16"));
+}
+
 static void reader_unknown_encoding_fails(void **state)
 {
 	struct seen s = {0};
@@ -744,6 +755,7 @@ int main(void)
 	    cmocka_unit_test(reader_invalid_utf8_names_line_and_column),
 	    cmocka_unit_test(reader_converts_from_the_given_encoding),
 	    cmocka_unit_test(reader_unknown_encoding_fails),
+	    cmocka_unit_test(reader_refuses_utf16_with_advice),
 	    cmocka_unit_test(reader_stops_when_the_callback_fails),
 	    cmocka_unit_test(reader_missing_file_is_notfound),
 	    cmocka_unit_test(parse_number_accepts_point_and_comma),
