@@ -5,7 +5,7 @@
 
 expect 0 "$SCHOUW" --version; contains "$OUT" "schouw "
 expect 0 "$SCHOUW" help; contains "$OUT" "Commands:"
-for c in init log list show set delete history forms; do
+for c in init log list show set delete history forms summary import export check profile; do
 	expect 0 "$SCHOUW" "$c" --help; contains "$OUT" "usage: schouw $c"
 	expect 0 "$SCHOUW" help "$c"; contains "$OUT" "usage: schouw $c"
 done
@@ -72,6 +72,14 @@ expect 0 "$SCHOUW" delete 1 --by opruimer; contains "$OUT" "deleted kerb_ramp 1"
 expect 2 "$SCHOUW" show 1; contains "$ERR" "1"
 expect 0 "$SCHOUW" history "$uuid"; contains "$OUT" "delete"; contains "$OUT" "opruimer"
 expect 0 "$SCHOUW" list; contains "$OUT" "(3 points)"
+
+# summary: points per type and status, totals per status
+expect 0 "$SCHOUW" summary
+row=$(printf '%s\n' "$OUT" | awk '$1 == "cable_cover" {print $4, $NF}'); equal "$row" "1 1" "cable_cover realised, total"
+row=$(printf '%s\n' "$OUT" | awk '$1 == "total" {print $2, $NF}'); equal "$row" "2 3" "planned total, grand total"
+lacks "$OUT" "kerb_ramp" "summary after the only kerb ramp was deleted"
+expect 0 "$SCHOUW" summary --status realised
+row=$(printf '%s\n' "$OUT" | awk '$1 == "total" {print $NF}'); equal "$row" "1" "filtered total"
 
 # --db and SCHOUW_DB
 expect 0 "$SCHOUW" --db other.gpkg init
