@@ -53,6 +53,17 @@ expect 0 "$SCHOUW" history "$ref"
 contains "$OUT" "width_m"
 contains "$OUT" "1.6"
 
+# --- a row with a known uuid may carry only what changes ---
+printf 'uuid,x,y,status\n%s,,,realised\n' "$ref" >status.csv
+expect 0 "$SCHOUW" import status.csv
+contains "$OUT" "0 inserted, 1 updated"
+expect 0 "$SCHOUW" history "$ref"
+contains "$OUT" "planned -> realised"
+expect 0 "$SCHOUW" show "$ref"
+contains "$OUT" "1.6" "measurements kept by a partial update"
+printf 'uuid,x,y,status\n%s,,,planned\n' "$ref" >status.csv
+expect 0 "$SCHOUW" import status.csv
+
 # --- an export of this store matches its points ---
 if "$SCHOUW" export --help >/dev/null 2>&1; then
 	expect 0 "$SCHOUW" export exported.csv
