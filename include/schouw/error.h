@@ -37,4 +37,10 @@ enum sw_status sw_error_prefix(struct sw_error *err, const char *fmt, ...)
 
 void sw_error_clear(struct sw_error *err);
 
+/* Shorthand for the out-of-memory error; returns SW_ERR_NOMEM. */
+enum sw_status sw_error_nomem(struct sw_error *err);
+
+/* strdup that passes NULL through (NULL in, NULL out). Caller frees. */
+char *sw_strdup(const char *s);
+
 #endif

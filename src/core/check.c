@@ -117,18 +117,13 @@ static size_t tile_hash(long long tx, long long ty, unsigned type, double radius
 	return (size_t)(h ^ (h >> 29));
 }
 
-static enum sw_status nomem(struct sw_error *err)
-{
-	return sw_error_set(err, SW_ERR_NOMEM, "%s", _("out of memory"));
-}
-
 static enum sw_status grow_tiles(struct sw_check_near *n, struct sw_error *err)
 {
 	size_t cap = n->cap ? n->cap * 2 : 1024;
 	struct near_tile *t = calloc(cap, sizeof *t);
 
 	if (t == NULL)
-		return nomem(err);
+		return sw_error_nomem(err);
 	for (size_t i = 0; i < n->cap; i++) {
 		const struct near_tile *o = &n->tiles[i];
 		size_t h;
@@ -174,7 +169,7 @@ static enum sw_status load_tile(struct sw_check_near *n, struct near_tile *t, co
 			struct near_pt *np = realloc(n->pts, cap * sizeof *np);
 			if (np == NULL) {
 				sqlite3_reset(st);
-				return nomem(err);
+				return sw_error_nomem(err);
 			}
 			n->pts = np;
 			n->cappts = cap;
@@ -212,7 +207,7 @@ static enum sw_status get_tile(struct sw_check_near *n, const struct sw_point *p
 			                    _("too many neighbour types in one profile"));
 		n->types[ti] = strdup(type);
 		if (n->types[ti] == NULL)
-			return nomem(err);
+			return sw_error_nomem(err);
 		n->ntypes++;
 	}
 	if (2 * (n->ntiles + 1) > n->cap && (rc = grow_tiles(n, err)) != SW_OK)

@@ -1,7 +1,10 @@
 /* error.c - the error struct. */
 #include "schouw/error.h"
 
+#include "schouw/i18n.h"
+
 #include <stdarg.h>
+#include <stdlib.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -49,4 +52,14 @@ void sw_error_clear(struct sw_error *err)
 		return;
 	err->code = SW_OK;
 	err->msg[0] = '\0';
+}
+
+enum sw_status sw_error_nomem(struct sw_error *err)
+{
+	return sw_error_set(err, SW_ERR_NOMEM, "%s", _("out of memory"));
+}
+
+char *sw_strdup(const char *s)
+{
+	return s != NULL ? strdup(s) : NULL;
 }

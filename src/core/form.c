@@ -27,25 +27,6 @@ static const char *const reserved[] = {
 
 static const char *const kind_names[] = {"number", "integer", "enum", "bool", "text"};
 
-static char *dup_str(const char *s)
-{
-	size_t n;
-	char *d;
-
-	if (s == NULL)
-		return NULL;
-	n = strlen(s) + 1;
-	d = malloc(n);
-	if (d != NULL)
-		memcpy(d, s, n);
-	return d;
-}
-
-static enum sw_status nomem(struct sw_error *err)
-{
-	return sw_error_set(err, SW_ERR_NOMEM, "%s", _("out of memory"));
-}
-
 static bool ident_valid(const char *s)
 {
 	size_t i;
@@ -395,7 +376,7 @@ static int parse_values(struct parse_ctx *c, struct sw_field *f, const char *v)
 static int set_label(struct parse_ctx *c, char **dst, const char *v)
 {
 	free(*dst);
-	*dst = v[0] != '\0' ? dup_str(v) : NULL;
+	*dst = v[0] != '\0' ? sw_strdup(v) : NULL;
 	if (v[0] != '\0' && *dst == NULL)
 		return ctx_fail(c, SW_ERR_NOMEM, "%s", _("out of memory"));
 	return 1;
@@ -469,7 +450,7 @@ static int begin_section(struct parse_ctx *c, const char *section)
 	c->in_form = false;
 	c->cur_line = c->header_line > 0 ? c->header_line : c->lineno;
 	free(c->cur_section);
-	c->cur_section = dup_str(section);
+	c->cur_section = sw_strdup(section);
 	if (c->cur_section == NULL)
 		return ctx_fail(c, SW_ERR_NOMEM, "%s", _("out of memory"));
 	if (c->mode == MODE_FORM && strcmp(section, "form") == 0) {
@@ -522,7 +503,7 @@ static int begin_section(struct parse_ctx *c, const char *section)
 			return ctx_fail(c, SW_ERR_NOMEM, "%s", _("out of memory"));
 		c->meta = meta;
 		memset(&grown[c->form->nfields], 0, sizeof *grown);
-		grown[c->form->nfields].name = dup_str(name);
+		grown[c->form->nfields].name = sw_strdup(name);
 		meta[c->form->nfields].line = c->cur_line;
 		meta[c->form->nfields].has_kind = false;
 		c->cur = c->form->nfields++;
@@ -547,7 +528,7 @@ static int begin_section(struct parse_ctx *c, const char *section)
 			return ctx_fail(c, SW_ERR_NOMEM, "%s", _("out of memory"));
 		c->status_lines = lines;
 		memset(&grown[c->nstatuses], 0, sizeof *grown);
-		grown[c->nstatuses].name = dup_str(name);
+		grown[c->nstatuses].name = sw_strdup(name);
 		lines[c->nstatuses] = c->cur_line;
 		c->cur = c->nstatuses++;
 		if (grown[c->cur].name == NULL)
@@ -642,7 +623,7 @@ static enum sw_status parse_file(struct parse_ctx *c, struct sw_error *err)
 	if (c->rc != SW_OK)
 		return sw_error_set(err, c->rc, "%s:%d: %s", c->path, c->err_line, c->msg);
 	if (rc == -2)
-		return nomem(err);
+		return sw_error_nomem(err);
 	if (rc != 0)
 		return sw_error_set(err, SW_ERR_INPUT,
 		                    _("%s:%d: syntax error; expected [section], key = value or a "
@@ -713,9 +694,9 @@ void sw_forms_free(struct sw_forms *forms)
 static bool default_labels(char **nl, char **en, const char *name)
 {
 	if (*nl == NULL)
-		*nl = dup_str(*en != NULL ? *en : name);
+		*nl = sw_strdup(*en != NULL ? *en : name);
 	if (*en == NULL)
-		*en = dup_str(*nl);
+		*en = sw_strdup(*nl);
 	return *nl != NULL && *en != NULL;
 }
 
@@ -784,13 +765,13 @@ static enum sw_status list_ini(const char *dir, char ***out, size_t *n, struct s
 			continue;
 		grown = realloc(names, (count + 1) * sizeof *names);
 		if (grown == NULL) {
-			rc = nomem(err);
+			rc = sw_error_nomem(err);
 			goto out;
 		}
 		names = grown;
-		names[count] = dup_str(de->d_name);
+		names[count] = sw_strdup(de->d_name);
 		if (names[count] == NULL) {
-			rc = nomem(err);
+			rc = sw_error_nomem(err);
 			goto out;
 		}
 		count++;
@@ -833,7 +814,7 @@ static enum sw_status load_statuses(struct sw_forms *fs, struct sw_error *err)
 
 	memset(&c, 0, sizeof c);
 	if (path == NULL)
-		return nomem(err);
+		return sw_error_nomem(err);
 	c.mode = MODE_STATUSES;
 	c.path = path;
 	rc = parse_file(&c, err);
@@ -852,7 +833,7 @@ static enum sw_status load_statuses(struct sw_forms *fs, struct sw_error *err)
 		}
 		if (!default_labels(&c.statuses[i].label_nl, &c.statuses[i].label_en,
 		                    c.statuses[i].name)) {
-			rc = nomem(err);
+			rc = sw_error_nomem(err);
 			goto out;
 		}
 	}
@@ -913,9 +894,9 @@ enum sw_status sw_forms_load(const char *datadir, struct sw_forms **out, struct 
 		return sw_error_set(err, SW_ERR_INTERNAL, "sw_forms_load: NULL argument");
 	*out = NULL;
 	fs = calloc(1, sizeof *fs);
-	if (fs == NULL || (fs->dir = dup_str(datadir)) == NULL ||
+	if (fs == NULL || (fs->dir = sw_strdup(datadir)) == NULL ||
 	    (formdir = join_path(datadir, "forms", NULL)) == NULL) {
-		rc = nomem(err);
+		rc = sw_error_nomem(err);
 		goto out;
 	}
 	rc = list_ini(formdir, &names, &nnames, err);
@@ -928,7 +909,7 @@ enum sw_status sw_forms_load(const char *datadir, struct sw_forms **out, struct 
 	fs->forms = calloc(nnames, sizeof *fs->forms);
 	lines = calloc(nnames, sizeof *lines);
 	if (fs->forms == NULL || lines == NULL) {
-		rc = nomem(err);
+		rc = sw_error_nomem(err);
 		goto out;
 	}
 	for (i = 0; i < nnames; i++) {
@@ -937,9 +918,9 @@ enum sw_status sw_forms_load(const char *datadir, struct sw_forms **out, struct 
 
 		fs->nforms = i + 1;
 		f->path = join_path(formdir, names[i], NULL);
-		f->type = dup_str(names[i]);
+		f->type = sw_strdup(names[i]);
 		if (f->path == NULL || f->type == NULL) {
-			rc = nomem(err);
+			rc = sw_error_nomem(err);
 			goto out;
 		}
 		f->type[strlen(f->type) - 4] = '\0';
@@ -964,9 +945,9 @@ enum sw_status sw_forms_load(const char *datadir, struct sw_forms **out, struct 
 		for (k = 0; k < f->nfields; k++)
 			if (!default_labels(&f->fields[k].label_nl, &f->fields[k].label_en,
 			                    f->fields[k].name))
-				rc = nomem(err);
+				rc = sw_error_nomem(err);
 		if (!default_labels(&f->label_nl, &f->label_en, f->type))
-			rc = nomem(err);
+			rc = sw_error_nomem(err);
 		if (rc != SW_OK)
 			goto out;
 		if (f->nfields == 0) {
@@ -1135,7 +1116,7 @@ enum sw_status sw_forms_all_fields(const struct sw_forms *forms, const struct sw
 		total += forms->forms[i].nfields;
 	all = calloc(total > 0 ? total : 1, sizeof *all);
 	if (all == NULL)
-		return nomem(err);
+		return sw_error_nomem(err);
 	for (i = 0; i < forms->nforms; i++) {
 		for (j = 0; j < forms->forms[i].nfields; j++) {
 			const struct sw_field *f = &forms->forms[i].fields[j];
@@ -1309,7 +1290,7 @@ enum sw_status sw_field_parse(const struct sw_field *f, const char *text, struct
 		return SW_OK;
 	t = trimmed(text);
 	if (t == NULL)
-		return nomem(err);
+		return sw_error_nomem(err);
 	if (t[0] == '\0')
 		goto out;
 	switch (f->kind) {
@@ -1358,9 +1339,9 @@ enum sw_status sw_field_parse(const struct sw_field *f, const char *text, struct
 		for (i = 0; i < f->nvalues; i++) {
 			if (strcasecmp(f->values[i], t) == 0) {
 				free(t);
-				t = dup_str(f->values[i]);
+				t = sw_strdup(f->values[i]);
 				if (t == NULL) {
-					rc = nomem(err);
+					rc = sw_error_nomem(err);
 					goto out;
 				}
 				break;
@@ -1374,9 +1355,9 @@ enum sw_status sw_field_parse(const struct sw_field *f, const char *text, struct
 		free(t);
 		t = NULL;
 		v.t = SW_V_TEXT;
-		v.s = dup_str(text);
+		v.s = sw_strdup(text);
 		if (v.s == NULL) {
-			rc = nomem(err);
+			rc = sw_error_nomem(err);
 			goto out;
 		}
 		break;

@@ -96,11 +96,6 @@ const char *sw_outcome_name(enum sw_outcome o)
 	return (size_t)o < sizeof outcome_names / sizeof outcome_names[0] ? outcome_names[o] : "?";
 }
 
-static enum sw_status nomem(struct sw_error *err)
-{
-	return sw_error_set(err, SW_ERR_NOMEM, "%s", _("out of memory"));
-}
-
 bool sw_profile_name_valid(const char *name)
 {
 	if (name == NULL || name[0] == '\0' || strlen(name) > 64)
@@ -372,7 +367,7 @@ static enum sw_status read_file(const char *path, unsigned char **out, size_t *n
 	}
 	buf = malloc((size_t)sb.st_size + 1);
 	if (buf == NULL) {
-		rc = nomem(err);
+		rc = sw_error_nomem(err);
 		goto out;
 	}
 	*n = fread(buf, 1, (size_t)sb.st_size, f);
@@ -401,18 +396,18 @@ static enum sw_status parse_file(const char *path, const char *name, struct raw_
 	size_t off = 0;
 
 	if (rf == NULL)
-		return nomem(err);
+		return sw_error_nomem(err);
 	rf->name = strdup(name);
 	rf->path = strdup(path);
 	if (rf->name == NULL || rf->path == NULL) {
-		rc = nomem(err);
+		rc = sw_error_nomem(err);
 		goto out;
 	}
 	rc = read_file(path, &rf->bytes, &rf->nbytes, err);
 	if (rc != SW_OK)
 		goto out;
 	if (csv_init(&p, CSV_STRICT | CSV_STRICT_FINI | CSV_APPEND_NULL) != 0) {
-		rc = nomem(err);
+		rc = sw_error_nomem(err);
 		goto out;
 	}
 	parser = true;
@@ -620,7 +615,7 @@ static enum sw_status compile_cond(const struct raw_row *row, const struct sw_fo
 		                    row->file, row->line, text, name, form->type);
 	c->field = strdup(name);
 	if (c->field == NULL)
-		return nomem(err);
+		return sw_error_nomem(err);
 	c->kind = f->kind;
 	c->field_unit = field_unit(f);
 	while (*s == ' ')
@@ -682,7 +677,7 @@ static enum sw_status compile_cond(const struct raw_row *row, const struct sw_fo
 		if (!enum_allowed(f, val))
 			return enum_error(row, f, val, err);
 		c->text = strdup(val);
-		return c->text ? SW_OK : nomem(err);
+		return c->text ? SW_OK : sw_error_nomem(err);
 	default:
 		return sw_error_set(err, SW_ERR_INPUT,
 		                    _("%s:%d: condition '%s': text fields cannot be compared"),
@@ -700,14 +695,14 @@ static enum sw_status compile_when(const struct raw_row *row, const struct sw_fo
 	r->when = strdup(row->c[C_WHEN]);
 	copy = strdup(row->c[C_WHEN]);
 	if (r->when == NULL || copy == NULL) {
-		rc = nomem(err);
+		rc = sw_error_nomem(err);
 		goto out;
 	}
 	for (p = copy; (p = strstr(p, " and ")) != NULL; p += 5)
 		n++;
 	r->conds = calloc(n, sizeof *r->conds);
 	if (r->conds == NULL) {
-		rc = nomem(err);
+		rc = sw_error_nomem(err);
 		goto out;
 	}
 	p = copy;
@@ -738,7 +733,7 @@ static enum sw_status split_values(const struct raw_row *row, const struct sw_fi
 			n++;
 	r->values = calloc(n, sizeof *r->values);
 	if (r->values == NULL)
-		return nomem(err);
+		return sw_error_nomem(err);
 	while (s != NULL) {
 		const char *bar = strchr(s, '|');
 		size_t len = bar ? (size_t)(bar - s) : strlen(s);
@@ -751,7 +746,7 @@ static enum sw_status split_values(const struct raw_row *row, const struct sw_fi
 			len--;
 		v = strndup(s, len);
 		if (v == NULL)
-			return nomem(err);
+			return sw_error_nomem(err);
 		r->values[r->nvalues++] = v;
 		if (!enum_allowed(f, v))
 			return enum_error(row, f, v, err);
@@ -810,7 +805,7 @@ static enum sw_status compile_within(const struct raw_row *row, const struct sw_
 	free(r->field);
 	r->field = strdup(s);
 	if (r->field == NULL)
-		return nomem(err);
+		return sw_error_nomem(err);
 	r->near_count = (size_t)n;
 	r->kind = SW_KIND_NUMBER;
 	r->field_unit = m;
@@ -834,7 +829,7 @@ static enum sw_status compile_row(const struct raw_row *row, const struct sw_for
 	r->line = row->line;
 	r->file = strdup(row->file);
 	if (r->file == NULL)
-		return nomem(err);
+		return sw_error_nomem(err);
 	for (int c = 0; c < NCOL; c++)
 		if (col_required[c] && c != C_ID && row->c[c] == NULL)
 			return sw_error_set(err, SW_ERR_INPUT,
@@ -849,7 +844,7 @@ static enum sw_status compile_row(const struct raw_row *row, const struct sw_for
 	r->source = strdup(row->c[C_SOURCE]);
 	if (!r->id || !r->type || !r->field || !r->source || (row->c[C_LIMIT] && !r->limit) ||
 	    (row->c[C_MSG_NL] && !r->message_nl) || (row->c[C_MSG_EN] && !r->message_en))
-		return nomem(err);
+		return sw_error_nomem(err);
 	if (strcasecmp(sev, "error") == 0 || strcasecmp(sev, "fout") == 0)
 		r->severity = SW_SEV_ERROR;
 	else if (strcasecmp(sev, "warning") == 0 || strcasecmp(sev, "waarschuwing") == 0)
@@ -1012,7 +1007,7 @@ static enum sw_status build_index(struct sw_profile *p, struct sw_error *err)
 	p->type_count = calloc(p->nrules + 1, sizeof *p->type_count);
 	p->order = calloc(p->nrules + 1, sizeof *p->order);
 	if (!p->types || !p->type_first || !p->type_count || !p->order)
-		return nomem(err);
+		return sw_error_nomem(err);
 	for (size_t i = 0; i < p->nrules; i++) {
 		size_t t;
 		for (t = 0; t < p->ntypes; t++)
@@ -1021,7 +1016,7 @@ static enum sw_status build_index(struct sw_profile *p, struct sw_error *err)
 		if (t == p->ntypes) {
 			p->types[t] = strdup(p->rules[i].type);
 			if (p->types[t] == NULL)
-				return nomem(err);
+				return sw_error_nomem(err);
 			p->ntypes++;
 		}
 		p->type_count[t]++;
@@ -1054,12 +1049,12 @@ enum sw_status sw_profile_load_file(const char *path, const struct sw_forms *for
 
 	*out = NULL;
 	if (dir == NULL || name == NULL) {
-		rc = nomem(err);
+		rc = sw_error_nomem(err);
 		goto out;
 	}
 	cur = strdup(path);
 	if (cur == NULL) {
-		rc = nomem(err);
+		rc = sw_error_nomem(err);
 		goto out;
 	}
 	/* read leaf first, then each parent */
@@ -1106,7 +1101,7 @@ enum sw_status sw_profile_load_file(const char *path, const struct sw_forms *for
 			cur = c2;
 		}
 		if (cur == NULL) {
-			rc = nomem(err);
+			rc = sw_error_nomem(err);
 			goto out;
 		}
 	}
@@ -1147,7 +1142,7 @@ enum sw_status sw_profile_load_file(const char *path, const struct sw_forms *for
 					if (r->c[c] == NULL && old->c[c] != NULL) {
 						r->c[c] = strdup(old->c[c]);
 						if (r->c[c] == NULL) {
-							rc = nomem(err);
+							rc = sw_error_nomem(err);
 							goto out;
 						}
 					}
@@ -1168,7 +1163,7 @@ enum sw_status sw_profile_load_file(const char *path, const struct sw_forms *for
 				size_t ncap = cap ? cap * 2 : 64;
 				struct raw_row **n = realloc(rows, ncap * sizeof *n);
 				if (n == NULL) {
-					rc = nomem(err);
+					rc = sw_error_nomem(err);
 					goto out;
 				}
 				rows = n;
@@ -1179,7 +1174,7 @@ enum sw_status sw_profile_load_file(const char *path, const struct sw_forms *for
 	}
 	p = calloc(1, sizeof *p);
 	if (p == NULL || (p->rules = calloc(nrows + 1, sizeof *p->rules)) == NULL) {
-		rc = nomem(err);
+		rc = sw_error_nomem(err);
 		goto out;
 	}
 	p->name = strdup(name);
@@ -1187,7 +1182,7 @@ enum sw_status sw_profile_load_file(const char *path, const struct sw_forms *for
 		chainlen += strlen(chain[k]->name) + 3;
 	p->chain = calloc(1, chainlen + 1);
 	if (p->name == NULL || p->chain == NULL) {
-		rc = nomem(err);
+		rc = sw_error_nomem(err);
 		goto out;
 	}
 	for (size_t k = 0, off = 0; k < nchain; k++)
@@ -1195,7 +1190,7 @@ enum sw_status sw_profile_load_file(const char *path, const struct sw_forms *for
 		                        chain[k]->name);
 	for (size_t k = 0; k < nchain && p->title == NULL; k++)
 		if (chain[k]->title != NULL && (p->title = strdup(chain[k]->title)) == NULL) {
-			rc = nomem(err);
+			rc = sw_error_nomem(err);
 			goto out;
 		}
 	for (size_t i = 0; i < nrows; i++) {
@@ -1246,7 +1241,7 @@ enum sw_status sw_profile_load(const char *datadir, const char *name, const stru
 	plen = strlen(datadir) + strlen(name) + 16;
 	path = malloc(plen);
 	if (path == NULL)
-		return nomem(err);
+		return sw_error_nomem(err);
 	snprintf(path, plen, "%s/norms/%s.csv", datadir, name);
 	rc = sw_profile_load_file(path, forms, out, err);
 	if (rc == SW_ERR_NOTFOUND)
@@ -1266,7 +1261,7 @@ enum sw_status sw_verdict_init(struct sw_verdict *v, const struct sw_profile *pr
 	memset(v, 0, sizeof *v);
 	v->cap = prof->max_rules_per_type > 0 ? prof->max_rules_per_type : 1;
 	v->findings = calloc(v->cap, sizeof *v->findings);
-	return v->findings ? SW_OK : nomem(err);
+	return v->findings ? SW_OK : sw_error_nomem(err);
 }
 
 void sw_verdict_clear(struct sw_verdict *v)

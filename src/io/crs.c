@@ -25,20 +25,6 @@ struct sw_crs {
 	bool op_known;
 };
 
-static char *dup_str(const char *s)
-{
-	size_t n;
-	char *d;
-
-	if (s == NULL)
-		return NULL;
-	n = strlen(s) + 1;
-	d = malloc(n);
-	if (d != NULL)
-		memcpy(d, s, n);
-	return d;
-}
-
 static void log_to_buf(void *app, int level, const char *msg)
 {
 	struct proj_log *log = app;
@@ -146,7 +132,7 @@ static void note_operation(struct sw_crs *c)
 	if (op == NULL)
 		return;
 	info = proj_pj_info(op);
-	name = dup_str(info.description != NULL ? info.description : info.id);
+	name = sw_strdup(info.description != NULL ? info.description : info.id);
 	if (name != NULL) {
 		free(c->op_name);
 		c->op_name = name;
@@ -268,7 +254,7 @@ enum sw_status sw_crs_esri_wkt(const char *crs, char **out, struct sw_error *err
 		                  proj_msg(ctx, &log));
 		goto out;
 	}
-	*out = dup_str(wkt);
+	*out = sw_strdup(wkt);
 	if (*out == NULL)
 		rc = sw_error_set(err, SW_ERR_NOMEM, "%s", _("out of memory"));
 out:

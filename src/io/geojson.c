@@ -557,16 +557,6 @@ struct sw_geojson_writer {
 	bool failed;
 };
 
-static char *dup_str(const char *s)
-{
-	size_t n = strlen(s) + 1;
-	char *d = malloc(n);
-
-	if (d != NULL)
-		memcpy(d, s, n);
-	return d;
-}
-
 enum sw_status sw_geojson_writer_open(const char *path, const struct sw_export_opts *o,
                                       struct sw_geojson_writer **out, struct sw_error *err)
 {
@@ -593,7 +583,7 @@ enum sw_status sw_geojson_writer_open(const char *path, const struct sw_export_o
 	rc = sw_crs_open(SW_CRS_RD, SW_CRS_WGS84, &w->crs, err);
 	if (rc != SW_OK)
 		goto fail;
-	w->path = dup_str(path);
+	w->path = sw_strdup(path);
 	w->tmp = malloc(strlen(path) + sizeof ".tmp-XXXXXX");
 	if (w->path == NULL || w->tmp == NULL) {
 		rc = sw_error_set(err, SW_ERR_NOMEM, _("out of memory"));
@@ -821,7 +811,7 @@ static enum sw_status flush_batch(struct sw_geojson_writer *w, struct sw_error *
 	if (rc != SW_OK)
 		goto out;
 	if (w->operation == NULL && sw_crs_operation(w->crs) != NULL) {
-		w->operation = dup_str(sw_crs_operation(w->crs));
+		w->operation = sw_strdup(sw_crs_operation(w->crs));
 		w->accuracy = sw_crs_accuracy(w->crs);
 	}
 	for (i = 0; i < w->nbatch; i++) {
