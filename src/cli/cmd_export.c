@@ -7,6 +7,7 @@
 #include <sys/types.h>
 
 #include "cli.h"
+#include "progress.h"
 #include "commands.h"
 #include "schouw/crs.h"
 #include "schouw/csv.h"
@@ -75,6 +76,7 @@ struct export_state {
 	long nwarn;
 	struct sw_error err;
 	bool failed;
+	struct sw_progress pg;
 };
 
 static void on_warning(void *ud, const char *msg)
@@ -206,6 +208,7 @@ static enum sw_status export_point(const struct sw_point *p, void *ud)
 		return st->err.code != SW_OK ? st->err.code : SW_ERR_INTERNAL;
 	}
 	st->n++;
+	sw_progress_tick(&st->pg, 0);
 	return SW_OK;
 }
 
@@ -401,6 +404,7 @@ int cmd_export(struct sw_cli *cli, int argc, char **argv)
 	char *single = NULL;
 	char help[8192];
 	bool dbf_names = false, commit_ok = true;
+	enum sw_status qrc;
 	int rc = SW_EXIT_ERROR;
 	int c;
 
@@ -555,7 +559,16 @@ int cmd_export(struct sw_cli *cli, int argc, char **argv)
 		}
 	}
 
-	if (sw_store_query(store, &filter, export_point, &st, &err) != SW_OK) {
+	{
+		/* the count is a cheap R-tree/index query; it gives the bar its 100 % */
+		long long total = 0;
+		sw_progress_start(&st.pg, cli->quiet, 0, _("points"));
+		if (st.pg.on && sw_store_count(store, &filter, &total, NULL) == SW_OK)
+			st.pg.total = total;
+	}
+	qrc = sw_store_query(store, &filter, export_point, &st, &err);
+	sw_progress_end(&st.pg);
+	if (qrc != SW_OK) {
 		sw_cli_error(cli, st.failed ? &st.err : &err);
 		goto out;
 	}

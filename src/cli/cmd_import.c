@@ -6,6 +6,7 @@
 #include <unistd.h>
 
 #include "cli.h"
+#include "progress.h"
 #include "commands.h"
 #include "schouw/csv.h"
 #include "schouw/geojson.h"
@@ -243,14 +244,6 @@ static bool rejects_path_ok(struct sw_cli *cli, const char *rejects, const char 
 
 /* ---- progress on a terminal ---- */
 
-struct progress {
-	bool on;
-	long total_lines; /* CSV: for a percentage; 0: unknown */
-	long last_pos;
-	long long rows;
-	bool shown;
-};
-
 static long count_lines(const char *path)
 {
 	char buf[65536];
@@ -271,32 +264,6 @@ static long count_lines(const char *path)
 	return n;
 }
 
-static void progress_show(struct progress *pg)
-{
-	if (pg->total_lines > 0) {
-		int pct = (int)(100.0 * (double)pg->last_pos / (double)pg->total_lines);
-		int bar = pct / 4;
-		if (pct > 100)
-			pct = 100;
-		if (bar > 25)
-			bar = 25;
-		fprintf(stderr, "\r[%.*s%*s] %3d%%  %lld", bar, "#########################",
-		        25 - bar, "", pct, pg->rows);
-	} else {
-		fprintf(stderr, "\r%lld", pg->rows);
-	}
-	fprintf(stderr, _(" rows"));
-	fflush(stderr);
-	pg->shown = true;
-}
-
-static void progress_end(struct progress *pg)
-{
-	if (pg->shown)
-		fprintf(stderr, "\r%60s\r", "");
-	pg->shown = false;
-}
-
 /* A bulk load rebuilds the whole R-tree once, which pays off when the file
  * is big and not small next to the store. Rows are guessed from the size. */
 static bool want_bulk(struct sw_store *store, const char *path)
@@ -314,19 +281,14 @@ static bool want_bulk(struct sw_store *store, const char *path)
 
 struct feed {
 	struct sw_importer *im;
-	struct progress *pg;
+	struct sw_progress *pg;
 };
 
 static enum sw_status feed_record(const struct sw_record *r, void *ud, struct sw_error *err)
 {
 	struct feed *fd = ud;
 
-	if (fd->pg->on) {
-		fd->pg->rows++;
-		fd->pg->last_pos = r->pos;
-		if (fd->pg->rows % 4096 == 0)
-			progress_show(fd->pg);
-	}
+	sw_progress_tick(fd->pg, r->pos);
 	return sw_importer_record_cb(r, fd->im, err);
 }
 
@@ -403,7 +365,7 @@ int cmd_import(struct sw_cli *cli, int argc, char **argv)
 	struct sw_read_opts ro = {0};
 	struct sw_error err = {0};
 	struct rejects rj = {0};
-	struct progress pg = {0};
+	struct sw_progress pg = {0};
 	struct feed fd = {0};
 	struct sw_importer *im = NULL;
 	struct sw_forms *forms;
@@ -542,9 +504,9 @@ int cmd_import(struct sw_cli *cli, int argc, char **argv)
 	ro.warn = warn_stderr;
 	ro.warn_ud = cli;
 
-	pg.on = !cli->quiet && isatty(STDERR_FILENO);
+	sw_progress_start(&pg, cli->quiet, 0, _("rows"));
 	if (pg.on && format == FMT_CSV)
-		pg.total_lines = count_lines(path);
+		pg.total = count_lines(path);
 	io.bulk = want_bulk(store, path);
 
 	if (sw_importer_new(store, forms, &io, &im, &err) != SW_OK)
@@ -552,7 +514,7 @@ int cmd_import(struct sw_cli *cli, int argc, char **argv)
 	fd.im = im;
 	fd.pg = &pg;
 	src = reader(path, &ro, feed_record, &fd, &err);
-	progress_end(&pg);
+	sw_progress_end(&pg);
 	if (src != SW_OK)
 		goto out;
 	if (sw_importer_finish(im, &err) != SW_OK) {
@@ -578,7 +540,7 @@ int cmd_import(struct sw_cli *cli, int argc, char **argv)
 	print_report(cli, path, sw_importer_report(im), io.dry_run);
 	rc = SW_EXIT_OK;
 out:
-	progress_end(&pg);
+	sw_progress_end(&pg);
 	if (rc != SW_EXIT_OK && err.code != SW_OK)
 		sw_cli_error(cli, &err); /* failures that printed already leave err clear */
 	rejects_close(&rj, false);
