@@ -29,7 +29,7 @@ struct sw_cli {
 };
 
 /* Long options every command accepts; put SW_CLI_COMMON_OPTS first in a
- * command's option table and pass unknown codes to sw_cli_common_opt. */
+ * command's option table; sw_cli_next_opt handles them. */
 enum { SW_OPT_DB = 1000, SW_OPT_HELP, SW_OPT_QUIET, SW_OPT_FIRST_FREE = 1100 };
 #define SW_CLI_COMMON_OPTS                                                                          \
 	{"db", required_argument, NULL, SW_OPT_DB}, {"help", no_argument, NULL, 'h'},               \
@@ -59,19 +59,17 @@ enum {
 	   "  --near X,Y          only points near this RD New position (with --radius)\n"          \
 	   "  --radius M          radius for --near in metres\n")
 
-/* getopt_long wrapper that starts a fresh scan (optind = 0). */
-int sw_cli_getopt(int argc, char **argv, const char *shortopts, const struct option *longopts);
+/* The option loop every command shares: returns the next option that is the
+ * command's own, or -1 after the last option. The common options (--db,
+ * --quiet, --help) and, when filter != NULL, the filters of list are handled
+ * here. When the command must stop (help printed, a bad option or filter) it
+ * returns SW_CLI_STOP with the exit status in *status. */
+#define SW_CLI_STOP (-2)
+int sw_cli_next_opt(struct sw_cli *cli, int argc, char **argv, const struct option *opts,
+		    const char *usage, struct sw_filter *filter, int *status);
 
-/* Handle a common option; returns -1 when c is not one, else an exit status
- * to return immediately (help printed: 0; bad: 2) or 0x100 to go on. */
-#define SW_CLI_GO_ON 0x100
-int sw_cli_common_opt(struct sw_cli *cli, int c, const char *usage);
-
-/* Handle a filter option; returns -1 when c is not one, 0 when handled,
- * SW_EXIT_ERROR (after printing) when its argument is bad. Call
- * sw_cli_filter_done after the option loop to check --near/--radius and
- * type/status names. */
-int sw_cli_filter_opt(struct sw_cli *cli, struct sw_filter *f, int c, const char *arg);
+/* After the option loop of a command with filters: check --near/--radius
+ * and the type and status names. Prints; returns an exit status. */
 int sw_cli_filter_done(struct sw_cli *cli, struct sw_filter *f);
 
 /* Print "schouw: <msg>" (and a usage hint for usage errors) to stderr. */

@@ -412,21 +412,9 @@ int cmd_export(struct sw_cli *cli, int argc, char **argv)
 	st.o.warn = on_warning;
 	st.o.warn_ud = &st;
 	st.o.dialect = SW_CSV_RFC4180;
-	while ((c = sw_cli_getopt(argc, argv, "hq", opts)) != -1) {
-		int r = sw_cli_common_opt(cli, c, help);
-		if (r != -1) {
-			if (r != SW_CLI_GO_ON) {
-				rc = r;
-				goto out;
-			}
-			continue;
-		}
-		r = sw_cli_filter_opt(cli, &filter, c, optarg);
-		if (r != -1) {
-			if (r != 0)
-				goto out;
-			continue;
-		}
+	while ((c = sw_cli_next_opt(cli, argc, argv, opts, help, &filter, &rc)) != -1) {
+		if (c == SW_CLI_STOP)
+			goto out;
 		switch (c) {
 		case OPT_FORMAT:
 			st.fmt = fmt_from_name(optarg);

@@ -36,16 +36,10 @@ int cmd_history(struct sw_cli *cli, int argc, char **argv)
 	const char *uuid;
 	size_t n = 0;
 	int rc = SW_EXIT_ERROR;
-	int c;
 
 	sw_point_init(&p);
-	while ((c = sw_cli_getopt(argc, argv, "hq", opts)) != -1) {
-		int r = sw_cli_common_opt(cli, c, _(usage));
-		if (r != SW_CLI_GO_ON) {
-			rc = r < 0 ? SW_EXIT_ERROR : r;
-			goto out;
-		}
-	}
+	if (sw_cli_next_opt(cli, argc, argv, opts, _(usage), NULL, &rc) != -1)
+		goto out;
 	if (optind + 1 != argc) {
 		sw_cli_usage_error(cli, "history", _("expected one ID or UUID"));
 		goto out;

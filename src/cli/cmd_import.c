@@ -385,15 +385,9 @@ int cmd_import(struct sw_cli *cli, int argc, char **argv)
 	map_buf = calloc((size_t)argc + 1, sizeof *map_buf);
 	if (map_src == NULL || map_dst == NULL || map_buf == NULL)
 		goto out;
-	while ((c = sw_cli_getopt(argc, argv, "hq", opts)) != -1) {
-		int r = sw_cli_common_opt(cli, c, _(usage));
-		if (r != -1) {
-			if (r != SW_CLI_GO_ON) {
-				rc = r;
-				goto out;
-			}
-			continue;
-		}
+	while ((c = sw_cli_next_opt(cli, argc, argv, opts, _(usage), NULL, &rc)) != -1) {
+		if (c == SW_CLI_STOP)
+			goto out;
 		switch (c) {
 		case OPT_TYPE:
 			io.default_type = optarg;

@@ -16,13 +16,10 @@ int cmd_init(struct sw_cli *cli, int argc, char **argv)
 {
 	static const struct option opts[] = {SW_CLI_COMMON_OPTS, {NULL, 0, NULL, 0}};
 	struct sw_error err = {0};
-	int c;
+	int status = SW_EXIT_ERROR;
 
-	while ((c = sw_cli_getopt(argc, argv, "hq", opts)) != -1) {
-		int r = sw_cli_common_opt(cli, c, _(usage));
-		if (r != SW_CLI_GO_ON)
-			return r < 0 ? SW_EXIT_ERROR : r;
-	}
+	if (sw_cli_next_opt(cli, argc, argv, opts, _(usage), NULL, &status) != -1)
+		return status;
 	if (optind < argc) {
 		sw_cli_usage_error(cli, "init", _("unexpected argument '%s'"), argv[optind]);
 		return SW_EXIT_ERROR;

@@ -126,21 +126,9 @@ int cmd_list(struct sw_cli *cli, int argc, char **argv)
 	int c;
 
 	snprintf(help, sizeof help, _(usage), _(SW_CLI_FILTER_HELP));
-	while ((c = sw_cli_getopt(argc, argv, "hq", opts)) != -1) {
-		int r = sw_cli_common_opt(cli, c, help);
-		if (r != -1) {
-			if (r != SW_CLI_GO_ON) {
-				rc = r;
-				goto out;
-			}
-			continue;
-		}
-		r = sw_cli_filter_opt(cli, &filter, c, optarg);
-		if (r != -1) {
-			if (r != 0)
-				goto out;
-			continue;
-		}
+	while ((c = sw_cli_next_opt(cli, argc, argv, opts, help, &filter, &rc)) != -1) {
+		if (c == SW_CLI_STOP)
+			goto out;
 		if (c != OPT_FORMAT)
 			goto out;
 		if (strcmp(optarg, "table") == 0) {

@@ -70,15 +70,9 @@ int cmd_log(struct sw_cli *cli, int argc, char **argv)
 	sets = calloc((size_t)argc, sizeof *sets);
 	if (sets == NULL)
 		goto out;
-	while ((c = sw_cli_getopt(argc, argv, "hq", opts)) != -1) {
-		int r = sw_cli_common_opt(cli, c, _(usage));
-		if (r != -1) {
-			if (r != SW_CLI_GO_ON) {
-				rc = r;
-				goto out;
-			}
-			continue;
-		}
+	while ((c = sw_cli_next_opt(cli, argc, argv, opts, _(usage), NULL, &rc)) != -1) {
+		if (c == SW_CLI_STOP)
+			goto out;
 		switch (c) {
 		case OPT_LAT:
 			if (!parse_coord(cli, "lat", optarg, &lat))

@@ -172,15 +172,10 @@ int cmd_profile(struct sw_cli *cli, int argc, char **argv)
 	    {NULL, 0, NULL, 0},
 	};
 	const char *sub;
-	int c;
+	int status = SW_EXIT_ERROR;
 
-	while ((c = sw_cli_getopt(argc, argv, "hq", opts)) != -1) {
-		int r = sw_cli_common_opt(cli, c, _(usage));
-		if (r == -1)
-			return SW_EXIT_ERROR;
-		if (r != SW_CLI_GO_ON)
-			return r;
-	}
+	if (sw_cli_next_opt(cli, argc, argv, opts, _(usage), NULL, &status) != -1)
+		return status;
 	sub = optind < argc ? argv[optind] : "list";
 	if (strcmp(sub, "list") == 0 && optind + 1 >= argc)
 		return do_list(cli);

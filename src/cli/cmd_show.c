@@ -80,15 +80,9 @@ int cmd_show(struct sw_cli *cli, int argc, char **argv)
 	int c;
 
 	sw_point_init(&p);
-	while ((c = sw_cli_getopt(argc, argv, "hq", opts)) != -1) {
-		int r = sw_cli_common_opt(cli, c, _(usage));
-		if (r != -1) {
-			if (r != SW_CLI_GO_ON) {
-				rc = r;
-				goto out;
-			}
-			continue;
-		}
+	while ((c = sw_cli_next_opt(cli, argc, argv, opts, _(usage), NULL, &rc)) != -1) {
+		if (c == SW_CLI_STOP)
+			goto out;
 		if (c != OPT_FORMAT)
 			goto out;
 		if (strcmp(optarg, "json") == 0) {

@@ -46,19 +46,11 @@ int cmd_summary(struct sw_cli *cli, int argc, char **argv)
 	char help[4096];
 	int rc = SW_EXIT_ERROR;
 	size_t ns;
-	int c;
+	int status = SW_EXIT_ERROR;
 
 	snprintf(help, sizeof help, _(usage), _(SW_CLI_FILTER_HELP));
-	while ((c = sw_cli_getopt(argc, argv, "hq", opts)) != -1) {
-		int r = sw_cli_common_opt(cli, c, help);
-		if (r != -1) {
-			if (r != SW_CLI_GO_ON)
-				return r;
-			continue;
-		}
-		if (sw_cli_filter_opt(cli, &filter, c, optarg) != 0)
-			return SW_EXIT_ERROR;
-	}
+	if (sw_cli_next_opt(cli, argc, argv, opts, help, &filter, &status) != -1)
+		return status;
 	if (optind < argc) {
 		sw_cli_usage_error(cli, "summary", _("unexpected argument '%s'"), argv[optind]);
 		return SW_EXIT_ERROR;

@@ -8,12 +8,11 @@
 
 #include "cli.h"
 
-int sw_cli_getopt(int argc, char **argv, const char *shortopts, const struct option *longopts)
-{
-	return getopt_long(argc, argv, shortopts, longopts, NULL);
-}
+#define SW_CLI_GO_ON 0x100
 
-int sw_cli_common_opt(struct sw_cli *cli, int c, const char *usage)
+/* A common option: -1 when c is not one, SW_CLI_GO_ON when handled, else
+ * the exit status to stop with (help printed: 0; bad option: 2). */
+static int common_opt(struct sw_cli *cli, int c, const char *usage)
 {
 	switch (c) {
 	case SW_OPT_DB:
@@ -32,6 +31,33 @@ int sw_cli_common_opt(struct sw_cli *cli, int c, const char *usage)
 		return SW_EXIT_ERROR;
 	default:
 		return -1;
+	}
+}
+
+static int filter_opt(struct sw_cli *cli, struct sw_filter *f, int c, const char *arg);
+
+int sw_cli_next_opt(struct sw_cli *cli, int argc, char **argv, const struct option *opts,
+		    const char *usage, struct sw_filter *filter, int *status)
+{
+	for (;;) {
+		int c = getopt_long(argc, argv, "hq", opts, NULL);
+		int r;
+
+		if (c == -1)
+			return -1;
+		r = common_opt(cli, c, usage);
+		if (r == SW_CLI_GO_ON)
+			continue;
+		if (r == -1 && filter != NULL) {
+			r = filter_opt(cli, filter, c, optarg);
+			if (r == 0)
+				continue;
+		}
+		if (r != -1) {
+			*status = r;
+			return SW_CLI_STOP;
+		}
+		return c;
 	}
 }
 
@@ -98,7 +124,9 @@ void sw_cli_usage_error(const struct sw_cli *cli, const char *cmd, const char *f
 	fprintf(stderr, _("\nRun 'schouw %s --help' for usage.\n"), cmd);
 }
 
-int sw_cli_filter_opt(struct sw_cli *cli, struct sw_filter *f, int c, const char *arg)
+/* A filter option: -1 when c is not one, 0 when handled, SW_EXIT_ERROR
+ * (printed) when its argument is bad. */
+static int filter_opt(struct sw_cli *cli, struct sw_filter *f, int c, const char *arg)
 {
 	double v[4];
 
