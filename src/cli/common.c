@@ -12,7 +12,7 @@
 
 /* A common option: -1 when c is not one, SW_CLI_GO_ON when handled, else
  * the exit status to stop with (help printed: 0; bad option: 2). */
-static int common_opt(struct sw_cli *cli, int c, const char *usage)
+static int common_opt(struct sw_cli *cli, int c, const char *usage, const char *cmd)
 {
 	switch (c) {
 	case SW_OPT_DB:
@@ -27,7 +27,7 @@ static int common_opt(struct sw_cli *cli, int c, const char *usage)
 	case '?':
 	case ':':
 		/* getopt already named the bad option */
-		fprintf(stderr, _("Run 'schouw %s --help' for usage.\n"), "<command>");
+		fprintf(stderr, _("Run 'schouw %s --help' for usage.\n"), cmd);
 		return SW_EXIT_ERROR;
 	default:
 		return -1;
@@ -45,7 +45,7 @@ int sw_cli_next_opt(struct sw_cli *cli, int argc, char **argv, const struct opti
 
 		if (c == -1)
 			return -1;
-		r = common_opt(cli, c, usage);
+		r = common_opt(cli, c, usage, argv[0]);
 		if (r == SW_CLI_GO_ON)
 			continue;
 		if (r == -1 && filter != NULL) {
