@@ -12,7 +12,7 @@
 
 /* A common option: -1 when c is not one, SW_CLI_GO_ON when handled, else
  * the exit status to stop with (help printed: 0; bad option: 2). */
-static int common_opt(struct sw_cli *cli, int c, const char *usage, const char *cmd)
+static int common_opt(struct sw_cli *cli, int c, const char *usage)
 {
 	switch (c) {
 	case SW_OPT_DB:
@@ -24,11 +24,6 @@ static int common_opt(struct sw_cli *cli, int c, const char *usage, const char *
 	case 'h':
 		fputs(usage, stdout);
 		return SW_EXIT_OK;
-	case '?':
-	case ':':
-		/* getopt already named the bad option */
-		fprintf(stderr, _("Run 'schouw %s --help' for usage.\n"), cmd);
-		return SW_EXIT_ERROR;
 	default:
 		return -1;
 	}
@@ -40,12 +35,24 @@ int sw_cli_next_opt(struct sw_cli *cli, int argc, char **argv, const struct opti
 		    const char *usage, struct sw_filter *filter, int *status)
 {
 	for (;;) {
-		int c = getopt_long(argc, argv, "hq", opts, NULL);
+		int c;
 		int r;
 
+		opterr = 0; /* we say it ourselves, naming the command */
+		c = getopt_long(argc, argv, ":hq", opts, NULL);
 		if (c == -1)
 			return -1;
-		r = common_opt(cli, c, usage, argv[0]);
+		if (c == '?' || c == ':') {
+			const char *bad = optind > 0 && optind <= argc ? argv[optind - 1] : "?";
+			if (c == ':')
+				fprintf(stderr, _("schouw %s: option '%s' needs a value\n"), argv[0], bad);
+			else
+				fprintf(stderr, _("schouw %s: unknown option '%s'\n"), argv[0], bad);
+			fprintf(stderr, _("Run 'schouw %s --help' for usage.\n"), argv[0]);
+			*status = SW_EXIT_ERROR;
+			return SW_CLI_STOP;
+		}
+		r = common_opt(cli, c, usage);
 		if (r == SW_CLI_GO_ON)
 			continue;
 		if (r == -1 && filter != NULL) {
