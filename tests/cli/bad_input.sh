@@ -46,6 +46,8 @@ bad "99" -- "$SCHOUW" set 99 status=realised
 bad "type" -- "$SCHOUW" set 1 type=crossing
 bad "99" -- "$SCHOUW" delete 99
 bad "unknown command" -- "$SCHOUW" frobnicate
+bad "schouw list" "unknown option" "--bogus" -- "$SCHOUW" list --bogus
+bad "schouw log" "--status" "needs a value" -- "$SCHOUW" log kerb_ramp --x 104897 --y 425327 --status
 
 # SQL metacharacters are data, not SQL
 expect 0 "$SCHOUW" log kerb_ramp --x 104900 --y 425330 --by "Robert'); DROP TABLE points;--" \
