@@ -1,7 +1,6 @@
 /* store_points.c - reading and writing points and their history. */
 #include <ctype.h>
 #include <float.h>
-#include <jansson.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -74,7 +73,9 @@ static void bind_str(sqlite3_stmt *st, int i, const char *v)
 	if (v == NULL)
 		sqlite3_bind_null(st, i);
 	else
-		sqlite3_bind_text(st, i, v, -1, SQLITE_TRANSIENT);
+		/* every caller steps before the text changes, and
+		 * sw_store_stmt clears bindings: no copy needed */
+		sqlite3_bind_text(st, i, v, -1, SQLITE_STATIC);
 }
 
 static void bind_real(sqlite3_stmt *st, int i, double v)
@@ -466,7 +467,228 @@ enum sw_status sw_store_get(struct sw_store *s, const char *ref, struct sw_point
 
 /* ---- record JSON for history ---- */
 
-/* Significant digits that make every real in p round-trip (15..17). */
+/* The record JSON is written straight into a buffer, byte for byte what
+ * jansson's json_dumps(JSON_COMPACT | JSON_REAL_PRECISION(digits)) of the
+ * object tree wrote before (keys in insertion order, the same escapes, the
+ * same reals): an import writes one per row, and building and dumping a tree
+ * was a third of its time. */
+struct jbuf {
+	char *p;
+	size_t len, cap;
+	bool heap, bad; /* bad: out of memory or text that is not UTF-8 */
+	char stack[1024];
+};
+
+static void jb_init(struct jbuf *b)
+{
+	b->p = b->stack;
+	b->len = 0;
+	b->cap = sizeof b->stack;
+	b->heap = b->bad = false;
+}
+
+static void jb_free(struct jbuf *b)
+{
+	if (b->heap)
+		free(b->p);
+	jb_init(b);
+}
+
+static bool jb_room(struct jbuf *b, size_t n)
+{
+	size_t cap;
+	char *q;
+
+	if (b->bad)
+		return false;
+	if (b->len + n + 1 <= b->cap)
+		return true;
+	cap = (b->len + n + 1) * 2;
+	q = b->heap ? realloc(b->p, cap) : malloc(cap);
+	if (q == NULL) {
+		b->bad = true;
+		return false;
+	}
+	if (!b->heap)
+		memcpy(q, b->p, b->len);
+	b->p = q;
+	b->cap = cap;
+	b->heap = true;
+	return true;
+}
+
+static void jb_put(struct jbuf *b, const char *s, size_t n)
+{
+	if (!jb_room(b, n))
+		return;
+	memcpy(b->p + b->len, s, n);
+	b->len += n;
+	b->p[b->len] = '\0';
+}
+
+#define JB_LIT(b, lit) jb_put((b), (lit), sizeof(lit) - 1)
+
+/* Length of the UTF-8 sequence at s (as jansson's utf8 check accepts it), 0
+ * when invalid. */
+static size_t utf8_len(const unsigned char *s)
+{
+	unsigned c = s[0], cp;
+	size_t n, i;
+
+	if (c < 0x80)
+		return 1;
+	if (c <= 0xC1)
+		return 0;
+	if (c <= 0xDF)
+		n = 2, cp = c & 0x1F;
+	else if (c <= 0xEF)
+		n = 3, cp = c & 0x0F;
+	else if (c <= 0xF4)
+		n = 4, cp = c & 0x07;
+	else
+		return 0;
+	for (i = 1; i < n; i++) {
+		if ((s[i] & 0xC0) != 0x80)
+			return 0;
+		cp = (cp << 6) | (s[i] & 0x3F);
+	}
+	if (cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF) || (n == 3 && cp < 0x800) ||
+	    (n == 4 && cp < 0x10000))
+		return 0;
+	return n;
+}
+
+/* A JSON string: escapes as jansson's dump_string without flags. */
+static void jb_str(struct jbuf *b, const char *str)
+{
+	const unsigned char *s = (const unsigned char *)str, *run;
+	static const char hex[] = "0123456789ABCDEF";
+
+	if (str == NULL) {
+		JB_LIT(b, "null");
+		return;
+	}
+	JB_LIT(b, "\"");
+	run = s;
+	for (;;) {
+		unsigned c = *s;
+		char esc[7];
+		size_t n;
+
+		if (c >= 0x20 && c != '"' && c != '\\') {
+			if (c < 0x80) {
+				s++;
+				continue;
+			}
+			n = utf8_len(s);
+			if (n == 0) {
+				b->bad = true;
+				return;
+			}
+			s += n;
+			continue;
+		}
+		jb_put(b, (const char *)run, (size_t)(s - run));
+		if (c == '\0')
+			break;
+		switch (c) {
+		case '"': JB_LIT(b, "\\\""); break;
+		case '\\': JB_LIT(b, "\\\\"); break;
+		case '\b': JB_LIT(b, "\\b"); break;
+		case '\f': JB_LIT(b, "\\f"); break;
+		case '\n': JB_LIT(b, "\\n"); break;
+		case '\r': JB_LIT(b, "\\r"); break;
+		case '\t': JB_LIT(b, "\\t"); break;
+		default:
+			memcpy(esc, "\\u00", 4);
+			esc[4] = hex[c >> 4];
+			esc[5] = hex[c & 15];
+			jb_put(b, esc, 6);
+			break;
+		}
+		s++;
+		run = s;
+	}
+	JB_LIT(b, "\"");
+}
+
+/* "key": (keys are written as strings and must be UTF-8 as well). */
+static void jb_key(struct jbuf *b, const char *key, bool first)
+{
+	if (!first)
+		JB_LIT(b, ",");
+	jb_str(b, key);
+	JB_LIT(b, ":");
+}
+
+static void jb_int(struct jbuf *b, long long v)
+{
+	char buf[24], *e = buf + sizeof buf, *q = e;
+	unsigned long long u = v < 0 ? 0ULL - (unsigned long long)v : (unsigned long long)v;
+
+	do {
+		*--q = (char)('0' + u % 10);
+		u /= 10;
+	} while (u > 0);
+	if (v < 0)
+		*--q = '-';
+	jb_put(b, q, (size_t)(e - q));
+}
+
+static const double pow10_tab[] = {1, 10, 100, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9};
+
+/* When v is exactly the double nearest to k / 10^d for an integer k of at most
+ * 15 digits (most survey values: 101969.327, 6.1, 19), its "%.15g" text is
+ * k / 10^d written out, and 15 digits round-trip it. Writes that text (as
+ * jansson would, ".0" after an integer) into out and returns its length; 0
+ * when v takes the general path. */
+static size_t fast_real(double v, char *out)
+{
+	double a = fabs(v);
+	unsigned long long k, ip, fp;
+	int d;
+	size_t n = 0;
+	char digs[24];
+	int nd;
+
+	if (!(a >= 1e-3 && a < 1e15))
+		return 0;
+	for (d = 0; d < 10; d++) {
+		double t = a * pow10_tab[d];
+
+		if (t >= 1e15)
+			return 0;
+		k = (unsigned long long)llround(t);
+		if (k < 1000000000000000ULL && (double)k / pow10_tab[d] == a)
+			break;
+	}
+	if (d == 10)
+		return 0;
+	if (v < 0)
+		out[n++] = '-';
+	ip = k / (unsigned long long)pow10_tab[d];
+	fp = k % (unsigned long long)pow10_tab[d];
+	nd = 0;
+	do {
+		digs[nd++] = (char)('0' + ip % 10);
+		ip /= 10;
+	} while (ip > 0);
+	while (nd > 0)
+		out[n++] = digs[--nd];
+	/* d is the smallest exponent, so fp has no trailing zero when d > 0 */
+	out[n++] = '.';
+	if (d == 0) {
+		out[n++] = '0';
+		return n;
+	}
+	for (nd = d; nd > 0; nd--) {
+		out[n + (size_t)nd - 1] = (char)('0' + fp % 10);
+		fp /= 10;
+	}
+	return n + (size_t)d;
+}
+
+/* Significant digits that make v round-trip (15..17). */
 static int needed_digits(double v)
 {
 	char buf[40];
@@ -477,62 +699,129 @@ static int needed_digits(double v)
 	return strtod(buf, NULL) == v ? 15 : 17;
 }
 
-static json_t *value_json(const struct sw_value *v, int *digits)
+/* A real as jansson's jsonp_dtostr writes it with `precision` digits. */
+static void jb_real_slow(struct jbuf *b, double v, int precision)
+{
+	char buf[64], *start, *end;
+	int ret = snprintf(buf, sizeof buf, "%.*g", precision, v);
+	size_t length;
+
+	if (ret < 0 || (size_t)ret >= sizeof buf - 3) {
+		b->bad = true;
+		return;
+	}
+	length = (size_t)ret;
+	if (strchr(buf, '.') == NULL && strchr(buf, 'e') == NULL) {
+		memcpy(buf + length, ".0", 3);
+		length += 2;
+	}
+	start = strchr(buf, 'e');
+	if (start != NULL) {
+		start++;
+		end = start + 1;
+		if (*start == '-')
+			start++;
+		while (*end == '0')
+			end++;
+		if (end != start) {
+			memmove(start, end, length - (size_t)(end - buf) + 1);
+			length -= (size_t)(end - start);
+		}
+	}
+	jb_put(b, buf, length);
+}
+
+static void jb_real(struct jbuf *b, double v, int digits)
+{
+	char buf[40];
+	size_t n;
+
+	if (!isfinite(v)) {
+		JB_LIT(b, "null");
+		return;
+	}
+	if (digits == 15 && (n = fast_real(v, buf)) > 0) {
+		jb_put(b, buf, n);
+		return;
+	}
+	jb_real_slow(b, v, digits);
+}
+
+static void jb_value(struct jbuf *b, const struct sw_value *v, int digits)
 {
 	switch (v->t) {
 	case SW_V_REAL:
-		if (!isfinite(v->r))
-			return json_null();
-		*digits = needed_digits(v->r) > *digits ? needed_digits(v->r) : *digits;
-		return json_real(v->r);
+		jb_real(b, v->r, digits);
+		break;
 	case SW_V_INT:
-		return json_integer(v->i);
+		jb_int(b, v->i);
+		break;
 	case SW_V_TEXT:
-		return v->s ? json_string(v->s) : json_null();
+		jb_str(b, v->s);
+		break;
 	default:
-		return json_null();
+		JB_LIT(b, "null");
+		break;
 	}
 }
 
-static json_t *str_json(const char *s)
+/* Digits of the whole record: 17 when any real needs them, as before. */
+static int real_digits(double v)
 {
-	return s ? json_string(s) : json_null();
+	char buf[40];
+
+	if (!isfinite(v) || fast_real(v, buf) > 0)
+		return 15;
+	return needed_digits(v);
 }
 
-/* A compact JSON text of the whole record; caller frees. NULL on OOM. */
-static char *record_json(const struct sw_point *p)
+/* The compact JSON text of the whole record into b (b->bad on OOM or text
+ * that is not UTF-8, which jansson refused too). */
+static void record_json(struct jbuf *b, const struct sw_point *p)
 {
-	json_t *o = json_object(), *fields = json_object();
-	struct sw_value vx = {.t = SW_V_REAL, .r = p->x}, vy = {.t = SW_V_REAL, .r = p->y};
-	struct sw_value va = {.t = SW_V_REAL, .r = p->gps_accuracy_m};
 	int digits = 15;
-	char *text = NULL;
-	bool ok;
+	size_t i;
 
-	if (o == NULL || fields == NULL)
-		goto out;
-	ok = json_object_set_new(o, "id", json_integer(p->id)) == 0 &&
-	     json_object_set_new(o, "uuid", json_string(p->uuid)) == 0 &&
-	     json_object_set_new(o, "type", str_json(p->type)) == 0 &&
-	     json_object_set_new(o, "status", str_json(p->status)) == 0 &&
-	     json_object_set_new(o, "x", value_json(&vx, &digits)) == 0 &&
-	     json_object_set_new(o, "y", value_json(&vy, &digits)) == 0 &&
-	     json_object_set_new(o, "surveyor", str_json(p->surveyor)) == 0 &&
-	     json_object_set_new(o, "observed_at", str_json(p->observed_at)) == 0 &&
-	     json_object_set_new(o, "gps_accuracy_m", value_json(&va, &digits)) == 0 &&
-	     json_object_set_new(o, "note", str_json(p->note)) == 0 &&
-	     json_object_set_new(o, "created_at", str_json(p->created_at)) == 0 &&
-	     json_object_set_new(o, "updated_at", str_json(p->updated_at)) == 0;
-	for (size_t i = 0; ok && i < p->nattrs; i++)
-		ok = json_object_set_new(fields, p->attrs[i].name,
-		                         value_json(&p->attrs[i].v, &digits)) == 0;
-	if (!ok || json_object_set(o, "fields", fields) != 0)
-		goto out;
-	text = json_dumps(o, JSON_COMPACT | JSON_REAL_PRECISION(digits));
-out:
-	json_decref(fields);
-	json_decref(o);
-	return text;
+	if (real_digits(p->x) > digits || real_digits(p->y) > digits ||
+	    real_digits(p->gps_accuracy_m) > digits)
+		digits = 17;
+	for (i = 0; digits == 15 && i < p->nattrs; i++)
+		if (p->attrs[i].v.t == SW_V_REAL && real_digits(p->attrs[i].v.r) > digits)
+			digits = 17;
+	JB_LIT(b, "{\"id\":");
+	jb_int(b, p->id);
+	JB_LIT(b, ",\"uuid\":");
+	jb_str(b, p->uuid);
+	JB_LIT(b, ",\"type\":");
+	jb_str(b, p->type);
+	JB_LIT(b, ",\"status\":");
+	jb_str(b, p->status);
+	JB_LIT(b, ",\"x\":");
+	jb_real(b, p->x, digits);
+	JB_LIT(b, ",\"y\":");
+	jb_real(b, p->y, digits);
+	JB_LIT(b, ",\"surveyor\":");
+	jb_str(b, p->surveyor);
+	JB_LIT(b, ",\"observed_at\":");
+	jb_str(b, p->observed_at);
+	JB_LIT(b, ",\"gps_accuracy_m\":");
+	jb_real(b, p->gps_accuracy_m, digits);
+	JB_LIT(b, ",\"note\":");
+	jb_str(b, p->note);
+	JB_LIT(b, ",\"created_at\":");
+	jb_str(b, p->created_at);
+	JB_LIT(b, ",\"updated_at\":");
+	jb_str(b, p->updated_at);
+	JB_LIT(b, ",\"fields\":{");
+	for (i = 0; i < p->nattrs; i++) {
+		if (p->attrs[i].name == NULL) {
+			b->bad = true;
+			return;
+		}
+		jb_key(b, p->attrs[i].name, i == 0);
+		jb_value(b, &p->attrs[i].v, digits);
+	}
+	JB_LIT(b, "}}");
 }
 
 /* ---- writing ---- */
@@ -647,6 +936,33 @@ static enum sw_status extent_shrink(struct sw_store *s, double x, double y, stru
 	return rc;
 }
 
+/* The column of attribute i of a point named name, s->ncols when none.
+ * Rows of an import carry the same attributes in the same order: the
+ * column found for position i last time is tried first. */
+static size_t attr_column(struct sw_store *s, size_t i, const char *name)
+{
+	size_t c;
+
+	if (i < s->nhint && s->hint[i] < s->ncols && strcmp(s->cols[s->hint[i]], name) == 0)
+		return s->hint[i];
+	for (c = 0; c < s->ncols; c++)
+		if (strcmp(s->cols[c], name) == 0)
+			break;
+	if (c < s->ncols && i >= s->nhint) {
+		size_t n = i + 8, *grown = realloc(s->hint, n * sizeof *grown);
+
+		if (grown == NULL)
+			return c; /* only the hint is lost */
+		for (size_t k = s->nhint; k < n; k++)
+			grown[k] = (size_t)-1;
+		s->hint = grown;
+		s->nhint = n;
+	}
+	if (c < s->ncols)
+		s->hint[i] = c;
+	return c;
+}
+
 /* Every attribute of p must have a column; reload the column list once in
  * case another process added it. */
 static enum sw_status check_columns(struct sw_store *s, const struct sw_point *p,
@@ -655,12 +971,7 @@ static enum sw_status check_columns(struct sw_store *s, const struct sw_point *p
 	bool reloaded = false;
 
 	for (size_t i = 0; i < p->nattrs; i++) {
-		size_t c;
-
-		for (c = 0; c < s->ncols; c++)
-			if (strcmp(s->cols[c], p->attrs[i].name) == 0)
-				break;
-		if (c < s->ncols)
+		if (attr_column(s, i, p->attrs[i].name) < s->ncols)
 			continue;
 		if (!reloaded) {
 			enum sw_status rc = sw_store_load_columns(s, err);
@@ -695,7 +1006,8 @@ static enum sw_status check_point(struct sw_store *s, const struct sw_point *p,
 }
 
 /* Bind the NPOINT_COLS fixed columns (from 1) and every measurement column
- * after them, in s->cols order. */
+ * after them, in s->cols order. st is fresh or from sw_store_stmt, so every
+ * column without an attribute is NULL already. */
 static void bind_point(struct sw_store *s, sqlite3_stmt *st, const struct sw_point *p,
                        const unsigned char *blob)
 {
@@ -709,8 +1021,12 @@ static void bind_point(struct sw_store *s, sqlite3_stmt *st, const struct sw_poi
 	bind_str(st, 8, p->note);
 	bind_str(st, 9, p->created_at);
 	bind_str(st, 10, p->updated_at);
-	for (size_t c = 0; c < s->ncols; c++)
-		bind_value(st, NPOINT_COLS + 1 + (int)c, sw_point_get_attr(p, s->cols[c]));
+	for (size_t i = 0; i < p->nattrs; i++) {
+		size_t c = attr_column(s, i, p->attrs[i].name);
+
+		if (c < s->ncols)
+			bind_value(st, NPOINT_COLS + 1 + (int)c, &p->attrs[i].v);
+	}
 }
 
 /* The cached INSERT for the current column list. */
@@ -745,12 +1061,14 @@ enum sw_status sw_store_insert(struct sw_store *s, struct sw_point *p, const cha
 {
 	unsigned char blob[SW_GPKG_POINT_BLOB_LEN];
 	char now[32], uuid_before[SW_UUID_LEN + 1];
-	char *created = p->created_at, *updated = p->updated_at, *json = NULL;
+	char *created = p->created_at, *updated = p->updated_at;
+	struct jbuf json;
 	sqlite3_stmt *st = NULL;
 	enum sw_status rc;
 	bool began = false;
 	long long id = 0;
 
+	jb_init(&json);
 	memcpy(uuid_before, p->uuid, sizeof uuid_before);
 	rc = check_point(s, p, err);
 	if (rc != SW_OK)
@@ -760,10 +1078,15 @@ enum sw_status sw_store_insert(struct sw_store *s, struct sw_point *p, const cha
 	sw_now_iso(now, sizeof now);
 	p->created_at = p->updated_at = now;
 	sw_gpkg_geom_point(p->x, p->y, SW_SRS_RD, blob);
-	rc = sw_store_wbegin(s, err);
-	if (rc != SW_OK)
-		goto out;
-	began = true;
+	/* a bulk import is one transaction that commits whole or not at all:
+	 * no savepoint per row (its sub-journal copied every touched page);
+	 * a failure after the row is written forbids the commit instead */
+	if (!s->bulk) {
+		rc = sw_store_wbegin(s, err);
+		if (rc != SW_OK)
+			goto out;
+		began = true;
+	}
 	st = insert_stmt(s, err);
 	if (st == NULL) {
 		rc = err ? err->code : SW_ERR_STORE;
@@ -786,17 +1109,19 @@ enum sw_status sw_store_insert(struct sw_store *s, struct sw_point *p, const cha
 			goto out;
 	}
 	p->id = id;
-	json = record_json(p);
-	if (json == NULL) {
+	record_json(&json, p);
+	if (json.bad) {
 		rc = oom(err);
 		goto out;
 	}
-	rc = history_row(s, id, p->uuid, "insert", NULL, NULL, json, who, now, err);
+	rc = history_row(s, id, p->uuid, "insert", NULL, NULL, json.p, who, now, err);
 out:
 	if (st != NULL)
 		sqlite3_reset(st);
 	if (began)
 		rc = sw_store_wend(s, rc, err);
+	else if (rc != SW_OK && id != 0)
+		s->bulk_broken = true;
 	p->created_at = created;
 	p->updated_at = updated;
 	if (rc == SW_OK && s->user_txn)
@@ -811,7 +1136,7 @@ out:
 		memcpy(p->uuid, uuid_before, sizeof uuid_before);
 		p->id = 0;
 	}
-	free(json);
+	jb_free(&json);
 	return rc;
 }
 
@@ -1046,9 +1371,10 @@ enum sw_status sw_store_delete(struct sw_store *s, long long id, const char *who
 	struct sw_point old;
 	sqlite3_stmt *st = NULL;
 	char now[32];
-	char *json = NULL;
+	struct jbuf json;
 	enum sw_status rc;
 
+	jb_init(&json);
 	sw_point_init(&old);
 	rc = sw_store_wbegin(s, err);
 	if (rc != SW_OK)
@@ -1065,17 +1391,17 @@ enum sw_status sw_store_delete(struct sw_store *s, long long id, const char *who
 		rc = extent_shrink(s, old.x, old.y, err);
 	if (rc != SW_OK)
 		goto out;
-	json = record_json(&old);
-	if (json == NULL) {
+	record_json(&json, &old);
+	if (json.bad) {
 		rc = oom(err);
 		goto out;
 	}
 	sw_now_iso(now, sizeof now);
-	rc = history_row(s, id, old.uuid, "delete", NULL, json, NULL, who, now, err);
+	rc = history_row(s, id, old.uuid, "delete", NULL, json.p, NULL, who, now, err);
 out:
 	sqlite3_finalize(st);
 	rc = sw_store_wend(s, rc, err);
-	free(json);
+	jb_free(&json);
 	sw_point_clear(&old);
 	return rc;
 }

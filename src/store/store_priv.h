@@ -30,8 +30,11 @@ struct sw_store {
 	enum sw_store_mode mode;
 	bool user_txn; /* sw_store_begin is open */
 	bool bulk;     /* sw_store_bulk_begin is open */
+	bool bulk_broken; /* a bulk insert failed after writing: never commit */
 	int savepoints;
 	char **cols; /* measurement columns of points (not the fixed ones) */
+	size_t *hint; /* column last found for each attribute position */
+	size_t nhint;
 	/* extent growth not yet written to gpkg_contents (inside sw_store_begin,
 	 * written at commit instead of once per point) */
 	bool ext_pending;
