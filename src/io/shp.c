@@ -531,7 +531,7 @@ static char *sibling(const char *stem, const char *ext)
 	if (p == NULL || access(p, F_OK) == 0)
 		return p;
 	free(p);
-	for (i = 0; ext[i] && i < sizeof up - 1; i++)
+	for (i = 0; i < sizeof up - 1 && ext[i]; i++)
 		up[i] = (char)toupper((unsigned char)ext[i]);
 	up[i] = '\0';
 	p = str_printf("%s.%s", stem, up);
@@ -2142,8 +2142,11 @@ enum sw_status sw_shp_writer_finish(struct sw_shp_writer *w, struct sw_error *er
 	w->finished = true;
 	hook_reset();
 	SHPClose(shp);
-	if (hook_msg[0] != '\0')
-		return sw_error_set(err, SW_ERR_IO, _("%s: %s"), w->tmp[EXT_SHP], hook_msg);
+	if (hook_msg[0] != '\0') {
+		rc = sw_error_set(err, SW_ERR_IO, _("%s: %s"), w->tmp[EXT_SHP], hook_msg);
+		DBFClose(dbf); /* abandoned with the layer, but not leaked */
+		return rc;
+	}
 	DBFSetWriteEndOfFileChar(dbf, 1);
 	DBFClose(dbf);
 	if (hook_msg[0] != '\0')
