@@ -315,8 +315,14 @@ static enum sw_status set_trimmed(char **member, const char *s, struct sw_error 
 	char *t;
 	enum sw_status rc;
 
-	if (s == NULL)
-		return sw_point_set_str(member, NULL, err);
+	if (s == NULL || s[0] == '\0')
+		return sw_point_set_str(member, s, err);
+	if (s[0] != ' ' && s[0] != '\t') {
+		size_t n = strlen(s);
+
+		if (s[n - 1] != ' ' && s[n - 1] != '\t') /* nothing to trim: one copy */
+			return sw_point_set_str(member, s, err);
+	}
 	t = trimmed(s);
 	if (t == NULL)
 		return nomem(err);

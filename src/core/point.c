@@ -225,13 +225,27 @@ bool sw_uuid_valid(const char *s)
 
 void sw_now_iso(char *buf, size_t len)
 {
+	/* the text of the last second asked for: an import asks per row */
+	static _Thread_local time_t last = (time_t)-1;
+	static _Thread_local char text[32];
 	time_t t = time(NULL);
 	struct tm tm;
 
 	if (buf == NULL || len == 0)
 		return;
-	if (gmtime_r(&t, &tm) == NULL || strftime(buf, len, "%Y-%m-%dT%H:%M:%SZ", &tm) == 0)
-		buf[0] = '\0';
+	if (t != last) {
+		if (gmtime_r(&t, &tm) == NULL ||
+		    strftime(text, sizeof text, "%Y-%m-%dT%H:%M:%SZ", &tm) == 0) {
+			buf[0] = '\0';
+			return;
+		}
+		last = t;
+	}
+	if (strlen(text) >= len) {
+		buf[0] = '\0'; /* as strftime does when it does not fit */
+		return;
+	}
+	memcpy(buf, text, strlen(text) + 1);
 }
 
 /* Read exactly n digits at *s into *v, advancing *s. */

@@ -458,8 +458,8 @@ static enum sw_status connect_db(struct sw_store *s, bool write, bool create, st
 	 * random places). */
 	if (write)
 		return sw_store_exec(s,
-		                     "PRAGMA synchronous = NORMAL; PRAGMA cache_size = -65536;"
-		                     " PRAGMA temp_store = MEMORY",
+		                     "PRAGMA synchronous = NORMAL; " CACHE_PRAGMA
+		                     "; PRAGMA temp_store = MEMORY",
 		                     err);
 	return SW_OK;
 }

@@ -16,6 +16,9 @@
  * padded to the node size the table was created with.
  */
 #include <math.h>
+#ifdef __GLIBC__
+#include <malloc.h>
+#endif
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -105,10 +108,32 @@ static int cmp_link(const void *a, const void *b)
 
 /* ---- stable radix sort (qsort's comparisons were a tenth of an import) ---- */
 
-struct rkey {
-	uint64_t k;
-	size_t i;
+/* Keys and the element each came from, twice (the sort ping-pongs): 24 bytes
+ * an element, less than qsort's merge buffer of whole items. */
+struct rkeys {
+	uint64_t *k, *k2;
+	uint32_t *i, *i2;
 };
+
+static bool rkeys_alloc(struct rkeys *r, size_t n)
+{
+	r->k = n <= UINT32_MAX ? malloc(2 * n * sizeof *r->k) : NULL;
+	r->i = r->k != NULL ? malloc(2 * n * sizeof *r->i) : NULL;
+	if (r->i == NULL) {
+		free(r->k);
+		r->k = NULL;
+		return false;
+	}
+	r->k2 = r->k + n;
+	r->i2 = r->i + n;
+	return true;
+}
+
+static void rkeys_free(struct rkeys *r)
+{
+	free(r->k);
+	free(r->i);
+}
 
 /* A key that orders as the double does (-0 as +0, as the comparisons did). */
 static uint64_t double_key(double d)
@@ -120,20 +145,21 @@ static uint64_t double_key(double d)
 	return (u >> 63) ? ~u : u | 0x8000000000000000ULL;
 }
 
-/* Stable LSD radix sort of a[0..n) by k, 11 bits a pass, skipping passes
- * where every key has the same digit; returns a or tmp, whichever holds the
- * result. */
-static struct rkey *radix_sort(struct rkey *a, struct rkey *tmp, size_t n)
+/* Stable LSD radix sort of r->k[0..n) (with r->i), 11 bits a pass, skipping
+ * passes where every key has the same digit; returns the index array that
+ * holds the order (r->i or r->i2). */
+static uint32_t *radix_sort(struct rkeys *r, size_t n)
 {
+	uint64_t *k = r->k, *kt = r->k2;
+	uint32_t *ix = r->i, *it = r->i2;
 	size_t count[2048];
 
 	for (int shift = 0; shift < 64; shift += 11) {
-		size_t sum = 0, d0 = (size_t)(a[0].k >> shift) & 2047;
-		struct rkey *t;
+		size_t sum = 0, d0 = (size_t)(k[0] >> shift) & 2047;
 
 		memset(count, 0, sizeof count);
-		for (size_t i = 0; i < n; i++)
-			count[(a[i].k >> shift) & 2047]++;
+		for (size_t j = 0; j < n; j++)
+			count[(k[j] >> shift) & 2047]++;
 		if (count[d0] == n)
 			continue;
 		for (size_t d = 0; d < 2048; d++) {
@@ -142,54 +168,61 @@ static struct rkey *radix_sort(struct rkey *a, struct rkey *tmp, size_t n)
 			count[d] = sum;
 			sum += c;
 		}
-		for (size_t i = 0; i < n; i++)
-			tmp[count[(a[i].k >> shift) & 2047]++] = a[i];
-		t = a;
-		a = tmp;
-		tmp = t;
+		for (size_t j = 0; j < n; j++) {
+			size_t to = count[(k[j] >> shift) & 2047]++;
+
+			kt[to] = k[j];
+			it[to] = ix[j];
+		}
+		{
+			uint64_t *tk = k;
+			uint32_t *ti = ix;
+
+			k = kt;
+			kt = tk;
+			ix = it;
+			it = ti;
+		}
 	}
-	return a;
+	return ix;
 }
 
-/* Put elements (of size sz) in the order of r: r[j].i is the element that
- * goes to j. In place, following cycles; r is used up. */
-static void permute(void *base, size_t sz, struct rkey *r, size_t n)
+/* Put elements (of size sz) in the order of ord: ord[j] is the element that
+ * goes to j. In place, following cycles; ord is used up. */
+static void permute(void *base, size_t sz, uint32_t *ord, size_t n)
 {
 	unsigned char *b = base, hold[64];
 
 	for (size_t j = 0; j < n; j++) {
 		size_t k = j;
 
-		if (r[j].i == j)
+		if (ord[j] == j)
 			continue;
 		memcpy(hold, b + j * sz, sz);
-		while (r[k].i != j) {
-			size_t src = r[k].i;
+		while (ord[k] != j) {
+			size_t src = ord[k];
 
 			memcpy(b + k * sz, b + src * sz, sz);
-			r[k].i = k;
+			ord[k] = (uint32_t)k;
 			k = src;
 		}
 		memcpy(b + k * sz, hold, sz);
-		r[k].i = k;
+		ord[k] = (uint32_t)k;
 	}
 }
 
 _Static_assert(sizeof(struct item) <= 64 && sizeof(struct link) <= 64, "permute holds one");
 
-/* Sort items it[0..n) by cx (by_y false) or cy, with r and tmp of n keys. */
-static void sort_items(struct item *it, size_t n, bool by_y, struct rkey *r, struct rkey *tmp)
+/* Sort items it[0..n) by cx (by_y false) or cy, with r of at least n keys. */
+static void sort_items(struct item *it, size_t n, bool by_y, struct rkeys *r)
 {
-	struct rkey *sorted;
-
 	if (n < 2)
 		return;
-	for (size_t i = 0; i < n; i++) {
-		r[i].k = double_key(by_y ? it[i].cy : it[i].cx);
-		r[i].i = i;
+	for (size_t j = 0; j < n; j++) {
+		r->k[j] = double_key(by_y ? it[j].cy : it[j].cx);
+		r->i[j] = (uint32_t)j;
 	}
-	sorted = radix_sort(r, tmp, n);
-	permute(it, sizeof *it, sorted, n);
+	permute(it, sizeof *it, radix_sort(r, n), n);
 }
 
 /* Sort-Tile-Recursive order: vertical slices by x, each sorted by y, so
@@ -199,18 +232,20 @@ static void str_order(struct item *it, size_t n, size_t cap)
 	size_t pages = (n + cap - 1) / cap;
 	size_t slices = (size_t)ceil(sqrt((double)pages));
 	size_t per = slices * cap;
-	struct rkey *r = n > 1 ? malloc(2 * n * sizeof *r) : NULL;
+	struct rkeys r;
 
-	if (r == NULL) { /* the slow way needs no memory of its own */
+	if (n < 2)
+		return;
+	if (!rkeys_alloc(&r, n)) { /* the slow way */
 		qsort(it, n, sizeof *it, cmp_x);
 		for (size_t i = 0; i < n; i += per)
 			qsort(it + i, n - i < per ? n - i : per, sizeof *it, cmp_y);
 		return;
 	}
-	sort_items(it, n, false, r, r + n);
+	sort_items(it, n, false, &r);
 	for (size_t i = 0; i < n; i += per)
-		sort_items(it + i, n - i < per ? n - i : per, true, r, r + n);
-	free(r);
+		sort_items(it + i, n - i < per ? n - i : per, true, &r);
+	rkeys_free(&r);
 }
 
 static void put_be16(unsigned char *p, unsigned v)
@@ -343,15 +378,15 @@ static enum sw_status write_links(struct sw_store *s, const char *sql, struct li
 	if (l->n == 0)
 		return SW_OK;
 	{
-		struct rkey *r = l->n > 1 ? malloc(2 * l->n * sizeof *r) : NULL;
+		struct rkeys r;
 
-		if (r != NULL) {
+		if (l->n > 1 && rkeys_alloc(&r, l->n)) {
 			for (size_t i = 0; i < l->n; i++) {
-				r[i].k = (uint64_t)l->v[i].id ^ 0x8000000000000000ULL;
-				r[i].i = i;
+				r.k[i] = (uint64_t)l->v[i].id ^ 0x8000000000000000ULL;
+				r.i[i] = (uint32_t)i;
 			}
-			permute(l->v, sizeof *l->v, radix_sort(r, r + l->n, l->n), l->n);
-			free(r);
+			permute(l->v, sizeof *l->v, radix_sort(&r, l->n), l->n);
+			rkeys_free(&r);
 		} else {
 			qsort(l->v, l->n, sizeof *l->v, cmp_link);
 		}
@@ -510,6 +545,27 @@ out:
 	return rc;
 }
 
+/* Memory stays flat in N: the rebuild's arrays (40 bytes a point, 24 more
+ * while sorting) must not come on top of the full page cache of the insert
+ * phase. Its dirty pages go to the WAL now (still uncommitted), it shrinks
+ * to 16 MB for the rebuild's appends, and the freed pages go back to the
+ * system. */
+static enum sw_status cache_shrink(struct sw_store *s, struct sw_error *err)
+{
+	enum sw_status rc;
+
+	if (sqlite3_db_cacheflush(s->db) != SQLITE_OK)
+		return sw_store_sqlerr(s, err, _("writing the imported points"));
+	rc = sw_store_exec(s, "PRAGMA cache_size = -16384", err);
+	if (rc != SW_OK)
+		return rc;
+	sqlite3_db_release_memory(s->db);
+#ifdef __GLIBC__
+	malloc_trim(0);
+#endif
+	return SW_OK;
+}
+
 enum sw_status sw_store_bulk_begin(struct sw_store *s, struct sw_error *err)
 {
 	enum sw_status rc = sw_store_begin(s, err);
@@ -539,10 +595,18 @@ enum sw_status sw_store_bulk_end(struct sw_store *s, struct sw_error *err)
 		                    "nothing imported"),
 		                  s->path);
 	else
+		rc = cache_shrink(s, err);
+	if (rc == SW_OK)
 		rc = rebuild_rtree(s, err);
 	if (rc == SW_OK)
 		rc = sw_store_exec(s, sw_store_rtree_insert_trigger, err);
 	s->bulk = false;
+	if (rc != SW_OK) {
+		sw_store_rollback(s);
+		sw_store_exec(s, CACHE_PRAGMA, NULL);
+		return rc;
+	}
+	rc = sw_store_exec(s, CACHE_PRAGMA, err);
 	if (rc != SW_OK) {
 		sw_store_rollback(s);
 		return rc;

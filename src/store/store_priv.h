@@ -9,6 +9,9 @@
 
 #define SW_SRS_RD 28992
 
+/* The page cache of a writing handle (64 MB). */
+#define CACHE_PRAGMA "PRAGMA cache_size = -65536"
+
 /* Statements kept prepared for the life of the handle (imports call the
  * single-point writers a million times). */
 enum sw_stmt {
