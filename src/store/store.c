@@ -231,8 +231,14 @@ enum sw_status sw_store_wbegin(struct sw_store *s, struct sw_error *err)
 	if (s->mode != SW_STORE_WRITE)
 		return sw_error_set(err, SW_ERR_STORE,
 		                    _("%s: the store was opened for reading only"), s->path);
-	if (s->user_txn)
+	if (s->user_txn) {
+		/* before the savepoint: a rollback to it must not take them */
+		enum sw_status rc = sw_store_hist_flush(s, err);
+
+		if (rc != SW_OK)
+			return rc;
 		return run_cached(s, SW_ST_SAVEPOINT, "SAVEPOINT sw_write", err);
+	}
 	if (sqlite3_exec(s->db, "BEGIN IMMEDIATE", NULL, NULL, NULL) != SQLITE_OK)
 		return sw_store_sqlerr(s, err, _("starting a write"));
 	return SW_OK;
@@ -423,8 +429,16 @@ static enum sw_status connect_db(struct sw_store *s, bool write, bool create, st
 	/* a handle is used by one thread at a time: no connection mutex (it
 	 * was a tenth of a bulk import's time) */
 	int flags = (write ? SQLITE_OPEN_READWRITE : SQLITE_OPEN_READONLY) | SQLITE_OPEN_NOMUTEX;
+	static bool configured;
 	char *uri = NULL;
 	int src;
+
+	if (!configured) {
+		/* no global memory statistics: they took a mutex per allocation.
+		 * Refused (harmlessly) when SQLite is in use already. */
+		sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0);
+		configured = true;
+	}
 
 	if (create)
 		flags |= SQLITE_OPEN_CREATE;
@@ -725,6 +739,7 @@ void sw_store_close(struct sw_store *s)
 		sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
 	sqlite3_close(s->db);
 	free_columns(s);
+	sw_store_hist_drop(s);
 	free(s->hint);
 	free(s->path);
 	free(s);
@@ -885,6 +900,7 @@ void sw_store_rollback(struct sw_store *s)
 	s->user_txn = false;
 	s->ext_pending = false;
 	s->bulk = false;
+	sw_store_hist_drop(s);
 	if (!sqlite3_get_autocommit(s->db))
 		sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
 }

@@ -548,7 +548,7 @@ out:
 /* Memory stays flat in N: the rebuild's arrays (40 bytes a point, 24 more
  * while sorting) must not come on top of the full page cache of the insert
  * phase. Its dirty pages go to the WAL now (still uncommitted), it shrinks
- * to 16 MB for the rebuild's appends, and the freed pages go back to the
+ * to 8 MB for the rebuild's appends, and the freed pages go back to the
  * system. */
 static enum sw_status cache_shrink(struct sw_store *s, struct sw_error *err)
 {
@@ -556,7 +556,7 @@ static enum sw_status cache_shrink(struct sw_store *s, struct sw_error *err)
 
 	if (sqlite3_db_cacheflush(s->db) != SQLITE_OK)
 		return sw_store_sqlerr(s, err, _("writing the imported points"));
-	rc = sw_store_exec(s, "PRAGMA cache_size = -16384", err);
+	rc = sw_store_exec(s, "PRAGMA cache_size = -8192", err);
 	if (rc != SW_OK)
 		return rc;
 	sqlite3_db_release_memory(s->db);
@@ -595,6 +595,8 @@ enum sw_status sw_store_bulk_end(struct sw_store *s, struct sw_error *err)
 		                    "nothing imported"),
 		                  s->path);
 	else
+		rc = sw_store_hist_flush(s, err);
+	if (rc == SW_OK)
 		rc = cache_shrink(s, err);
 	if (rc == SW_OK)
 		rc = rebuild_rtree(s, err);

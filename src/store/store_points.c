@@ -826,10 +826,10 @@ static void record_json(struct jbuf *b, const struct sw_point *p)
 
 /* ---- writing ---- */
 
-static enum sw_status history_row(struct sw_store *s, long long id, const char *uuid,
-                                  const char *action, const char *field, const char *old_value,
-                                  const char *new_value, const char *who, const char *at,
-                                  struct sw_error *err)
+static enum sw_status history_write(struct sw_store *s, long long id, const char *uuid,
+                                    const char *action, const char *field,
+                                    const char *old_value, const char *new_value,
+                                    const char *who, const char *at, struct sw_error *err)
 {
 	sqlite3_stmt *st;
 	enum sw_status rc;
@@ -851,6 +851,148 @@ static enum sw_status history_row(struct sw_store *s, long long id, const char *
 	rc = step_done(s, st, _("writing history"), err);
 	sqlite3_reset(st);
 	return rc;
+}
+
+/* History rows of bulk inserts wait here and go in HIST_BATCH at a time by
+ * one multi-row INSERT: a statement per row cost its own start and end (and
+ * the AUTOINCREMENT bookkeeping) every time. */
+#define HIST_BATCH 32
+
+struct sw_hist_batch {
+	size_t n;
+	struct {
+		long long id;
+		char uuid[SW_UUID_LEN + 1];
+		char at[32];
+		size_t json, who; /* offsets into text */
+	} row[HIST_BATCH];
+	char *text;
+	size_t len, cap;
+};
+
+static bool hist_text(struct sw_hist_batch *h, const char *t, size_t *off)
+{
+	size_t n = strlen(t) + 1;
+
+	if (h->len + n > h->cap) {
+		size_t cap = (h->len + n) * 2;
+		char *q = realloc(h->text, cap);
+
+		if (q == NULL)
+			return false;
+		h->text = q;
+		h->cap = cap;
+	}
+	memcpy(h->text + h->len, t, n);
+	*off = h->len;
+	h->len += n;
+	return true;
+}
+
+void sw_store_hist_drop(struct sw_store *s)
+{
+	if (s == NULL || s->hist == NULL)
+		return;
+	free(s->hist->text);
+	free(s->hist);
+	s->hist = NULL;
+}
+
+enum sw_status sw_store_hist_flush(struct sw_store *s, struct sw_error *err)
+{
+	struct sw_hist_batch *h = s->hist;
+	enum sw_status rc = SW_OK;
+	size_t i = 0;
+
+	if (h == NULL || h->n == 0)
+		return SW_OK;
+	if (h->n == HIST_BATCH) {
+		sqlite3_stmt *st = s->st[SW_ST_HISTORY_BATCH];
+
+		if (st == NULL) {
+			struct sbuf b = {0};
+
+			sb_add(&b, "INSERT INTO schouw_history (point_id, point_uuid, action, field,"
+			           " old_value, new_value, who, at) VALUES ");
+			for (size_t k = 0; k < HIST_BATCH; k++)
+				sb_add(&b, k > 0 ? ", (?, ?, 'insert', NULL, NULL, ?, ?, ?)"
+				                 : "(?, ?, 'insert', NULL, NULL, ?, ?, ?)");
+			if (b.oom) {
+				free(b.p);
+				return oom(err);
+			}
+			st = sw_store_stmt(s, SW_ST_HISTORY_BATCH, b.p, err);
+			free(b.p);
+		} else {
+			st = sw_store_stmt(s, SW_ST_HISTORY_BATCH, NULL, err);
+		}
+		if (st == NULL)
+			return err ? err->code : SW_ERR_STORE;
+		for (size_t k = 0; k < HIST_BATCH; k++) {
+			int p = (int)k * 5;
+
+			sqlite3_bind_int64(st, p + 1, h->row[k].id);
+			bind_str(st, p + 2, h->row[k].uuid);
+			bind_str(st, p + 3, h->text + h->row[k].json);
+			bind_str(st, p + 4, h->text + h->row[k].who);
+			bind_str(st, p + 5, h->row[k].at);
+		}
+		rc = step_done(s, st, _("writing history"), err);
+		sqlite3_reset(st);
+		i = HIST_BATCH;
+	}
+	for (; rc == SW_OK && i < h->n; i++)
+		rc = history_write(s, h->row[i].id, h->row[i].uuid, "insert", NULL, NULL,
+		                   h->text + h->row[i].json, h->text + h->row[i].who,
+		                   h->row[i].at, err);
+	h->n = 0;
+	h->len = 0;
+	if (rc != SW_OK)
+		s->bulk_broken = true; /* rows are lost: the import must not commit */
+	return rc;
+}
+
+/* Keep the history row of a bulk insert back (see above). */
+static enum sw_status hist_add(struct sw_store *s, long long id, const char *uuid,
+                               const char *json, const char *who, const char *at,
+                               struct sw_error *err)
+{
+	struct sw_hist_batch *h = s->hist;
+	size_t k;
+
+	if (h == NULL) {
+		h = s->hist = calloc(1, sizeof *h);
+		if (h == NULL)
+			return oom(err);
+	}
+	if (who == NULL || strlen(uuid) > SW_UUID_LEN || strlen(at) >= sizeof h->row[0].at) {
+		/* never in an import; keep the plain path for it */
+		enum sw_status rc = sw_store_hist_flush(s, err);
+
+		return rc != SW_OK ? rc
+		                   : history_write(s, id, uuid, "insert", NULL, NULL, json, who,
+		                                   at, err);
+	}
+	k = h->n;
+	if (!hist_text(h, json, &h->row[k].json) || !hist_text(h, who, &h->row[k].who))
+		return oom(err);
+	h->row[k].id = id;
+	memcpy(h->row[k].uuid, uuid, strlen(uuid) + 1);
+	memcpy(h->row[k].at, at, strlen(at) + 1);
+	h->n++;
+	return h->n == HIST_BATCH ? sw_store_hist_flush(s, err) : SW_OK;
+}
+
+static enum sw_status history_row(struct sw_store *s, long long id, const char *uuid,
+                                  const char *action, const char *field, const char *old_value,
+                                  const char *new_value, const char *who, const char *at,
+                                  struct sw_error *err)
+{
+	enum sw_status rc = sw_store_hist_flush(s, err);
+
+	if (rc != SW_OK)
+		return rc;
+	return history_write(s, id, uuid, action, field, old_value, new_value, who, at, err);
 }
 
 /* Grow the gpkg_contents extent of points to include (x, y). */
@@ -1114,7 +1256,10 @@ enum sw_status sw_store_insert(struct sw_store *s, struct sw_point *p, const cha
 		rc = oom(err);
 		goto out;
 	}
-	rc = history_row(s, id, p->uuid, "insert", NULL, NULL, json.p, who, now, err);
+	if (s->bulk)
+		rc = hist_add(s, id, p->uuid, json.p, who, now, err);
+	else
+		rc = history_row(s, id, p->uuid, "insert", NULL, NULL, json.p, who, now, err);
 out:
 	if (st != NULL)
 		sqlite3_reset(st);
@@ -1413,6 +1558,9 @@ enum sw_status sw_store_history(struct sw_store *s, const char *uuid, sw_history
 	enum sw_status rc;
 	int src;
 
+	rc = sw_store_hist_flush(s, err);
+	if (rc != SW_OK)
+		return rc;
 	rc = prepare(s,
 	             "SELECT seq, point_id, point_uuid, action, field, old_value, new_value, who,"
 	             " at FROM schouw_history WHERE point_id IN (SELECT id FROM points WHERE"

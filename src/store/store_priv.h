@@ -23,6 +23,7 @@ enum sw_stmt {
 	SW_ST_SAVEPOINT,
 	SW_ST_RELEASE,
 	SW_ST_ROLLBACK_TO,
+	SW_ST_HISTORY_BATCH,
 	SW_ST_COUNT
 };
 
@@ -34,6 +35,7 @@ struct sw_store {
 	bool user_txn; /* sw_store_begin is open */
 	bool bulk;     /* sw_store_bulk_begin is open */
 	bool bulk_broken; /* a bulk insert failed after writing: never commit */
+	struct sw_hist_batch *hist; /* history rows of bulk inserts not yet written */
 	int savepoints;
 	char **cols; /* measurement columns of points (not the fixed ones) */
 	size_t *hint; /* column last found for each attribute position */
@@ -64,6 +66,12 @@ enum sw_status sw_store_exec(struct sw_store *s, const char *sql, struct sw_erro
  * sw_store_begin. end commits when ok, else rolls back. */
 enum sw_status sw_store_wbegin(struct sw_store *s, struct sw_error *err);
 enum sw_status sw_store_wend(struct sw_store *s, enum sw_status rc, struct sw_error *err);
+
+/* Write the history rows that bulk inserts keep back (in their order, so
+ * seq numbers are as if written one by one); every other write and every
+ * history read comes after this. Drop forgets them (rollback, close). */
+enum sw_status sw_store_hist_flush(struct sw_store *s, struct sw_error *err);
+void sw_store_hist_drop(struct sw_store *s);
 
 /* Write the pending extent growth to gpkg_contents. */
 enum sw_status sw_store_extent_flush(struct sw_store *s, struct sw_error *err);
