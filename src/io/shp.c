@@ -1037,6 +1037,29 @@ static const struct {
 };
 
 /* iconv name for a .cpg text or "LDID/n"; "" when it says nothing. */
+/* What shapelib's DBFIsAttributeNULL decides about a value it read (its
+ * DBFIsValueNULL is not exported): numbers all '*' or blank, dates
+ * "00000000", logicals '?', anything else empty. */
+static bool dbf_value_null(char type, const char *v)
+{
+	switch (type) {
+	case 'N':
+	case 'F':
+		if (v[0] == '*')
+			return true;
+		for (size_t i = 0; v[i] != '\0'; i++)
+			if (v[i] != ' ')
+				return false;
+		return true;
+	case 'D':
+		return strncmp(v, "00000000", 8) == 0;
+	case 'L':
+		return v[0] == '?';
+	default:
+		return v[0] == '\0';
+	}
+}
+
 static void codepage_to_iconv(const char *cp, char *out, size_t outlen)
 {
 	char t[64];
@@ -1440,10 +1463,9 @@ enum sw_status sw_shp_read(const char *path, const struct sw_read_opts *o, sw_re
 			free(owned[slot]);
 			owned[slot] = NULL;
 			vals[slot] = NULL;
-			if (DBFIsAttributeNULL(dbf, r, i))
-				continue;
+			/* DBFIsAttributeNULL would read the field a second time */
 			s = DBFReadStringAttribute(dbf, r, i);
-			if (s == NULL)
+			if (s == NULL || dbf_value_null(fl[i].native, s))
 				continue;
 			if (fl[i].native == 'L') {
 				if (s[0] != '\0' && strchr("TtYy", s[0]) != NULL)
