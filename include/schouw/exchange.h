@@ -60,6 +60,11 @@ struct sw_read_opts {
 	const struct sw_forms *forms; /* for readers that map names (shp: DBF names); NULL ok */
 };
 
+/* The name a reader should give attribute k after the --map renames in o:
+ * k itself when not mapped, the new name, or NULL when the map drops it
+ * (DST empty or "-"). Exact, case-sensitive match. */
+const char *sw_read_map_key(const struct sw_read_opts *o, const char *k);
+
 struct sw_export_opts {
 	const struct sw_forms *forms;
 	const char *crs;  /* target CRS; NULL = RD New (GeoJSON: always WGS84) */

@@ -203,19 +203,6 @@ static bool grow(struct rd *r, size_t n)
 	return true;
 }
 
-static const char *map_key(const struct sw_read_opts *o, const char *k)
-{
-	if (o == NULL)
-		return k;
-	for (size_t i = 0; i < o->nmap; i++)
-		if (strcmp(o->map_src[i], k) == 0)
-			return (o->map_dst[i] == NULL || o->map_dst[i][0] == '\0' ||
-			        strcmp(o->map_dst[i], "-") == 0)
-			           ? NULL
-			           : o->map_dst[i];
-	return k;
-}
-
 static enum sw_status feat_coords(struct rd *r, json_t *geom, double *x, double *y,
                                   struct sw_error *err)
 {
@@ -313,7 +300,7 @@ static enum sw_status feature(struct rd *r, json_t *f, sw_record_cb cb, void *ud
 				                  "supported"),
 				                key);
 			}
-			r->keys[n] = map_key(r->o, key);
+			r->keys[n] = sw_read_map_key(r->o, key);
 			if (r->keys[n] == NULL)
 				continue; /* dropped by the user's --map */
 			r->vals[n] = val;

@@ -202,19 +202,6 @@ static enum sw_status ext_children(struct wpt *w, const char *path, long line, x
 	return SW_OK;
 }
 
-static const char *map_key(const struct sw_read_opts *o, const char *k)
-{
-	if (o == NULL)
-		return k;
-	for (size_t i = 0; i < o->nmap; i++)
-		if (strcmp(o->map_src[i], k) == 0)
-			return (o->map_dst[i] == NULL || o->map_dst[i][0] == '\0' ||
-			        strcmp(o->map_dst[i], "-") == 0)
-			           ? NULL
-			           : o->map_dst[i];
-	return k;
-}
-
 /* GPX times are UTC by definition; some apps leave the zone out
  * ("2026-11-29T10:15:00"), which the point model needs: add "Z". */
 static bool utc_suffix(char **t)
@@ -333,7 +320,7 @@ static enum sw_status waypoint(const char *path, const struct sw_read_opts *o, x
 	if (rc != SW_OK)
 		goto out;
 	for (size_t i = 0; i < w.n; i++) {
-		keys[nk] = map_key(o, w.keys[i]);
+		keys[nk] = sw_read_map_key(o, w.keys[i]);
 		if (keys[nk] != NULL) /* else dropped by the user's --map */
 			vals[nk++] = w.vals[i];
 	}
