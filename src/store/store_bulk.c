@@ -108,33 +108,6 @@ static int cmp_link(const void *a, const void *b)
 
 /* ---- stable radix sort (qsort's comparisons were a tenth of an import) ---- */
 
-/* Keys and the element each came from, twice (the sort ping-pongs): 24 bytes
- * an element, less than qsort's merge buffer of whole items. */
-struct rkeys {
-	uint64_t *k, *k2;
-	uint32_t *i, *i2;
-};
-
-static bool rkeys_alloc(struct rkeys *r, size_t n)
-{
-	r->k = n <= UINT32_MAX ? malloc(2 * n * sizeof *r->k) : NULL;
-	r->i = r->k != NULL ? malloc(2 * n * sizeof *r->i) : NULL;
-	if (r->i == NULL) {
-		free(r->k);
-		r->k = NULL;
-		return false;
-	}
-	r->k2 = r->k + n;
-	r->i2 = r->i + n;
-	return true;
-}
-
-static void rkeys_free(struct rkeys *r)
-{
-	free(r->k);
-	free(r->i);
-}
-
 /* A key that orders as the double does (-0 as +0, as the comparisons did). */
 static uint64_t double_key(double d)
 {
@@ -145,21 +118,25 @@ static uint64_t double_key(double d)
 	return (u >> 63) ? ~u : u | 0x8000000000000000ULL;
 }
 
-/* Stable LSD radix sort of r->k[0..n) (with r->i), 11 bits a pass, skipping
- * passes where every key has the same digit; returns the index array that
- * holds the order (r->i or r->i2). */
-static uint32_t *radix_sort(struct rkeys *r, size_t n)
+/* The order of elements base[0..n) (of size sz) by key(element): a stable
+ * LSD radix sort, 11 bits a pass, skipping passes where every key has the
+ * same digit. Only the element numbers are sorted (8 bytes an element with
+ * ord and tmp, against qsort's copy of all elements); the keys are read
+ * again on each pass. Returns ord or tmp, whichever holds the order. */
+static uint32_t *radix_order(const void *base, size_t sz, size_t n,
+                             uint64_t (*key)(const void *), uint32_t *ord, uint32_t *tmp)
 {
-	uint64_t *k = r->k, *kt = r->k2;
-	uint32_t *ix = r->i, *it = r->i2;
+	const unsigned char *b = base;
 	size_t count[2048];
 
+	for (size_t j = 0; j < n; j++)
+		ord[j] = (uint32_t)j;
 	for (int shift = 0; shift < 64; shift += 11) {
-		size_t sum = 0, d0 = (size_t)(k[0] >> shift) & 2047;
+		size_t sum = 0, d0 = (size_t)(key(b) >> shift) & 2047;
 
 		memset(count, 0, sizeof count);
 		for (size_t j = 0; j < n; j++)
-			count[(k[j] >> shift) & 2047]++;
+			count[(key(b + j * sz) >> shift) & 2047]++;
 		if (count[d0] == n)
 			continue;
 		for (size_t d = 0; d < 2048; d++) {
@@ -168,23 +145,16 @@ static uint32_t *radix_sort(struct rkeys *r, size_t n)
 			count[d] = sum;
 			sum += c;
 		}
-		for (size_t j = 0; j < n; j++) {
-			size_t to = count[(k[j] >> shift) & 2047]++;
-
-			kt[to] = k[j];
-			it[to] = ix[j];
-		}
+		for (size_t j = 0; j < n; j++)
+			tmp[count[(key(b + (size_t)ord[j] * sz) >> shift) & 2047]++] = ord[j];
 		{
-			uint64_t *tk = k;
-			uint32_t *ti = ix;
+			uint32_t *t = ord;
 
-			k = kt;
-			kt = tk;
-			ix = it;
-			it = ti;
+			ord = tmp;
+			tmp = t;
 		}
 	}
-	return ix;
+	return ord;
 }
 
 /* Put elements (of size sz) in the order of ord: ord[j] is the element that
@@ -213,16 +183,28 @@ static void permute(void *base, size_t sz, uint32_t *ord, size_t n)
 
 _Static_assert(sizeof(struct item) <= 64 && sizeof(struct link) <= 64, "permute holds one");
 
-/* Sort items it[0..n) by cx (by_y false) or cy, with r of at least n keys. */
-static void sort_items(struct item *it, size_t n, bool by_y, struct rkeys *r)
+static uint64_t key_cx(const void *e)
+{
+	return double_key(((const struct item *)e)->cx);
+}
+
+static uint64_t key_cy(const void *e)
+{
+	return double_key(((const struct item *)e)->cy);
+}
+
+static uint64_t key_link(const void *e)
+{
+	return (uint64_t)((const struct link *)e)->id ^ 0x8000000000000000ULL;
+}
+
+/* Sort n elements by key with ord and tmp of at least n numbers. */
+static void radix_sort(void *base, size_t sz, size_t n, uint64_t (*key)(const void *),
+                       uint32_t *ord, uint32_t *tmp)
 {
 	if (n < 2)
 		return;
-	for (size_t j = 0; j < n; j++) {
-		r->k[j] = double_key(by_y ? it[j].cy : it[j].cx);
-		r->i[j] = (uint32_t)j;
-	}
-	permute(it, sizeof *it, radix_sort(r, n), n);
+	permute(base, sz, radix_order(base, sz, n, key, ord, tmp), n);
 }
 
 /* Sort-Tile-Recursive order: vertical slices by x, each sorted by y, so
@@ -232,20 +214,20 @@ static void str_order(struct item *it, size_t n, size_t cap)
 	size_t pages = (n + cap - 1) / cap;
 	size_t slices = (size_t)ceil(sqrt((double)pages));
 	size_t per = slices * cap;
-	struct rkeys r;
+	uint32_t *ord = n > 1 && n <= UINT32_MAX ? malloc(2 * n * sizeof *ord) : NULL;
 
 	if (n < 2)
 		return;
-	if (!rkeys_alloc(&r, n)) { /* the slow way */
+	if (ord == NULL) { /* the slow way */
 		qsort(it, n, sizeof *it, cmp_x);
 		for (size_t i = 0; i < n; i += per)
 			qsort(it + i, n - i < per ? n - i : per, sizeof *it, cmp_y);
 		return;
 	}
-	sort_items(it, n, false, &r);
+	radix_sort(it, sizeof *it, n, key_cx, ord, ord + n);
 	for (size_t i = 0; i < n; i += per)
-		sort_items(it + i, n - i < per ? n - i : per, true, &r);
-	rkeys_free(&r);
+		radix_sort(it + i, sizeof *it, n - i < per ? n - i : per, key_cy, ord, ord + n);
+	free(ord);
 }
 
 static void put_be16(unsigned char *p, unsigned v)
@@ -378,15 +360,11 @@ static enum sw_status write_links(struct sw_store *s, const char *sql, struct li
 	if (l->n == 0)
 		return SW_OK;
 	{
-		struct rkeys r;
+		uint32_t *ord = l->n > 1 && l->n <= UINT32_MAX ? malloc(2 * l->n * sizeof *ord) : NULL;
 
-		if (l->n > 1 && rkeys_alloc(&r, l->n)) {
-			for (size_t i = 0; i < l->n; i++) {
-				r.k[i] = (uint64_t)l->v[i].id ^ 0x8000000000000000ULL;
-				r.i[i] = (uint32_t)i;
-			}
-			permute(l->v, sizeof *l->v, radix_sort(&r, l->n), l->n);
-			rkeys_free(&r);
+		if (ord != NULL) {
+			radix_sort(l->v, sizeof *l->v, l->n, key_link, ord, ord + l->n);
+			free(ord);
 		} else {
 			qsort(l->v, l->n, sizeof *l->v, cmp_link);
 		}
@@ -545,10 +523,10 @@ out:
 	return rc;
 }
 
-/* Memory stays flat in N: the rebuild's arrays (40 bytes a point, 24 more
+/* Memory stays flat in N: the rebuild's arrays (40 bytes a point, 8 more
  * while sorting) must not come on top of the full page cache of the insert
  * phase. Its dirty pages go to the WAL now (still uncommitted), it shrinks
- * to 8 MB for the rebuild's appends, and the freed pages go back to the
+ * to 2 MB for the rebuild's appends, and the freed pages go back to the
  * system. */
 static enum sw_status cache_shrink(struct sw_store *s, struct sw_error *err)
 {
@@ -556,7 +534,7 @@ static enum sw_status cache_shrink(struct sw_store *s, struct sw_error *err)
 
 	if (sqlite3_db_cacheflush(s->db) != SQLITE_OK)
 		return sw_store_sqlerr(s, err, _("writing the imported points"));
-	rc = sw_store_exec(s, "PRAGMA cache_size = -8192", err);
+	rc = sw_store_exec(s, "PRAGMA cache_size = -2048", err);
 	if (rc != SW_OK)
 		return rc;
 	sqlite3_db_release_memory(s->db);

@@ -558,58 +558,66 @@ static size_t utf8_len(const unsigned char *s)
 	return n;
 }
 
-/* A JSON string: escapes as jansson's dump_string without flags. */
+/* A JSON string: escapes as jansson's dump_string without flags. Room for
+ * the worst case (every byte a \u00XX) is made first, then the text is
+ * written straight into the buffer. */
 static void jb_str(struct jbuf *b, const char *str)
 {
-	const unsigned char *s = (const unsigned char *)str, *run;
 	static const char hex[] = "0123456789ABCDEF";
+	const unsigned char *s = (const unsigned char *)str;
+	char *o;
 
 	if (str == NULL) {
 		JB_LIT(b, "null");
 		return;
 	}
-	JB_LIT(b, "\"");
-	run = s;
+	if (!jb_room(b, 6 * strlen(str) + 2))
+		return;
+	o = b->p + b->len;
+	*o++ = '"';
 	for (;;) {
 		unsigned c = *s;
-		char esc[7];
 		size_t n;
 
-		if (c >= 0x20 && c != '"' && c != '\\') {
-			if (c < 0x80) {
-				s++;
-				continue;
-			}
+		if (c >= 0x20 && c < 0x80 && c != '"' && c != '\\') {
+			*o++ = (char)c;
+			s++;
+			continue;
+		}
+		if (c >= 0x80) {
 			n = utf8_len(s);
 			if (n == 0) {
 				b->bad = true;
 				return;
 			}
+			memcpy(o, s, n);
+			o += n;
 			s += n;
 			continue;
 		}
-		jb_put(b, (const char *)run, (size_t)(s - run));
 		if (c == '\0')
 			break;
+		*o++ = '\\';
 		switch (c) {
-		case '"': JB_LIT(b, "\\\""); break;
-		case '\\': JB_LIT(b, "\\\\"); break;
-		case '\b': JB_LIT(b, "\\b"); break;
-		case '\f': JB_LIT(b, "\\f"); break;
-		case '\n': JB_LIT(b, "\\n"); break;
-		case '\r': JB_LIT(b, "\\r"); break;
-		case '\t': JB_LIT(b, "\\t"); break;
+		case '"': *o++ = '"'; break;
+		case '\\': *o++ = '\\'; break;
+		case '\b': *o++ = 'b'; break;
+		case '\f': *o++ = 'f'; break;
+		case '\n': *o++ = 'n'; break;
+		case '\r': *o++ = 'r'; break;
+		case '\t': *o++ = 't'; break;
 		default:
-			memcpy(esc, "\\u00", 4);
-			esc[4] = hex[c >> 4];
-			esc[5] = hex[c & 15];
-			jb_put(b, esc, 6);
+			memcpy(o, "u00", 3);
+			o[3] = hex[c >> 4];
+			o[4] = hex[c & 15];
+			o += 5;
 			break;
 		}
 		s++;
-		run = s;
 	}
-	JB_LIT(b, "\"");
+	*o++ = '"';
+	*o = '\0';
+	b->len = (size_t)(o - b->p);
 }
 
 /* "key": (keys are written as strings and must be UTF-8 as well). */
