@@ -46,6 +46,8 @@
 
 #define SW_STORE_SCHEMA_VERSION 2
 
+/* A handle is opened without SQLite's connection mutex: use one handle from
+ * one thread at a time (each process or thread opens its own). */
 struct sw_store;
 
 enum sw_store_mode { SW_STORE_READ = 0, SW_STORE_WRITE = 1 };

@@ -21,25 +21,6 @@ static const char schouw_ns[] = "6f3b2c1e-8d4a-4f5e-9b7c-2a1d0e9f8c7b";
  * export rounds RD to mm at worst. */
 #define SAME_POS_M 0.0005
 
-static enum sw_status nomem(struct sw_error *err)
-{
-	return sw_error_set(err, SW_ERR_NOMEM, "%s", _("out of memory"));
-}
-
-static char *dup_str(const char *s)
-{
-	size_t n;
-	char *d;
-
-	if (s == NULL)
-		return NULL;
-	n = strlen(s) + 1;
-	d = malloc(n);
-	if (d != NULL)
-		memcpy(d, s, n);
-	return d;
-}
-
 /* ---- column names ---- */
 
 enum key_role {
@@ -241,22 +222,22 @@ static enum sw_status compute_roles(struct roles *ro, const struct sw_field *con
 		const struct sw_field **nf;
 		char **nk;
 		if (nr == NULL)
-			return nomem(err);
+			return sw_error_nomem(err);
 		ro->role = nr;
 		nf = realloc(ro->field, r->n * sizeof *nf);
 		if (nf == NULL)
-			return nomem(err);
+			return sw_error_nomem(err);
 		ro->field = nf;
 		nk = realloc(ro->keys, r->n * sizeof *nk);
 		if (nk == NULL)
-			return nomem(err);
+			return sw_error_nomem(err);
 		ro->keys = nk;
 		ro->cap = r->n;
 	}
 	for (i = 0; i < r->n; i++) {
-		ro->keys[i] = dup_str(r->keys[i] != NULL ? r->keys[i] : "");
+		ro->keys[i] = sw_strdup(r->keys[i] != NULL ? r->keys[i] : "");
 		if (ro->keys[i] == NULL)
-			return nomem(err);
+			return sw_error_nomem(err);
 		ro->n = i + 1;
 		ro->role[i] = key_role(fields, nfields, r->keys[i], &ro->field[i]);
 	}
@@ -325,7 +306,7 @@ static enum sw_status set_trimmed(char **member, const char *s, struct sw_error 
 	}
 	t = trimmed(s);
 	if (t == NULL)
-		return nomem(err);
+		return sw_error_nomem(err);
 	rc = sw_point_set_str(member, t, err);
 	free(t);
 	return rc;
@@ -384,7 +365,7 @@ static enum sw_status apply(const struct sw_forms *forms, const struct sw_import
 	if (s != NULL && fresh) {
 		char *t = trimmed(s);
 		if (t == NULL) {
-			rc = nomem(err);
+			rc = sw_error_nomem(err);
 			goto out;
 		}
 		if (sw_uuid_valid(t)) {
@@ -445,7 +426,7 @@ static enum sw_status apply(const struct sw_forms *forms, const struct sw_import
 		if (sw_field_parse(&accuracy_field, s, &v, &e) == SW_OK && v.t == SW_V_REAL)
 			p->gps_accuracy_m = v.r;
 		else if (e.code == SW_ERR_NOMEM)
-			rc = nomem(err);
+			rc = sw_error_nomem(err);
 		else
 			reason_add(rs, "%s", e.msg);
 		sw_value_clear(&v);
@@ -477,7 +458,7 @@ static enum sw_status apply(const struct sw_forms *forms, const struct sw_import
 		sw_error_clear(&e);
 		if (sw_field_parse(f, r->vals[i], &v, &e) != SW_OK) {
 			if (e.code == SW_ERR_NOMEM) {
-				rc = nomem(err);
+				rc = sw_error_nomem(err);
 				goto out;
 			}
 			reason_add(rs, "%s", e.msg);
@@ -668,7 +649,7 @@ static enum sw_status rec_copy(struct rec_copy *c, const struct sw_record *r, st
 		total += LEN(r->keys[i]) + LEN(r->vals[i]);
 	c->block = malloc(total > 0 ? total : 1);
 	if (c->block == NULL)
-		return nomem(err);
+		return sw_error_nomem(err);
 	keys = (char **)(void *)c->block;
 	vals = keys + r->n;
 	p = (char *)(vals + r->n);
@@ -708,7 +689,7 @@ enum sw_status sw_importer_new(struct sw_store *s, const struct sw_forms *f,
 	*out = NULL;
 	im = calloc(1, sizeof *im);
 	if (im == NULL)
-		return nomem(err);
+		return sw_error_nomem(err);
 	im->store = s;
 	im->forms = f;
 	if (o != NULL)
@@ -722,7 +703,7 @@ enum sw_status sw_importer_new(struct sw_store *s, const struct sw_forms *f,
 	im->tidx = malloc(SW_IMPORT_BATCH * sizeof *im->tidx);
 	if (im->items == NULL || im->tx == NULL || im->ty == NULL || im->tfail == NULL ||
 	    im->tidx == NULL) {
-		rc = nomem(err);
+		rc = sw_error_nomem(err);
 		goto out;
 	}
 	rc = sw_forms_all_fields(f, &im->fields, &im->nfields, err);
@@ -821,12 +802,12 @@ static enum sw_status report_reject(struct sw_importer *im, const struct sw_reco
 		n = strlen(pos) + strlen(reason) + 3;
 		m = malloc(n);
 		if (m == NULL)
-			return nomem(err);
+			return sw_error_nomem(err);
 		snprintf(m, n, "%s: %s", pos, reason);
 		grown = realloc(im->rep.messages, (im->rep.nmessages + 1) * sizeof *grown);
 		if (grown == NULL) {
 			free(m);
-			return nomem(err);
+			return sw_error_nomem(err);
 		}
 		im->rep.messages = grown;
 		im->rep.messages[im->rep.nmessages++] = m;
@@ -858,9 +839,9 @@ static enum sw_status crs_index(struct sw_importer *im, const char *src, int *id
 			return SW_OK;
 		}
 	}
-	e.src = dup_str(src);
+	e.src = sw_strdup(src);
 	if (e.src == NULL)
-		return nomem(err);
+		return sw_error_nomem(err);
 	if (!crs_is_rd_name(src)) {
 		/* WKT from a .prj may well be RD New itself */
 		if (strncasecmp(src, "EPSG:", 5) != 0 &&
@@ -880,21 +861,21 @@ static enum sw_status crs_index(struct sw_importer *im, const char *src, int *id
 	}
 	grown = realloc(im->crs, (im->ncrs + 1) * sizeof *grown);
 	if (grown == NULL) {
-		rc = nomem(err);
+		rc = sw_error_nomem(err);
 		goto out;
 	}
 	im->crs = grown;
 	tg = realloc(im->rep.transforms, (im->rep.ntransforms + 1) * sizeof *tg);
 	if (tg == NULL) {
-		rc = nomem(err);
+		rc = sw_error_nomem(err);
 		goto out;
 	}
 	im->rep.transforms = tg;
 	memset(&tg[im->rep.ntransforms], 0, sizeof *tg);
-	tg[im->rep.ntransforms].src_crs = dup_str(src);
+	tg[im->rep.ntransforms].src_crs = sw_strdup(src);
 	tg[im->rep.ntransforms].accuracy = e.crs == NULL ? 0 : -1;
 	if (tg[im->rep.ntransforms].src_crs == NULL) {
-		rc = nomem(err);
+		rc = sw_error_nomem(err);
 		goto out;
 	}
 	e.rep = im->rep.ntransforms++;
@@ -1123,9 +1104,9 @@ static enum sw_status transform_batch(struct sw_importer *im, struct sw_error *e
 		op = sw_crs_operation(ce->crs);
 		if (op != NULL && !str_eq(op, t->operation)) {
 			free(t->operation);
-			t->operation = dup_str(op);
+			t->operation = sw_strdup(op);
 			if (t->operation == NULL)
-				return nomem(err);
+				return sw_error_nomem(err);
 		}
 		t->accuracy = sw_crs_accuracy(ce->crs);
 		for (j = 0; j < m; j++) {
@@ -1138,9 +1119,9 @@ static enum sw_status transform_batch(struct sw_importer *im, struct sw_error *e
 				    msg, sizeof msg,
 				    _("(%.10g, %.10g) in %.100s cannot be transformed to RD New"),
 				    it->rc.r.x, it->rc.r.y, ce->src);
-				it->fatal = dup_str(msg);
+				it->fatal = sw_strdup(msg);
 				if (it->fatal == NULL)
-					return nomem(err);
+					return sw_error_nomem(err);
 				t->npoints--;
 				continue;
 			}
@@ -1189,8 +1170,8 @@ static enum sw_status set_text(char **dst, const struct reasons *rs, struct sw_e
 {
 	if (rs->n == 0)
 		return SW_OK;
-	*dst = dup_str(rs->buf);
-	return *dst == NULL ? nomem(err) : SW_OK;
+	*dst = sw_strdup(rs->buf);
+	return *dst == NULL ? sw_error_nomem(err) : SW_OK;
 }
 
 enum sw_status sw_importer_record_cb(const struct sw_record *r, void *importer,

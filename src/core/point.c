@@ -12,25 +12,6 @@
 
 #include "schouw/i18n.h"
 
-static char *dup_str(const char *s)
-{
-	size_t n;
-	char *d;
-
-	if (s == NULL)
-		return NULL;
-	n = strlen(s) + 1;
-	d = malloc(n);
-	if (d != NULL)
-		memcpy(d, s, n);
-	return d;
-}
-
-static enum sw_status nomem(struct sw_error *err)
-{
-	return sw_error_set(err, SW_ERR_NOMEM, "%s", _("out of memory"));
-}
-
 void sw_point_init(struct sw_point *p)
 {
 	if (p == NULL)
@@ -86,14 +67,14 @@ enum sw_status sw_point_copy(struct sw_point *dst, const struct sw_point *src, s
 	if (src->nattrs > 0) {
 		dst->attrs = calloc(src->nattrs, sizeof *dst->attrs);
 		if (dst->attrs == NULL) {
-			rc = nomem(err);
+			rc = sw_error_nomem(err);
 			goto out;
 		}
 		for (i = 0; i < src->nattrs; i++) {
-			dst->attrs[i].name = dup_str(src->attrs[i].name);
+			dst->attrs[i].name = sw_strdup(src->attrs[i].name);
 			dst->nattrs = i + 1;
 			if (dst->attrs[i].name == NULL) {
-				rc = nomem(err);
+				rc = sw_error_nomem(err);
 				goto out;
 			}
 			rc = sw_value_copy(&dst->attrs[i].v, &src->attrs[i].v, err);
@@ -114,9 +95,9 @@ enum sw_status sw_point_set_str(char **member, const char *s, struct sw_error *e
 	if (member == NULL)
 		return sw_error_set(err, SW_ERR_INTERNAL, "sw_point_set_str: NULL member");
 	if (s != NULL) {
-		d = dup_str(s);
+		d = sw_strdup(s);
 		if (d == NULL)
-			return nomem(err);
+			return sw_error_nomem(err);
 	}
 	free(*member);
 	*member = d;
@@ -165,14 +146,14 @@ enum sw_status sw_point_set_attr(struct sw_point *p, const char *name, const str
 		copy.s = NULL;
 		goto out;
 	}
-	nm = dup_str(name);
+	nm = sw_strdup(name);
 	if (nm == NULL) {
-		rc = nomem(err);
+		rc = sw_error_nomem(err);
 		goto out;
 	}
 	grown = realloc(p->attrs, (p->nattrs + 1) * sizeof *p->attrs);
 	if (grown == NULL) {
-		rc = nomem(err);
+		rc = sw_error_nomem(err);
 		goto out;
 	}
 	p->attrs = grown;
@@ -324,9 +305,9 @@ enum sw_status sw_value_copy(struct sw_value *dst, const struct sw_value *src, s
 	if (dst == NULL)
 		return sw_error_set(err, SW_ERR_INTERNAL, "sw_value_copy: NULL destination");
 	if (src != NULL && src->t == SW_V_TEXT) {
-		s = dup_str(src->s != NULL ? src->s : "");
+		s = sw_strdup(src->s != NULL ? src->s : "");
 		if (s == NULL)
-			return nomem(err);
+			return sw_error_nomem(err);
 	}
 	if (dst == src) {
 		free(s);
@@ -398,12 +379,12 @@ char *sw_value_to_text(const struct sw_value *v)
 		return NULL;
 	case SW_V_REAL:
 		real_text(v->r, buf, sizeof buf);
-		return dup_str(buf);
+		return sw_strdup(buf);
 	case SW_V_INT:
 		snprintf(buf, sizeof buf, "%lld", v->i);
-		return dup_str(buf);
+		return sw_strdup(buf);
 	case SW_V_TEXT:
-		return dup_str(v->s != NULL ? v->s : "");
+		return sw_strdup(v->s != NULL ? v->s : "");
 	}
 	return NULL;
 }

@@ -21,25 +21,6 @@
 
 #define READ_BLOCK 65536
 
-static enum sw_status nomem(struct sw_error *err)
-{
-	return sw_error_set(err, SW_ERR_NOMEM, "%s", _("out of memory"));
-}
-
-static char *dup_str(const char *s)
-{
-	size_t n;
-	char *d;
-
-	if (s == NULL)
-		return NULL;
-	n = strlen(s) + 1;
-	d = malloc(n);
-	if (d != NULL)
-		memcpy(d, s, n);
-	return d;
-}
-
 /* ---- shared helpers ---- */
 
 static const char formula_chars[] = "=+-@";
@@ -234,7 +215,7 @@ static void rd_cell(void *s, size_t len, void *data)
 		return;
 	}
 	if (!grow((void **)&c->offs, &c->cellcap, c->ncells + 1, sizeof *c->offs)) {
-		c->rc = nomem(c->err);
+		c->rc = sw_error_nomem(c->err);
 		c->failed = true;
 		return;
 	}
@@ -247,7 +228,7 @@ static void rd_cell(void *s, size_t len, void *data)
 			size_t ol, r;
 
 			if (!grow((void **)&c->rowbuf, &c->rowcap, c->rowlen + il * 4 + 16, 1)) {
-				c->rc = nomem(c->err);
+				c->rc = sw_error_nomem(c->err);
 				c->failed = true;
 				return;
 			}
@@ -266,7 +247,7 @@ static void rd_cell(void *s, size_t len, void *data)
 		iconv(c->cd, NULL, NULL, NULL, NULL);
 	} else {
 		if (!grow((void **)&c->rowbuf, &c->rowcap, c->rowlen + len + 1, 1)) {
-			c->rc = nomem(c->err);
+			c->rc = sw_error_nomem(c->err);
 			c->failed = true;
 			return;
 		}
@@ -316,14 +297,14 @@ static bool rd_header(struct rd_ctx *c)
 	c->keys = calloc(c->ncols, sizeof *c->keys);
 	c->vals = calloc(c->ncols, sizeof *c->vals);
 	if (c->names == NULL || c->keys == NULL || c->vals == NULL) {
-		c->rc = nomem(c->err);
+		c->rc = sw_error_nomem(c->err);
 		c->failed = true;
 		return false;
 	}
 	for (i = 0; i < c->ncols; i++) {
-		c->names[i] = dup_str(rd_cellstr(c, i));
+		c->names[i] = sw_strdup(rd_cellstr(c, i));
 		if (c->names[i] == NULL) {
-			c->rc = nomem(c->err);
+			c->rc = sw_error_nomem(c->err);
 			c->failed = true;
 			return false;
 		}
@@ -339,9 +320,9 @@ static bool rd_header(struct rd_ctx *c)
 			free(c->names[i]);
 			c->names[i] = NULL;
 			if (dst != NULL && *dst != '\0' && strcmp(dst, "-") != 0) {
-				c->names[i] = dup_str(dst);
+				c->names[i] = sw_strdup(dst);
 				if (c->names[i] == NULL) {
-					c->rc = nomem(c->err);
+					c->rc = sw_error_nomem(c->err);
 					c->failed = true;
 					return false;
 				}
@@ -519,7 +500,7 @@ static bool rd_feed(struct rd_ctx *c, struct csv_parser *p, const char *buf, siz
 		}
 		if (csv_parse(p, buf, n, rd_cell, rd_row, c) != n && !c->failed) {
 			if (csv_error(p) == CSV_ENOMEM || csv_error(p) == CSV_ETOOBIG)
-				c->rc = nomem(c->err);
+				c->rc = sw_error_nomem(c->err);
 			else
 				rd_fail(
 				    c, SW_ERR_INPUT, c->line,
@@ -599,11 +580,11 @@ enum sw_status sw_csv_read(const char *path, const struct sw_read_opts *o, sw_re
 	}
 	buf = malloc(READ_BLOCK);
 	if (buf == NULL) {
-		c.rc = nomem(err);
+		c.rc = sw_error_nomem(err);
 		goto out;
 	}
 	if (csv_init(&p, CSV_STRICT | CSV_STRICT_FINI | CSV_APPEND_NULL) != 0) {
-		c.rc = nomem(err);
+		c.rc = sw_error_nomem(err);
 		goto out;
 	}
 	parser = true;
@@ -692,13 +673,13 @@ enum sw_status sw_csv_out_open(const char *path, enum sw_csv_dialect d, struct s
 	*out = NULL;
 	w = calloc(1, sizeof *w);
 	if (w == NULL)
-		return nomem(err);
+		return sw_error_nomem(err);
 	w->d = d;
-	w->path = dup_str(path);
+	w->path = sw_strdup(path);
 	n = strlen(path) + sizeof ".tmp-XXXXXX";
 	w->tmp = malloc(n);
 	if (w->path == NULL || w->tmp == NULL) {
-		rc = nomem(err);
+		rc = sw_error_nomem(err);
 		goto out;
 	}
 	snprintf(w->tmp, n, "%s.tmp-XXXXXX", path);
@@ -776,7 +757,7 @@ static enum sw_status out_row(struct sw_csv_out *w, size_t n, const char *const 
 	for (i = 0; i < n; i++) {
 		if (!out_cell(w, cells[i], number != NULL && number[i], i == 0)) {
 			w->failed = true;
-			return nomem(err);
+			return sw_error_nomem(err);
 		}
 	}
 	fputs("\r\n", w->f);
@@ -892,13 +873,13 @@ enum sw_status sw_csv_writer_open(const char *path, const struct sw_export_opts 
 	*out = NULL;
 	w = calloc(1, sizeof *w);
 	if (w == NULL)
-		return nomem(err);
+		return sw_error_nomem(err);
 	w->o = *o;
 	w->acc = -1;
-	w->type = dup_str(o->type);
-	w->crs_name = dup_str(o->crs);
+	w->type = sw_strdup(o->type);
+	w->crs_name = sw_strdup(o->crs);
 	if ((o->type != NULL && w->type == NULL) || (o->crs != NULL && w->crs_name == NULL)) {
-		rc = nomem(err);
+		rc = sw_error_nomem(err);
 		goto out;
 	}
 	w->o.type = w->type;
@@ -912,7 +893,7 @@ enum sw_status sw_csv_writer_open(const char *path, const struct sw_export_opts 
 		w->nfields = form->nfields;
 		w->fields = calloc(form->nfields + 1, sizeof *w->fields);
 		if (w->fields == NULL) {
-			rc = nomem(err);
+			rc = sw_error_nomem(err);
 			goto out;
 		}
 		for (i = 0; i < form->nfields; i++)
@@ -933,7 +914,7 @@ enum sw_status sw_csv_writer_open(const char *path, const struct sw_export_opts 
 	w->number = calloc(w->ncells, sizeof *w->number);
 	header = calloc(w->ncells, sizeof *header);
 	if (w->cells == NULL || w->number == NULL || header == NULL) {
-		rc = nomem(err);
+		rc = sw_error_nomem(err);
 		goto out;
 	}
 	for (i = 0; i < NFIXED; i++) {
@@ -1015,8 +996,8 @@ enum sw_status sw_csv_writer_add(struct sw_csv_writer *w, const struct sw_point 
 
 #define TEXT(s)                                                                                    \
 	do {                                                                                       \
-		if ((s) != NULL && (w->cells[k] = dup_str(s)) == NULL) {                           \
-			rc = nomem(err);                                                           \
+		if ((s) != NULL && (w->cells[k] = sw_strdup(s)) == NULL) {                           \
+			rc = sw_error_nomem(err);                                                           \
 			goto out;                                                                  \
 		}                                                                                  \
 		k++;                                                                               \
@@ -1025,7 +1006,7 @@ enum sw_status sw_csv_writer_add(struct sw_csv_writer *w, const struct sw_point 
 	do {                                                                                       \
 		w->number[k] = true;                                                               \
 		if ((w->cells[k] = (text)) == NULL) {                                              \
-			rc = nomem(err);                                                           \
+			rc = sw_error_nomem(err);                                                           \
 			goto out;                                                                  \
 		}                                                                                  \
 		k++;                                                                               \
@@ -1038,13 +1019,13 @@ enum sw_status sw_csv_writer_add(struct sw_csv_writer *w, const struct sw_point 
 			goto out;
 		}
 		if (w->op == NULL && sw_crs_operation(w->crs) != NULL) {
-			w->op = dup_str(sw_crs_operation(w->crs));
+			w->op = sw_strdup(sw_crs_operation(w->crs));
 			w->acc = sw_crs_accuracy(w->crs);
 		}
 	}
 	snprintf(idbuf, sizeof idbuf, "%lld", p->id);
 	if (p->id > 0)
-		NUMBER(dup_str(idbuf));
+		NUMBER(sw_strdup(idbuf));
 	else
 		k++;
 	TEXT(p->uuid[0] != '\0' ? p->uuid : NULL);
@@ -1072,7 +1053,7 @@ enum sw_status sw_csv_writer_add(struct sw_csv_writer *w, const struct sw_point 
 		w->number[k] = v->t != SW_V_TEXT;
 		w->cells[k] = sw_value_to_text(v);
 		if (w->cells[k] == NULL) {
-			rc = nomem(err);
+			rc = sw_error_nomem(err);
 			goto out;
 		}
 		k++;
