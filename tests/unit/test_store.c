@@ -1275,6 +1275,45 @@ static void bulk_import_into_a_store_with_points_indexes_all(void **state)
 	assert_queries_match(f, N + 2, xs, ys);
 }
 
+/* Bulk imports write history rows in batches; an update or delete between
+ * inserts must still come out in the order the calls were made. */
+static void bulk_import_keeps_history_in_call_order(void **state)
+{
+	struct fx *f = *state;
+	struct sw_error err = {0};
+	struct sw_point p;
+	long long a, b, c;
+	char *order;
+
+	make_store(f);
+	assert_int_equal(sw_store_bulk_begin(f->s, &err), SW_OK);
+	a = add(f, "kerb_ramp", 104800, 425300, "a");
+	b = add(f, "kerb_ramp", 104810, 425310, "a");
+	sw_point_init(&p);
+	assert_int_equal(sw_store_get(f->s, "1", &p, &err), SW_OK);
+	assert_int_equal(sw_point_set_str(&p.status, "realised", &err), SW_OK);
+	assert_int_equal(sw_store_update(f->s, &p, "b", NULL, &err), SW_OK);
+	sw_point_clear(&p);
+	c = add(f, "crossing", 104820, 425320, "a");
+	assert_int_equal(sw_store_delete(f->s, b, "b", &err), SW_OK);
+	add(f, "kerb_ramp", 104830, 425330, "a");
+	assert_int_equal(sw_store_bulk_end(f->s, &err), SW_OK);
+
+	order = q_text(sw_store_db(f->s),
+		       "SELECT group_concat(point_id || ':' || action || ':' || ifnull(field, '-'), ' ')"
+		       " FROM (SELECT * FROM schouw_history ORDER BY seq)");
+	assert_non_null(order);
+	{
+		char want[256];
+		snprintf(want, sizeof want, "%lld:insert:- %lld:insert:- %lld:update:status %lld:insert:- "
+			 "%lld:delete:- %lld:insert:-",
+			 a, b, a, c, b, c + 1);
+		assert_string_equal(order, want);
+	}
+	free(order);
+	assert_int_equal(q_int(sw_store_db(f->s), "SELECT count(*) FROM points"), 3);
+}
+
 static void bulk_import_of_few_points_has_a_leaf_root(void **state)
 {
 	struct fx *f = *state;
@@ -1535,6 +1574,8 @@ int main(void)
 	    cmocka_unit_test_setup_teardown(bulk_import_builds_a_packed_rtree, setup, teardown),
 	    cmocka_unit_test_setup_teardown(bulk_import_into_a_store_with_points_indexes_all, setup,
 	                                    teardown),
+	    cmocka_unit_test_setup_teardown(bulk_import_keeps_history_in_call_order, setup,
+					    teardown),
 	    cmocka_unit_test_setup_teardown(bulk_import_of_few_points_has_a_leaf_root, setup,
 	                                    teardown),
 	    cmocka_unit_test_setup_teardown(bulk_import_rolled_back_leaves_store_as_it_was, setup,
