@@ -122,26 +122,64 @@ static enum sw_status set_col_str(char **member, sqlite3_stmt *st, int c, struct
 	return sw_point_set_str(member, v, err);
 }
 
-/* Fill p (cleared first) from the current row of st, mapping columns by name. */
-static enum sw_status decode_row(struct sw_store *s, sqlite3_stmt *st, struct sw_point *p,
-                                 struct sw_error *err)
+/* What each column of a SELECT * FROM points is, worked out once per
+ * statement instead of comparing names on every row. */
+enum col_role {
+	COL_ID, COL_GEOM, COL_UUID, COL_TYPE, COL_STATUS, COL_SURVEYOR, COL_OBSERVED,
+	COL_ACCURACY, COL_NOTE, COL_CREATED, COL_UPDATED, COL_FIELD
+};
+
+struct colmap {
+	int n;
+	unsigned char *role; /* n entries of enum col_role */
+};
+
+static enum sw_status colmap_build(sqlite3_stmt *st, struct colmap *m, struct sw_error *err)
 {
-	int n = sqlite3_column_count(st);
+	static const char *const fixed[] = {"id",	"geom",	   "uuid",	 "type",
+					    "status",	"surveyor",	   "observed_at", "gps_accuracy_m",
+					    "note",	"created_at",	   "updated_at"};
+
+	m->n = sqlite3_column_count(st);
+	m->role = malloc((size_t)(m->n > 0 ? m->n : 1));
+	if (m->role == NULL)
+		return oom(err);
+	for (int c = 0; c < m->n; c++) {
+		const char *name = sqlite3_column_name(st, c);
+		m->role[c] = COL_FIELD;
+		for (int r = 0; r < COL_FIELD; r++)
+			if (name != NULL && strcmp(name, fixed[r]) == 0)
+				m->role[c] = (unsigned char)r;
+	}
+	return SW_OK;
+}
+
+static void colmap_free(struct colmap *m)
+{
+	free(m->role);
+	m->role = NULL;
+}
+
+/* Fill p (cleared first) from the current row of st, whose columns m maps. */
+static enum sw_status decode_row(struct sw_store *s, sqlite3_stmt *st, const struct colmap *m,
+                                 struct sw_point *p, struct sw_error *err)
+{
 	enum sw_status rc = SW_OK;
 
 	sw_point_clear(p);
 	p->x = p->y = NAN;
-	for (int c = 0; c < n && rc == SW_OK; c++) {
-		const char *name = sqlite3_column_name(st, c);
+	for (int c = 0; c < m->n && rc == SW_OK; c++) {
 		int t = sqlite3_column_type(st, c);
 
-		if (strcmp(name, "id") == 0) {
+		switch ((enum col_role)m->role[c]) {
+		case COL_ID:
 			p->id = sqlite3_column_int64(st, c);
-		} else if (strcmp(name, "geom") == 0) {
+			break;
+		case COL_GEOM: {
 			struct sw_gpkg_geom g;
 
 			if (t == SQLITE_NULL)
-				continue;
+				break;
 			if (sw_gpkg_geom_decode(sqlite3_column_blob(st, c),
 			                        (size_t)sqlite3_column_bytes(st, c), &g,
 			                        err) != SW_OK) {
@@ -151,29 +189,43 @@ static enum sw_status decode_row(struct sw_store *s, sqlite3_stmt *st, struct sw
 			}
 			p->x = g.x;
 			p->y = g.y;
-		} else if (strcmp(name, "uuid") == 0) {
+			break;
+		}
+		case COL_UUID: {
 			const char *v = (const char *)sqlite3_column_text(st, c);
 
 			snprintf(p->uuid, sizeof p->uuid, "%s", v ? v : "");
-		} else if (strcmp(name, "type") == 0) {
+			break;
+		}
+		case COL_TYPE:
 			rc = set_col_str(&p->type, st, c, err);
-		} else if (strcmp(name, "status") == 0) {
+			break;
+		case COL_STATUS:
 			rc = set_col_str(&p->status, st, c, err);
-		} else if (strcmp(name, "surveyor") == 0) {
+			break;
+		case COL_SURVEYOR:
 			rc = set_col_str(&p->surveyor, st, c, err);
-		} else if (strcmp(name, "observed_at") == 0) {
+			break;
+		case COL_OBSERVED:
 			rc = set_col_str(&p->observed_at, st, c, err);
-		} else if (strcmp(name, "gps_accuracy_m") == 0) {
+			break;
+		case COL_ACCURACY:
 			p->gps_accuracy_m = t == SQLITE_NULL ? NAN : sqlite3_column_double(st, c);
-		} else if (strcmp(name, "note") == 0) {
+			break;
+		case COL_NOTE:
 			rc = set_col_str(&p->note, st, c, err);
-		} else if (strcmp(name, "created_at") == 0) {
+			break;
+		case COL_CREATED:
 			rc = set_col_str(&p->created_at, st, c, err);
-		} else if (strcmp(name, "updated_at") == 0) {
+			break;
+		case COL_UPDATED:
 			rc = set_col_str(&p->updated_at, st, c, err);
-		} else if (t != SQLITE_NULL) {
+			break;
+		case COL_FIELD: {
 			struct sw_value v = {0};
 
+			if (t == SQLITE_NULL)
+				break;
 			if (t == SQLITE_INTEGER) {
 				v.t = SW_V_INT;
 				v.i = sqlite3_column_int64(st, c);
@@ -189,7 +241,9 @@ static enum sw_status decode_row(struct sw_store *s, sqlite3_stmt *st, struct sw
 					break;
 				}
 			}
-			rc = sw_point_set_attr(p, name, &v, err);
+			rc = sw_point_set_attr(p, sqlite3_column_name(st, c), &v, err);
+			break;
+		}
 		}
 	}
 	if (rc != SW_OK)
@@ -321,6 +375,7 @@ enum sw_status sw_store_query(struct sw_store *s, const struct sw_filter *f, sw_
                               void *ud, struct sw_error *err)
 {
 	struct sbuf b = {0};
+	struct colmap map = {0};
 	sqlite3_stmt *st = NULL;
 	struct sw_point p;
 	enum sw_status rc;
@@ -341,8 +396,11 @@ enum sw_status sw_store_query(struct sw_store *s, const struct sw_filter *f, sw_
 	if (rc != SW_OK)
 		goto out;
 	filter_bind(st, f);
+	rc = colmap_build(st, &map, err);
+	if (rc != SW_OK)
+		goto out;
 	while ((src = sqlite3_step(st)) == SQLITE_ROW) {
-		rc = decode_row(s, st, &p, err);
+		rc = decode_row(s, st, &map, &p, err);
 		if (rc != SW_OK)
 			goto out;
 		if (!filter_exact(f, p.x, p.y))
@@ -355,6 +413,7 @@ enum sw_status sw_store_query(struct sw_store *s, const struct sw_filter *f, sw_
 		rc = sw_store_sqlerr(s, err, _("reading points"));
 out:
 	sw_point_clear(&p);
+	colmap_free(&map);
 	sqlite3_finalize(st);
 	free(b.p);
 	return rc;
@@ -419,8 +478,13 @@ static enum sw_status get_where(struct sw_store *s, enum sw_stmt which, long lon
 	else
 		sqlite3_bind_int64(st, 1, id);
 	src = sqlite3_step(st);
-	if (src == SQLITE_ROW)
-		rc = decode_row(s, st, out, err);
+	if (src == SQLITE_ROW) {
+		struct colmap map = {0};
+		rc = colmap_build(st, &map, err);
+		if (rc == SW_OK)
+			rc = decode_row(s, st, &map, out, err);
+		colmap_free(&map);
+	}
 	else if (src == SQLITE_DONE && uuid != NULL)
 		rc = sw_error_set(err, SW_ERR_NOTFOUND, _("%s: no point with uuid %s"), s->path,
 		                  uuid);
