@@ -6,6 +6,8 @@
 
 #include <cmocka.h>
 
+#include "test_support.h"
+
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -38,23 +40,6 @@ static const char *write_file(const char *name, const char *text)
 	fwrite(text, 1, strlen(text), f);
 	fclose(f);
 	return path;
-}
-
-static char *slurp(const char *path)
-{
-	FILE *f = fopen(path, "rb");
-	char *buf;
-	long n;
-
-	assert_non_null(f);
-	fseek(f, 0, SEEK_END);
-	n = ftell(f);
-	fseek(f, 0, SEEK_SET);
-	buf = calloc(1, (size_t)n + 1);
-	assert_non_null(buf);
-	assert_int_equal(fread(buf, 1, (size_t)n, f), (size_t)n);
-	fclose(f);
-	return buf;
 }
 
 /* What the callback saw: per record "pos|crs|has_xy|x|y|k=v|k=v..." */
@@ -502,30 +487,14 @@ static struct sw_forms *forms;
 
 static int setup(void **state)
 {
-	struct sw_error err = {0};
-	const char *data = getenv("SCHOUW_DATA");
-	const char *t = getenv("TMPDIR");
-
 	(void)state;
-	snprintf(tmpdir, sizeof tmpdir, "%s/test_csv.XXXXXX", t != NULL ? t : "/tmp");
-	if (mkdtemp(tmpdir) == NULL)
-		return -1;
-	if (sw_forms_load(data != NULL ? data : SW_TEST_DATA "/../../survey", &forms, &err) !=
-	    SW_OK) {
-		fprintf(stderr, "%s\n", err.msg);
-		return -1;
-	}
-	return 0;
+	return sw_test_setup_dir_and_forms(tmpdir, sizeof tmpdir, "test_csv", &forms);
 }
 
 static int teardown(void **state)
 {
-	char cmd[600];
-
 	(void)state;
-	sw_forms_free(forms);
-	snprintf(cmd, sizeof cmd, "rm -rf '%s'", tmpdir);
-	return system(cmd) == 0 ? 0 : -1;
+	return sw_test_teardown_dir_and_forms(tmpdir, forms);
 }
 
 static void make_point(struct sw_point *p, const char *surveyor, const char *note)
@@ -568,7 +537,7 @@ static char *write_points(const char *name, const struct sw_export_opts *o, cons
 	assert_int_equal(sw_csv_writer_count(w), 1);
 	assert_int_equal(sw_csv_writer_close(w, true, &err), SW_OK);
 	sw_point_clear(&p);
-	return slurp(path);
+	return sw_test_slurp(path);
 }
 
 static void writer_rfc4180_writes_header_row_and_crlf(void **state)
@@ -626,7 +595,7 @@ static void writer_guards_text_but_not_negative_numbers(void **state)
 	assert_int_equal(sw_csv_writer_open(path, &o, &w, &err), SW_OK);
 	assert_int_equal(sw_csv_writer_add(w, &p, &err), SW_OK);
 	assert_int_equal(sw_csv_writer_close(w, true, &err), SW_OK);
-	text = slurp(path);
+	text = sw_test_slurp(path);
 	assert_non_null(strstr(text, ",'=cmd|' /C calc'!A0,"));
 	assert_non_null(strstr(text, ",'-kapot,"));
 	assert_non_null(strstr(text, ",-0.5,"));
@@ -668,7 +637,7 @@ static void writer_wgs84_writes_lon_lat_columns(void **state)
 	assert_int_equal(sw_csv_writer_add(w, &p, &err), SW_OK);
 	assert_non_null(sw_csv_writer_operation(w, &acc));
 	assert_int_equal(sw_csv_writer_close(w, true, &err), SW_OK);
-	text = slurp(path);
+	text = sw_test_slurp(path);
 	assert_non_null(strstr(text, ",lon,lat,"));
 	free(text);
 	assert_int_equal(sw_csv_read(path, NULL, collect, &s, &err), SW_OK);

@@ -6,6 +6,8 @@
 
 #include <cmocka.h>
 
+#include "test_support.h"
+
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -93,23 +95,6 @@ static void tmp_path(char *buf, size_t len, const char *name)
 
 	snprintf(buf, len, "%s/test_geojson_%ld_%s", dir != NULL ? dir : "/tmp", (long)getpid(),
 	         name);
-}
-
-static char *slurp(const char *path)
-{
-	FILE *f = fopen(path, "rb");
-	char *s;
-	long n;
-
-	assert_non_null(f);
-	fseek(f, 0, SEEK_END);
-	n = ftell(f);
-	fseek(f, 0, SEEK_SET);
-	s = calloc(1, (size_t)n + 1);
-	assert_non_null(s);
-	assert_int_equal(fread(s, 1, (size_t)n, f), (size_t)n);
-	fclose(f);
-	return s;
 }
 
 /* ---- reader ---- */
@@ -449,7 +434,7 @@ static void writer_uses_nine_decimals_and_no_crs_member(void **state)
 
 	(void)state;
 	path = write_one("decimals.geojson", NULL, "x");
-	text = slurp(path);
+	text = sw_test_slurp(path);
 	assert_non_null(strstr(text, "\"coordinates\":[4.662143718,51.811382782]"));
 	assert_null(strstr(text, "\"crs\""));
 	assert_non_null(strstr(text, "\"type\":\"FeatureCollection\""));
@@ -465,7 +450,7 @@ static void writer_leaves_surveyor_out_when_anonymized(void **state)
 
 	(void)state;
 	path = write_one("anon.geojson", &o, "x");
-	text = slurp(path);
+	text = sw_test_slurp(path);
 	assert_null(strstr(text, "surveyor"));
 	assert_null(strstr(text, "Zo\xc3\xab"));
 	free(text);

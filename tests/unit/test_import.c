@@ -6,6 +6,8 @@
 
 #include <cmocka.h>
 
+#include "test_support.h"
+
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -19,30 +21,14 @@ static char tmpdir[512];
 
 static int setup(void **state)
 {
-	struct sw_error err = {0};
-	const char *data = getenv("SCHOUW_DATA");
-	const char *t = getenv("TMPDIR");
-
 	(void)state;
-	snprintf(tmpdir, sizeof tmpdir, "%s/test_import.XXXXXX", t != NULL ? t : "/tmp");
-	if (mkdtemp(tmpdir) == NULL)
-		return -1;
-	if (sw_forms_load(data != NULL ? data : SW_TEST_DATA "/../../survey", &forms, &err) !=
-	    SW_OK) {
-		fprintf(stderr, "%s\n", err.msg);
-		return -1;
-	}
-	return 0;
+	return sw_test_setup_dir_and_forms(tmpdir, sizeof tmpdir, "test_import", &forms);
 }
 
 static int teardown(void **state)
 {
-	char cmd[600];
-
 	(void)state;
-	sw_forms_free(forms);
-	snprintf(cmd, sizeof cmd, "rm -rf '%s'", tmpdir);
-	return system(cmd) == 0 ? 0 : -1;
+	return sw_test_teardown_dir_and_forms(tmpdir, forms);
 }
 
 /* A record as a CSV reader would give it. */
