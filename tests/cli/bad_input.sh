@@ -75,18 +75,28 @@ printf '\xde\xad\xbe\xef%.0s' $(seq 1 64) | dd of=corrupt2.gpkg bs=1 seek=100 co
 bad "corrupt2.gpkg" -- "$SCHOUW" --db corrupt2.gpkg list
 
 # a read-only store: refused with a message, nothing written. Root ignores
-# file modes, so as root the command runs as nobody through setpriv.
-cp test.gpkg ro.gpkg
-chmod 444 ro.gpkg
+# file modes, so as root the command runs as nobody through setpriv, from a
+# directory nobody can reach (the clone may sit in a private 0700 dir): the
+# binary, the data files and the store are copied there.
 as_user=()
+ro_dir=.
+ro_run=("$SCHOUW")
 if [ "$(id -u)" -eq 0 ]; then
-	chmod 1777 "$T"; chmod o+x "$SW_WORK" 2>/dev/null
+	ro_dir=$(mktemp -d /tmp/schouw-ro.XXXXXX)
+	chmod 1777 "$ro_dir"
+	cp "$SCHOUW" "$ro_dir/schouw"
+	cp -r "$SCHOUW_DATA" "$ro_dir/data"
+	chmod -R a+rX "$ro_dir/schouw" "$ro_dir/data"
 	as_user=(setpriv --reuid=65534 --regid=65534 --clear-groups)
+	ro_run=(env SCHOUW_DATA="$ro_dir/data" "$ro_dir/schouw")
 fi
-robefore=$(snapshot ro.gpkg)
-bad "ro.gpkg" "read-only" -- "${as_user[@]}" "$SCHOUW" --db ro.gpkg log kerb_ramp --x 104897 --y 425327
-unchanged "$robefore" ro.gpkg "read-only log"
+cp test.gpkg "$ro_dir/ro.gpkg"
+chmod 444 "$ro_dir/ro.gpkg"
+robefore=$(snapshot "$ro_dir/ro.gpkg")
+bad "ro.gpkg" "read-only" -- "${as_user[@]}" "${ro_run[@]}" --db "$ro_dir/ro.gpkg" log kerb_ramp --x 104897 --y 425327
+unchanged "$robefore" "$ro_dir/ro.gpkg" "read-only log"
 # reading a read-only store still works
-expect 0 "${as_user[@]}" "$SCHOUW" --db ro.gpkg list; contains "$OUT" "(2 points)"
+expect 0 "${as_user[@]}" "${ro_run[@]}" --db "$ro_dir/ro.gpkg" list; contains "$OUT" "(2 points)"
+[ "$ro_dir" != . ] && rm -rf "$ro_dir"
 
 done_testing
