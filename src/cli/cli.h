@@ -23,6 +23,7 @@ struct sw_cli {
 	const char *prog;         /* "schouw" */
 	const char *db_path;      /* --db, SCHOUW_DB, or "schouw.gpkg" */
 	const char *datadir;      /* forms/, norms/, statuses.ini */
+	const char *gisdir;       /* basemap layers, areas, map styles (gis/) */
 	struct sw_forms *forms;   /* loaded by sw_cli_forms() */
 	struct sw_store *store;   /* opened by sw_cli_store() */
 	bool quiet;

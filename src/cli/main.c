@@ -67,6 +67,19 @@ static const char *find_datadir(void)
 	return SW_SOURCE_DATADIR;
 }
 
+/* The GIS directory (basemap layers, named areas, map styles): SCHOUW_GIS,
+ * else the installed share dir, else the source tree. */
+static const char *find_gisdir(void)
+{
+	const char *env = getenv("SCHOUW_GIS");
+
+	if (env != NULL && *env != '\0')
+		return env;
+	if (access(SW_INSTALL_GISDIR, R_OK) == 0)
+		return SW_INSTALL_GISDIR;
+	return SW_SOURCE_GISDIR;
+}
+
 static int finish(int rc)
 {
 	/* A full disk or closed pipe must not pass silently. */
@@ -93,6 +106,7 @@ int main(int argc, char **argv)
 
 	cli.db_path = (env_db != NULL && *env_db != '\0') ? env_db : "schouw.gpkg";
 	cli.datadir = find_datadir();
+	cli.gisdir = find_gisdir();
 
 	for (; i < argc && argv[i][0] == '-'; i++) {
 		const char *a = argv[i];
