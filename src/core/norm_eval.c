@@ -1,0 +1,342 @@
+/* norm_eval.c - the rule engine: judges one point against a compiled
+ * profile, and describes the findings. Rules are grouped by element type
+ * once (norm.c), so judging a point walks only its type's rules and never
+ * allocates.
+ */
+#include "schouw/norm.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "schouw/i18n.h"
+
+/* ---- checking ----------------------------------------------------------- */
+
+enum sw_status sw_verdict_init(struct sw_verdict *v, const struct sw_profile *prof,
+                               struct sw_error *err)
+{
+	memset(v, 0, sizeof *v);
+	v->cap = prof->max_rules_per_type > 0 ? prof->max_rules_per_type : 1;
+	v->findings = calloc(v->cap, sizeof *v->findings);
+	return v->findings ? SW_OK : sw_error_nomem(err);
+}
+
+void sw_verdict_clear(struct sw_verdict *v)
+{
+	if (v == NULL)
+		return;
+	free(v->findings);
+	memset(v, 0, sizeof *v);
+}
+
+/* Equal within measuring noise: 1400 mm and 1.4 m are the same. */
+static inline double tol(double b)
+{
+	return 1e-9 * (fabs(b) > 1 ? fabs(b) : 1);
+}
+
+static inline bool cmp(enum sw_norm_op op, double a, double b)
+{
+	double e = tol(b);
+
+	switch (op) {
+	case SW_NOP_LE:
+		return a <= b + e;
+	case SW_NOP_GE:
+		return a >= b - e;
+	case SW_NOP_LT:
+		return a < b - e;
+	case SW_NOP_GT:
+		return a > b + e;
+	case SW_NOP_EQ:
+		return fabs(a - b) <= e;
+	case SW_NOP_NE:
+		return fabs(a - b) > e;
+	default:
+		return false;
+	}
+}
+
+static inline bool value_num(const struct sw_value *v, const struct sw_unit *u, double *out)
+{
+	double x;
+
+	if (v->t == SW_V_REAL)
+		x = v->r;
+	else if (v->t == SW_V_INT)
+		x = (double)v->i;
+	else
+		return false;
+	*out = u->mul == 1 && u->div == 1 ? x : x * u->mul / u->div;
+	return true;
+}
+
+/* -1: cannot tell (missing or wrong type), 0 false, 1 true. */
+static int cond_holds(const struct sw_norm_cond *c, const struct sw_point *p)
+{
+	const struct sw_value *v = sw_point_get_attr(p, c->field);
+	double x;
+
+	if (v == NULL || v->t == SW_V_NULL)
+		return -1;
+	if (c->kind == SW_KIND_ENUM || c->kind == SW_KIND_TEXT) {
+		bool eq;
+		if (v->t != SW_V_TEXT || v->s == NULL)
+			return -1;
+		eq = strcmp(v->s, c->text) == 0;
+		return (c->op == SW_NOP_EQ) == eq;
+	}
+	if (c->kind == SW_KIND_BOOL) {
+		if (v->t != SW_V_INT)
+			return -1;
+		return cmp(c->op, v->i != 0 ? 1 : 0, c->num);
+	}
+	if (!value_num(v, c->field_unit, &x))
+		return -1;
+	return cmp(c->op, x, c->num);
+}
+
+static struct sw_finding *add(struct sw_verdict *v, const struct sw_rule *r, enum sw_outcome o)
+{
+	struct sw_finding *f;
+
+	if (v->nfindings >= v->cap)
+		return NULL; /* cannot happen: cap is the most rules of one type */
+	f = &v->findings[v->nfindings++];
+	f->rule = r;
+	f->outcome = o;
+	f->has_measured = false;
+	f->measured = NAN;
+	f->nearest_m = NAN;
+	f->text = NULL;
+	f->missing = NULL;
+	if (o == SW_OUT_INCOMPLETE) {
+		v->nincomplete++;
+	} else if (o == SW_OUT_FAIL) {
+		if (r->severity == SW_SEV_ERROR)
+			v->nfail++;
+		else
+			v->nwarn++;
+	}
+	return f;
+}
+
+static enum sw_status check_rule(const struct sw_rule *r, const struct sw_point *p,
+                                 sw_norm_near_fn near, void *near_ud, struct sw_verdict *v,
+                                 struct sw_error *err)
+{
+	const struct sw_value *val;
+	struct sw_finding *f;
+	double x = 0;
+	bool ok;
+
+	for (size_t i = 0; i < r->nconds; i++) {
+		int h = cond_holds(&r->conds[i], p);
+		if (h < 0) {
+			f = add(v, r, SW_OUT_INCOMPLETE);
+			if (f != NULL)
+				f->missing = r->conds[i].field;
+			v->nrules++;
+			return SW_OK;
+		}
+		if (h == 0)
+			return SW_OK;
+	}
+	v->nrules++;
+	if (r->op == SW_NOP_WITHIN) {
+		size_t found = 0;
+		double nearest = NAN;
+		enum sw_status rc;
+		if (near == NULL || !isfinite(p->x) || !isfinite(p->y)) {
+			f = add(v, r, SW_OUT_INCOMPLETE);
+			if (f != NULL)
+				f->missing = near == NULL ? r->field : "position";
+			return SW_OK;
+		}
+		rc = near(near_ud, p, r->field, r->lo, &found, &nearest, err);
+		if (rc != SW_OK)
+			return rc;
+		if (found >= r->near_count)
+			return SW_OK;
+		f = add(v, r, SW_OUT_FAIL);
+		if (f != NULL) {
+			f->has_measured = true;
+			f->measured = (double)found;
+			f->nearest_m = nearest;
+		}
+		return SW_OK;
+	}
+	val = sw_point_get_attr(p, r->field);
+	if (val == NULL || val->t == SW_V_NULL) {
+		f = add(v, r, r->op == SW_NOP_REQUIRED ? SW_OUT_FAIL : SW_OUT_INCOMPLETE);
+		if (f != NULL)
+			f->missing = r->field;
+		return SW_OK;
+	}
+	if (r->op == SW_NOP_REQUIRED)
+		return SW_OK;
+	/* a value of the wrong type (another tool wrote the store) counts as
+	 * not measured */
+	if ((r->kind == SW_KIND_ENUM || r->kind == SW_KIND_TEXT)
+	        ? (val->t != SW_V_TEXT || val->s == NULL)
+	        : (val->t != SW_V_INT && val->t != SW_V_REAL)) {
+		f = add(v, r, SW_OUT_INCOMPLETE);
+		if (f != NULL)
+			f->missing = r->field;
+		return SW_OK;
+	}
+	switch (r->kind) {
+	case SW_KIND_ENUM:
+	case SW_KIND_TEXT:
+		ok = false;
+		for (size_t i = 0; i < r->nvalues && !ok; i++)
+			ok = strcmp(val->s, r->values[i]) == 0;
+		if (!ok) {
+			f = add(v, r, SW_OUT_FAIL);
+			if (f != NULL)
+				f->text = val->s;
+			return SW_OK;
+		}
+		return SW_OK;
+	case SW_KIND_BOOL:
+		x = val->t == SW_V_INT ? (val->i != 0) : (val->r != 0);
+		ok = x == r->lo;
+		break;
+	default:
+		value_num(val, r->field_unit, &x);
+		if (r->op == SW_NOP_BETWEEN)
+			ok = cmp(SW_NOP_GE, x, r->lo) && cmp(SW_NOP_LE, x, r->hi);
+		else
+			ok = cmp(r->op, x, r->lo);
+		break;
+	}
+	if (!ok) {
+		f = add(v, r, SW_OUT_FAIL);
+		if (f != NULL) {
+			f->has_measured = true;
+			f->measured = x;
+		}
+	}
+	return SW_OK;
+}
+
+enum sw_status sw_norm_check_point(const struct sw_profile *prof, const struct sw_point *p,
+                                   sw_norm_near_fn near, void *near_ud, struct sw_verdict *v,
+                                   struct sw_error *err)
+{
+	size_t t;
+
+	v->outcome = SW_OUT_PASS;
+	v->nrules = v->nfail = v->nincomplete = v->nwarn = v->nfindings = 0;
+	if (p->type == NULL)
+		return SW_OK;
+	for (t = 0; t < prof->ntypes; t++)
+		if (strcmp(prof->types[t], p->type) == 0)
+			break;
+	if (t == prof->ntypes)
+		return SW_OK;
+	for (size_t k = 0; k < prof->type_count[t]; k++) {
+		const struct sw_rule *r = &prof->rules[prof->order[prof->type_first[t] + k]];
+		enum sw_status rc = check_rule(r, p, near, near_ud, v, err);
+		if (rc != SW_OK)
+			return rc;
+	}
+	if (v->nfail > 0)
+		v->outcome = SW_OUT_FAIL;
+	else if (v->nincomplete > 0)
+		v->outcome = SW_OUT_INCOMPLETE;
+	return SW_OK;
+}
+
+/* ---- describing --------------------------------------------------------- */
+
+void sw_rule_limit_text(const struct sw_rule *r, char *buf, size_t len)
+{
+	char a[64], b[64];
+
+	switch (r->op) {
+	case SW_NOP_REQUIRED:
+		snprintf(buf, len, "required");
+		return;
+	case SW_NOP_WITHIN:
+		sw_unit_format(r->unit, r->lo, a, sizeof a);
+		snprintf(buf, len, ">= %zu %s within %s", r->near_count, r->field, a);
+		return;
+	case SW_NOP_BETWEEN:
+		sw_unit_format(r->unit, r->lo, a, sizeof a);
+		sw_unit_format(r->unit, r->hi, b, sizeof b);
+		snprintf(buf, len, "between %s and %s", a, b);
+		return;
+	default:
+		break;
+	}
+	if (r->kind == SW_KIND_BOOL) {
+		snprintf(buf, len, "%s", r->lo != 0 ? "yes" : "no");
+	} else if (r->kind == SW_KIND_ENUM || r->kind == SW_KIND_TEXT) {
+		size_t n =
+		    (size_t)snprintf(buf, len, "%s", r->op == SW_NOP_ONE_OF ? "one of " : "");
+		for (size_t i = 0; i < r->nvalues && n < len; i++)
+			n += (size_t)snprintf(buf + n, len - n, "%s%s", i ? "|" : "", r->values[i]);
+	} else {
+		sw_unit_format(r->unit, r->lo, a, sizeof a);
+		snprintf(buf, len, "%s %s", sw_norm_op_name(r->op), a);
+	}
+}
+
+void sw_finding_measured(const struct sw_finding *f, char *buf, size_t len)
+{
+	const struct sw_rule *r = f->rule;
+
+	if (len == 0)
+		return;
+	buf[0] = '\0';
+	if (f->text != NULL)
+		snprintf(buf, len, "%s", f->text);
+	else if (!f->has_measured)
+		return;
+	else if (r->op == SW_NOP_WITHIN)
+		snprintf(buf, len, "%.0f", f->measured);
+	else if (r->kind == SW_KIND_BOOL)
+		snprintf(buf, len, "%s", f->measured != 0 ? "yes" : "no");
+	else
+		sw_unit_format(r->unit, f->measured, buf, len);
+}
+
+void sw_finding_describe(const struct sw_finding *f, char *buf, size_t len)
+{
+	const struct sw_rule *r = f->rule;
+	char m[96], lim[256];
+
+	if (f->outcome == SW_OUT_INCOMPLETE) {
+		if (r->op == SW_NOP_WITHIN && f->missing == r->field)
+			snprintf(buf, len, _("cannot look for neighbours (%s) without the store"),
+			         r->field);
+		else
+			snprintf(buf, len, _("missing %s"), f->missing);
+		return;
+	}
+	if (f->outcome == SW_OUT_PASS) {
+		snprintf(buf, len, "%s", _("pass"));
+		return;
+	}
+	if (f->missing != NULL) {
+		snprintf(buf, len, _("missing %s (required)"), f->missing);
+		return;
+	}
+	sw_rule_limit_text(r, lim, sizeof lim);
+	sw_finding_measured(f, m, sizeof m);
+	if (r->op == SW_NOP_WITHIN) {
+		char d[64];
+		if (isfinite(f->nearest_m)) {
+			sw_unit_format(r->unit, f->nearest_m, d, sizeof d);
+			snprintf(buf, len, _("%s %s found, limit %s (nearest at %s)"), m, r->field,
+			         lim, d);
+		} else {
+			snprintf(buf, len, _("%s %s found, limit %s"), m, r->field, lim);
+		}
+		return;
+	}
+	snprintf(buf, len, _("%s = %s, limit %s"), r->field, m, lim);
+}
