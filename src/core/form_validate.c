@@ -1,0 +1,453 @@
+/* form_validate.c - lookups in the loaded forms and statuses, parsing and
+ * checking field values, and validating whole points against their form. */
+#include "schouw/form.h"
+
+#include <errno.h>
+#include <math.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "form_priv.h"
+#include "schouw/i18n.h"
+
+/* ---- lookups ---- */
+
+const struct sw_form *sw_forms_find(const struct sw_forms *forms, const char *type)
+{
+	size_t i;
+
+	if (forms == NULL || type == NULL)
+		return NULL;
+	for (i = 0; i < forms->nforms; i++)
+		if (strcmp(forms->forms[i].type, type) == 0)
+			return &forms->forms[i];
+	return NULL;
+}
+
+/* "a, b, c" into buf from n names reached through get(i). */
+static void name_list(char *buf, size_t len, size_t n, const char *(*get)(const void *, size_t),
+                      const void *obj)
+{
+	size_t used = 0, i;
+
+	buf[0] = '\0';
+	for (i = 0; i < n && used + 1 < len; i++) {
+		snprintf(buf + used, len - used, "%s%s", i ? ", " : "", get(obj, i));
+		used = strlen(buf);
+	}
+}
+
+static const char *form_name_at(const void *o, size_t i)
+{
+	return ((const struct sw_forms *)o)->forms[i].type;
+}
+
+static const char *field_name_at(const void *o, size_t i)
+{
+	return ((const struct sw_form *)o)->fields[i].name;
+}
+
+static const char *status_name_at(const void *o, size_t i)
+{
+	return ((const struct sw_forms *)o)->statuses[i].name;
+}
+
+static const char *value_at(const void *o, size_t i)
+{
+	return ((const struct sw_field *)o)->values[i];
+}
+
+const struct sw_form *sw_forms_find_or_error(const struct sw_forms *forms, const char *type,
+                                             struct sw_error *err)
+{
+	const struct sw_form *f = sw_forms_find(forms, type);
+	char list[1024];
+
+	if (f != NULL)
+		return f;
+	if (forms == NULL) {
+		sw_error_set(err, SW_ERR_INTERNAL, "sw_forms_find_or_error: no forms");
+		return NULL;
+	}
+	name_list(list, sizeof list, forms->nforms, form_name_at, forms);
+	if (type == NULL || type[0] == '\0')
+		sw_error_set(err, SW_ERR_INPUT, _("no type given; valid types: %s"), list);
+	else
+		sw_error_set(err, SW_ERR_INPUT, _("unknown type '%s'; valid types: %s"), type,
+		             list);
+	return NULL;
+}
+
+const struct sw_field *sw_form_field(const struct sw_form *form, const char *name)
+{
+	size_t i;
+
+	if (form == NULL || name == NULL)
+		return NULL;
+	for (i = 0; i < form->nfields; i++)
+		if (strcmp(form->fields[i].name, name) == 0)
+			return &form->fields[i];
+	return NULL;
+}
+
+const struct sw_field *sw_form_field_or_error(const struct sw_form *form, const char *name,
+                                              struct sw_error *err)
+{
+	const struct sw_field *f = sw_form_field(form, name);
+	char list[1536];
+
+	if (f != NULL)
+		return f;
+	if (form == NULL) {
+		sw_error_set(err, SW_ERR_INTERNAL, "sw_form_field_or_error: no form");
+		return NULL;
+	}
+	name_list(list, sizeof list, form->nfields, field_name_at, form);
+	sw_error_set(err, SW_ERR_INPUT, _("unknown field '%s' for type %s; valid fields: %s"),
+	             name != NULL ? name : "", form->type, list);
+	return NULL;
+}
+
+const struct sw_status_def *sw_forms_status(const struct sw_forms *forms, const char *name)
+{
+	size_t i;
+
+	if (forms == NULL || name == NULL)
+		return NULL;
+	for (i = 0; i < forms->nstatuses; i++)
+		if (strcmp(forms->statuses[i].name, name) == 0)
+			return &forms->statuses[i];
+	return NULL;
+}
+
+enum sw_status sw_forms_check_status(const struct sw_forms *forms, const char *name,
+                                     struct sw_error *err)
+{
+	char list[1024];
+
+	if (sw_forms_status(forms, name) != NULL)
+		return SW_OK;
+	if (forms == NULL)
+		return sw_error_set(err, SW_ERR_INTERNAL, "sw_forms_check_status: no forms");
+	name_list(list, sizeof list, forms->nstatuses, status_name_at, forms);
+	if (name == NULL || name[0] == '\0')
+		return sw_error_set(err, SW_ERR_INPUT, _("no status given; valid statuses: %s"),
+		                    list);
+	return sw_error_set(err, SW_ERR_INPUT, _("unknown status '%s'; valid statuses: %s"), name,
+	                    list);
+}
+
+enum sw_status sw_forms_all_fields(const struct sw_forms *forms, const struct sw_field ***out,
+                                   size_t *n, struct sw_error *err)
+{
+	const struct sw_field **all;
+	size_t total = 0, count = 0, i, j, k;
+
+	if (forms == NULL || out == NULL || n == NULL)
+		return sw_error_set(err, SW_ERR_INTERNAL, "sw_forms_all_fields: NULL argument");
+	for (i = 0; i < forms->nforms; i++)
+		total += forms->forms[i].nfields;
+	all = calloc(total > 0 ? total : 1, sizeof *all);
+	if (all == NULL)
+		return sw_error_nomem(err);
+	for (i = 0; i < forms->nforms; i++) {
+		for (j = 0; j < forms->forms[i].nfields; j++) {
+			const struct sw_field *f = &forms->forms[i].fields[j];
+
+			for (k = 0; k < count; k++)
+				if (strcmp(all[k]->name, f->name) == 0)
+					break;
+			if (k == count)
+				all[count++] = f;
+		}
+	}
+	*out = all;
+	*n = count;
+	return SW_OK;
+}
+
+/* ---- values ---- */
+
+bool sw_utf8_valid(const char *s, size_t len)
+{
+	const unsigned char *p = (const unsigned char *)s;
+	size_t i = 0;
+
+	if (s == NULL)
+		return len == 0;
+	while (i < len) {
+		unsigned char b = p[i];
+		uint32_t cp;
+		size_t n, k;
+
+		if (b < 0x80) {
+			i++;
+			continue;
+		}
+		if (b >= 0xC2 && b <= 0xDF) {
+			n = 1;
+			cp = b & 0x1F;
+		} else if (b >= 0xE0 && b <= 0xEF) {
+			n = 2;
+			cp = b & 0x0F;
+		} else if (b >= 0xF0 && b <= 0xF4) {
+			n = 3;
+			cp = b & 0x07;
+		} else {
+			return false; /* continuation byte, C0/C1 overlong lead, > U+10FFFF */
+		}
+		if (len - i <= n)
+			return false;
+		for (k = 1; k <= n; k++) {
+			if ((p[i + k] & 0xC0) != 0x80)
+				return false;
+			cp = (cp << 6) | (p[i + k] & 0x3F);
+		}
+		if ((n == 2 && cp < 0x800) || (n == 3 && cp < 0x10000) || cp > 0x10FFFF ||
+		    (cp >= 0xD800 && cp <= 0xDFFF))
+			return false;
+		i += n + 1;
+	}
+	return true;
+}
+
+static const char *unit_suffix(const struct sw_field *f, char *buf, size_t len)
+{
+	if (f->unit == NULL)
+		buf[0] = '\0';
+	else
+		snprintf(buf, len, " (%s)", f->unit);
+	return buf;
+}
+
+static enum sw_status check_range(const struct sw_field *f, double d, struct sw_error *err)
+{
+	char a[40], b[40], u[64];
+
+	if (!isfinite(d))
+		return sw_error_set(err, SW_ERR_INPUT, _("%s: expected a finite number"), f->name);
+	if (f->has_min && d < f->min) {
+		sw_form_fmt_num(d, a, sizeof a);
+		sw_form_fmt_num(f->min, b, sizeof b);
+		return sw_error_set(err, SW_ERR_INPUT, _("%s: %s is below the minimum %s%s"),
+		                    f->name, a, b, unit_suffix(f, u, sizeof u));
+	}
+	if (f->has_max && d > f->max) {
+		sw_form_fmt_num(d, a, sizeof a);
+		sw_form_fmt_num(f->max, b, sizeof b);
+		return sw_error_set(err, SW_ERR_INPUT, _("%s: %s is above the maximum %s%s"),
+		                    f->name, a, b, unit_suffix(f, u, sizeof u));
+	}
+	return SW_OK;
+}
+
+static enum sw_status check_enum(const struct sw_field *f, const char *s, struct sw_error *err)
+{
+	char list[1024];
+	size_t i;
+
+	for (i = 0; i < f->nvalues; i++)
+		if (strcmp(f->values[i], s) == 0)
+			return SW_OK;
+	name_list(list, sizeof list, f->nvalues, value_at, f);
+	return sw_error_set(err, SW_ERR_INPUT, _("%s: '%s' is not allowed; expected one of: %s"),
+	                    f->name, s, list);
+}
+
+static enum sw_status check_text(const struct sw_field *f, const char *s, struct sw_error *err)
+{
+	size_t len = strlen(s);
+
+	if (!sw_utf8_valid(s, len))
+		return sw_error_set(err, SW_ERR_INPUT, _("%s: text is not valid UTF-8"), f->name);
+	if (len > SW_TEXT_MAX)
+		return sw_error_set(err, SW_ERR_INPUT,
+		                    _("%s: text is %zu bytes long, at most %d allowed"), f->name,
+		                    len, SW_TEXT_MAX);
+	return SW_OK;
+}
+
+enum sw_status sw_field_check(const struct sw_field *f, const struct sw_value *v,
+                              struct sw_error *err)
+{
+	if (f == NULL)
+		return sw_error_set(err, SW_ERR_INTERNAL, "sw_field_check: no field");
+	if (v == NULL || v->t == SW_V_NULL)
+		return SW_OK;
+	switch (f->kind) {
+	case SW_KIND_NUMBER:
+		if (v->t == SW_V_REAL)
+			return check_range(f, v->r, err);
+		if (v->t == SW_V_INT)
+			return check_range(f, (double)v->i, err);
+		break;
+	case SW_KIND_INTEGER:
+		if (v->t == SW_V_INT)
+			return check_range(f, (double)v->i, err);
+		break;
+	case SW_KIND_BOOL:
+		if (v->t == SW_V_INT && (v->i == 0 || v->i == 1))
+			return SW_OK;
+		if (v->t == SW_V_INT)
+			return sw_error_set(err, SW_ERR_INPUT,
+			                    _("%s: %lld is no bool; expected 0 or 1"), f->name,
+			                    v->i);
+		break;
+	case SW_KIND_ENUM:
+		if (v->t == SW_V_TEXT && v->s != NULL)
+			return check_enum(f, v->s, err);
+		break;
+	case SW_KIND_TEXT:
+		if (v->t == SW_V_TEXT && v->s != NULL)
+			return check_text(f, v->s, err);
+		break;
+	}
+	return sw_error_set(err, SW_ERR_INPUT, _("%s: expected a value of kind %s"), f->name,
+	                    sw_kind_name(f->kind));
+}
+
+enum sw_status sw_field_parse(const struct sw_field *f, const char *text, struct sw_value *out,
+                              struct sw_error *err)
+{
+	enum sw_status rc = SW_OK;
+	struct sw_value v = {.t = SW_V_NULL};
+	char *t = NULL;
+	bool fz, b;
+	double d;
+	size_t i;
+
+	if (f == NULL || out == NULL)
+		return sw_error_set(err, SW_ERR_INTERNAL, "sw_field_parse: NULL argument");
+	sw_value_clear(out);
+	if (text == NULL)
+		return SW_OK;
+	t = sw_form_trimmed(text);
+	if (t == NULL)
+		return sw_error_nomem(err);
+	if (t[0] == '\0')
+		goto out;
+	switch (f->kind) {
+	case SW_KIND_NUMBER:
+		if (!sw_form_parse_decimal(t, &d, NULL)) {
+			rc = sw_error_set(err, SW_ERR_INPUT,
+			                  _("%s: '%s' is not a number; expected e.g. 8.5 or 8,5"),
+			                  f->name, t);
+			goto out;
+		}
+		v.t = SW_V_REAL;
+		v.r = d;
+		break;
+	case SW_KIND_INTEGER:
+		if (!sw_form_parse_decimal(t, &d, &fz)) {
+			rc = sw_error_set(err, SW_ERR_INPUT, _("%s: '%s' is not a whole number"),
+			                  f->name, t);
+			goto out;
+		}
+		if (!fz || d != floor(d)) {
+			rc = sw_error_set(err, SW_ERR_INPUT, _("%s: '%s' is not a whole number"),
+			                  f->name, t);
+			goto out;
+		}
+		if (d < -9.0e15 || d > 9.0e15) {
+			rc = sw_error_set(err, SW_ERR_INPUT, _("%s: '%s' is out of range"), f->name,
+			                  t);
+			goto out;
+		}
+		v.t = SW_V_INT;
+		v.i = (long long)d;
+		break;
+	case SW_KIND_BOOL:
+		if (!sw_form_parse_yesno(t, &b)) {
+			rc = sw_error_set(err, SW_ERR_INPUT,
+			                  _("%s: '%s' is not a yes/no value; expected true/false, "
+			                    "yes/no, ja/nee or 1/0"),
+			                  f->name, t);
+			goto out;
+		}
+		v.t = SW_V_INT;
+		v.i = b ? 1 : 0;
+		break;
+	case SW_KIND_ENUM:
+		/* accept any case, keep the form's spelling */
+		for (i = 0; i < f->nvalues; i++) {
+			if (strcasecmp(f->values[i], t) == 0) {
+				free(t);
+				t = sw_strdup(f->values[i]);
+				if (t == NULL) {
+					rc = sw_error_nomem(err);
+					goto out;
+				}
+				break;
+			}
+		}
+		v.t = SW_V_TEXT;
+		v.s = t;
+		t = NULL;
+		break;
+	case SW_KIND_TEXT:
+		free(t);
+		t = NULL;
+		v.t = SW_V_TEXT;
+		v.s = sw_strdup(text);
+		if (v.s == NULL) {
+			rc = sw_error_nomem(err);
+			goto out;
+		}
+		break;
+	}
+	rc = sw_field_check(f, &v, err);
+	if (rc == SW_OK) {
+		*out = v;
+		v.s = NULL;
+	}
+out:
+	free(t);
+	free(v.s);
+	return rc;
+}
+
+/* ---- whole points ---- */
+
+enum sw_status sw_form_validate(const struct sw_forms *forms, const struct sw_point *p,
+                                struct sw_error *err)
+{
+	const struct sw_form *form;
+	enum sw_status rc;
+	size_t i;
+
+	if (forms == NULL || p == NULL)
+		return sw_error_set(err, SW_ERR_INTERNAL, "sw_form_validate: NULL argument");
+	form = sw_forms_find_or_error(forms, p->type, err);
+	if (form == NULL)
+		return SW_ERR_INPUT;
+	rc = sw_forms_check_status(forms, p->status, err);
+	if (rc != SW_OK)
+		return rc;
+	if (!isfinite(p->x) || !isfinite(p->y))
+		return sw_error_set(err, SW_ERR_INPUT, "%s",
+		                    _("coordinates must be finite numbers"));
+	for (i = 0; i < p->nattrs; i++) {
+		const struct sw_field *f = sw_form_field_or_error(form, p->attrs[i].name, err);
+
+		if (f == NULL)
+			return SW_ERR_INPUT;
+		rc = sw_field_check(f, &p->attrs[i].v, err);
+		if (rc != SW_OK)
+			return rc;
+	}
+	for (i = 0; i < form->nfields; i++) {
+		const struct sw_value *v;
+
+		if (!form->fields[i].required)
+			continue;
+		v = sw_point_get_attr(p, form->fields[i].name);
+		if (v == NULL || v->t == SW_V_NULL)
+			return sw_error_set(err, SW_ERR_INPUT,
+			                    _("required field '%s' of type %s is missing"),
+			                    form->fields[i].name, form->type);
+	}
+	return SW_OK;
+}
