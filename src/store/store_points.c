@@ -1,4 +1,5 @@
-/* store_points.c - reading and writing points and their history. */
+/* store_points.c - reading and writing points; their history rows are
+ * written through store_history.c. */
 #include <ctype.h>
 #include <float.h>
 #include <math.h>
@@ -16,15 +17,7 @@
 	"updated_at"
 #define NPOINT_COLS 10
 
-/* A growing string for building SQL from fixed parts and quoted, validated
- * column names (never values). */
-struct sbuf {
-	char *p;
-	size_t len, cap;
-	bool oom;
-};
-
-static void sb_add(struct sbuf *b, const char *s)
+void sw_store_sb_add(struct sw_store_sbuf *b, const char *s)
 {
 	size_t n = strlen(s);
 
@@ -45,14 +38,14 @@ static void sb_add(struct sbuf *b, const char *s)
 	b->len += n;
 }
 
-static void sb_ident(struct sbuf *b, const char *name)
+static void sb_ident(struct sw_store_sbuf *b, const char *name)
 {
-	sb_add(b, "\"");
-	sb_add(b, name);
-	sb_add(b, "\"");
+	sw_store_sb_add(b, "\"");
+	sw_store_sb_add(b, name);
+	sw_store_sb_add(b, "\"");
 }
 
-static enum sw_status prepare(struct sw_store *s, const char *sql, sqlite3_stmt **st,
+enum sw_status sw_store_prepare(struct sw_store *s, const char *sql, sqlite3_stmt **st,
                               struct sw_error *err)
 {
 	if (sqlite3_prepare_v2(s->db, sql, -1, st, NULL) != SQLITE_OK)
@@ -60,7 +53,7 @@ static enum sw_status prepare(struct sw_store *s, const char *sql, sqlite3_stmt 
 	return SW_OK;
 }
 
-static enum sw_status step_done(struct sw_store *s, sqlite3_stmt *st, const char *what,
+enum sw_status sw_store_step_done(struct sw_store *s, sqlite3_stmt *st, const char *what,
                                 struct sw_error *err)
 {
 	if (sqlite3_step(st) != SQLITE_DONE)
@@ -68,7 +61,7 @@ static enum sw_status step_done(struct sw_store *s, sqlite3_stmt *st, const char
 	return SW_OK;
 }
 
-static void bind_str(sqlite3_stmt *st, int i, const char *v)
+void sw_store_bind_str(sqlite3_stmt *st, int i, const char *v)
 {
 	if (v == NULL)
 		sqlite3_bind_null(st, i);
@@ -100,7 +93,7 @@ static void bind_value(sqlite3_stmt *st, int i, const struct sw_value *v)
 		sqlite3_bind_int64(st, i, v->i);
 		break;
 	case SW_V_TEXT:
-		bind_str(st, i, v->s);
+		sw_store_bind_str(st, i, v->s);
 		break;
 	default:
 		sqlite3_bind_null(st, i);
@@ -289,22 +282,22 @@ static bool filter_box(const struct sw_filter *f, double box[4])
 	return any;
 }
 
-static void filter_sql(struct sbuf *b, const struct sw_filter *f)
+static void filter_sql(struct sw_store_sbuf *b, const struct sw_filter *f)
 {
 	double box[4];
 
 	if (f == NULL)
 		return;
 	if (f->type != NULL)
-		sb_add(b, " AND type = :type");
+		sw_store_sb_add(b, " AND type = :type");
 	if (f->status != NULL)
-		sb_add(b, " AND status = :status");
+		sw_store_sb_add(b, " AND status = :status");
 	if (f->by != NULL)
-		sb_add(b, " AND surveyor = :by");
+		sw_store_sb_add(b, " AND surveyor = :by");
 	/* R-tree boxes are float32 rounded outward; widen the query a little
 	 * and check the exact coordinates in C. */
 	if (filter_box(f, box))
-		sb_add(b, " AND id IN (SELECT id FROM rtree_points_geom WHERE minx <= :maxx"
+		sw_store_sb_add(b, " AND id IN (SELECT id FROM rtree_points_geom WHERE minx <= :maxx"
 		          " AND maxx >= :minx AND miny <= :maxy AND maxy >= :miny)");
 }
 
@@ -315,11 +308,11 @@ static void filter_bind(sqlite3_stmt *st, const struct sw_filter *f)
 	if (f == NULL)
 		return;
 	if (f->type != NULL)
-		bind_str(st, sqlite3_bind_parameter_index(st, ":type"), f->type);
+		sw_store_bind_str(st, sqlite3_bind_parameter_index(st, ":type"), f->type);
 	if (f->status != NULL)
-		bind_str(st, sqlite3_bind_parameter_index(st, ":status"), f->status);
+		sw_store_bind_str(st, sqlite3_bind_parameter_index(st, ":status"), f->status);
 	if (f->by != NULL)
-		bind_str(st, sqlite3_bind_parameter_index(st, ":by"), f->by);
+		sw_store_bind_str(st, sqlite3_bind_parameter_index(st, ":by"), f->by);
 	if (filter_box(f, box)) {
 		sqlite3_bind_double(st, sqlite3_bind_parameter_index(st, ":minx"),
 		                    widen_down(box[0]));
@@ -374,7 +367,7 @@ static enum sw_status filter_check(struct sw_store *s, const struct sw_filter *f
 enum sw_status sw_store_query(struct sw_store *s, const struct sw_filter *f, sw_point_cb cb,
                               void *ud, struct sw_error *err)
 {
-	struct sbuf b = {0};
+	struct sw_store_sbuf b = {0};
 	struct colmap map = {0};
 	sqlite3_stmt *st = NULL;
 	struct sw_point p;
@@ -385,14 +378,14 @@ enum sw_status sw_store_query(struct sw_store *s, const struct sw_filter *f, sw_
 	rc = filter_check(s, f, err);
 	if (rc != SW_OK)
 		goto out;
-	sb_add(&b, "SELECT * FROM points WHERE 1");
+	sw_store_sb_add(&b, "SELECT * FROM points WHERE 1");
 	filter_sql(&b, f);
-	sb_add(&b, " ORDER BY id");
+	sw_store_sb_add(&b, " ORDER BY id");
 	if (b.oom) {
 		rc = oom(err);
 		goto out;
 	}
-	rc = prepare(s, b.p, &st, err);
+	rc = sw_store_prepare(s, b.p, &st, err);
 	if (rc != SW_OK)
 		goto out;
 	filter_bind(st, f);
@@ -429,20 +422,20 @@ static enum sw_status count_cb(const struct sw_point *p, void *ud)
 enum sw_status sw_store_count(struct sw_store *s, const struct sw_filter *f, long long *n,
                               struct sw_error *err)
 {
-	struct sbuf b = {0};
+	struct sw_store_sbuf b = {0};
 	sqlite3_stmt *st = NULL;
 	enum sw_status rc;
 
 	*n = 0;
 	if (filter_spatial(f))
 		return sw_store_query(s, f, count_cb, n, err);
-	sb_add(&b, "SELECT count(*) FROM points WHERE 1");
+	sw_store_sb_add(&b, "SELECT count(*) FROM points WHERE 1");
 	filter_sql(&b, f);
 	if (b.oom) {
 		rc = oom(err);
 		goto out;
 	}
-	rc = prepare(s, b.p, &st, err);
+	rc = sw_store_prepare(s, b.p, &st, err);
 	if (rc != SW_OK)
 		goto out;
 	filter_bind(st, f);
@@ -529,544 +522,6 @@ enum sw_status sw_store_get(struct sw_store *s, const char *ref, struct sw_point
 	                    ref ? ref : "");
 }
 
-/* ---- record JSON for history ---- */
-
-/* The record JSON is written straight into a buffer, byte for byte what
- * jansson's json_dumps(JSON_COMPACT | JSON_REAL_PRECISION(digits)) of the
- * object tree wrote before (keys in insertion order, the same escapes, the
- * same reals): an import writes one per row, and building and dumping a tree
- * was a third of its time. */
-struct jbuf {
-	char *p;
-	size_t len, cap;
-	bool heap, bad; /* bad: out of memory or text that is not UTF-8 */
-	char stack[1024];
-};
-
-static void jb_init(struct jbuf *b)
-{
-	b->p = b->stack;
-	b->len = 0;
-	b->cap = sizeof b->stack;
-	b->heap = b->bad = false;
-}
-
-static void jb_free(struct jbuf *b)
-{
-	if (b->heap)
-		free(b->p);
-	jb_init(b);
-}
-
-static bool jb_room(struct jbuf *b, size_t n)
-{
-	size_t cap;
-	char *q;
-
-	if (b->bad)
-		return false;
-	if (b->len + n + 1 <= b->cap)
-		return true;
-	cap = (b->len + n + 1) * 2;
-	q = b->heap ? realloc(b->p, cap) : malloc(cap);
-	if (q == NULL) {
-		b->bad = true;
-		return false;
-	}
-	if (!b->heap)
-		memcpy(q, b->p, b->len);
-	b->p = q;
-	b->cap = cap;
-	b->heap = true;
-	return true;
-}
-
-static void jb_put(struct jbuf *b, const char *s, size_t n)
-{
-	if (!jb_room(b, n))
-		return;
-	memcpy(b->p + b->len, s, n);
-	b->len += n;
-	b->p[b->len] = '\0';
-}
-
-#define JB_LIT(b, lit) jb_put((b), (lit), sizeof(lit) - 1)
-
-/* Length of the UTF-8 sequence at s (as jansson's utf8 check accepts it), 0
- * when invalid. */
-static size_t utf8_len(const unsigned char *s)
-{
-	unsigned c = s[0], cp;
-	size_t n, i;
-
-	if (c < 0x80)
-		return 1;
-	if (c <= 0xC1)
-		return 0;
-	if (c <= 0xDF)
-		n = 2, cp = c & 0x1F;
-	else if (c <= 0xEF)
-		n = 3, cp = c & 0x0F;
-	else if (c <= 0xF4)
-		n = 4, cp = c & 0x07;
-	else
-		return 0;
-	for (i = 1; i < n; i++) {
-		if ((s[i] & 0xC0) != 0x80)
-			return 0;
-		cp = (cp << 6) | (s[i] & 0x3F);
-	}
-	if (cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF) || (n == 3 && cp < 0x800) ||
-	    (n == 4 && cp < 0x10000))
-		return 0;
-	return n;
-}
-
-/* A JSON string: escapes as jansson's dump_string without flags. Room for
- * the worst case (every byte a \u00XX) is made first, then the text is
- * written straight into the buffer. */
-static void jb_str(struct jbuf *b, const char *str)
-{
-	static const char hex[] = "0123456789ABCDEF";
-	const unsigned char *s = (const unsigned char *)str;
-	char *o;
-
-	if (str == NULL) {
-		JB_LIT(b, "null");
-		return;
-	}
-	if (!jb_room(b, 6 * strlen(str) + 2))
-		return;
-	o = b->p + b->len;
-	*o++ = '"';
-	for (;;) {
-		unsigned c = *s;
-		size_t n;
-
-		if (c >= 0x20 && c < 0x80 && c != '"' && c != '\\') {
-			*o++ = (char)c;
-			s++;
-			continue;
-		}
-		if (c >= 0x80) {
-			n = utf8_len(s);
-			if (n == 0) {
-				b->bad = true;
-				return;
-			}
-			memcpy(o, s, n);
-			o += n;
-			s += n;
-			continue;
-		}
-		if (c == '\0')
-			break;
-		*o++ = '\\';
-		switch (c) {
-		case '"': *o++ = '"'; break;
-		case '\\': *o++ = '\\'; break;
-		case '\b': *o++ = 'b'; break;
-		case '\f': *o++ = 'f'; break;
-		case '\n': *o++ = 'n'; break;
-		case '\r': *o++ = 'r'; break;
-		case '\t': *o++ = 't'; break;
-		default:
-			memcpy(o, "u00", 3);
-			o[3] = hex[c >> 4];
-			o[4] = hex[c & 15];
-			o += 5;
-			break;
-		}
-		s++;
-	}
-	*o++ = '"';
-	*o = '\0';
-	b->len = (size_t)(o - b->p);
-}
-
-/* "key": (keys are written as strings and must be UTF-8 as well). */
-static void jb_key(struct jbuf *b, const char *key, bool first)
-{
-	if (!first)
-		JB_LIT(b, ",");
-	jb_str(b, key);
-	JB_LIT(b, ":");
-}
-
-static void jb_int(struct jbuf *b, long long v)
-{
-	char buf[24], *e = buf + sizeof buf, *q = e;
-	unsigned long long u = v < 0 ? 0ULL - (unsigned long long)v : (unsigned long long)v;
-
-	do {
-		*--q = (char)('0' + u % 10);
-		u /= 10;
-	} while (u > 0);
-	if (v < 0)
-		*--q = '-';
-	jb_put(b, q, (size_t)(e - q));
-}
-
-static const double pow10_tab[] = {1, 10, 100, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9};
-
-/* When v is exactly the double nearest to k / 10^d for an integer k of at most
- * 15 digits (most survey values: 101969.327, 6.1, 19), its "%.15g" text is
- * k / 10^d written out, and 15 digits round-trip it. Writes that text (as
- * jansson would, ".0" after an integer) into out and returns its length; 0
- * when v takes the general path. */
-static size_t fast_real(double v, char *out)
-{
-	double a = fabs(v);
-	unsigned long long k, ip, fp;
-	int d;
-	size_t n = 0;
-	char digs[24];
-	int nd;
-
-	if (!(a >= 1e-3 && a < 1e15))
-		return 0;
-	for (d = 0; d < 10; d++) {
-		double t = a * pow10_tab[d];
-
-		if (t >= 1e15)
-			return 0;
-		k = (unsigned long long)llround(t);
-		if (k < 1000000000000000ULL && (double)k / pow10_tab[d] == a)
-			break;
-	}
-	if (d == 10)
-		return 0;
-	if (v < 0)
-		out[n++] = '-';
-	ip = k / (unsigned long long)pow10_tab[d];
-	fp = k % (unsigned long long)pow10_tab[d];
-	nd = 0;
-	do {
-		digs[nd++] = (char)('0' + ip % 10);
-		ip /= 10;
-	} while (ip > 0);
-	while (nd > 0)
-		out[n++] = digs[--nd];
-	/* d is the smallest exponent, so fp has no trailing zero when d > 0 */
-	out[n++] = '.';
-	if (d == 0) {
-		out[n++] = '0';
-		return n;
-	}
-	for (nd = d; nd > 0; nd--) {
-		out[n + (size_t)nd - 1] = (char)('0' + fp % 10);
-		fp /= 10;
-	}
-	return n + (size_t)d;
-}
-
-/* Significant digits that make v round-trip (15..17). */
-static int needed_digits(double v)
-{
-	char buf[40];
-
-	if (!isfinite(v))
-		return 15;
-	snprintf(buf, sizeof buf, "%.15g", v);
-	return strtod(buf, NULL) == v ? 15 : 17;
-}
-
-/* A real as jansson's jsonp_dtostr writes it with `precision` digits. */
-static void jb_real_slow(struct jbuf *b, double v, int precision)
-{
-	char buf[64], *start, *end;
-	int ret = snprintf(buf, sizeof buf, "%.*g", precision, v);
-	size_t length;
-
-	if (ret < 0 || (size_t)ret >= sizeof buf - 3) {
-		b->bad = true;
-		return;
-	}
-	length = (size_t)ret;
-	if (strchr(buf, '.') == NULL && strchr(buf, 'e') == NULL) {
-		memcpy(buf + length, ".0", 3);
-		length += 2;
-	}
-	start = strchr(buf, 'e');
-	if (start != NULL) {
-		start++;
-		end = start + 1;
-		if (*start == '-')
-			start++;
-		while (*end == '0')
-			end++;
-		if (end != start) {
-			memmove(start, end, length - (size_t)(end - buf) + 1);
-			length -= (size_t)(end - start);
-		}
-	}
-	jb_put(b, buf, length);
-}
-
-static void jb_real(struct jbuf *b, double v, int digits)
-{
-	char buf[40];
-	size_t n;
-
-	if (!isfinite(v)) {
-		JB_LIT(b, "null");
-		return;
-	}
-	if (digits == 15 && (n = fast_real(v, buf)) > 0) {
-		jb_put(b, buf, n);
-		return;
-	}
-	jb_real_slow(b, v, digits);
-}
-
-static void jb_value(struct jbuf *b, const struct sw_value *v, int digits)
-{
-	switch (v->t) {
-	case SW_V_REAL:
-		jb_real(b, v->r, digits);
-		break;
-	case SW_V_INT:
-		jb_int(b, v->i);
-		break;
-	case SW_V_TEXT:
-		jb_str(b, v->s);
-		break;
-	default:
-		JB_LIT(b, "null");
-		break;
-	}
-}
-
-/* Digits of the whole record: 17 when any real needs them, as before. */
-static int real_digits(double v)
-{
-	char buf[40];
-
-	if (!isfinite(v) || fast_real(v, buf) > 0)
-		return 15;
-	return needed_digits(v);
-}
-
-/* The compact JSON text of the whole record into b (b->bad on OOM or text
- * that is not UTF-8, which jansson refused too). */
-static void record_json(struct jbuf *b, const struct sw_point *p)
-{
-	int digits = 15;
-	size_t i;
-
-	if (real_digits(p->x) > digits || real_digits(p->y) > digits ||
-	    real_digits(p->gps_accuracy_m) > digits)
-		digits = 17;
-	for (i = 0; digits == 15 && i < p->nattrs; i++)
-		if (p->attrs[i].v.t == SW_V_REAL && real_digits(p->attrs[i].v.r) > digits)
-			digits = 17;
-	JB_LIT(b, "{\"id\":");
-	jb_int(b, p->id);
-	JB_LIT(b, ",\"uuid\":");
-	jb_str(b, p->uuid);
-	JB_LIT(b, ",\"type\":");
-	jb_str(b, p->type);
-	JB_LIT(b, ",\"status\":");
-	jb_str(b, p->status);
-	JB_LIT(b, ",\"x\":");
-	jb_real(b, p->x, digits);
-	JB_LIT(b, ",\"y\":");
-	jb_real(b, p->y, digits);
-	JB_LIT(b, ",\"surveyor\":");
-	jb_str(b, p->surveyor);
-	JB_LIT(b, ",\"observed_at\":");
-	jb_str(b, p->observed_at);
-	JB_LIT(b, ",\"gps_accuracy_m\":");
-	jb_real(b, p->gps_accuracy_m, digits);
-	JB_LIT(b, ",\"note\":");
-	jb_str(b, p->note);
-	JB_LIT(b, ",\"created_at\":");
-	jb_str(b, p->created_at);
-	JB_LIT(b, ",\"updated_at\":");
-	jb_str(b, p->updated_at);
-	JB_LIT(b, ",\"fields\":{");
-	for (i = 0; i < p->nattrs; i++) {
-		if (p->attrs[i].name == NULL) {
-			b->bad = true;
-			return;
-		}
-		jb_key(b, p->attrs[i].name, i == 0);
-		jb_value(b, &p->attrs[i].v, digits);
-	}
-	JB_LIT(b, "}}");
-}
-
-/* ---- writing ---- */
-
-static enum sw_status history_write(struct sw_store *s, long long id, const char *uuid,
-                                    const char *action, const char *field,
-                                    const char *old_value, const char *new_value,
-                                    const char *who, const char *at, struct sw_error *err)
-{
-	sqlite3_stmt *st;
-	enum sw_status rc;
-
-	st = sw_store_stmt(s, SW_ST_HISTORY,
-	                   "INSERT INTO schouw_history (point_id, point_uuid, action, field,"
-	                   " old_value, new_value, who, at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-	                   err);
-	if (st == NULL)
-		return err ? err->code : SW_ERR_STORE;
-	sqlite3_bind_int64(st, 1, id);
-	bind_str(st, 2, uuid);
-	bind_str(st, 3, action);
-	bind_str(st, 4, field);
-	bind_str(st, 5, old_value);
-	bind_str(st, 6, new_value);
-	bind_str(st, 7, who);
-	bind_str(st, 8, at);
-	rc = step_done(s, st, _("writing history"), err);
-	sqlite3_reset(st);
-	return rc;
-}
-
-/* History rows of bulk inserts wait here and go in HIST_BATCH at a time by
- * one multi-row INSERT: a statement per row cost its own start and end (and
- * the AUTOINCREMENT bookkeeping) every time. */
-#define HIST_BATCH 32
-
-struct sw_hist_batch {
-	size_t n;
-	struct {
-		long long id;
-		char uuid[SW_UUID_LEN + 1];
-		char at[32];
-		size_t json, who; /* offsets into text */
-	} row[HIST_BATCH];
-	char *text;
-	size_t len, cap;
-};
-
-static bool hist_text(struct sw_hist_batch *h, const char *t, size_t *off)
-{
-	size_t n = strlen(t) + 1;
-
-	if (h->len + n > h->cap) {
-		size_t cap = (h->len + n) * 2;
-		char *q = realloc(h->text, cap);
-
-		if (q == NULL)
-			return false;
-		h->text = q;
-		h->cap = cap;
-	}
-	memcpy(h->text + h->len, t, n);
-	*off = h->len;
-	h->len += n;
-	return true;
-}
-
-void sw_store_hist_drop(struct sw_store *s)
-{
-	if (s == NULL || s->hist == NULL)
-		return;
-	free(s->hist->text);
-	free(s->hist);
-	s->hist = NULL;
-}
-
-enum sw_status sw_store_hist_flush(struct sw_store *s, struct sw_error *err)
-{
-	struct sw_hist_batch *h = s->hist;
-	enum sw_status rc = SW_OK;
-	size_t i = 0;
-
-	if (h == NULL || h->n == 0)
-		return SW_OK;
-	if (h->n == HIST_BATCH) {
-		sqlite3_stmt *st = s->st[SW_ST_HISTORY_BATCH];
-
-		if (st == NULL) {
-			struct sbuf b = {0};
-
-			sb_add(&b, "INSERT INTO schouw_history (point_id, point_uuid, action, field,"
-			           " old_value, new_value, who, at) VALUES ");
-			for (size_t k = 0; k < HIST_BATCH; k++)
-				sb_add(&b, k > 0 ? ", (?, ?, 'insert', NULL, NULL, ?, ?, ?)"
-				                 : "(?, ?, 'insert', NULL, NULL, ?, ?, ?)");
-			if (b.oom) {
-				free(b.p);
-				return oom(err);
-			}
-			st = sw_store_stmt(s, SW_ST_HISTORY_BATCH, b.p, err);
-			free(b.p);
-		} else {
-			st = sw_store_stmt(s, SW_ST_HISTORY_BATCH, NULL, err);
-		}
-		if (st == NULL)
-			return err ? err->code : SW_ERR_STORE;
-		for (size_t k = 0; k < HIST_BATCH; k++) {
-			int p = (int)k * 5;
-
-			sqlite3_bind_int64(st, p + 1, h->row[k].id);
-			bind_str(st, p + 2, h->row[k].uuid);
-			bind_str(st, p + 3, h->text + h->row[k].json);
-			bind_str(st, p + 4, h->text + h->row[k].who);
-			bind_str(st, p + 5, h->row[k].at);
-		}
-		rc = step_done(s, st, _("writing history"), err);
-		sqlite3_reset(st);
-		i = HIST_BATCH;
-	}
-	for (; rc == SW_OK && i < h->n; i++)
-		rc = history_write(s, h->row[i].id, h->row[i].uuid, "insert", NULL, NULL,
-		                   h->text + h->row[i].json, h->text + h->row[i].who,
-		                   h->row[i].at, err);
-	h->n = 0;
-	h->len = 0;
-	if (rc != SW_OK)
-		s->bulk_broken = true; /* rows are lost: the import must not commit */
-	return rc;
-}
-
-/* Keep the history row of a bulk insert back (see above). */
-static enum sw_status hist_add(struct sw_store *s, long long id, const char *uuid,
-                               const char *json, const char *who, const char *at,
-                               struct sw_error *err)
-{
-	struct sw_hist_batch *h = s->hist;
-	size_t k;
-
-	if (h == NULL) {
-		h = s->hist = calloc(1, sizeof *h);
-		if (h == NULL)
-			return oom(err);
-	}
-	if (who == NULL || strlen(uuid) > SW_UUID_LEN || strlen(at) >= sizeof h->row[0].at) {
-		/* never in an import; keep the plain path for it */
-		enum sw_status rc = sw_store_hist_flush(s, err);
-
-		return rc != SW_OK ? rc
-		                   : history_write(s, id, uuid, "insert", NULL, NULL, json, who,
-		                                   at, err);
-	}
-	k = h->n;
-	if (!hist_text(h, json, &h->row[k].json) || !hist_text(h, who, &h->row[k].who))
-		return oom(err);
-	h->row[k].id = id;
-	memcpy(h->row[k].uuid, uuid, strlen(uuid) + 1);
-	memcpy(h->row[k].at, at, strlen(at) + 1);
-	h->n++;
-	return h->n == HIST_BATCH ? sw_store_hist_flush(s, err) : SW_OK;
-}
-
-static enum sw_status history_row(struct sw_store *s, long long id, const char *uuid,
-                                  const char *action, const char *field, const char *old_value,
-                                  const char *new_value, const char *who, const char *at,
-                                  struct sw_error *err)
-{
-	enum sw_status rc = sw_store_hist_flush(s, err);
-
-	if (rc != SW_OK)
-		return rc;
-	return history_write(s, id, uuid, action, field, old_value, new_value, who, at, err);
-}
-
 /* Grow the gpkg_contents extent of points to include (x, y). */
 static enum sw_status extent_grow(struct sw_store *s, double x, double y, struct sw_error *err)
 {
@@ -1085,7 +540,7 @@ static enum sw_status extent_grow(struct sw_store *s, double x, double y, struct
 		return err ? err->code : SW_ERR_STORE;
 	sqlite3_bind_double(st, 1, x);
 	sqlite3_bind_double(st, 2, y);
-	rc = step_done(s, st, _("updating the extent"), err);
+	rc = sw_store_step_done(s, st, _("updating the extent"), err);
 	sqlite3_reset(st);
 	return rc;
 }
@@ -1129,7 +584,7 @@ static enum sw_status extent_shrink(struct sw_store *s, double x, double y, stru
 	rc = sw_store_extent_flush(s, err);
 	if (rc != SW_OK)
 		return rc;
-	rc = prepare(s,
+	rc = sw_store_prepare(s,
 	             "UPDATE gpkg_contents SET (min_x, max_x, min_y, max_y) = (SELECT"
 	             " min(ST_MinX(geom)), max(ST_MaxX(geom)), min(ST_MinY(geom)),"
 	             " max(ST_MaxY(geom)) FROM points) WHERE table_name = 'points'"
@@ -1139,7 +594,7 @@ static enum sw_status extent_shrink(struct sw_store *s, double x, double y, stru
 		return rc;
 	sqlite3_bind_double(st, 1, x);
 	sqlite3_bind_double(st, 2, y);
-	rc = step_done(s, st, _("updating the extent"), err);
+	rc = sw_store_step_done(s, st, _("updating the extent"), err);
 	sqlite3_finalize(st);
 	if (rc == SW_OK)
 		rc = sw_store_exec(
@@ -1226,15 +681,15 @@ static void bind_point(struct sw_store *s, sqlite3_stmt *st, const struct sw_poi
                        const unsigned char *blob)
 {
 	sqlite3_bind_blob(st, 1, blob, SW_GPKG_POINT_BLOB_LEN, SQLITE_STATIC);
-	bind_str(st, 2, p->uuid);
-	bind_str(st, 3, p->type);
-	bind_str(st, 4, p->status);
-	bind_str(st, 5, p->surveyor);
-	bind_str(st, 6, p->observed_at);
+	sw_store_bind_str(st, 2, p->uuid);
+	sw_store_bind_str(st, 3, p->type);
+	sw_store_bind_str(st, 4, p->status);
+	sw_store_bind_str(st, 5, p->surveyor);
+	sw_store_bind_str(st, 6, p->observed_at);
 	bind_real(st, 7, p->gps_accuracy_m);
-	bind_str(st, 8, p->note);
-	bind_str(st, 9, p->created_at);
-	bind_str(st, 10, p->updated_at);
+	sw_store_bind_str(st, 8, p->note);
+	sw_store_bind_str(st, 9, p->created_at);
+	sw_store_bind_str(st, 10, p->updated_at);
 	for (size_t i = 0; i < p->nattrs; i++) {
 		size_t c = attr_column(s, i, p->attrs[i].name);
 
@@ -1246,20 +701,20 @@ static void bind_point(struct sw_store *s, sqlite3_stmt *st, const struct sw_poi
 /* The cached INSERT for the current column list. */
 static sqlite3_stmt *insert_stmt(struct sw_store *s, struct sw_error *err)
 {
-	struct sbuf b = {0};
+	struct sw_store_sbuf b = {0};
 	sqlite3_stmt *st;
 
 	if (s->st[SW_ST_INSERT] != NULL)
 		return sw_store_stmt(s, SW_ST_INSERT, NULL, err);
-	sb_add(&b, "INSERT INTO points (" POINT_COLS);
+	sw_store_sb_add(&b, "INSERT INTO points (" POINT_COLS);
 	for (size_t c = 0; c < s->ncols; c++) {
-		sb_add(&b, ", ");
+		sw_store_sb_add(&b, ", ");
 		sb_ident(&b, s->cols[c]);
 	}
-	sb_add(&b, ") VALUES (?");
+	sw_store_sb_add(&b, ") VALUES (?");
 	for (size_t c = 1; c < NPOINT_COLS + s->ncols; c++)
-		sb_add(&b, ", ?");
-	sb_add(&b, ")");
+		sw_store_sb_add(&b, ", ?");
+	sw_store_sb_add(&b, ")");
 	if (b.oom) {
 		free(b.p);
 		oom(err);
@@ -1276,13 +731,11 @@ enum sw_status sw_store_insert(struct sw_store *s, struct sw_point *p, const cha
 	unsigned char blob[SW_GPKG_POINT_BLOB_LEN];
 	char now[32], uuid_before[SW_UUID_LEN + 1];
 	char *created = p->created_at, *updated = p->updated_at;
-	struct jbuf json;
 	sqlite3_stmt *st = NULL;
 	enum sw_status rc;
 	bool began = false;
 	long long id = 0;
 
-	jb_init(&json);
 	memcpy(uuid_before, p->uuid, sizeof uuid_before);
 	rc = check_point(s, p, err);
 	if (rc != SW_OK)
@@ -1323,15 +776,7 @@ enum sw_status sw_store_insert(struct sw_store *s, struct sw_point *p, const cha
 			goto out;
 	}
 	p->id = id;
-	record_json(&json, p);
-	if (json.bad) {
-		rc = oom(err);
-		goto out;
-	}
-	if (s->bulk)
-		rc = hist_add(s, id, p->uuid, json.p, who, now, err);
-	else
-		rc = history_row(s, id, p->uuid, "insert", NULL, NULL, json.p, who, now, err);
+	rc = sw_store_hist_insert(s, p, who, now, err);
 out:
 	if (st != NULL)
 		sqlite3_reset(st);
@@ -1353,7 +798,6 @@ out:
 		memcpy(p->uuid, uuid_before, sizeof uuid_before);
 		p->id = 0;
 	}
-	jb_free(&json);
 	return rc;
 }
 
@@ -1492,7 +936,7 @@ enum sw_status sw_store_update(struct sw_store *s, struct sw_point *p, const cha
 	char now[32];
 	char *created = p->created_at, *updated = p->updated_at;
 	char uuid_before[SW_UUID_LEN + 1];
-	struct sbuf b = {0};
+	struct sw_store_sbuf b = {0};
 	sqlite3_stmt *st = NULL;
 	enum sw_status rc;
 	bool began = false, swapped = false;
@@ -1527,25 +971,25 @@ enum sw_status sw_store_update(struct sw_store *s, struct sw_point *p, const cha
 	p->updated_at = now;
 	swapped = true;
 	sw_gpkg_geom_point(p->x, p->y, SW_SRS_RD, blob);
-	sb_add(&b, "UPDATE points SET (" POINT_COLS);
+	sw_store_sb_add(&b, "UPDATE points SET (" POINT_COLS);
 	for (size_t c = 0; c < s->ncols; c++) {
-		sb_add(&b, ", ");
+		sw_store_sb_add(&b, ", ");
 		sb_ident(&b, s->cols[c]);
 	}
-	sb_add(&b, ") = (?");
+	sw_store_sb_add(&b, ") = (?");
 	for (size_t c = 1; c < NPOINT_COLS + s->ncols; c++)
-		sb_add(&b, ", ?");
-	sb_add(&b, ") WHERE id = ?");
+		sw_store_sb_add(&b, ", ?");
+	sw_store_sb_add(&b, ") WHERE id = ?");
 	if (b.oom) {
 		rc = oom(err);
 		goto out;
 	}
-	rc = prepare(s, b.p, &st, err);
+	rc = sw_store_prepare(s, b.p, &st, err);
 	if (rc != SW_OK)
 		goto out;
 	bind_point(s, st, p, blob);
 	sqlite3_bind_int64(st, NPOINT_COLS + 1 + (int)s->ncols, p->id);
-	rc = step_done(s, st, _("updating a point"), err);
+	rc = sw_store_step_done(s, st, _("updating a point"), err);
 	if (rc == SW_OK && (old.x != p->x || old.y != p->y)) {
 		rc = extent_shrink(s, old.x, old.y, err);
 		if (rc == SW_OK && !s->user_txn)
@@ -1555,7 +999,7 @@ enum sw_status sw_store_update(struct sw_store *s, struct sw_point *p, const cha
 		rc = extent_grow(s, p->x, p->y, err);
 	}
 	for (size_t i = 0; i < nch && rc == SW_OK; i++)
-		rc = history_row(s, p->id, p->uuid, "update", ch[i].field, ch[i].old_text,
+		rc = sw_store_hist_row(s, p->id, p->uuid, "update", ch[i].field, ch[i].old_text,
 		                 ch[i].new_text, who, now, err);
 out:
 	sqlite3_finalize(st);
@@ -1588,10 +1032,8 @@ enum sw_status sw_store_delete(struct sw_store *s, long long id, const char *who
 	struct sw_point old;
 	sqlite3_stmt *st = NULL;
 	char now[32];
-	struct jbuf json;
 	enum sw_status rc;
 
-	jb_init(&json);
 	sw_point_init(&old);
 	rc = sw_store_wbegin(s, err);
 	if (rc != SW_OK)
@@ -1599,69 +1041,20 @@ enum sw_status sw_store_delete(struct sw_store *s, long long id, const char *who
 	rc = get_by_id(s, id, &old, err);
 	if (rc != SW_OK)
 		goto out;
-	rc = prepare(s, "DELETE FROM points WHERE id = ?", &st, err);
+	rc = sw_store_prepare(s, "DELETE FROM points WHERE id = ?", &st, err);
 	if (rc != SW_OK)
 		goto out;
 	sqlite3_bind_int64(st, 1, id);
-	rc = step_done(s, st, _("deleting a point"), err);
+	rc = sw_store_step_done(s, st, _("deleting a point"), err);
 	if (rc == SW_OK)
 		rc = extent_shrink(s, old.x, old.y, err);
 	if (rc != SW_OK)
 		goto out;
-	record_json(&json, &old);
-	if (json.bad) {
-		rc = oom(err);
-		goto out;
-	}
 	sw_now_iso(now, sizeof now);
-	rc = history_row(s, id, old.uuid, "delete", NULL, json.p, NULL, who, now, err);
+	rc = sw_store_hist_delete(s, id, &old, who, now, err);
 out:
 	sqlite3_finalize(st);
 	rc = sw_store_wend(s, rc, err);
-	jb_free(&json);
 	sw_point_clear(&old);
-	return rc;
-}
-
-enum sw_status sw_store_history(struct sw_store *s, const char *uuid, sw_history_cb cb, void *ud,
-                                struct sw_error *err)
-{
-	sqlite3_stmt *st = NULL;
-	enum sw_status rc;
-	int src;
-
-	rc = sw_store_hist_flush(s, err);
-	if (rc != SW_OK)
-		return rc;
-	rc = prepare(s,
-	             "SELECT seq, point_id, point_uuid, action, field, old_value, new_value, who,"
-	             " at FROM schouw_history WHERE point_id IN (SELECT id FROM points WHERE"
-	             " uuid = ?1 UNION SELECT point_id FROM schouw_history WHERE point_uuid = ?1"
-	             " AND action = 'delete') AND point_uuid = ?1 ORDER BY seq",
-	             &st, err);
-	if (rc != SW_OK)
-		return rc;
-	sqlite3_bind_text(st, 1, uuid, -1, SQLITE_STATIC);
-	while ((src = sqlite3_step(st)) == SQLITE_ROW) {
-		struct sw_history_row h = {
-		    .seq = sqlite3_column_int64(st, 0),
-		    .point_id = sqlite3_column_int64(st, 1),
-		    .point_uuid = (const char *)sqlite3_column_text(st, 2),
-		    .action = (const char *)sqlite3_column_text(st, 3),
-		    .field = (const char *)sqlite3_column_text(st, 4),
-		    .old_value = (const char *)sqlite3_column_text(st, 5),
-		    .new_value = (const char *)sqlite3_column_text(st, 6),
-		    .who = (const char *)sqlite3_column_text(st, 7),
-		    .at = (const char *)sqlite3_column_text(st, 8),
-		};
-
-		rc = cb(&h, ud);
-		if (rc != SW_OK)
-			goto out;
-	}
-	if (src != SQLITE_DONE)
-		rc = sw_store_sqlerr(s, err, _("reading history"));
-out:
-	sqlite3_finalize(st);
 	return rc;
 }

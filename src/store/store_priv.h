@@ -67,6 +67,47 @@ enum sw_status sw_store_exec(struct sw_store *s, const char *sql, struct sw_erro
 enum sw_status sw_store_wbegin(struct sw_store *s, struct sw_error *err);
 enum sw_status sw_store_wend(struct sw_store *s, enum sw_status rc, struct sw_error *err);
 
+/* ---- store_points.c: helpers the other store files use ---- */
+
+/* A growing string for building SQL from fixed parts and quoted, validated
+ * column names (never values). oom is set (and the text kept) when memory
+ * runs out; the owner frees p. */
+struct sw_store_sbuf {
+	char *p;
+	size_t len, cap;
+	bool oom;
+};
+void sw_store_sb_add(struct sw_store_sbuf *b, const char *s);
+
+/* Prepare sql on s into *st (caller finalizes); fills err on failure. */
+enum sw_status sw_store_prepare(struct sw_store *s, const char *sql, sqlite3_stmt **st,
+                                struct sw_error *err);
+
+/* Step st once, expecting SQLITE_DONE; else fill err saying what. */
+enum sw_status sw_store_step_done(struct sw_store *s, sqlite3_stmt *st, const char *what,
+                                  struct sw_error *err);
+
+/* Bind v (NULL: SQL NULL) without a copy: step before v changes. */
+void sw_store_bind_str(sqlite3_stmt *st, int i, const char *v);
+
+/* ---- store_history.c ---- */
+
+/* One history row (action "insert", "update" or "delete"), after writing the
+ * rows bulk inserts keep back. */
+enum sw_status sw_store_hist_row(struct sw_store *s, long long id, const char *uuid,
+                                 const char *action, const char *field, const char *old_value,
+                                 const char *new_value, const char *who, const char *at,
+                                 struct sw_error *err);
+
+/* The "insert" row of the stored point p (p->id set), holding its record as
+ * JSON; kept back for a batch inside a bulk import. */
+enum sw_status sw_store_hist_insert(struct sw_store *s, const struct sw_point *p, const char *who,
+                                    const char *at, struct sw_error *err);
+
+/* The "delete" row of point id, holding the record old it had. */
+enum sw_status sw_store_hist_delete(struct sw_store *s, long long id, const struct sw_point *old,
+                                    const char *who, const char *at, struct sw_error *err);
+
 /* Write the history rows that bulk inserts keep back (in their order, so
  * seq numbers are as if written one by one); every other write and every
  * history read comes after this. Drop forgets them (rollback, close). */

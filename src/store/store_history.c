@@ -1,0 +1,630 @@
+/* store_history.c - the history of points: every insert, update and delete
+ * leaves rows in schouw_history (a record as JSON, or one changed field),
+ * written one by one or, in bulk imports, in batches; and reading them back. */
+#include <float.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "schouw/i18n.h"
+#include "schouw/store.h"
+#include "store_priv.h"
+
+/* ---- record JSON for history ---- */
+
+/* The record JSON is written straight into a buffer, byte for byte what
+ * jansson's json_dumps(JSON_COMPACT | JSON_REAL_PRECISION(digits)) of the
+ * object tree wrote before (keys in insertion order, the same escapes, the
+ * same reals): an import writes one per row, and building and dumping a tree
+ * was a third of its time. */
+struct jbuf {
+	char *p;
+	size_t len, cap;
+	bool heap, bad; /* bad: out of memory or text that is not UTF-8 */
+	char stack[1024];
+};
+
+static void jb_init(struct jbuf *b)
+{
+	b->p = b->stack;
+	b->len = 0;
+	b->cap = sizeof b->stack;
+	b->heap = b->bad = false;
+}
+
+static void jb_free(struct jbuf *b)
+{
+	if (b->heap)
+		free(b->p);
+	jb_init(b);
+}
+
+static bool jb_room(struct jbuf *b, size_t n)
+{
+	size_t cap;
+	char *q;
+
+	if (b->bad)
+		return false;
+	if (b->len + n + 1 <= b->cap)
+		return true;
+	cap = (b->len + n + 1) * 2;
+	q = b->heap ? realloc(b->p, cap) : malloc(cap);
+	if (q == NULL) {
+		b->bad = true;
+		return false;
+	}
+	if (!b->heap)
+		memcpy(q, b->p, b->len);
+	b->p = q;
+	b->cap = cap;
+	b->heap = true;
+	return true;
+}
+
+static void jb_put(struct jbuf *b, const char *s, size_t n)
+{
+	if (!jb_room(b, n))
+		return;
+	memcpy(b->p + b->len, s, n);
+	b->len += n;
+	b->p[b->len] = '\0';
+}
+
+#define JB_LIT(b, lit) jb_put((b), (lit), sizeof(lit) - 1)
+
+/* Length of the UTF-8 sequence at s (as jansson's utf8 check accepts it), 0
+ * when invalid. */
+static size_t utf8_len(const unsigned char *s)
+{
+	unsigned c = s[0], cp;
+	size_t n, i;
+
+	if (c < 0x80)
+		return 1;
+	if (c <= 0xC1)
+		return 0;
+	if (c <= 0xDF)
+		n = 2, cp = c & 0x1F;
+	else if (c <= 0xEF)
+		n = 3, cp = c & 0x0F;
+	else if (c <= 0xF4)
+		n = 4, cp = c & 0x07;
+	else
+		return 0;
+	for (i = 1; i < n; i++) {
+		if ((s[i] & 0xC0) != 0x80)
+			return 0;
+		cp = (cp << 6) | (s[i] & 0x3F);
+	}
+	if (cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF) || (n == 3 && cp < 0x800) ||
+	    (n == 4 && cp < 0x10000))
+		return 0;
+	return n;
+}
+
+/* A JSON string: escapes as jansson's dump_string without flags. Room for
+ * the worst case (every byte a \u00XX) is made first, then the text is
+ * written straight into the buffer. */
+static void jb_str(struct jbuf *b, const char *str)
+{
+	static const char hex[] = "0123456789ABCDEF";
+	const unsigned char *s = (const unsigned char *)str;
+	char *o;
+
+	if (str == NULL) {
+		JB_LIT(b, "null");
+		return;
+	}
+	if (!jb_room(b, 6 * strlen(str) + 2))
+		return;
+	o = b->p + b->len;
+	*o++ = '"';
+	for (;;) {
+		unsigned c = *s;
+		size_t n;
+
+		if (c >= 0x20 && c < 0x80 && c != '"' && c != '\\') {
+			*o++ = (char)c;
+			s++;
+			continue;
+		}
+		if (c >= 0x80) {
+			n = utf8_len(s);
+			if (n == 0) {
+				b->bad = true;
+				return;
+			}
+			memcpy(o, s, n);
+			o += n;
+			s += n;
+			continue;
+		}
+		if (c == '\0')
+			break;
+		*o++ = '\\';
+		switch (c) {
+		case '"': *o++ = '"'; break;
+		case '\\': *o++ = '\\'; break;
+		case '\b': *o++ = 'b'; break;
+		case '\f': *o++ = 'f'; break;
+		case '\n': *o++ = 'n'; break;
+		case '\r': *o++ = 'r'; break;
+		case '\t': *o++ = 't'; break;
+		default:
+			memcpy(o, "u00", 3);
+			o[3] = hex[c >> 4];
+			o[4] = hex[c & 15];
+			o += 5;
+			break;
+		}
+		s++;
+	}
+	*o++ = '"';
+	*o = '\0';
+	b->len = (size_t)(o - b->p);
+}
+
+/* "key": (keys are written as strings and must be UTF-8 as well). */
+static void jb_key(struct jbuf *b, const char *key, bool first)
+{
+	if (!first)
+		JB_LIT(b, ",");
+	jb_str(b, key);
+	JB_LIT(b, ":");
+}
+
+static void jb_int(struct jbuf *b, long long v)
+{
+	char buf[24], *e = buf + sizeof buf, *q = e;
+	unsigned long long u = v < 0 ? 0ULL - (unsigned long long)v : (unsigned long long)v;
+
+	do {
+		*--q = (char)('0' + u % 10);
+		u /= 10;
+	} while (u > 0);
+	if (v < 0)
+		*--q = '-';
+	jb_put(b, q, (size_t)(e - q));
+}
+
+static const double pow10_tab[] = {1, 10, 100, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9};
+
+/* When v is exactly the double nearest to k / 10^d for an integer k of at most
+ * 15 digits (most survey values: 101969.327, 6.1, 19), its "%.15g" text is
+ * k / 10^d written out, and 15 digits round-trip it. Writes that text (as
+ * jansson would, ".0" after an integer) into out and returns its length; 0
+ * when v takes the general path. */
+static size_t fast_real(double v, char *out)
+{
+	double a = fabs(v);
+	unsigned long long k, ip, fp;
+	int d;
+	size_t n = 0;
+	char digs[24];
+	int nd;
+
+	if (!(a >= 1e-3 && a < 1e15))
+		return 0;
+	for (d = 0; d < 10; d++) {
+		double t = a * pow10_tab[d];
+
+		if (t >= 1e15)
+			return 0;
+		k = (unsigned long long)llround(t);
+		if (k < 1000000000000000ULL && (double)k / pow10_tab[d] == a)
+			break;
+	}
+	if (d == 10)
+		return 0;
+	if (v < 0)
+		out[n++] = '-';
+	ip = k / (unsigned long long)pow10_tab[d];
+	fp = k % (unsigned long long)pow10_tab[d];
+	nd = 0;
+	do {
+		digs[nd++] = (char)('0' + ip % 10);
+		ip /= 10;
+	} while (ip > 0);
+	while (nd > 0)
+		out[n++] = digs[--nd];
+	/* d is the smallest exponent, so fp has no trailing zero when d > 0 */
+	out[n++] = '.';
+	if (d == 0) {
+		out[n++] = '0';
+		return n;
+	}
+	for (nd = d; nd > 0; nd--) {
+		out[n + (size_t)nd - 1] = (char)('0' + fp % 10);
+		fp /= 10;
+	}
+	return n + (size_t)d;
+}
+
+/* Significant digits that make v round-trip (15..17). */
+static int needed_digits(double v)
+{
+	char buf[40];
+
+	if (!isfinite(v))
+		return 15;
+	snprintf(buf, sizeof buf, "%.15g", v);
+	return strtod(buf, NULL) == v ? 15 : 17;
+}
+
+/* A real as jansson's jsonp_dtostr writes it with `precision` digits. */
+static void jb_real_slow(struct jbuf *b, double v, int precision)
+{
+	char buf[64], *start, *end;
+	int ret = snprintf(buf, sizeof buf, "%.*g", precision, v);
+	size_t length;
+
+	if (ret < 0 || (size_t)ret >= sizeof buf - 3) {
+		b->bad = true;
+		return;
+	}
+	length = (size_t)ret;
+	if (strchr(buf, '.') == NULL && strchr(buf, 'e') == NULL) {
+		memcpy(buf + length, ".0", 3);
+		length += 2;
+	}
+	start = strchr(buf, 'e');
+	if (start != NULL) {
+		start++;
+		end = start + 1;
+		if (*start == '-')
+			start++;
+		while (*end == '0')
+			end++;
+		if (end != start) {
+			memmove(start, end, length - (size_t)(end - buf) + 1);
+			length -= (size_t)(end - start);
+		}
+	}
+	jb_put(b, buf, length);
+}
+
+static void jb_real(struct jbuf *b, double v, int digits)
+{
+	char buf[40];
+	size_t n;
+
+	if (!isfinite(v)) {
+		JB_LIT(b, "null");
+		return;
+	}
+	if (digits == 15 && (n = fast_real(v, buf)) > 0) {
+		jb_put(b, buf, n);
+		return;
+	}
+	jb_real_slow(b, v, digits);
+}
+
+static void jb_value(struct jbuf *b, const struct sw_value *v, int digits)
+{
+	switch (v->t) {
+	case SW_V_REAL:
+		jb_real(b, v->r, digits);
+		break;
+	case SW_V_INT:
+		jb_int(b, v->i);
+		break;
+	case SW_V_TEXT:
+		jb_str(b, v->s);
+		break;
+	default:
+		JB_LIT(b, "null");
+		break;
+	}
+}
+
+/* Digits of the whole record: 17 when any real needs them, as before. */
+static int real_digits(double v)
+{
+	char buf[40];
+
+	if (!isfinite(v) || fast_real(v, buf) > 0)
+		return 15;
+	return needed_digits(v);
+}
+
+/* The compact JSON text of the whole record into b (b->bad on OOM or text
+ * that is not UTF-8, which jansson refused too). */
+static void record_json(struct jbuf *b, const struct sw_point *p)
+{
+	int digits = 15;
+	size_t i;
+
+	if (real_digits(p->x) > digits || real_digits(p->y) > digits ||
+	    real_digits(p->gps_accuracy_m) > digits)
+		digits = 17;
+	for (i = 0; digits == 15 && i < p->nattrs; i++)
+		if (p->attrs[i].v.t == SW_V_REAL && real_digits(p->attrs[i].v.r) > digits)
+			digits = 17;
+	JB_LIT(b, "{\"id\":");
+	jb_int(b, p->id);
+	JB_LIT(b, ",\"uuid\":");
+	jb_str(b, p->uuid);
+	JB_LIT(b, ",\"type\":");
+	jb_str(b, p->type);
+	JB_LIT(b, ",\"status\":");
+	jb_str(b, p->status);
+	JB_LIT(b, ",\"x\":");
+	jb_real(b, p->x, digits);
+	JB_LIT(b, ",\"y\":");
+	jb_real(b, p->y, digits);
+	JB_LIT(b, ",\"surveyor\":");
+	jb_str(b, p->surveyor);
+	JB_LIT(b, ",\"observed_at\":");
+	jb_str(b, p->observed_at);
+	JB_LIT(b, ",\"gps_accuracy_m\":");
+	jb_real(b, p->gps_accuracy_m, digits);
+	JB_LIT(b, ",\"note\":");
+	jb_str(b, p->note);
+	JB_LIT(b, ",\"created_at\":");
+	jb_str(b, p->created_at);
+	JB_LIT(b, ",\"updated_at\":");
+	jb_str(b, p->updated_at);
+	JB_LIT(b, ",\"fields\":{");
+	for (i = 0; i < p->nattrs; i++) {
+		if (p->attrs[i].name == NULL) {
+			b->bad = true;
+			return;
+		}
+		jb_key(b, p->attrs[i].name, i == 0);
+		jb_value(b, &p->attrs[i].v, digits);
+	}
+	JB_LIT(b, "}}");
+}
+
+/* ---- writing ---- */
+
+static enum sw_status history_write(struct sw_store *s, long long id, const char *uuid,
+                                    const char *action, const char *field,
+                                    const char *old_value, const char *new_value,
+                                    const char *who, const char *at, struct sw_error *err)
+{
+	sqlite3_stmt *st;
+	enum sw_status rc;
+
+	st = sw_store_stmt(s, SW_ST_HISTORY,
+	                   "INSERT INTO schouw_history (point_id, point_uuid, action, field,"
+	                   " old_value, new_value, who, at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+	                   err);
+	if (st == NULL)
+		return err ? err->code : SW_ERR_STORE;
+	sqlite3_bind_int64(st, 1, id);
+	sw_store_bind_str(st, 2, uuid);
+	sw_store_bind_str(st, 3, action);
+	sw_store_bind_str(st, 4, field);
+	sw_store_bind_str(st, 5, old_value);
+	sw_store_bind_str(st, 6, new_value);
+	sw_store_bind_str(st, 7, who);
+	sw_store_bind_str(st, 8, at);
+	rc = sw_store_step_done(s, st, _("writing history"), err);
+	sqlite3_reset(st);
+	return rc;
+}
+
+/* History rows of bulk inserts wait here and go in HIST_BATCH at a time by
+ * one multi-row INSERT: a statement per row cost its own start and end (and
+ * the AUTOINCREMENT bookkeeping) every time. */
+#define HIST_BATCH 32
+
+struct sw_hist_batch {
+	size_t n;
+	struct {
+		long long id;
+		char uuid[SW_UUID_LEN + 1];
+		char at[32];
+		size_t json, who; /* offsets into text */
+	} row[HIST_BATCH];
+	char *text;
+	size_t len, cap;
+};
+
+static bool hist_text(struct sw_hist_batch *h, const char *t, size_t *off)
+{
+	size_t n = strlen(t) + 1;
+
+	if (h->len + n > h->cap) {
+		size_t cap = (h->len + n) * 2;
+		char *q = realloc(h->text, cap);
+
+		if (q == NULL)
+			return false;
+		h->text = q;
+		h->cap = cap;
+	}
+	memcpy(h->text + h->len, t, n);
+	*off = h->len;
+	h->len += n;
+	return true;
+}
+
+void sw_store_hist_drop(struct sw_store *s)
+{
+	if (s == NULL || s->hist == NULL)
+		return;
+	free(s->hist->text);
+	free(s->hist);
+	s->hist = NULL;
+}
+
+enum sw_status sw_store_hist_flush(struct sw_store *s, struct sw_error *err)
+{
+	struct sw_hist_batch *h = s->hist;
+	enum sw_status rc = SW_OK;
+	size_t i = 0;
+
+	if (h == NULL || h->n == 0)
+		return SW_OK;
+	if (h->n == HIST_BATCH) {
+		sqlite3_stmt *st = s->st[SW_ST_HISTORY_BATCH];
+
+		if (st == NULL) {
+			struct sw_store_sbuf b = {0};
+
+			sw_store_sb_add(&b, "INSERT INTO schouw_history (point_id, point_uuid, action, field,"
+			           " old_value, new_value, who, at) VALUES ");
+			for (size_t k = 0; k < HIST_BATCH; k++)
+				sw_store_sb_add(&b, k > 0 ? ", (?, ?, 'insert', NULL, NULL, ?, ?, ?)"
+				                 : "(?, ?, 'insert', NULL, NULL, ?, ?, ?)");
+			if (b.oom) {
+				free(b.p);
+				return sw_error_nomem(err);
+			}
+			st = sw_store_stmt(s, SW_ST_HISTORY_BATCH, b.p, err);
+			free(b.p);
+		} else {
+			st = sw_store_stmt(s, SW_ST_HISTORY_BATCH, NULL, err);
+		}
+		if (st == NULL)
+			return err ? err->code : SW_ERR_STORE;
+		for (size_t k = 0; k < HIST_BATCH; k++) {
+			int p = (int)k * 5;
+
+			sqlite3_bind_int64(st, p + 1, h->row[k].id);
+			sw_store_bind_str(st, p + 2, h->row[k].uuid);
+			sw_store_bind_str(st, p + 3, h->text + h->row[k].json);
+			sw_store_bind_str(st, p + 4, h->text + h->row[k].who);
+			sw_store_bind_str(st, p + 5, h->row[k].at);
+		}
+		rc = sw_store_step_done(s, st, _("writing history"), err);
+		sqlite3_reset(st);
+		i = HIST_BATCH;
+	}
+	for (; rc == SW_OK && i < h->n; i++)
+		rc = history_write(s, h->row[i].id, h->row[i].uuid, "insert", NULL, NULL,
+		                   h->text + h->row[i].json, h->text + h->row[i].who,
+		                   h->row[i].at, err);
+	h->n = 0;
+	h->len = 0;
+	if (rc != SW_OK)
+		s->bulk_broken = true; /* rows are lost: the import must not commit */
+	return rc;
+}
+
+/* Keep the history row of a bulk insert back (see above). */
+static enum sw_status hist_add(struct sw_store *s, long long id, const char *uuid,
+                               const char *json, const char *who, const char *at,
+                               struct sw_error *err)
+{
+	struct sw_hist_batch *h = s->hist;
+	size_t k;
+
+	if (h == NULL) {
+		h = s->hist = calloc(1, sizeof *h);
+		if (h == NULL)
+			return sw_error_nomem(err);
+	}
+	if (who == NULL || strlen(uuid) > SW_UUID_LEN || strlen(at) >= sizeof h->row[0].at) {
+		/* never in an import; keep the plain path for it */
+		enum sw_status rc = sw_store_hist_flush(s, err);
+
+		return rc != SW_OK ? rc
+		                   : history_write(s, id, uuid, "insert", NULL, NULL, json, who,
+		                                   at, err);
+	}
+	k = h->n;
+	if (!hist_text(h, json, &h->row[k].json) || !hist_text(h, who, &h->row[k].who))
+		return sw_error_nomem(err);
+	h->row[k].id = id;
+	memcpy(h->row[k].uuid, uuid, strlen(uuid) + 1);
+	memcpy(h->row[k].at, at, strlen(at) + 1);
+	h->n++;
+	return h->n == HIST_BATCH ? sw_store_hist_flush(s, err) : SW_OK;
+}
+
+enum sw_status sw_store_hist_row(struct sw_store *s, long long id, const char *uuid,
+                                  const char *action, const char *field, const char *old_value,
+                                  const char *new_value, const char *who, const char *at,
+                                  struct sw_error *err)
+{
+	enum sw_status rc = sw_store_hist_flush(s, err);
+
+	if (rc != SW_OK)
+		return rc;
+	return history_write(s, id, uuid, action, field, old_value, new_value, who, at, err);
+}
+
+
+enum sw_status sw_store_hist_insert(struct sw_store *s, const struct sw_point *p, const char *who,
+                                    const char *at, struct sw_error *err)
+{
+	struct jbuf json;
+	enum sw_status rc;
+
+	jb_init(&json);
+	record_json(&json, p);
+	if (json.bad)
+		rc = sw_error_nomem(err);
+	else if (s->bulk)
+		rc = hist_add(s, p->id, p->uuid, json.p, who, at, err);
+	else
+		rc = sw_store_hist_row(s, p->id, p->uuid, "insert", NULL, NULL, json.p, who, at, err);
+	jb_free(&json);
+	return rc;
+}
+
+enum sw_status sw_store_hist_delete(struct sw_store *s, long long id, const struct sw_point *old,
+                                    const char *who, const char *at, struct sw_error *err)
+{
+	struct jbuf json;
+	enum sw_status rc;
+
+	jb_init(&json);
+	record_json(&json, old);
+	if (json.bad)
+		rc = sw_error_nomem(err);
+	else
+		rc = sw_store_hist_row(s, id, old->uuid, "delete", NULL, json.p, NULL, who, at, err);
+	jb_free(&json);
+	return rc;
+}
+
+/* ---- reading ---- */
+
+enum sw_status sw_store_history(struct sw_store *s, const char *uuid, sw_history_cb cb, void *ud,
+                                struct sw_error *err)
+{
+	sqlite3_stmt *st = NULL;
+	enum sw_status rc;
+	int src;
+
+	rc = sw_store_hist_flush(s, err);
+	if (rc != SW_OK)
+		return rc;
+	rc = sw_store_prepare(s,
+	             "SELECT seq, point_id, point_uuid, action, field, old_value, new_value, who,"
+	             " at FROM schouw_history WHERE point_id IN (SELECT id FROM points WHERE"
+	             " uuid = ?1 UNION SELECT point_id FROM schouw_history WHERE point_uuid = ?1"
+	             " AND action = 'delete') AND point_uuid = ?1 ORDER BY seq",
+	             &st, err);
+	if (rc != SW_OK)
+		return rc;
+	sqlite3_bind_text(st, 1, uuid, -1, SQLITE_STATIC);
+	while ((src = sqlite3_step(st)) == SQLITE_ROW) {
+		struct sw_history_row h = {
+		    .seq = sqlite3_column_int64(st, 0),
+		    .point_id = sqlite3_column_int64(st, 1),
+		    .point_uuid = (const char *)sqlite3_column_text(st, 2),
+		    .action = (const char *)sqlite3_column_text(st, 3),
+		    .field = (const char *)sqlite3_column_text(st, 4),
+		    .old_value = (const char *)sqlite3_column_text(st, 5),
+		    .new_value = (const char *)sqlite3_column_text(st, 6),
+		    .who = (const char *)sqlite3_column_text(st, 7),
+		    .at = (const char *)sqlite3_column_text(st, 8),
+		};
+
+		rc = cb(&h, ud);
+		if (rc != SW_OK)
+			goto out;
+	}
+	if (src != SQLITE_DONE)
+		rc = sw_store_sqlerr(s, err, _("reading history"));
+out:
+	sqlite3_finalize(st);
+	return rc;
+}
