@@ -626,8 +626,7 @@ enum sw_status sw_store_bulk_begin(struct sw_store *s, struct sw_error *err)
 		sw_store_rollback(s);
 		return rc;
 	}
-	s->bulk = true;
-	s->bulk_broken = false;
+	sw_store_txn_bulk(s, true);
 	return SW_OK;
 }
 
@@ -651,7 +650,7 @@ enum sw_status sw_store_bulk_end(struct sw_store *s, struct sw_error *err)
 		rc = rebuild_rtree(s, err);
 	if (rc == SW_OK)
 		rc = sw_store_exec(s, sw_store_rtree_insert_trigger, err);
-	s->bulk = false;
+	sw_store_txn_bulk(s, false);
 	if (rc != SW_OK) {
 		sw_store_rollback(s);
 		sw_store_exec(s, CACHE_PRAGMA, NULL);

@@ -502,7 +502,7 @@ enum sw_status sw_store_hist_flush(struct sw_store *s, struct sw_error *err)
 	h->n = 0;
 	h->len = 0;
 	if (rc != SW_OK)
-		s->bulk_broken = true; /* rows are lost: the import must not commit */
+		sw_store_txn_broken(s); /* rows are lost: the import must not commit */
 	return rc;
 }
 

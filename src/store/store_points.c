@@ -783,7 +783,7 @@ out:
 	if (began)
 		rc = sw_store_wend(s, rc, err);
 	else if (rc != SW_OK && id != 0)
-		s->bulk_broken = true;
+		sw_store_txn_broken(s);
 	p->created_at = created;
 	p->updated_at = updated;
 	if (rc == SW_OK && s->user_txn)

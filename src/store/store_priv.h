@@ -32,11 +32,11 @@ struct sw_store {
 	sqlite3_stmt *st[SW_ST_COUNT];
 	char *path;
 	enum sw_store_mode mode;
+	/* transaction flags: read anywhere, changed only in store_txn.c */
 	bool user_txn; /* sw_store_begin is open */
 	bool bulk;     /* sw_store_bulk_begin is open */
 	bool bulk_broken; /* a bulk insert failed after writing: never commit */
 	struct sw_hist_batch *hist; /* history rows of bulk inserts not yet written */
-	int savepoints;
 	char **cols; /* measurement columns of points (not the fixed ones) */
 	size_t *hint; /* column last found for each attribute position */
 	size_t nhint;
@@ -62,10 +62,19 @@ enum sw_status sw_store_sqlerr(struct sw_store *s, struct sw_error *err, const c
 /* Run sql (no parameters) on s; on failure fill err. */
 enum sw_status sw_store_exec(struct sw_store *s, const char *sql, struct sw_error *err);
 
+/* ---- store_txn.c ---- */
+
 /* Start / end a write: BEGIN IMMEDIATE, or a savepoint inside an open
  * sw_store_begin. end commits when ok, else rolls back. */
 enum sw_status sw_store_wbegin(struct sw_store *s, struct sw_error *err);
 enum sw_status sw_store_wend(struct sw_store *s, enum sw_status rc, struct sw_error *err);
+
+/* Enter (on, inside an open sw_store_begin) or leave bulk-import mode. */
+void sw_store_txn_bulk(struct sw_store *s, bool on);
+
+/* A bulk insert failed after writing part of a point: the open transaction
+ * must never commit. */
+void sw_store_txn_broken(struct sw_store *s);
 
 /* ---- store_points.c: helpers the other store files use ---- */
 
