@@ -4,6 +4,11 @@
  *   forms/<type>.ini   one survey form per element type
  *   statuses.ini       the statuses shared by all types, with labels and colours
  *
+ * In code the workflow status of a point (planned, in_progress, ...) is its
+ * "state" (struct sw_state_def, sw_forms_check_state), so that enum sw_status
+ * only ever means the result of a call. Users, files, DB columns and the
+ * point's `status` field keep the word "status".
+ *
  * A struct sw_forms owns everything it points to; free it with sw_forms_free.
  * Pointers returned by the lookup functions live as long as the sw_forms.
  */
@@ -41,7 +46,7 @@ struct sw_form {
 	size_t nfields;
 };
 
-struct sw_status_def {
+struct sw_state_def {
 	char *name; /* planned, in_progress, ... */
 	char *label_nl;
 	char *label_en;
@@ -52,8 +57,8 @@ struct sw_forms {
 	char *dir;
 	struct sw_form *forms; /* sorted by type */
 	size_t nforms;
-	struct sw_status_def *statuses; /* in workflow order */
-	size_t nstatuses;
+	struct sw_state_def *states; /* in workflow order */
+	size_t nstates;
 };
 
 /* Load every forms/<type>.ini and statuses.ini below datadir. A syntax error, an
@@ -71,8 +76,8 @@ const struct sw_form *sw_forms_find_or_error(const struct sw_forms *forms, const
 const struct sw_field *sw_form_field(const struct sw_form *form, const char *name);
 const struct sw_field *sw_form_field_or_error(const struct sw_form *form, const char *name,
 					      struct sw_error *err);
-const struct sw_status_def *sw_forms_status(const struct sw_forms *forms, const char *name);
-enum sw_status sw_forms_check_status(const struct sw_forms *forms, const char *name,
+const struct sw_state_def *sw_forms_state(const struct sw_forms *forms, const char *name);
+enum sw_status sw_forms_check_state(const struct sw_forms *forms, const char *name,
 				     struct sw_error *err);
 
 /* Every distinct field over all forms (first definition wins; kinds agree),

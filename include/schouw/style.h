@@ -1,6 +1,6 @@
 /* style.h - layer styles that colour points by status, for GIS programs.
  *
- * Both styles use the statuses of survey/statuses.ini (struct sw_status_def:
+ * Both styles use the statuses of survey/statuses.ini (struct sw_state_def:
  * name, Dutch label, "#rrggbb" colour), the same colours the maps use. The
  * XML is written with libxml2's xmlTextWriter. Files are written at path as
  * given (the shapefile writer passes its temporary names).

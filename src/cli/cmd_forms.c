@@ -53,8 +53,8 @@ int cmd_forms(struct sw_cli *cli, int argc, char **argv)
 		printf("  %-18s %s / %s\n", forms->forms[i].type, forms->forms[i].label_nl,
 		       forms->forms[i].label_en);
 	printf(_("\nStatuses:\n"));
-	for (size_t i = 0; i < forms->nstatuses; i++)
-		printf("  %-18s %s / %s  %s\n", forms->statuses[i].name, forms->statuses[i].label_nl,
-		       forms->statuses[i].label_en, forms->statuses[i].color);
+	for (size_t i = 0; i < forms->nstates; i++)
+		printf("  %-18s %s / %s  %s\n", forms->states[i].name, forms->states[i].label_nl,
+		       forms->states[i].label_en, forms->states[i].color);
 	return SW_EXIT_OK;
 }

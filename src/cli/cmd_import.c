@@ -479,7 +479,7 @@ int cmd_import(struct sw_cli *cli, int argc, char **argv)
 	if (io.default_type != NULL && sw_forms_find_or_error(forms, io.default_type, &err) == NULL)
 		goto out;
 	if (io.default_status != NULL &&
-	    sw_forms_check_status(forms, io.default_status, &err) != SW_OK)
+	    sw_forms_check_state(forms, io.default_status, &err) != SW_OK)
 		goto out;
 	store = sw_cli_store(cli, SW_STORE_WRITE);
 	if (store == NULL)

@@ -151,7 +151,7 @@ int cmd_log(struct sw_cli *cli, int argc, char **argv)
 		goto out;
 	}
 
-	if (sw_forms_check_status(forms, status, &err) != SW_OK ||
+	if (sw_forms_check_state(forms, status, &err) != SW_OK ||
 	    sw_point_set_str(&p.status, status, &err) != SW_OK)
 		goto fail;
 	if (sw_input_text(&p.surveyor, "--by", by ? by : sw_cli_default_user(), &err) != SW_OK)

@@ -30,7 +30,7 @@ static bool dutch(void)
 static void print_text(const struct sw_forms *forms, const struct sw_point *p)
 {
 	const struct sw_form *form = sw_forms_find(forms, p->type);
-	const struct sw_status_def *st = sw_forms_status(forms, p->status);
+	const struct sw_state_def *st = sw_forms_state(forms, p->status);
 	bool nl = dutch();
 
 	printf("%-16s %lld\n", _("id"), p->id);

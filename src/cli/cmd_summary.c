@@ -12,22 +12,22 @@ static const char usage[] = N_("usage: schouw summary [filters]\n\n"
 
 struct tally {
 	const struct sw_forms *forms;
-	long long *n; /* nforms x (nstatuses + 1) */
+	long long *n; /* nforms x (nstates + 1) */
 	long long total;
 };
 
 static enum sw_status count(const struct sw_point *p, void *ud)
 {
 	struct tally *t = ud;
-	size_t ns = t->forms->nstatuses + 1;
-	size_t fi = 0, si = t->forms->nstatuses;
+	size_t ns = t->forms->nstates + 1;
+	size_t fi = 0, si = t->forms->nstates;
 
 	while (fi < t->forms->nforms && strcmp(t->forms->forms[fi].type, p->type) != 0)
 		fi++;
 	if (fi == t->forms->nforms)
 		return SW_OK; /* a type whose form was removed: not counted per type */
-	for (size_t i = 0; i < t->forms->nstatuses; i++)
-		if (strcmp(t->forms->statuses[i].name, p->status) == 0)
+	for (size_t i = 0; i < t->forms->nstates; i++)
+		if (strcmp(t->forms->states[i].name, p->status) == 0)
 			si = i;
 	t->n[fi * ns + si]++;
 	t->total++;
@@ -61,7 +61,7 @@ int cmd_summary(struct sw_cli *cli, int argc, char **argv)
 	store = forms ? sw_cli_store(cli, SW_STORE_READ) : NULL;
 	if (store == NULL)
 		return SW_EXIT_ERROR;
-	ns = forms->nstatuses + 1;
+	ns = forms->nstates + 1;
 	t.forms = forms;
 	t.n = calloc(forms->nforms * ns, sizeof *t.n);
 	if (t.n == NULL)
@@ -71,8 +71,8 @@ int cmd_summary(struct sw_cli *cli, int argc, char **argv)
 		goto out;
 	}
 	printf("%-18s", _("type"));
-	for (size_t s = 0; s < forms->nstatuses; s++)
-		printf(" %12s", forms->statuses[s].name);
+	for (size_t s = 0; s < forms->nstates; s++)
+		printf(" %12s", forms->states[s].name);
 	printf(" %8s\n", _("total"));
 	for (size_t f = 0; f < forms->nforms; f++) {
 		long long row = 0;
@@ -81,12 +81,12 @@ int cmd_summary(struct sw_cli *cli, int argc, char **argv)
 		if (row == 0)
 			continue;
 		printf("%-18s", forms->forms[f].type);
-		for (size_t s = 0; s < forms->nstatuses; s++)
+		for (size_t s = 0; s < forms->nstates; s++)
 			printf(" %12lld", t.n[f * ns + s]);
 		printf(" %8lld\n", row);
 	}
 	printf("%-18s", _("total"));
-	for (size_t s = 0; s < forms->nstatuses; s++) {
+	for (size_t s = 0; s < forms->nstates; s++) {
 		long long col = 0;
 		for (size_t f = 0; f < forms->nforms; f++)
 			col += t.n[f * ns + s];

@@ -203,7 +203,7 @@ int sw_cli_filter_done(struct sw_cli *cli, struct sw_filter *f)
 		sw_cli_error(cli, &err);
 		return SW_EXIT_ERROR;
 	}
-	if (f->status != NULL && sw_forms_check_status(forms, f->status, &err) != SW_OK) {
+	if (f->status != NULL && sw_forms_check_state(forms, f->status, &err) != SW_OK) {
 		sw_cli_error(cli, &err);
 		return SW_EXIT_ERROR;
 	}

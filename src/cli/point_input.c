@@ -67,7 +67,7 @@ enum sw_status sw_input_assign(const struct sw_forms *forms, struct sw_point *p,
 	val = eq + 1;
 
 	if (strcmp(name, "status") == 0) {
-		rc = sw_forms_check_status(forms, val, err);
+		rc = sw_forms_check_state(forms, val, err);
 		return rc != SW_OK ? rc : sw_point_set_str(&p->status, val, err);
 	}
 	if (strcmp(name, "note") == 0 || strcmp(name, "surveyor") == 0)

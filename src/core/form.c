@@ -158,7 +158,7 @@ char *sw_form_trimmed(const char *s)
 
 /* ---- INI reading ---- */
 
-enum ini_mode { MODE_FORM, MODE_STATUSES };
+enum ini_mode { MODE_FORM, MODE_STATES };
 
 struct field_meta {
 	int line; /* of the [field ...] header */
@@ -185,9 +185,9 @@ struct parse_ctx {
 	/* result */
 	struct sw_form *form;
 	struct field_meta *meta; /* parallel to form->fields */
-	struct sw_status_def *statuses;
-	int *status_lines;
-	size_t nstatuses;
+	struct sw_state_def *states;
+	int *state_lines;
+	size_t nstates;
 	enum sw_status rc;
 	int err_line;
 	char msg[SW_ERROR_MSG_MAX];
@@ -292,7 +292,7 @@ static void allowed_list(unsigned allowed, char *buf, size_t len)
 #define FIELD_KEYS                                                                                 \
 	((1u << K_LABEL_NL) | (1u << K_LABEL_EN) | (1u << K_KIND) | (1u << K_UNIT) |               \
 	 (1u << K_MIN) | (1u << K_MAX) | (1u << K_REQUIRED) | (1u << K_VALUES) | (1u << K_HELP))
-#define STATUS_KEYS ((1u << K_LABEL_NL) | (1u << K_LABEL_EN) | (1u << K_COLOR))
+#define STATE_KEYS ((1u << K_LABEL_NL) | (1u << K_LABEL_EN) | (1u << K_COLOR))
 
 bool sw_form_parse_yesno(const char *v, bool *out)
 {
@@ -511,27 +511,27 @@ static int begin_section(struct parse_ctx *c, const char *section)
 		if (grown[c->cur].name == NULL)
 			return ctx_fail(c, SW_ERR_NOMEM, "%s", _("out of memory"));
 	} else {
-		struct sw_status_def *grown;
+		struct sw_state_def *grown;
 		int *lines;
 
-		for (i = 0; i < c->nstatuses; i++)
-			if (strcmp(c->statuses[i].name, name) == 0)
+		for (i = 0; i < c->nstates; i++)
+			if (strcmp(c->states[i].name, name) == 0)
 				return ctx_fail(
 				    c, SW_ERR_INPUT,
 				    _("status '%s' is defined twice (first at line %d)"), name,
-				    c->status_lines[i]);
-		grown = realloc(c->statuses, (c->nstatuses + 1) * sizeof *grown);
+				    c->state_lines[i]);
+		grown = realloc(c->states, (c->nstates + 1) * sizeof *grown);
 		if (grown == NULL)
 			return ctx_fail(c, SW_ERR_NOMEM, "%s", _("out of memory"));
-		c->statuses = grown;
-		lines = realloc(c->status_lines, (c->nstatuses + 1) * sizeof *lines);
+		c->states = grown;
+		lines = realloc(c->state_lines, (c->nstates + 1) * sizeof *lines);
 		if (lines == NULL)
 			return ctx_fail(c, SW_ERR_NOMEM, "%s", _("out of memory"));
-		c->status_lines = lines;
-		memset(&grown[c->nstatuses], 0, sizeof *grown);
-		grown[c->nstatuses].name = sw_strdup(name);
-		lines[c->nstatuses] = c->cur_line;
-		c->cur = c->nstatuses++;
+		c->state_lines = lines;
+		memset(&grown[c->nstates], 0, sizeof *grown);
+		grown[c->nstates].name = sw_strdup(name);
+		lines[c->nstates] = c->cur_line;
+		c->cur = c->nstates++;
 		if (grown[c->cur].name == NULL)
 			return ctx_fail(c, SW_ERR_NOMEM, "%s", _("out of memory"));
 	}
@@ -558,8 +558,8 @@ static int on_key(void *user, const char *section, const char *name, const char 
 	c->header_has_keys = true;
 	if (!sw_utf8_valid(value, strlen(value)))
 		return ctx_fail(c, SW_ERR_INPUT, _("value of '%s' is not valid UTF-8"), name);
-	if (c->mode == MODE_STATUSES)
-		allowed = STATUS_KEYS;
+	if (c->mode == MODE_STATES)
+		allowed = STATE_KEYS;
 	else
 		allowed = c->in_form ? FORM_KEYS : FIELD_KEYS;
 	k = key_index(name, allowed);
@@ -574,8 +574,8 @@ static int on_key(void *user, const char *section, const char *name, const char 
 		                  "indented line)"),
 		                name, section);
 	c->seen |= 1u << k;
-	if (c->mode == MODE_STATUSES) {
-		struct sw_status_def *s = &c->statuses[c->cur];
+	if (c->mode == MODE_STATES) {
+		struct sw_state_def *s = &c->states[c->cur];
 
 		if (k == K_LABEL_NL)
 			return set_label(c, &s->label_nl, value);
@@ -665,7 +665,7 @@ static void form_free(struct sw_form *f)
 	free(f->fields);
 }
 
-static void status_free(struct sw_status_def *s)
+static void state_free(struct sw_state_def *s)
 {
 	free(s->name);
 	free(s->label_nl);
@@ -682,9 +682,9 @@ void sw_forms_free(struct sw_forms *forms)
 	for (i = 0; i < forms->nforms; i++)
 		form_free(&forms->forms[i]);
 	free(forms->forms);
-	for (i = 0; i < forms->nstatuses; i++)
-		status_free(&forms->statuses[i]);
-	free(forms->statuses);
+	for (i = 0; i < forms->nstates; i++)
+		state_free(&forms->states[i]);
+	free(forms->states);
 	free(forms->dir);
 	free(forms);
 }
@@ -806,7 +806,7 @@ static char *join_path(const char *a, const char *b, const char *c)
 	return p;
 }
 
-static enum sw_status load_statuses(struct sw_forms *fs, struct sw_error *err)
+static enum sw_status load_states(struct sw_forms *fs, struct sw_error *err)
 {
 	struct parse_ctx c;
 	enum sw_status rc;
@@ -816,38 +816,38 @@ static enum sw_status load_statuses(struct sw_forms *fs, struct sw_error *err)
 	memset(&c, 0, sizeof c);
 	if (path == NULL)
 		return sw_error_nomem(err);
-	c.mode = MODE_STATUSES;
+	c.mode = MODE_STATES;
 	c.path = path;
 	rc = parse_file(&c, err);
 	if (rc != SW_OK)
 		goto out;
-	if (c.nstatuses == 0) {
+	if (c.nstates == 0) {
 		rc = sw_error_set(err, SW_ERR_INPUT, _("%s: no [status <name>] sections"), path);
 		goto out;
 	}
-	for (i = 0; i < c.nstatuses; i++) {
-		if (c.statuses[i].color == NULL) {
+	for (i = 0; i < c.nstates; i++) {
+		if (c.states[i].color == NULL) {
 			rc = sw_error_set(err, SW_ERR_INPUT,
 			                  _("%s:%d: status '%s' has no color (#rrggbb)"), path,
-			                  c.status_lines[i], c.statuses[i].name);
+			                  c.state_lines[i], c.states[i].name);
 			goto out;
 		}
-		if (!default_labels(&c.statuses[i].label_nl, &c.statuses[i].label_en,
-		                    c.statuses[i].name)) {
+		if (!default_labels(&c.states[i].label_nl, &c.states[i].label_en,
+		                    c.states[i].name)) {
 			rc = sw_error_nomem(err);
 			goto out;
 		}
 	}
 out:
 	if (rc == SW_OK) {
-		fs->statuses = c.statuses;
-		fs->nstatuses = c.nstatuses;
+		fs->states = c.states;
+		fs->nstates = c.nstates;
 	} else {
-		for (i = 0; i < c.nstatuses; i++)
-			status_free(&c.statuses[i]);
-		free(c.statuses);
+		for (i = 0; i < c.nstates; i++)
+			state_free(&c.states[i]);
+		free(c.states);
 	}
-	free(c.status_lines);
+	free(c.state_lines);
 	free(c.cur_section);
 	free(path);
 	return rc;
@@ -960,7 +960,7 @@ enum sw_status sw_forms_load(const char *datadir, struct sw_forms **out, struct 
 	rc = check_kinds(fs, lines, err);
 	if (rc != SW_OK)
 		goto out;
-	rc = load_statuses(fs, err);
+	rc = load_states(fs, err);
 out:
 	if (lines != NULL)
 		for (i = 0; i < nnames; i++)

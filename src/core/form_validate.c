@@ -50,9 +50,9 @@ static const char *field_name_at(const void *o, size_t i)
 	return ((const struct sw_form *)o)->fields[i].name;
 }
 
-static const char *status_name_at(const void *o, size_t i)
+static const char *state_name_at(const void *o, size_t i)
 {
-	return ((const struct sw_forms *)o)->statuses[i].name;
+	return ((const struct sw_forms *)o)->states[i].name;
 }
 
 static const char *value_at(const void *o, size_t i)
@@ -111,28 +111,28 @@ const struct sw_field *sw_form_field_or_error(const struct sw_form *form, const 
 	return NULL;
 }
 
-const struct sw_status_def *sw_forms_status(const struct sw_forms *forms, const char *name)
+const struct sw_state_def *sw_forms_state(const struct sw_forms *forms, const char *name)
 {
 	size_t i;
 
 	if (forms == NULL || name == NULL)
 		return NULL;
-	for (i = 0; i < forms->nstatuses; i++)
-		if (strcmp(forms->statuses[i].name, name) == 0)
-			return &forms->statuses[i];
+	for (i = 0; i < forms->nstates; i++)
+		if (strcmp(forms->states[i].name, name) == 0)
+			return &forms->states[i];
 	return NULL;
 }
 
-enum sw_status sw_forms_check_status(const struct sw_forms *forms, const char *name,
+enum sw_status sw_forms_check_state(const struct sw_forms *forms, const char *name,
                                      struct sw_error *err)
 {
 	char list[1024];
 
-	if (sw_forms_status(forms, name) != NULL)
+	if (sw_forms_state(forms, name) != NULL)
 		return SW_OK;
 	if (forms == NULL)
-		return sw_error_set(err, SW_ERR_INTERNAL, "sw_forms_check_status: no forms");
-	name_list(list, sizeof list, forms->nstatuses, status_name_at, forms);
+		return sw_error_set(err, SW_ERR_INTERNAL, "sw_forms_check_state: no forms");
+	name_list(list, sizeof list, forms->nstates, state_name_at, forms);
 	if (name == NULL || name[0] == '\0')
 		return sw_error_set(err, SW_ERR_INPUT, _("no status given; valid statuses: %s"),
 		                    list);
@@ -423,7 +423,7 @@ enum sw_status sw_form_validate(const struct sw_forms *forms, const struct sw_po
 	form = sw_forms_find_or_error(forms, p->type, err);
 	if (form == NULL)
 		return SW_ERR_INPUT;
-	rc = sw_forms_check_status(forms, p->status, err);
+	rc = sw_forms_check_state(forms, p->status, err);
 	if (rc != SW_OK)
 		return rc;
 	if (!isfinite(p->x) || !isfinite(p->y))

@@ -391,7 +391,7 @@ static enum sw_status apply(const struct sw_forms *forms, const struct sw_import
 		         err)) != SW_OK)
 			goto out;
 	}
-	if (p->status != NULL && sw_forms_check_status(forms, p->status, &e) != SW_OK)
+	if (p->status != NULL && sw_forms_check_state(forms, p->status, &e) != SW_OK)
 		reason_add(rs, "status: %s", e.msg);
 
 	s = first_val(r, ro, K_SURVEYOR, &present);

@@ -424,8 +424,8 @@ static enum sw_status writer_fields(struct sw_shp_writer *w, struct sw_error *er
 	}
 	for (size_t i = 0; i < forms->nforms; i++)
 		wtype = max_len(wtype, forms->forms[i].type);
-	for (size_t i = 0; i < forms->nstatuses; i++)
-		wstatus = max_len(wstatus, forms->statuses[i].name);
+	for (size_t i = 0; i < forms->nstates; i++)
+		wstatus = max_len(wstatus, forms->states[i].name);
 
 #define ADD(name, src, kind, ft, wd, dc)                                                           \
 	do {                                                                                       \

@@ -103,16 +103,16 @@ static enum sw_status check_colors(const struct sw_forms *forms, struct sw_error
 {
 	int r, g, b;
 
-	if (forms == NULL || forms->nstatuses == 0)
+	if (forms == NULL || forms->nstates == 0)
 		return sw_error_set(err, SW_ERR_INPUT,
 		                    _("no statuses defined; a style needs statuses.ini"));
-	for (size_t i = 0; i < forms->nstatuses; i++)
-		if (!sw_style_parse_color(forms->statuses[i].color, &r, &g, &b))
+	for (size_t i = 0; i < forms->nstates; i++)
+		if (!sw_style_parse_color(forms->states[i].color, &r, &g, &b))
 			return sw_error_set(
 			    err, SW_ERR_INPUT,
 			    _("status '%s': colour '%s' is not of the form #rrggbb"),
-			    forms->statuses[i].name,
-			    forms->statuses[i].color ? forms->statuses[i].color : "");
+			    forms->states[i].name,
+			    forms->states[i].color ? forms->states[i].color : "");
 	return SW_OK;
 }
 
@@ -203,8 +203,8 @@ enum sw_status sw_style_write_qml(const char *path, const struct sw_forms *forms
 	x_attr(&x, "enableorderby", "0");
 	x_attr(&x, "forceraster", "0");
 	x_start(&x, "categories");
-	for (size_t i = 0; i < forms->nstatuses; i++) {
-		const struct sw_status_def *s = &forms->statuses[i];
+	for (size_t i = 0; i < forms->nstates; i++) {
+		const struct sw_state_def *s = &forms->states[i];
 		snprintf(name, sizeof name, "%zu", i);
 		x_start(&x, "category");
 		x_attr(&x, "symbol", name);
@@ -215,8 +215,8 @@ enum sw_status sw_style_write_qml(const char *path, const struct sw_forms *forms
 	}
 	x_end(&x); /* categories */
 	x_start(&x, "symbols");
-	for (size_t i = 0; i < forms->nstatuses; i++) {
-		sw_style_parse_color(forms->statuses[i].color, &r, &g, &b);
+	for (size_t i = 0; i < forms->nstates; i++) {
+		sw_style_parse_color(forms->states[i].color, &r, &g, &b);
 		snprintf(name, sizeof name, "%zu", i);
 		snprintf(rgba, sizeof rgba, "%d,%d,%d,255", r, g, b);
 		qml_symbol(&x, name, rgba);
@@ -273,8 +273,8 @@ enum sw_status sw_style_write_sld(const char *path, const char *layer_name,
 	x_elem(&x, "Name", "status");
 	x_elem(&x, "Title", "Status");
 	x_start(&x, "FeatureTypeStyle");
-	for (size_t i = 0; i < forms->nstatuses; i++) {
-		const struct sw_status_def *s = &forms->statuses[i];
+	for (size_t i = 0; i < forms->nstates; i++) {
+		const struct sw_state_def *s = &forms->states[i];
 		x_start(&x, "Rule");
 		x_elem(&x, "Name", s->name);
 		x_elem(&x, "Title", s->label_nl ? s->label_nl : s->name);

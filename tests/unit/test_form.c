@@ -115,15 +115,15 @@ static void statuses_in_workflow_order_with_distinct_colours(void **state)
 	const char *want[] = {"planned", "in_progress", "realised", "inspected_ok", "rejected"};
 	size_t i, j;
 
-	assert_int_equal(forms->nstatuses, 5);
+	assert_int_equal(forms->nstates, 5);
 	for (i = 0; i < 5; i++) {
-		assert_string_equal(forms->statuses[i].name, want[i]);
-		assert_int_equal(strlen(forms->statuses[i].color), 7);
+		assert_string_equal(forms->states[i].name, want[i]);
+		assert_int_equal(strlen(forms->states[i].color), 7);
 		for (j = 0; j < i; j++)
-			assert_string_not_equal(forms->statuses[i].color, forms->statuses[j].color);
+			assert_string_not_equal(forms->states[i].color, forms->states[j].color);
 	}
-	assert_string_equal(sw_forms_status(forms, "planned")->label_nl, "Gepland");
-	assert_null(sw_forms_status(forms, "done"));
+	assert_string_equal(sw_forms_state(forms, "planned")->label_nl, "Gepland");
+	assert_null(sw_forms_state(forms, "done"));
 }
 
 static void all_fields_are_distinct(void **state)
@@ -168,10 +168,10 @@ static void unknown_status_lists_valid_statuses(void **state)
 {
 	struct sw_error err = {0};
 
-	assert_int_equal(sw_forms_check_status(*state, "done", &err), SW_ERR_INPUT);
+	assert_int_equal(sw_forms_check_state(*state, "done", &err), SW_ERR_INPUT);
 	assert_non_null(strstr(err.msg, "'done'"));
 	assert_non_null(strstr(err.msg, "planned, in_progress, realised, inspected_ok, rejected"));
-	assert_int_equal(sw_forms_check_status(*state, "realised", &err), SW_OK);
+	assert_int_equal(sw_forms_check_state(*state, "realised", &err), SW_OK);
 }
 
 /* ---- sw_field_parse ---- */
@@ -600,9 +600,9 @@ static void bom_and_crlf_files_load(void **state)
 	/* missing labels fall back: English to Dutch, both to the name */
 	assert_string_equal(forms->forms[0].label_en, "T");
 	assert_string_equal(forms->forms[0].fields[0].label_nl, "width_m");
-	assert_string_equal(forms->statuses[0].label_en, "planned");
+	assert_string_equal(forms->states[0].label_en, "planned");
 	assert_string_equal(forms->forms[0].fields[0].unit, "m");
-	assert_string_equal(forms->statuses[0].color, "#56b4e9");
+	assert_string_equal(forms->states[0].color, "#56b4e9");
 	sw_forms_free(forms);
 	remove(path);
 	snprintf(path, sizeof path, "%s/forms/t.ini", dir);

@@ -718,11 +718,11 @@ static void styles_are_written_for_every_status(void **state)
 	assert_non_null(f);
 	assert_true(getdelim(&text, &len, '\0', f) > 0);
 	fclose(f);
-	for (size_t i = 0; i < forms->nstatuses; i++) {
+	for (size_t i = 0; i < forms->nstates; i++) {
 		char lit[128];
-		snprintf(lit, sizeof lit, "<ogc:Literal>%s</ogc:Literal>", forms->statuses[i].name);
+		snprintf(lit, sizeof lit, "<ogc:Literal>%s</ogc:Literal>", forms->states[i].name);
 		assert_non_null(strstr(text, lit));
-		assert_non_null(strstr(text, forms->statuses[i].color));
+		assert_non_null(strstr(text, forms->states[i].color));
 	}
 	free(text);
 	remove_dir(d);
