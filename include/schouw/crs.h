@@ -19,8 +19,8 @@ struct sw_crs;
 
 /* Create a transformation; src/dst are anything PROJ accepts ("EPSG:4326",
  * WKT from a .prj). Caller owns *out; free with sw_crs_free. */
-enum sw_status sw_crs_open(const char *src, const char *dst, struct sw_crs **out,
-			   struct sw_error *err);
+enum sw_status sw_crs_new(const char *src, const char *dst, struct sw_crs **out,
+			  struct sw_error *err);
 void sw_crs_free(struct sw_crs *c);
 
 /* Transform n points in place (batch through proj_trans_generic). Every

@@ -311,7 +311,7 @@ static void print_operation(const char *target, double x, double y)
 	const char *op;
 	double acc;
 
-	if (sw_crs_open(SW_CRS_RD, target, &c, &err) != SW_OK ||
+	if (sw_crs_new(SW_CRS_RD, target, &c, &err) != SW_OK ||
 	    sw_crs_trans(c, &x, &y, 1, NULL, &err) != SW_OK) {
 		sw_crs_free(c);
 		return;
@@ -498,7 +498,7 @@ int cmd_export(struct sw_cli *cli, int argc, char **argv)
 		goto out;
 	/* An unknown --crs fails before anything is written. */
 	if (st.o.crs != NULL && !crs_is_rd(st.o.crs) &&
-	    sw_crs_open(SW_CRS_RD, st.o.crs, &probe, &err) != SW_OK) {
+	    sw_crs_new(SW_CRS_RD, st.o.crs, &probe, &err) != SW_OK) {
 		sw_cli_errorf(cli, _("--crs %s: %s"), st.o.crs, err.msg);
 		goto out;
 	}

@@ -137,7 +137,7 @@ enum sw_status sw_input_latlon(double lat, double lon, double *x, double *y, str
 	}
 	*x = lon;
 	*y = lat;
-	rc = sw_crs_open(SW_CRS_WGS84, SW_CRS_RD, &crs, err);
+	rc = sw_crs_new(SW_CRS_WGS84, SW_CRS_RD, &crs, err);
 	if (rc == SW_OK)
 		rc = sw_crs_trans(crs, x, y, 1, NULL, err);
 	sw_crs_free(crs);

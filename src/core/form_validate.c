@@ -124,7 +124,7 @@ const struct sw_state_def *sw_forms_state(const struct sw_forms *forms, const ch
 }
 
 enum sw_status sw_forms_check_state(const struct sw_forms *forms, const char *name,
-                                     struct sw_error *err)
+                                    struct sw_error *err)
 {
 	char list[1024];
 

@@ -849,7 +849,7 @@ static enum sw_status crs_index(struct sw_importer *im, const char *src, int *id
 		    crs_is_rd_name(ident)) {
 			/* nothing to transform */
 		} else {
-			rc = sw_crs_open(src, SW_CRS_RD, &e.crs, err);
+			rc = sw_crs_new(src, SW_CRS_RD, &e.crs, err);
 			if (rc != SW_OK) {
 				sw_error_prefix(err, _("source CRS %.200s: "), src);
 				goto out;
@@ -1010,7 +1010,7 @@ static enum sw_status place(struct sw_importer *im, struct item *it, struct reas
 		}
 		rc = sw_store_insert(im->store, &it->p, im->o.who, err);
 		if (rc == SW_ERR_INPUT) {
-			reason_add(rs, "%s", err->msg);
+			reason_add(rs, "%s", err ? err->msg : "");
 			rc = SW_OK;
 			goto out;
 		}
@@ -1054,7 +1054,7 @@ static enum sw_status place(struct sw_importer *im, struct item *it, struct reas
 
 		rc = sw_store_update(im->store, &merged, im->o.who, &nchanged, err);
 		if (rc == SW_ERR_INPUT) {
-			reason_add(rs, "%s", err->msg);
+			reason_add(rs, "%s", err ? err->msg : "");
 			rc = SW_OK;
 			goto out;
 		}

@@ -70,8 +70,8 @@ static void crs_label(const char *crs, char *buf, size_t len)
 		snprintf(buf, len, "%.*s", (int)n, crs);
 }
 
-enum sw_status sw_crs_open(const char *src, const char *dst, struct sw_crs **out,
-                           struct sw_error *err)
+enum sw_status sw_crs_new(const char *src, const char *dst, struct sw_crs **out,
+                          struct sw_error *err)
 {
 	struct sw_crs *c = NULL;
 	enum sw_status rc = SW_OK;
@@ -79,7 +79,7 @@ enum sw_status sw_crs_open(const char *src, const char *dst, struct sw_crs **out
 	PJ *raw = NULL;
 
 	if (out == NULL || src == NULL || dst == NULL)
-		return sw_error_set(err, SW_ERR_INTERNAL, "sw_crs_open: NULL argument");
+		return sw_error_set(err, SW_ERR_INTERNAL, "sw_crs_new: NULL argument");
 	*out = NULL;
 	c = calloc(1, sizeof *c);
 	if (c == NULL || (c->ctx = quiet_context(&c->log)) == NULL) {

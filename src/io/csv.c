@@ -904,7 +904,7 @@ enum sw_status sw_csv_writer_open(const char *path, const struct sw_export_opts 
 			goto out;
 	}
 	if (!crs_is_rd(o->crs)) {
-		rc = sw_crs_open(SW_CRS_RD, o->crs, &w->crs, err);
+		rc = sw_crs_new(SW_CRS_RD, o->crs, &w->crs, err);
 		if (rc != SW_OK)
 			goto out;
 		w->geo = crs_is_geographic(o->crs);

@@ -567,7 +567,7 @@ enum sw_status sw_geojson_writer_open(const char *path, const struct sw_export_o
 			goto fail;
 		}
 	}
-	rc = sw_crs_open(SW_CRS_RD, SW_CRS_WGS84, &w->crs, err);
+	rc = sw_crs_new(SW_CRS_RD, SW_CRS_WGS84, &w->crs, err);
 	if (rc != SW_OK)
 		goto fail;
 	w->path = sw_strdup(path);

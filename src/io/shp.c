@@ -568,7 +568,7 @@ enum sw_status sw_shp_writer_open(const char *path, const struct sw_export_opts 
 	if (rc != SW_OK)
 		goto out;
 	if (!is_rd(o->crs)) {
-		rc = sw_crs_open(SW_CRS_RD, w->target, &w->crs, err);
+		rc = sw_crs_new(SW_CRS_RD, w->target, &w->crs, err);
 		if (rc != SW_OK)
 			goto out;
 	}
@@ -637,11 +637,12 @@ static enum sw_status put_text(struct sw_shp_writer *w, const struct sw_point *p
 		if (keep < len) {
 			memcpy(w->cut, s, keep);
 			w->cut[keep] = '\0';
-			sw_shp_warn(w->o.warn, w->o.warn_ud,
-			     _("point %s: field %s (DBF %s): text of %zu bytes cut to %zu bytes, "
-			       "the "
-			       "most a DBF field of width %d holds"),
-			     point_ref(p, ref, sizeof ref), f->name, f->dbf, len, keep, f->width);
+			sw_shp_warn(
+			    w->o.warn, w->o.warn_ud,
+			    _("point %s: field %s (DBF %s): text of %zu bytes cut to %zu bytes, "
+			      "the "
+			      "most a DBF field of width %d holds"),
+			    point_ref(p, ref, sizeof ref), f->name, f->dbf, len, keep, f->width);
 			s = w->cut;
 		}
 		ok = DBFWriteStringAttribute(w->dbf, (int)row, f->idx, s);
@@ -671,10 +672,11 @@ static enum sw_status put_number(struct sw_shp_writer *w, const struct sw_point 
 				has = false;
 			}
 		} else if (snprintf(buf, sizeof buf, "%.*f", f->dec, v) > f->width) {
-			sw_shp_warn(w->o.warn, w->o.warn_ud,
-			     _("point %s: field %s: %g does not fit a DBF number of width %d; left "
-			       "empty"),
-			     point_ref(p, ref, sizeof ref), f->name, v, f->width);
+			sw_shp_warn(
+			    w->o.warn, w->o.warn_ud,
+			    _("point %s: field %s: %g does not fit a DBF number of width %d; left "
+			      "empty"),
+			    point_ref(p, ref, sizeof ref), f->name, v, f->width);
 			has = false;
 		}
 	} else {

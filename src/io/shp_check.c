@@ -166,7 +166,7 @@ static void expected_len(int t, long long npts, long long *a, long long *b)
 
 /* Walk the .shp record by record and compare with the .shx index. */
 enum sw_status sw_shp_check_shx(const char *shp, const char *shx, struct sw_shp_layout *lay,
-                                    struct sw_error *err)
+                                struct sw_error *err)
 {
 	FILE *fs = NULL, *fx = NULL;
 	long long ssize, xsize, pos = 100, nx;

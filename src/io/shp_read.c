@@ -298,8 +298,8 @@ static enum sw_status reader_crs(const char *shp, const char *stem, const struct
 	if (override) {
 		if (found != NULL && strcasecmp(found, o->crs) != 0)
 			sw_shp_warn(o->warn, o->warn_ud,
-			     _("%s says the points are in %.64s; --crs %s overrides it"), prj,
-			     found, o->crs);
+			            _("%s says the points are in %.64s; --crs %s overrides it"),
+			            prj, found, o->crs);
 		*crs = strdup(o->crs);
 		if (*crs == NULL)
 			rc = sw_error_set(err, SW_ERR_NOMEM, _("out of memory"));

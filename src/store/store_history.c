@@ -466,11 +466,13 @@ enum sw_status sw_store_hist_flush(struct sw_store *s, struct sw_error *err)
 		if (st == NULL) {
 			struct sw_store_sbuf b = {0};
 
-			sw_store_sb_add(&b, "INSERT INTO schouw_history (point_id, point_uuid, action, field,"
-			           " old_value, new_value, who, at) VALUES ");
+			sw_store_sb_add(
+			    &b, "INSERT INTO schouw_history (point_id, point_uuid, action, field,"
+			        " old_value, new_value, who, at) VALUES ");
 			for (size_t k = 0; k < HIST_BATCH; k++)
-				sw_store_sb_add(&b, k > 0 ? ", (?, ?, 'insert', NULL, NULL, ?, ?, ?)"
-				                 : "(?, ?, 'insert', NULL, NULL, ?, ?, ?)");
+				sw_store_sb_add(&b, k > 0
+				                        ? ", (?, ?, 'insert', NULL, NULL, ?, ?, ?)"
+				                        : "(?, ?, 'insert', NULL, NULL, ?, ?, ?)");
 			if (b.oom) {
 				free(b.p);
 				return sw_error_nomem(err);
@@ -538,9 +540,9 @@ static enum sw_status hist_add(struct sw_store *s, long long id, const char *uui
 }
 
 enum sw_status sw_store_hist_row(struct sw_store *s, long long id, const char *uuid,
-                                  const char *action, const char *field, const char *old_value,
-                                  const char *new_value, const char *who, const char *at,
-                                  struct sw_error *err)
+                                 const char *action, const char *field, const char *old_value,
+                                 const char *new_value, const char *who, const char *at,
+                                 struct sw_error *err)
 {
 	enum sw_status rc = sw_store_hist_flush(s, err);
 
@@ -563,7 +565,8 @@ enum sw_status sw_store_hist_insert(struct sw_store *s, const struct sw_point *p
 	else if (s->bulk)
 		rc = hist_add(s, p->id, p->uuid, json.p, who, at, err);
 	else
-		rc = sw_store_hist_row(s, p->id, p->uuid, "insert", NULL, NULL, json.p, who, at, err);
+		rc = sw_store_hist_row(s, p->id, p->uuid, "insert", NULL, NULL, json.p, who, at,
+		                       err);
 	jb_free(&json);
 	return rc;
 }
@@ -579,7 +582,8 @@ enum sw_status sw_store_hist_delete(struct sw_store *s, long long id, const stru
 	if (json.bad)
 		rc = sw_error_nomem(err);
 	else
-		rc = sw_store_hist_row(s, id, old->uuid, "delete", NULL, json.p, NULL, who, at, err);
+		rc =
+		    sw_store_hist_row(s, id, old->uuid, "delete", NULL, json.p, NULL, who, at, err);
 	jb_free(&json);
 	return rc;
 }
@@ -596,12 +600,13 @@ enum sw_status sw_store_history(struct sw_store *s, const char *uuid, sw_history
 	rc = sw_store_hist_flush(s, err);
 	if (rc != SW_OK)
 		return rc;
-	rc = sw_store_prepare(s,
-	             "SELECT seq, point_id, point_uuid, action, field, old_value, new_value, who,"
-	             " at FROM schouw_history WHERE point_id IN (SELECT id FROM points WHERE"
-	             " uuid = ?1 UNION SELECT point_id FROM schouw_history WHERE point_uuid = ?1"
-	             " AND action = 'delete') AND point_uuid = ?1 ORDER BY seq",
-	             &st, err);
+	rc = sw_store_prepare(
+	    s,
+	    "SELECT seq, point_id, point_uuid, action, field, old_value, new_value, who,"
+	    " at FROM schouw_history WHERE point_id IN (SELECT id FROM points WHERE"
+	    " uuid = ?1 UNION SELECT point_id FROM schouw_history WHERE point_uuid = ?1"
+	    " AND action = 'delete') AND point_uuid = ?1 ORDER BY seq",
+	    &st, err);
 	if (rc != SW_OK)
 		return rc;
 	sqlite3_bind_text(st, 1, uuid, -1, SQLITE_STATIC);

@@ -46,7 +46,7 @@ static void sb_ident(struct sw_store_sbuf *b, const char *name)
 }
 
 enum sw_status sw_store_prepare(struct sw_store *s, const char *sql, sqlite3_stmt **st,
-                              struct sw_error *err)
+                                struct sw_error *err)
 {
 	if (sqlite3_prepare_v2(s->db, sql, -1, st, NULL) != SQLITE_OK)
 		return sw_store_sqlerr(s, err, _("preparing a query"));
@@ -54,7 +54,7 @@ enum sw_status sw_store_prepare(struct sw_store *s, const char *sql, sqlite3_stm
 }
 
 enum sw_status sw_store_step_done(struct sw_store *s, sqlite3_stmt *st, const char *what,
-                                struct sw_error *err)
+                                  struct sw_error *err)
 {
 	if (sqlite3_step(st) != SQLITE_DONE)
 		return sw_store_sqlerr(s, err, what);
@@ -297,8 +297,9 @@ static void filter_sql(struct sw_store_sbuf *b, const struct sw_filter *f)
 	/* R-tree boxes are float32 rounded outward; widen the query a little
 	 * and check the exact coordinates in C. */
 	if (filter_box(f, box))
-		sw_store_sb_add(b, " AND id IN (SELECT id FROM rtree_points_geom WHERE minx <= :maxx"
-		          " AND maxx >= :minx AND miny <= :maxy AND maxy >= :miny)");
+		sw_store_sb_add(b,
+		                " AND id IN (SELECT id FROM rtree_points_geom WHERE minx <= :maxx"
+		                " AND maxx >= :minx AND miny <= :maxy AND maxy >= :miny)");
 }
 
 static void filter_bind(sqlite3_stmt *st, const struct sw_filter *f)
@@ -585,11 +586,11 @@ static enum sw_status extent_shrink(struct sw_store *s, double x, double y, stru
 	if (rc != SW_OK)
 		return rc;
 	rc = sw_store_prepare(s,
-	             "UPDATE gpkg_contents SET (min_x, max_x, min_y, max_y) = (SELECT"
-	             " min(ST_MinX(geom)), max(ST_MaxX(geom)), min(ST_MinY(geom)),"
-	             " max(ST_MaxY(geom)) FROM points) WHERE table_name = 'points'"
-	             " AND (min_x >= ?1 OR max_x <= ?1 OR min_y >= ?2 OR max_y <= ?2)",
-	             &st, err);
+	                      "UPDATE gpkg_contents SET (min_x, max_x, min_y, max_y) = (SELECT"
+	                      " min(ST_MinX(geom)), max(ST_MaxX(geom)), min(ST_MinY(geom)),"
+	                      " max(ST_MaxY(geom)) FROM points) WHERE table_name = 'points'"
+	                      " AND (min_x >= ?1 OR max_x <= ?1 OR min_y >= ?2 OR max_y <= ?2)",
+	                      &st, err);
 	if (rc != SW_OK)
 		return rc;
 	sqlite3_bind_double(st, 1, x);
@@ -1000,7 +1001,7 @@ enum sw_status sw_store_update(struct sw_store *s, struct sw_point *p, const cha
 	}
 	for (size_t i = 0; i < nch && rc == SW_OK; i++)
 		rc = sw_store_hist_row(s, p->id, p->uuid, "update", ch[i].field, ch[i].old_text,
-		                 ch[i].new_text, who, now, err);
+		                       ch[i].new_text, who, now, err);
 out:
 	sqlite3_finalize(st);
 	if (began)

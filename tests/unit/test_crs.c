@@ -26,7 +26,7 @@ static void rd_to_wgs84_matches_reference(void **state)
 	double x = REF_X, y = REF_Y;
 
 	(void)state;
-	assert_int_equal(sw_crs_open(SW_CRS_RD, SW_CRS_WGS84, &c, &err), SW_OK);
+	assert_int_equal(sw_crs_new(SW_CRS_RD, SW_CRS_WGS84, &c, &err), SW_OK);
 	assert_int_equal(sw_crs_trans(c, &x, &y, 1, NULL, &err), SW_OK);
 	assert_true(fabs(x - REF_LON) < 1e-6);
 	assert_true(fabs(y - REF_LAT) < 1e-6);
@@ -40,7 +40,7 @@ static void wgs84_to_rd_matches_reference(void **state)
 	double x = REF_LON, y = REF_LAT;
 
 	(void)state;
-	assert_int_equal(sw_crs_open(SW_CRS_WGS84, SW_CRS_RD, &c, &err), SW_OK);
+	assert_int_equal(sw_crs_new(SW_CRS_WGS84, SW_CRS_RD, &c, &err), SW_OK);
 	assert_int_equal(sw_crs_trans(c, &x, &y, 1, NULL, &err), SW_OK);
 	assert_true(fabs(x - REF_X) < 1e-3);
 	assert_true(fabs(y - REF_Y) < 1e-3);
@@ -62,8 +62,8 @@ static void round_trip_many_points_in_batches(void **state)
 		x[i] = 100000.0 + (double)(i % 100) * 97.3;
 		y[i] = 420000.0 + (double)(i / 100) * 101.9;
 	}
-	assert_int_equal(sw_crs_open(SW_CRS_RD, SW_CRS_WGS84, &fwd, &err), SW_OK);
-	assert_int_equal(sw_crs_open(SW_CRS_WGS84, SW_CRS_RD, &inv, &err), SW_OK);
+	assert_int_equal(sw_crs_new(SW_CRS_RD, SW_CRS_WGS84, &fwd, &err), SW_OK);
+	assert_int_equal(sw_crs_new(SW_CRS_WGS84, SW_CRS_RD, &inv, &err), SW_OK);
 	assert_int_equal(sw_crs_trans(fwd, x, y, N, NULL, &err), SW_OK);
 	for (i = 0; i < N; i++)
 		assert_true(sw_wgs84_in_nl(x[i], y[i]));
@@ -84,11 +84,11 @@ static void open_rejects_nonsense_crs(void **state)
 	struct sw_error err = {0};
 
 	(void)state;
-	assert_int_equal(sw_crs_open("EPSG:99999999", SW_CRS_RD, &c, &err), SW_ERR_INPUT);
+	assert_int_equal(sw_crs_new("EPSG:99999999", SW_CRS_RD, &c, &err), SW_ERR_INPUT);
 	assert_null(c);
 	assert_non_null(strstr(err.msg, "EPSG:99999999"));
 	assert_non_null(strstr(err.msg, "not found")); /* PROJ's own reason, not its errno */
-	assert_int_equal(sw_crs_open(SW_CRS_WGS84, "not a crs at all", &c, &err), SW_ERR_INPUT);
+	assert_int_equal(sw_crs_new(SW_CRS_WGS84, "not a crs at all", &c, &err), SW_ERR_INPUT);
 	assert_non_null(strstr(err.msg, "not a crs at all"));
 	sw_crs_free(NULL);
 }
@@ -101,7 +101,7 @@ static void trans_reports_failed_point_by_index(void **state)
 	bool failed[3] = {true, false, true};
 
 	(void)state;
-	assert_int_equal(sw_crs_open(SW_CRS_WGS84, SW_CRS_RD, &c, &err), SW_OK);
+	assert_int_equal(sw_crs_new(SW_CRS_WGS84, SW_CRS_RD, &c, &err), SW_OK);
 	assert_int_equal(sw_crs_trans(c, x, y, 3, failed, &err), SW_OK);
 	assert_false(failed[0]);
 	assert_true(failed[1]);
@@ -123,7 +123,7 @@ static void trans_rejects_non_finite_input_untouched(void **state)
 	double x[2] = {105000, NAN}, y[2] = {425000, 425000};
 
 	(void)state;
-	assert_int_equal(sw_crs_open(SW_CRS_RD, SW_CRS_WGS84, &c, &err), SW_OK);
+	assert_int_equal(sw_crs_new(SW_CRS_RD, SW_CRS_WGS84, &c, &err), SW_OK);
 	assert_int_equal(sw_crs_trans(c, x, y, 2, NULL, &err), SW_ERR_INPUT);
 	assert_non_null(strstr(err.msg, "point 1"));
 	assert_true(x[0] == 105000 && y[0] == 425000);
@@ -138,7 +138,7 @@ static void operation_and_accuracy_are_reported(void **state)
 	const char *op;
 
 	(void)state;
-	assert_int_equal(sw_crs_open(SW_CRS_RD, SW_CRS_WGS84, &c, &err), SW_OK);
+	assert_int_equal(sw_crs_new(SW_CRS_RD, SW_CRS_WGS84, &c, &err), SW_OK);
 	assert_null(sw_crs_operation(c));
 	assert_true(sw_crs_accuracy(c) == -1);
 	assert_int_equal(sw_crs_trans(c, &x, &y, 1, NULL, &err), SW_OK);
