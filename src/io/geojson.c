@@ -11,7 +11,6 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <jansson.h>
-#include <locale.h>
 #include <math.h>
 #include <stdarg.h>
 #include <stdint.h>
@@ -25,6 +24,7 @@
 
 #include "schouw/crs.h"
 #include "schouw/i18n.h"
+#include "schouw/num.h"
 
 /* ---------------------------------------------------------------- reader */
 
@@ -137,27 +137,9 @@ static enum sw_status feat_err(struct rd *r, struct sw_error *err, const char *f
 	return sw_error_set(err, SW_ERR_INPUT, _("%s: feature %ld: %s"), r->path, r->nfeat, what);
 }
 
-/* Shortest %.Ng that reads back as the same double, with a decimal point
- * whatever the locale. */
-static void real_text(double v, char *buf, size_t len)
-{
-	static locale_t c_loc = (locale_t)0;
-	locale_t old = (locale_t)0;
-	int prec;
-
-	if (c_loc == (locale_t)0)
-		c_loc = newlocale(LC_ALL_MASK, "C", (locale_t)0);
-	if (c_loc != (locale_t)0)
-		old = uselocale(c_loc);
-	for (prec = 15; prec <= 17; prec++) { /* %g drops trailing zeros: 15 gives the shortest */
-		snprintf(buf, len, "%.*g", prec, v);
-		if (strtod(buf, NULL) == v)
-			break;
-	}
-	if (old != (locale_t)0)
-		uselocale(old);
-}
-
+/* Significant digits of v's shortest round-trip text: jansson takes one
+ * precision per dump, so a feature is written with the most any of its
+ * reals needs. */
 static int shortest_precision(double v)
 {
 	char buf[40];
@@ -165,7 +147,7 @@ static int shortest_precision(double v)
 
 	if (!isfinite(v))
 		return 1;
-	real_text(v, buf, sizeof buf);
+	sw_num_format(v, buf);
 	prec = 0;
 	for (const char *s = buf; *s != '\0' && *s != 'e'; s++)
 		if (*s >= '0' && *s <= '9')
@@ -280,7 +262,7 @@ static enum sw_status feature(struct rd *r, json_t *f, sw_record_cb cb, void *ud
 				val = r->num[n];
 				break;
 			case JSON_REAL:
-				real_text(json_real_value(v), r->num[n], sizeof r->num[n]);
+				sw_num_format(json_real_value(v), r->num[n]);
 				val = r->num[n];
 				break;
 			case JSON_TRUE:
