@@ -29,4 +29,14 @@ bool sw_utf8_valid(const char *s, size_t len);
  * 254 bytes and shapelib cuts byte-wise). */
 size_t sw_utf8_cut(const char *s, size_t len, size_t max);
 
+/* Room sw_utf8_json_quote needs for len bytes of text: every byte may
+ * become a six-byte \u00XX, plus the quotes and the NUL. */
+#define SW_UTF8_JSON_ROOM(len) (6 * (len) + 3)
+
+/* s[0..len) as a JSON string literal, quotes included, escaped as jansson's
+ * dump does without flags (\" \\ \b \f \n \r \t, other control bytes
+ * \u00XX, UTF-8 as is). out has SW_UTF8_JSON_ROOM(len) bytes; returns the
+ * length written (NUL-terminated), 0 when s is not valid UTF-8. */
+size_t sw_utf8_json_quote(const char *s, size_t len, char *out);
+
 #endif

@@ -2,6 +2,7 @@
 #include "schouw/utf8.h"
 
 #include <stdint.h>
+#include <string.h>
 
 size_t sw_utf8_char_len(const char *s, size_t len)
 {
@@ -66,4 +67,66 @@ size_t sw_utf8_cut(const char *s, size_t len, size_t max)
 	while (n > 0 && max - n < 3 && ((unsigned char)s[n] & 0xC0) == 0x80)
 		n--;
 	return ((unsigned char)s[n] & 0xC0) == 0x80 ? max : n;
+}
+
+size_t sw_utf8_json_quote(const char *s, size_t len, char *out)
+{
+	static const char hex[] = "0123456789ABCDEF";
+	const unsigned char *p = (const unsigned char *)s;
+	char *o = out;
+	size_t i = 0, n;
+
+	*o++ = '"';
+	while (i < len) {
+		unsigned c = p[i];
+
+		if (c >= 0x20 && c != '"' && c != '\\' && c < 0x80) {
+			*o++ = (char)c;
+			i++;
+			continue;
+		}
+		if (c >= 0x80) {
+			n = sw_utf8_char_len(s + i, len - i);
+			if (n == 0)
+				return 0;
+			memcpy(o, s + i, n);
+			o += n;
+			i += n;
+			continue;
+		}
+		*o++ = '\\';
+		switch (c) {
+		case '"':
+			*o++ = '"';
+			break;
+		case '\\':
+			*o++ = '\\';
+			break;
+		case '\b':
+			*o++ = 'b';
+			break;
+		case '\f':
+			*o++ = 'f';
+			break;
+		case '\n':
+			*o++ = 'n';
+			break;
+		case '\r':
+			*o++ = 'r';
+			break;
+		case '\t':
+			*o++ = 't';
+			break;
+		default:
+			memcpy(o, "u00", 3);
+			o[3] = hex[c >> 4];
+			o[4] = hex[c & 15];
+			o += 5;
+			break;
+		}
+		i++;
+	}
+	*o++ = '"';
+	*o = '\0';
+	return (size_t)(o - out);
 }

@@ -471,6 +471,20 @@ static void utf8_every_cut_is_valid_and_longest(void **state)
 	}
 }
 
+static void utf8_json_quote_as_jansson(void **state)
+{
+	const char *s = "a\"b\\c\n\t\x01\x7f \xE2\x82\xAC";
+	char out[SW_UTF8_JSON_ROOM(32)];
+	size_t n = sw_utf8_json_quote(s, strlen(s), out);
+
+	(void)state;
+	assert_string_equal(out, "\"a\\\"b\\\\c\\n\\t\\u0001\x7f \xE2\x82\xAC\"");
+	assert_int_equal(n, strlen(out));
+	assert_int_equal(sw_utf8_json_quote("", 0, out), 2);
+	assert_string_equal(out, "\"\"");
+	assert_int_equal(sw_utf8_json_quote("ab\xC3", 3, out), 0);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -493,6 +507,7 @@ int main(void)
 	    cmocka_unit_test(utf8_valid_prefix_names_the_bad_byte),
 	    cmocka_unit_test(utf8_cut_on_a_character_boundary),
 	    cmocka_unit_test(utf8_every_cut_is_valid_and_longest),
+	    cmocka_unit_test(utf8_json_quote_as_jansson),
 	};
 
 	return cmocka_run_group_tests(tests, setup, teardown);
