@@ -10,7 +10,7 @@ BUILD="build-essential cmake pkg-config gettext
  libsqlite3-dev libshp-dev libproj-dev proj-data libpng-dev
  libinih-dev libcsv-dev libjansson-dev libxml2-dev uuid-dev nettle-dev"
 # test: unit-test framework, sanitizer/fuzzer runtime, independent readers
-TEST="libcmocka-dev clang libclang-rt-14-dev gdal-bin python3-gdal python3-pil sqlite3 file libxml2-utils"
+TEST="locales libcmocka-dev clang libclang-rt-14-dev gdal-bin python3-gdal python3-pil sqlite3 file libxml2-utils"
 BENCH="mapserver-bin time"
 
 want="$BUILD $TEST"
@@ -19,11 +19,28 @@ case "${1:-}" in
   --list) echo $want; exit 0 ;;
 esac
 
+# The unit tests read numbers under a Dutch locale (decimal comma), as on a
+# surveyor's desktop: generate nl_NL.UTF-8 when the machine lacks it.
+nl_locale() {
+  locale -a 2>/dev/null | grep -qix 'nl_NL\.utf-\?8' && return 0
+  if [ "$(id -u)" -ne 0 ]; then
+    echo "schouw: the tests need the nl_NL.UTF-8 locale; as root run: scripts/deps.sh" >&2
+    return 1
+  fi
+  echo "schouw: generating the nl_NL.UTF-8 locale for the tests" >&2
+  if grep -q '^[# ]*nl_NL\.UTF-8 UTF-8' /etc/locale.gen 2>/dev/null; then
+    sed -i 's/^[# ]*\(nl_NL\.UTF-8 UTF-8\)/\1/' /etc/locale.gen
+  else
+    echo 'nl_NL.UTF-8 UTF-8' >>/etc/locale.gen
+  fi
+  locale-gen >/dev/null
+}
+
 missing=""
 for p in $want; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing="$missing $p"
 done
-[ -z "$missing" ] && exit 0
+[ -z "$missing" ] && { nl_locale; exit $?; }
 
 echo "schouw: installing missing Debian packages:$missing" >&2
 if [ "$(id -u)" -ne 0 ]; then
@@ -37,3 +54,4 @@ if [ ! -e "$stamp" ] || [ -z "$(ls /var/lib/apt/lists/ 2>/dev/null | grep -v loc
   mkdir -p "$(dirname "$stamp")" && touch "$stamp"
 fi
 apt-get install -y -qq --no-install-recommends $missing >/dev/null
+nl_locale

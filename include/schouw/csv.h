@@ -107,8 +107,4 @@ enum sw_status sw_csv_out_close(struct sw_csv_out *w, bool commit, struct sw_err
 size_t sw_csv_format_cell(char *buf, size_t cap, const char *cell, enum sw_csv_dialect d,
                           bool guard);
 
-/* Parse a number that may use a decimal comma ("51,81" or "51.81"), locale
- * independent. False for empty, trailing junk or non-finite values. */
-bool sw_csv_parse_number(const char *s, double *out);
-
 #endif

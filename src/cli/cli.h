@@ -87,7 +87,6 @@ struct sw_store *sw_cli_store(struct sw_cli *cli, enum sw_store_mode mode);
 
 /* Parse "a,b" / "a,b,c,d" of finite doubles. */
 bool sw_cli_parse_doubles(const char *s, double *out, int n);
-bool sw_cli_parse_double(const char *s, double *out);
 
 /* "schouw" | who the user is: --by, else SCHOUW_USER, else $USER. */
 const char *sw_cli_default_user(void);

@@ -2,6 +2,7 @@
 #include <string.h>
 
 #include "cli.h"
+#include "schouw/utf8.h"
 #include "commands.h"
 
 static const char usage[] = N_(

@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "cli.h"
+#include "schouw/num.h"
 #include "commands.h"
 #include "point_input.h"
 #include "verdict.h"
@@ -31,7 +32,7 @@ enum { OPT_LAT = SW_OPT_FIRST_FREE, OPT_LON, OPT_X, OPT_Y, OPT_STATUS, OPT_SET, 
 
 static bool parse_coord(struct sw_cli *cli, const char *name, const char *arg, double *out)
 {
-	if (sw_cli_parse_double(arg, out))
+	if (sw_num_parse(arg, SW_NUM_TRIM, out)) /* a point: like --near x,y */
 		return true;
 	sw_cli_usage_error(cli, "log", _("--%s: expected a finite number, got '%s'"), name, arg);
 	return false;

@@ -3,6 +3,7 @@
 #include <string.h>
 
 #include "cli.h"
+#include "schouw/utf8.h"
 #include "commands.h"
 #include "point_input.h"
 #include "verdict.h"

@@ -7,6 +7,7 @@
 #include <unistd.h>
 
 #include "cli.h"
+#include "schouw/num.h"
 
 #define SW_CLI_GO_ON 0x100
 
@@ -68,38 +69,20 @@ int sw_cli_next_opt(struct sw_cli *cli, int argc, char **argv, const struct opti
 	}
 }
 
-bool sw_cli_parse_double(const char *s, double *out)
-{
-	char *end;
-	double v;
-
-	if (s == NULL || *s == '\0')
-		return false;
-	errno = 0;
-	v = strtod(s, &end);
-	if (errno != 0 || *end != '\0' || !isfinite(v))
-		return false;
-	*out = v;
-	return true;
-}
-
 bool sw_cli_parse_doubles(const char *s, double *out, int n)
 {
-	const char *p = s;
+	size_t len = strlen(s), i = 0;
 
-	for (int i = 0; i < n; i++) {
-		char *end;
-		errno = 0;
-		out[i] = strtod(p, &end);
-		if (end == p || errno != 0 || !isfinite(out[i]))
+	for (int k = 0; k < n; k++) {
+		const char *comma = k < n - 1 ? memchr(s + i, ',', len - i) : NULL;
+		size_t end = comma != NULL ? (size_t)(comma - s) : len;
+
+		if (k < n - 1 && comma == NULL)
 			return false;
-		if (i < n - 1) {
-			if (*end != ',')
-				return false;
-			p = end + 1;
-		} else if (*end != '\0') {
+		/* the comma separates numbers here, so a decimal point only */
+		if (!sw_num_parse_n(s + i, end - i, SW_NUM_TRIM, &out[k]))
 			return false;
-		}
+		i = end + 1;
 	}
 	return true;
 }
@@ -170,7 +153,7 @@ static int filter_opt(struct sw_cli *cli, struct sw_filter *f, int c, const char
 		f->near_y = v[1];
 		return 0;
 	case SW_OPT_RADIUS:
-		if (!sw_cli_parse_double(arg, &f->radius) || f->radius < 0) {
+		if (!sw_num_parse(arg, SW_NUM_TRIM, &f->radius) || f->radius < 0) {
 			sw_cli_errorf(cli, _("--radius: expected a distance in metres >= 0, got '%s'"),
 				      arg);
 			return SW_EXIT_ERROR;

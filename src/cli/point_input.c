@@ -7,6 +7,8 @@
 
 #include "schouw/crs.h"
 #include "schouw/i18n.h"
+#include "schouw/num.h"
+#include "schouw/utf8.h"
 
 #define SW_TEXT_MAX 4000
 
@@ -32,15 +34,14 @@ enum sw_status sw_input_text(char **member, const char *what, const char *text,
 
 static enum sw_status parse_accuracy(struct sw_point *p, const char *v, struct sw_error *err)
 {
-	char *end;
 	double d;
 
 	if (*v == '\0') {
 		p->gps_accuracy_m = NAN;
 		return SW_OK;
 	}
-	d = strtod(v, &end);
-	if (end == v || *end != '\0' || !isfinite(d) || d < 0 || d > 10000)
+	/* like a form field and the import: "3,5" too */
+	if (!sw_num_parse(v, SW_NUM_COMMA | SW_NUM_TRIM, &d) || d < 0 || d > 10000)
 		return sw_error_set(err, SW_ERR_INPUT,
 				    _("gps_accuracy_m: expected a distance in metres from 0 to "
 				      "10000, got '%s'"),

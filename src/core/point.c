@@ -2,7 +2,6 @@
 #include "schouw/point.h"
 
 #include <ctype.h>
-#include <locale.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -11,6 +10,7 @@
 #include <uuid/uuid.h>
 
 #include "schouw/i18n.h"
+#include "schouw/num.h"
 
 void sw_point_init(struct sw_point *p)
 {
@@ -343,31 +343,6 @@ bool sw_value_equal(const struct sw_value *a, const struct sw_value *b)
 	return false;
 }
 
-/* Shortest %.Ng that reads back as the same double; always with a decimal
- * point, whatever locale the CLI set for gettext. */
-static void real_text(double r, char *buf, size_t len)
-{
-	static locale_t c_loc = (locale_t)0;
-	locale_t old = (locale_t)0;
-	int prec;
-
-	if (!isfinite(r)) {
-		snprintf(buf, len, "%s", isnan(r) ? "nan" : (r > 0 ? "inf" : "-inf"));
-		return;
-	}
-	if (c_loc == (locale_t)0)
-		c_loc = newlocale(LC_ALL_MASK, "C", (locale_t)0);
-	if (c_loc != (locale_t)0)
-		old = uselocale(c_loc);
-	for (prec = 15; prec <= 17; prec++) {
-		snprintf(buf, len, "%.*g", prec, r);
-		if (strtod(buf, NULL) == r)
-			break;
-	}
-	if (old != (locale_t)0)
-		uselocale(old);
-}
-
 char *sw_value_to_text(const struct sw_value *v)
 {
 	char buf[64];
@@ -378,7 +353,7 @@ char *sw_value_to_text(const struct sw_value *v)
 	case SW_V_NULL:
 		return NULL;
 	case SW_V_REAL:
-		real_text(v->r, buf, sizeof buf);
+		sw_num_format(v->r, buf);
 		return sw_strdup(buf);
 	case SW_V_INT:
 		snprintf(buf, sizeof buf, "%lld", v->i);

@@ -1,7 +1,6 @@
 /* units.c - the units a norm profile may write, converted to one base unit
  * per dimension (length: metre, slope: percent) so a profile author never
  * converts by hand. */
-#include <errno.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -9,6 +8,7 @@
 #include <strings.h>
 
 #include "schouw/norm.h"
+#include "schouw/num.h"
 
 /* mul/div kept apart so 1400 mm -> 1400 / 1000 is correctly rounded. */
 static const struct sw_unit units[] = {
@@ -65,28 +65,11 @@ double sw_unit_from_base(const struct sw_unit *u, double base)
 	return base * u->div / u->mul;
 }
 
-/* A finite number with '.' or ',' as decimal mark, surrounding blanks ok. */
+/* A finite number with '.' or ',' as decimal mark, surrounding blanks ok,
+ * whatever the locale. */
 static bool parse_number(const char *s, double *out)
 {
-	char buf[64];
-	size_t n;
-	char *end;
-
-	while (*s == ' ' || *s == '\t')
-		s++;
-	n = strlen(s);
-	while (n > 0 && (s[n - 1] == ' ' || s[n - 1] == '\t'))
-		n--;
-	if (n == 0 || n >= sizeof buf)
-		return false;
-	memcpy(buf, s, n);
-	buf[n] = '\0';
-	for (char *c = buf; *c; c++)
-		if (*c == ',')
-			*c = '.';
-	errno = 0;
-	*out = strtod(buf, &end);
-	return errno == 0 && *end == '\0' && end != buf && isfinite(*out);
+	return sw_num_parse(s, SW_NUM_COMMA | SW_NUM_TRIM, out);
 }
 
 bool sw_unit_parse(const struct sw_unit *u, const char *s, double *base)
@@ -115,7 +98,7 @@ static void fmt_num(double v, int decimals, char *buf, size_t len)
 	char *dot;
 	size_t n;
 
-	snprintf(buf, len, "%.*f", decimals, v);
+	sw_num_format_fixed(v, decimals, buf, len);
 	dot = strchr(buf, '.');
 	if (dot == NULL)
 		return;

@@ -18,6 +18,8 @@
 #include "schouw/form.h"
 #include "schouw/i18n.h"
 #include "schouw/import.h"
+#include "schouw/num.h"
+#include "schouw/utf8.h"
 
 #define READ_BLOCK 65536
 
@@ -34,46 +36,6 @@ static bool needs_guard(const char *s, size_t len)
 	while (i < len && s[i] == '\'')
 		i++;
 	return i < len && s[i] != '\0' && strchr(formula_chars, s[i]) != NULL;
-}
-
-bool sw_csv_parse_number(const char *s, double *out)
-{
-	static locale_t c_loc = (locale_t)0;
-	char buf[64];
-	char *end;
-	size_t n, i;
-	double v;
-
-	if (s == NULL)
-		return false;
-	while (*s == ' ' || *s == '\t')
-		s++;
-	n = strlen(s);
-	while (n > 0 && (s[n - 1] == ' ' || s[n - 1] == '\t'))
-		n--;
-	if (n == 0 || n >= sizeof buf)
-		return false;
-	memcpy(buf, s, n);
-	buf[n] = '\0';
-	/* a decimal comma only when there is no point: "1,5" but not "1,000.5" */
-	if (strchr(buf, '.') == NULL) {
-		char *c = strchr(buf, ',');
-		if (c != NULL && strchr(c + 1, ',') == NULL)
-			*c = '.';
-	}
-	for (i = 0; i < n; i++)
-		if (buf[i] == ',')
-			return false;
-	if (c_loc == (locale_t)0)
-		c_loc = newlocale(LC_ALL_MASK, "C", (locale_t)0);
-	if (c_loc == (locale_t)0)
-		return false;
-	errno = 0;
-	v = strtod_l(buf, &end, c_loc);
-	if (end == buf || *end != '\0' || errno == ERANGE || !isfinite(v))
-		return false;
-	*out = v;
-	return true;
 }
 
 size_t sw_csv_format_cell(char *buf, size_t cap, const char *cell, enum sw_csv_dialect d,
@@ -424,8 +386,9 @@ static void rd_row(int term, void *data)
 	r.file = c->path;
 	r.pos = c->rec_line;
 	r.pos_kind = "line";
-	if (sw_csv_parse_number(rd_cellstr(c, (size_t)c->cx), &vx) &&
-	    sw_csv_parse_number(rd_cellstr(c, (size_t)c->cy), &vy)) {
+	/* Dutch Excel writes "51,81"; "1,000.5" is refused, not guessed */
+	if (sw_num_parse(rd_cellstr(c, (size_t)c->cx), SW_NUM_COMMA | SW_NUM_TRIM, &vx) &&
+	    sw_num_parse(rd_cellstr(c, (size_t)c->cy), SW_NUM_COMMA | SW_NUM_TRIM, &vy)) {
 		r.has_xy = true;
 		r.x = vx;
 		r.y = vy;

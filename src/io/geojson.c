@@ -11,7 +11,6 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <jansson.h>
-#include <locale.h>
 #include <math.h>
 #include <stdarg.h>
 #include <stdint.h>
@@ -25,6 +24,8 @@
 
 #include "schouw/crs.h"
 #include "schouw/i18n.h"
+#include "schouw/num.h"
+#include "schouw/utf8.h"
 
 /* ---------------------------------------------------------------- reader */
 
@@ -137,46 +138,6 @@ static enum sw_status feat_err(struct rd *r, struct sw_error *err, const char *f
 	return sw_error_set(err, SW_ERR_INPUT, _("%s: feature %ld: %s"), r->path, r->nfeat, what);
 }
 
-/* Shortest %.Ng that reads back as the same double, with a decimal point
- * whatever the locale. */
-static void real_text(double v, char *buf, size_t len)
-{
-	static locale_t c_loc = (locale_t)0;
-	locale_t old = (locale_t)0;
-	int prec;
-
-	if (c_loc == (locale_t)0)
-		c_loc = newlocale(LC_ALL_MASK, "C", (locale_t)0);
-	if (c_loc != (locale_t)0)
-		old = uselocale(c_loc);
-	for (prec = 15; prec <= 17; prec++) { /* %g drops trailing zeros: 15 gives the shortest */
-		snprintf(buf, len, "%.*g", prec, v);
-		if (strtod(buf, NULL) == v)
-			break;
-	}
-	if (old != (locale_t)0)
-		uselocale(old);
-}
-
-static int shortest_precision(double v)
-{
-	char buf[40];
-	int prec;
-
-	if (!isfinite(v))
-		return 1;
-	real_text(v, buf, sizeof buf);
-	prec = 0;
-	for (const char *s = buf; *s != '\0' && *s != 'e'; s++)
-		if (*s >= '0' && *s <= '9')
-			prec++;
-	/* leading zeros of 0.00x do not count as significant digits */
-	for (const char *s = buf; *s == '-' || *s == '0' || *s == '.'; s++)
-		if (*s == '0')
-			prec--;
-	return prec < 1 ? 1 : (prec > 17 ? 17 : prec);
-}
-
 static bool grow(struct rd *r, size_t n)
 {
 	const char **k, **v;
@@ -280,7 +241,7 @@ static enum sw_status feature(struct rd *r, json_t *f, sw_record_cb cb, void *ud
 				val = r->num[n];
 				break;
 			case JSON_REAL:
-				real_text(json_real_value(v), r->num[n], sizeof r->num[n]);
+				sw_num_format(json_real_value(v), r->num[n]);
 				val = r->num[n];
 				break;
 			case JSON_TRUE:
@@ -616,47 +577,81 @@ static void coord_text(double v, char *buf, size_t len)
 	snprintf(buf, len, "%s%llu.%09llu", n < 0 ? "-" : "", a / 1000000000ULL, a % 1000000000ULL);
 }
 
-static int set_str(json_t *o, const char *key, const char *s)
-{
-	json_t *v = s != NULL ? json_string(s) : json_null();
+/* The properties are written by hand rather than through a jansson object:
+ * jansson takes one real precision per dump, which wrote 1.4 as
+ * 1.3999999999999999 next to a value needing 17 digits. Each real here is
+ * its own shortest round-trip text. */
 
-	if (v == NULL)
-		return -1; /* not valid UTF-8 */
-	return json_object_set_new(o, key, v);
+/* Room for n more bytes in w->buf; false when out of memory. */
+static bool props_room(struct sw_geojson_writer *w, size_t len, size_t n)
+{
+	size_t cap = w->bufcap ? w->bufcap : 1024;
+	char *b;
+
+	if (len + n + 1 <= w->bufcap)
+		return true;
+	while (cap < len + n + 1)
+		cap *= 2;
+	b = realloc(w->buf, cap);
+	if (b == NULL)
+		return false;
+	w->buf = b;
+	w->bufcap = cap;
+	return true;
 }
 
-static int set_value(json_t *o, const char *key, const struct sw_value *v, enum sw_kind kind,
-                     int *prec)
+/* Append ,"key": and the value text (raw JSON) or the string s quoted.
+ * -1 out of memory, 1 not valid UTF-8, 0 done. */
+static int put(struct sw_geojson_writer *w, size_t *len, const char *key, const char *raw,
+               const char *s)
 {
-	json_t *j = NULL;
+	size_t kl = strlen(key), sl = raw != NULL ? strlen(raw) : strlen(s), n;
 
-	if (v == NULL)
-		return json_object_set_new(o, key, json_null());
-	switch (v->t) {
-	case SW_V_NULL:
-		j = json_null();
-		break;
-	case SW_V_INT:
-		j = kind == SW_KIND_BOOL ? json_boolean(v->i != 0) : json_integer(v->i);
-		break;
-	case SW_V_REAL:
-		if (isfinite(v->r)) {
-			int p = shortest_precision(v->r);
-
-			if (p > *prec)
-				*prec = p;
-			j = json_real(v->r);
-		} else {
-			j = json_null();
-		}
-		break;
-	case SW_V_TEXT:
-		j = json_string(v->s != NULL ? v->s : "");
-		break;
-	}
-	if (j == NULL)
+	if (!props_room(w, *len, SW_UTF8_JSON_ROOM(kl) + SW_UTF8_JSON_ROOM(sl) + 2))
 		return -1;
-	return json_object_set_new(o, key, j);
+	w->buf[*len] = *len == 0 ? '{' : ',';
+	(*len)++;
+	n = sw_utf8_json_quote(key, kl, w->buf + *len);
+	if (n == 0)
+		return 1;
+	*len += n;
+	w->buf[(*len)++] = ':';
+	if (raw != NULL) {
+		memcpy(w->buf + *len, raw, sl + 1);
+		n = sl;
+	} else if ((n = sw_utf8_json_quote(s, sl, w->buf + *len)) == 0) {
+		return 1;
+	}
+	*len += n;
+	return 0;
+}
+
+static int put_str(struct sw_geojson_writer *w, size_t *len, const char *key, const char *s)
+{
+	return put(w, len, key, s == NULL ? "null" : NULL, s);
+}
+
+static int put_value(struct sw_geojson_writer *w, size_t *len, const char *key,
+                     const struct sw_value *v, enum sw_kind kind)
+{
+	char num[SW_NUM_BUF > 24 ? SW_NUM_BUF : 24];
+
+	if (v == NULL || v->t == SW_V_NULL)
+		return put(w, len, key, "null", NULL);
+	switch (v->t) {
+	case SW_V_INT:
+		if (kind == SW_KIND_BOOL)
+			return put(w, len, key, v->i != 0 ? "true" : "false", NULL);
+		snprintf(num, sizeof num, "%lld", v->i);
+		return put(w, len, key, num, NULL);
+	case SW_V_REAL:
+		sw_num_format_json(v->r, num);
+		return put(w, len, key, num, NULL);
+	case SW_V_TEXT:
+		return put_str(w, len, key, v->s != NULL ? v->s : "");
+	default:
+		return put(w, len, key, "null", NULL);
+	}
 }
 
 /* The kind of a measurement outside the point's form, from any form that
@@ -672,64 +667,45 @@ static enum sw_kind other_kind(const struct sw_geojson_writer *w, const char *na
 	return SW_KIND_TEXT;
 }
 
-/* Dump props into w->buf (NUL-terminated); returns its length or 0. */
-static size_t dump_props(struct sw_geojson_writer *w, const json_t *props, int prec)
+/* Fixed properties; a measurement of the same name is left out. */
+static const char *const fixed_props[] = {"id",          "uuid",           "type",
+                                          "status",      "surveyor",       "observed_at",
+                                          "gps_accuracy_m", "note",         "created_at",
+                                          "updated_at"};
+
+static bool is_fixed_prop(const struct sw_geojson_writer *w, const char *name)
 {
-	size_t flags = JSON_COMPACT | JSON_REAL_PRECISION(prec);
-	size_t n = json_dumpb(props, w->buf, w->bufcap, flags);
-
-	if (n == 0)
-		return 0;
-	if (n + 1 > w->bufcap) {
-		size_t cap = (n + 1) * 2;
-		char *b = realloc(w->buf, cap);
-
-		if (b == NULL)
-			return 0;
-		w->buf = b;
-		w->bufcap = cap;
-		n = json_dumpb(props, w->buf, w->bufcap, flags);
-		if (n == 0 || n + 1 > w->bufcap)
-			return 0;
-	}
-	w->buf[n] = '\0';
-	return n;
+	for (size_t i = 0; i < sizeof fixed_props / sizeof fixed_props[0]; i++)
+		if (strcmp(name, fixed_props[i]) == 0)
+			return !(w->anonymize && strcmp(name, "surveyor") == 0);
+	return false;
 }
 
 static enum sw_status write_feature(struct sw_geojson_writer *w, const struct sw_point *p,
                                     double lon, double lat, struct sw_error *err)
 {
-	json_t *props = json_object();
 	const struct sw_form *form = w->only;
-	char cx[48], cy[48];
-	size_t len;
-	int prec = 1;
+	struct sw_value acc = {.t = SW_V_REAL, .r = p->gps_accuracy_m};
+	char cx[48], cy[48], id[24];
+	size_t len = 0;
 	int bad = 0;
 	const char *what = "";
 	enum sw_status rc = SW_OK;
 
-	if (props == NULL) {
-		rc = sw_error_set(err, SW_ERR_NOMEM, _("out of memory"));
-		goto out;
-	}
 	if (form == NULL && w->forms != NULL && p->type != NULL)
 		form = sw_forms_find(w->forms, p->type);
-	bad |= json_object_set_new(props, "id", json_integer(p->id));
-	bad |= set_str(props, "uuid", p->uuid[0] != '\0' ? p->uuid : NULL);
-	bad |= set_str(props, "type", p->type);
-	bad |= set_str(props, "status", p->status);
+	snprintf(id, sizeof id, "%lld", p->id);
+	bad = put(w, &len, "id", id, NULL);
+	bad = bad ? bad : put_str(w, &len, "uuid", p->uuid[0] != '\0' ? p->uuid : NULL);
+	bad = bad ? bad : put_str(w, &len, "type", p->type);
+	bad = bad ? bad : put_str(w, &len, "status", p->status);
 	if (!w->anonymize)
-		bad |= set_str(props, "surveyor", p->surveyor);
-	bad |= set_str(props, "observed_at", p->observed_at);
-	if (isfinite(p->gps_accuracy_m)) {
-		prec = shortest_precision(p->gps_accuracy_m);
-		bad |= json_object_set_new(props, "gps_accuracy_m", json_real(p->gps_accuracy_m));
-	} else {
-		bad |= json_object_set_new(props, "gps_accuracy_m", json_null());
-	}
-	bad |= set_str(props, "note", p->note);
-	bad |= set_str(props, "created_at", p->created_at);
-	bad |= set_str(props, "updated_at", p->updated_at);
+		bad = bad ? bad : put_str(w, &len, "surveyor", p->surveyor);
+	bad = bad ? bad : put_str(w, &len, "observed_at", p->observed_at);
+	bad = bad ? bad : put_value(w, &len, "gps_accuracy_m", &acc, SW_KIND_NUMBER);
+	bad = bad ? bad : put_str(w, &len, "note", p->note);
+	bad = bad ? bad : put_str(w, &len, "created_at", p->created_at);
+	bad = bad ? bad : put_str(w, &len, "updated_at", p->updated_at);
 	if (bad) {
 		what = _("a text attribute");
 		goto bad;
@@ -738,7 +714,8 @@ static enum sw_status write_feature(struct sw_geojson_writer *w, const struct sw
 	for (size_t i = 0; form != NULL && i < form->nfields; i++) {
 		const struct sw_field *f = &form->fields[i];
 
-		if (set_value(props, f->name, sw_point_get_attr(p, f->name), f->kind, &prec) != 0) {
+		bad = put_value(w, &len, f->name, sw_point_get_attr(p, f->name), f->kind);
+		if (bad) {
 			what = f->name;
 			goto bad;
 		}
@@ -748,24 +725,25 @@ static enum sw_status write_feature(struct sw_geojson_writer *w, const struct sw
 
 		if (form != NULL && sw_form_field(form, name) != NULL)
 			continue;
-		if (json_object_get(props, name) != NULL)
+		if (is_fixed_prop(w, name))
 			continue; /* a measurement named like a fixed property */
-		if (set_value(props, name, &p->attrs[i].v, other_kind(w, name), &prec) != 0) {
+		bad = put_value(w, &len, name, &p->attrs[i].v, other_kind(w, name));
+		if (bad) {
 			what = name;
 			goto bad;
 		}
 	}
+	if (!props_room(w, len, 1)) {
+		bad = -1;
+		goto bad;
+	}
+	w->buf[len++] = '}';
 	coord_text(lon, cx, sizeof cx);
 	coord_text(lat, cy, sizeof cy);
 	fprintf(w->f,
 	        "%s\n{\"type\":\"Feature\",\"id\":%lld,\"geometry\":{\"type\":\"Point\","
 	        "\"coordinates\":[%s,%s]},\"properties\":",
 	        w->count > 0 ? "," : "", p->id, cx, cy);
-	len = dump_props(w, props, prec);
-	if (len == 0) {
-		rc = sw_error_set(err, SW_ERR_NOMEM, _("out of memory"));
-		goto out;
-	}
 	if (fwrite(w->buf, 1, len, w->f) != len || fputc('}', w->f) == EOF) {
 		rc = sw_error_set(err, SW_ERR_IO, _("%s: write failed: %s"), w->path,
 		                  strerror(errno));
@@ -774,9 +752,12 @@ static enum sw_status write_feature(struct sw_geojson_writer *w, const struct sw
 	w->count++;
 	goto out;
 bad:
-	rc = sw_error_set(err, SW_ERR_INPUT, _("point %lld: %s is not valid UTF-8"), p->id, what);
+	if (bad < 0)
+		rc = sw_error_set(err, SW_ERR_NOMEM, _("out of memory"));
+	else
+		rc = sw_error_set(err, SW_ERR_INPUT, _("point %lld: %s is not valid UTF-8"), p->id,
+		                  what);
 out:
-	json_decref(props);
 	return rc;
 }
 

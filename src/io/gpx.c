@@ -3,7 +3,6 @@
 
 #include <errno.h>
 #include <fcntl.h>
-#include <locale.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -17,6 +16,7 @@
 
 #include "schouw/crs.h"
 #include "schouw/i18n.h"
+#include "schouw/num.h"
 
 #define MAX_KEYS 64
 
@@ -145,24 +145,6 @@ static enum sw_status put(struct wpt *w, const char *path, long line, const char
 	return SW_OK;
 }
 
-static bool parse_deg(const char *s, double *out)
-{
-	static locale_t c_loc = (locale_t)0;
-	char *end;
-
-	if (c_loc == (locale_t)0)
-		c_loc = newlocale(LC_ALL_MASK, "C", (locale_t)0);
-	while (*s == ' ' || *s == '\t' || *s == '\n' || *s == '\r')
-		s++;
-	if (*s == '\0' || c_loc == (locale_t)0)
-		return false;
-	errno = 0;
-	*out = strtod_l(s, &end, c_loc);
-	while (*end == ' ' || *end == '\t' || *end == '\n' || *end == '\r')
-		end++;
-	return *end == '\0' && errno == 0 && isfinite(*out);
-}
-
 static enum sw_status coord(const char *path, long line, xmlNode *el, const char *name, double lim,
                             double *out, struct sw_error *err)
 {
@@ -172,7 +154,8 @@ static enum sw_status coord(const char *path, long line, xmlNode *el, const char
 	if (a == NULL)
 		return sw_error_set(err, SW_ERR_INPUT, _("%s:%ld: <wpt> without a %s attribute"),
 		                    path, line, name);
-	if (!parse_deg((const char *)a, out))
+	/* xsd:decimal: a point, never a comma; XML blanks around it are fine */
+	if (!sw_num_parse((const char *)a, SW_NUM_TRIM, out))
 		rc = sw_error_set(err, SW_ERR_INPUT, _("%s:%ld: %s=\"%s\" is not a number"), path,
 		                  line, name, (const char *)a);
 	else if (*out < -lim || *out > lim)

@@ -56,4 +56,22 @@ static inline void comma_locale_off(void)
 		comma_dir[0] = '\0';
 }
 
+/* The whole process in the Dutch locale, as a library called from anywhere
+ * (a server thread, a test) may find it: no main() resets LC_NUMERIC here.
+ * scripts/deps.sh generates nl_NL.UTF-8; false (with a hint on stderr) when
+ * it is missing or has no decimal comma. */
+static inline bool comma_locale_nl_on(void)
+{
+	if (setlocale(LC_ALL, "nl_NL.UTF-8") == NULL) {
+		fprintf(stderr, "the nl_NL.UTF-8 locale is missing: run scripts/deps.sh as root\n");
+		return false;
+	}
+	return strcmp(localeconv()->decimal_point, ",") == 0;
+}
+
+static inline void comma_locale_nl_off(void)
+{
+	setlocale(LC_ALL, "C");
+}
+
 #endif

@@ -411,24 +411,6 @@ static void reader_missing_file_is_notfound(void **state)
 
 /* ---- helpers ---- */
 
-static void parse_number_accepts_point_and_comma(void **state)
-{
-	double v = 0;
-
-	(void)state;
-	assert_true(sw_csv_parse_number("51.81", &v));
-	assert_true(v == 51.81);
-	assert_true(sw_csv_parse_number(" 51,81 ", &v));
-	assert_true(v == 51.81);
-	assert_true(sw_csv_parse_number("-3", &v));
-	assert_true(v == -3);
-	assert_false(sw_csv_parse_number("1,000.5", &v));
-	assert_false(sw_csv_parse_number("1,2,3", &v));
-	assert_false(sw_csv_parse_number("", &v));
-	assert_false(sw_csv_parse_number("nan", &v));
-	assert_false(sw_csv_parse_number("12abc", &v));
-}
-
 static void format_cell_quotes_only_when_needed(void **state)
 {
 	char buf[64];
@@ -727,7 +709,6 @@ int main(void)
 	    cmocka_unit_test(reader_refuses_utf16_with_advice),
 	    cmocka_unit_test(reader_stops_when_the_callback_fails),
 	    cmocka_unit_test(reader_missing_file_is_notfound),
-	    cmocka_unit_test(parse_number_accepts_point_and_comma),
 	    cmocka_unit_test(format_cell_quotes_only_when_needed),
 	    cmocka_unit_test(format_cell_guards_formulas),
 	    cmocka_unit_test(format_cell_reports_needed_length),
