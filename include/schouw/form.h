@@ -103,7 +103,4 @@ enum sw_status sw_form_validate(const struct sw_forms *forms, const struct sw_po
 
 const char *sw_kind_name(enum sw_kind k);
 
-/* True when s is valid UTF-8 (no overlongs or surrogates). */
-bool sw_utf8_valid(const char *s, size_t len);
-
 #endif

@@ -55,10 +55,6 @@ const char *sw_shp_names_from_dbf(const struct sw_shp_names *m, const char *dbf)
  * bits ("surface_evenness" -> "surfac_xyz"). out has room for 11 bytes. */
 void sw_shp_name_fallback(const char *name, char out[SW_DBF_NAME_MAX + 1]);
 
-/* Cut s to at most max bytes without splitting a UTF-8 character; returns
- * the new length (s itself is not changed). */
-size_t sw_shp_utf8_cut(const char *s, size_t max);
-
 /* ---- reader ---- */
 
 /* Read the shapefile at path (the .shp; .shx and .dbf beside it are required,

@@ -18,9 +18,8 @@ size_t sw_utf8_char_len(const char *s, size_t len);
  * valid, else the offset of the first bad byte (for messages). */
 size_t sw_utf8_valid_prefix(const char *s, size_t len);
 
-/* True when s[0..len) is valid UTF-8 (s may be NULL when len is 0).
- * Still defined in src/core/form.c (declared in form.h too) until the form
- * split lands; it then moves to utf8.c as sw_utf8_valid_prefix(s, len) == len. */
+/* True when s[0..len) is valid UTF-8: no overlongs, surrogates or code
+ * points above U+10FFFF (s may be NULL when len is 0). */
 bool sw_utf8_valid(const char *s, size_t len);
 
 /* The length to keep of s[0..len) so that it is at most max bytes and ends

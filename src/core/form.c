@@ -17,6 +17,8 @@
 
 #include "form_priv.h"
 #include "schouw/i18n.h"
+#include "schouw/num.h"
+#include "schouw/utf8.h"
 
 #define SW_IDENT_MAX 63
 #define INI_LINE_MAX 65536
@@ -58,83 +60,6 @@ const char *sw_kind_name(enum sw_kind k)
 	if ((size_t)k < sizeof kind_names / sizeof kind_names[0])
 		return kind_names[k];
 	return "?";
-}
-
-/* ---- numbers, independent of the locale the CLI set ---- */
-
-static locale_t c_locale(void)
-{
-	static locale_t loc = (locale_t)0;
-
-	if (loc == (locale_t)0)
-		loc = newlocale(LC_ALL_MASK, "C", (locale_t)0);
-	return loc;
-}
-
-/* Shortest "%.Ng" that reads back as d, for messages. */
-void sw_form_fmt_num(double d, char *buf, size_t len)
-{
-	locale_t loc = c_locale(), old = (locale_t)0;
-	int prec;
-
-	if (loc != (locale_t)0)
-		old = uselocale(loc);
-	for (prec = 15; prec <= 17; prec++) {
-		snprintf(buf, len, "%.*g", prec, d);
-		if (strtod(buf, NULL) == d)
-			break;
-	}
-	if (old != (locale_t)0)
-		uselocale(old);
-}
-
-/* Decimal number: [+-] digits [(.|,) digits] [e [+-] digits]; no hex, nan,
- * inf or thousands separators. *frac_zero tells whether the fraction is
- * absent or all zeros (for integers). */
-bool sw_form_parse_decimal(const char *s, double *out, bool *frac_zero)
-{
-	char buf[128];
-	size_t n = 0, nint = 0, nfrac = 0, nexp = 0;
-	bool fz = true;
-
-	if (*s == '+' || *s == '-')
-		buf[n++] = *s++;
-	while (isdigit((unsigned char)*s) && n < sizeof buf - 8) {
-		buf[n++] = *s++;
-		nint++;
-	}
-	if (*s == '.' || *s == ',') {
-		buf[n++] = '.';
-		s++;
-		while (isdigit((unsigned char)*s) && n < sizeof buf - 8) {
-			if (*s != '0')
-				fz = false;
-			buf[n++] = *s++;
-			nfrac++;
-		}
-	}
-	if (nint + nfrac == 0)
-		return false;
-	if (*s == 'e' || *s == 'E') {
-		buf[n++] = *s++;
-		if (*s == '+' || *s == '-')
-			buf[n++] = *s++;
-		while (isdigit((unsigned char)*s) && n < sizeof buf - 2) {
-			buf[n++] = *s++;
-			nexp++;
-		}
-		if (nexp == 0)
-			return false;
-		fz = false; /* 1e-1 is no whole number; keep it simple */
-	}
-	if (*s != '\0')
-		return false;
-	buf[n] = '\0';
-	errno = 0;
-	*out = c_locale() != (locale_t)0 ? strtod_l(buf, NULL, c_locale()) : strtod(buf, NULL);
-	if (frac_zero != NULL)
-		*frac_zero = fz;
-	return isfinite(*out);
 }
 
 /* Copy of s without surrounding ASCII whitespace. */
@@ -412,7 +337,7 @@ static int field_key(struct parse_ctx *c, struct sw_field *f, int k, const char 
 		    v, f->name);
 	case K_MIN:
 	case K_MAX:
-		if (!sw_form_parse_decimal(v, &d, NULL))
+		if (!sw_num_parse(v, SW_NUM_COMMA, &d))
 			return ctx_fail(
 			    c, SW_ERR_INPUT,
 			    _("%s of field '%s' is '%s', expected a finite decimal number"),
@@ -731,8 +656,8 @@ static enum sw_status check_fields(const struct sw_form *f, const struct field_m
 			    _("%s:%d: field '%s' of kind %s cannot have min or max"), f->path,
 			    m[i].line, d->name, sw_kind_name(d->kind));
 		if (d->has_min && d->has_max && d->min > d->max) {
-			sw_form_fmt_num(d->min, a, sizeof a);
-			sw_form_fmt_num(d->max, b, sizeof b);
+			sw_num_format(d->min, a);
+			sw_num_format(d->max, b);
 			return sw_error_set(err, SW_ERR_INPUT,
 			                    _("%s:%d: field '%s' has min %s above max %s"), f->path,
 			                    m[i].line, d->name, a, b);

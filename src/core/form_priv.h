@@ -8,14 +8,6 @@
 /* Longest text value in bytes. */
 #define SW_TEXT_MAX 4000
 
-/* Shortest "%.Ng" that reads back as d, for messages. */
-void sw_form_fmt_num(double d, char *buf, size_t len);
-
-/* Decimal number: [+-] digits [(.|,) digits] [e [+-] digits]; no hex, nan,
- * inf or thousands separators. *frac_zero (may be NULL) tells whether the
- * fraction is absent or all zeros (for integers). */
-bool sw_form_parse_decimal(const char *s, double *out, bool *frac_zero);
-
 /* Copy of s without surrounding ASCII whitespace; NULL when out of memory.
  * Caller frees. */
 char *sw_form_trimmed(const char *s);

@@ -12,6 +12,8 @@
 
 #include "form_priv.h"
 #include "schouw/i18n.h"
+#include "schouw/num.h"
+#include "schouw/utf8.h"
 
 /* ---- lookups ---- */
 
@@ -171,49 +173,6 @@ enum sw_status sw_forms_all_fields(const struct sw_forms *forms, const struct sw
 
 /* ---- values ---- */
 
-bool sw_utf8_valid(const char *s, size_t len)
-{
-	const unsigned char *p = (const unsigned char *)s;
-	size_t i = 0;
-
-	if (s == NULL)
-		return len == 0;
-	while (i < len) {
-		unsigned char b = p[i];
-		uint32_t cp;
-		size_t n, k;
-
-		if (b < 0x80) {
-			i++;
-			continue;
-		}
-		if (b >= 0xC2 && b <= 0xDF) {
-			n = 1;
-			cp = b & 0x1F;
-		} else if (b >= 0xE0 && b <= 0xEF) {
-			n = 2;
-			cp = b & 0x0F;
-		} else if (b >= 0xF0 && b <= 0xF4) {
-			n = 3;
-			cp = b & 0x07;
-		} else {
-			return false; /* continuation byte, C0/C1 overlong lead, > U+10FFFF */
-		}
-		if (len - i <= n)
-			return false;
-		for (k = 1; k <= n; k++) {
-			if ((p[i + k] & 0xC0) != 0x80)
-				return false;
-			cp = (cp << 6) | (p[i + k] & 0x3F);
-		}
-		if ((n == 2 && cp < 0x800) || (n == 3 && cp < 0x10000) || cp > 0x10FFFF ||
-		    (cp >= 0xD800 && cp <= 0xDFFF))
-			return false;
-		i += n + 1;
-	}
-	return true;
-}
-
 static const char *unit_suffix(const struct sw_field *f, char *buf, size_t len)
 {
 	if (f->unit == NULL)
@@ -230,14 +189,14 @@ static enum sw_status check_range(const struct sw_field *f, double d, struct sw_
 	if (!isfinite(d))
 		return sw_error_set(err, SW_ERR_INPUT, _("%s: expected a finite number"), f->name);
 	if (f->has_min && d < f->min) {
-		sw_form_fmt_num(d, a, sizeof a);
-		sw_form_fmt_num(f->min, b, sizeof b);
+		sw_num_format(d, a);
+		sw_num_format(f->min, b);
 		return sw_error_set(err, SW_ERR_INPUT, _("%s: %s is below the minimum %s%s"),
 		                    f->name, a, b, unit_suffix(f, u, sizeof u));
 	}
 	if (f->has_max && d > f->max) {
-		sw_form_fmt_num(d, a, sizeof a);
-		sw_form_fmt_num(f->max, b, sizeof b);
+		sw_num_format(d, a);
+		sw_num_format(f->max, b);
 		return sw_error_set(err, SW_ERR_INPUT, _("%s: %s is above the maximum %s%s"),
 		                    f->name, a, b, unit_suffix(f, u, sizeof u));
 	}
@@ -315,7 +274,7 @@ enum sw_status sw_field_parse(const struct sw_field *f, const char *text, struct
 	enum sw_status rc = SW_OK;
 	struct sw_value v = {.t = SW_V_NULL};
 	char *t = NULL;
-	bool fz, b;
+	bool b;
 	double d;
 	size_t i;
 
@@ -331,7 +290,7 @@ enum sw_status sw_field_parse(const struct sw_field *f, const char *text, struct
 		goto out;
 	switch (f->kind) {
 	case SW_KIND_NUMBER:
-		if (!sw_form_parse_decimal(t, &d, NULL)) {
+		if (!sw_num_parse(t, SW_NUM_COMMA, &d)) {
 			rc = sw_error_set(err, SW_ERR_INPUT,
 			                  _("%s: '%s' is not a number; expected e.g. 8.5 or 8,5"),
 			                  f->name, t);
@@ -341,12 +300,7 @@ enum sw_status sw_field_parse(const struct sw_field *f, const char *text, struct
 		v.r = d;
 		break;
 	case SW_KIND_INTEGER:
-		if (!sw_form_parse_decimal(t, &d, &fz)) {
-			rc = sw_error_set(err, SW_ERR_INPUT, _("%s: '%s' is not a whole number"),
-			                  f->name, t);
-			goto out;
-		}
-		if (!fz || d != floor(d)) {
+		if (!sw_num_parse(t, SW_NUM_COMMA | SW_NUM_WHOLE, &d) || d != floor(d)) {
 			rc = sw_error_set(err, SW_ERR_INPUT, _("%s: '%s' is not a whole number"),
 			                  f->name, t);
 			goto out;

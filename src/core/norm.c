@@ -18,6 +18,7 @@
 #include <sys/stat.h>
 
 #include "schouw/i18n.h"
+#include "schouw/num.h"
 
 #define NORM_FILE_MAX (8 * 1024 * 1024)
 #define NORM_CHAIN_MAX 16
@@ -628,6 +629,8 @@ static enum sw_status compile_cond(const struct raw_row *row, const struct sw_fo
 	case SW_KIND_INTEGER: {
 		const struct sw_unit *u;
 		char *unit = NULL, *end;
+		double d;
+		size_t used;
 		enum sw_status rc;
 		if (c->field_unit == NULL)
 			return sw_error_set(err, SW_ERR_INPUT,
@@ -636,11 +639,9 @@ static enum sw_status compile_cond(const struct raw_row *row, const struct sw_fo
 			                    row->file, row->line, f->name, f->unit);
 		/* value with an optional unit: "0.25 m", "25cm", "1:12" */
 		char *num = strncmp(val, "1:", 2) == 0 ? val + 2 : val;
-		for (char *k = val; *k; k++)
-			if (*k == ',')
-				*k = '.';
-		strtod(num, &end);
-		if (end == num)
+		used = sw_num_scan(num, strlen(num), SW_NUM_COMMA, &d);
+		end = num + used;
+		if (used == 0)
 			return sw_error_set(err, SW_ERR_INPUT,
 			                    _("%s:%d: condition '%s': '%s' is not a number"),
 			                    row->file, row->line, text, val);

@@ -130,3 +130,10 @@ size_t sw_utf8_json_quote(const char *s, size_t len, char *out)
 	*o = '\0';
 	return (size_t)(o - out);
 }
+
+bool sw_utf8_valid(const char *s, size_t len)
+{
+	if (s == NULL)
+		return len == 0;
+	return sw_utf8_valid_prefix(s, len) == len;
+}

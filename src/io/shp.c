@@ -18,7 +18,9 @@
 
 #include "schouw/crs.h"
 #include "schouw/i18n.h"
+#include "schouw/num.h"
 #include "schouw/style.h"
+#include "schouw/utf8.h"
 #include "shp_priv.h"
 
 /* ------------------------------------------------------------------------ */
@@ -200,19 +202,6 @@ char *sw_shp_printf(const char *fmt, ...)
 		s = NULL;
 	va_end(ap);
 	return s;
-}
-
-size_t sw_shp_utf8_cut(const char *s, size_t max)
-{
-	size_t n = strlen(s);
-
-	if (n <= max)
-		return n;
-	n = max;
-	/* Step back over continuation bytes to the start of the cut character. */
-	while (n > 0 && ((unsigned char)s[n] & 0xC0) == 0x80)
-		n--;
-	return n;
 }
 
 /* ------------------------------------------------------------------------ */
@@ -633,7 +622,7 @@ static enum sw_status put_text(struct sw_shp_writer *w, const struct sw_point *p
 		ok = DBFWriteNULLAttribute(w->dbf, (int)row, f->idx);
 	} else {
 		len = strlen(s);
-		keep = sw_shp_utf8_cut(s, (size_t)f->width);
+		keep = sw_utf8_cut(s, strlen(s), (size_t)f->width);
 		if (keep < len) {
 			memcpy(w->cut, s, keep);
 			w->cut[keep] = '\0';
@@ -671,7 +660,7 @@ static enum sw_status put_number(struct sw_shp_writer *w, const struct sw_point 
 				    point_ref(p, ref, sizeof ref), f->name, v, f->width);
 				has = false;
 			}
-		} else if (snprintf(buf, sizeof buf, "%.*f", f->dec, v) > f->width) {
+		} else if (sw_num_format_fixed(v, f->dec, buf, sizeof buf) > (size_t)f->width) {
 			sw_shp_warn(
 			    w->o.warn, w->o.warn_ud,
 			    _("point %s: field %s: %g does not fit a DBF number of width %d; left "

@@ -18,6 +18,7 @@
 #include "schouw/crs.h"
 #include "schouw/i18n.h"
 #include "shp_priv.h"
+#include "schouw/utf8.h"
 
 /* Path of the file beside stem with extension ext (tries lower, then upper
  * case); NULL when neither exists. Caller frees. */
@@ -202,12 +203,8 @@ static int conv_run(struct conv *c, const char *s, size_t len, size_t *bad, cons
 	size_t inleft = len, outleft, need = 4 * len + 4;
 
 	if (c->utf8 || (c->guess && sw_utf8_valid(s, len))) {
-		if (!sw_utf8_valid(s, len)) {
-			size_t good = 0;
-			/* the longest valid prefix ends where the first bad character starts */
-			for (size_t k = 1; k <= len; k++)
-				if (sw_utf8_valid(s, k))
-					good = k;
+		size_t good = sw_utf8_valid_prefix(s, len);
+		if (good < len) {
 			*bad = good;
 			return 0;
 		}

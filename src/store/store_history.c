@@ -8,16 +8,18 @@
 #include <string.h>
 
 #include "schouw/i18n.h"
+#include "schouw/num.h"
 #include "schouw/store.h"
+#include "schouw/utf8.h"
 #include "store_priv.h"
 
 /* ---- record JSON for history ---- */
 
-/* The record JSON is written straight into a buffer, byte for byte what
- * jansson's json_dumps(JSON_COMPACT | JSON_REAL_PRECISION(digits)) of the
- * object tree wrote before (keys in insertion order, the same escapes, the
- * same reals): an import writes one per row, and building and dumping a tree
- * was a third of its time. */
+/* The record JSON is written straight into a buffer (an import writes one
+ * per row, and building and dumping a jansson tree was a third of its time):
+ * keys in insertion order, strings escaped as jansson escapes them, every real
+ * the shortest text that reads back exactly (sw_num_format_json: 1.4, not
+ * 1.3999999999999999). test_history_json reads it back with jansson. */
 struct jbuf {
 	char *p;
 	size_t len, cap;
@@ -74,96 +76,24 @@ static void jb_put(struct jbuf *b, const char *s, size_t n)
 
 #define JB_LIT(b, lit) jb_put((b), (lit), sizeof(lit) - 1)
 
-/* Length of the UTF-8 sequence at s (as jansson's utf8 check accepts it), 0
- * when invalid. */
-static size_t utf8_len(const unsigned char *s)
-{
-	unsigned c = s[0], cp;
-	size_t n, i;
-
-	if (c < 0x80)
-		return 1;
-	if (c <= 0xC1)
-		return 0;
-	if (c <= 0xDF)
-		n = 2, cp = c & 0x1F;
-	else if (c <= 0xEF)
-		n = 3, cp = c & 0x0F;
-	else if (c <= 0xF4)
-		n = 4, cp = c & 0x07;
-	else
-		return 0;
-	for (i = 1; i < n; i++) {
-		if ((s[i] & 0xC0) != 0x80)
-			return 0;
-		cp = (cp << 6) | (s[i] & 0x3F);
-	}
-	if (cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF) || (n == 3 && cp < 0x800) ||
-	    (n == 4 && cp < 0x10000))
-		return 0;
-	return n;
-}
-
-/* A JSON string: escapes as jansson's dump_string without flags. Room for
- * the worst case (every byte a \u00XX) is made first, then the text is
- * written straight into the buffer. */
+/* A JSON string as jansson writes it (b->bad when it is not UTF-8). */
 static void jb_str(struct jbuf *b, const char *str)
 {
-	static const char hex[] = "0123456789ABCDEF";
-	const unsigned char *s = (const unsigned char *)str;
-	char *o;
+	size_t n, w;
 
 	if (str == NULL) {
 		JB_LIT(b, "null");
 		return;
 	}
-	if (!jb_room(b, 6 * strlen(str) + 2))
+	n = strlen(str);
+	if (!jb_room(b, SW_UTF8_JSON_ROOM(n)))
 		return;
-	o = b->p + b->len;
-	*o++ = '"';
-	for (;;) {
-		unsigned c = *s;
-		size_t n;
-
-		if (c >= 0x20 && c < 0x80 && c != '"' && c != '\\') {
-			*o++ = (char)c;
-			s++;
-			continue;
-		}
-		if (c >= 0x80) {
-			n = utf8_len(s);
-			if (n == 0) {
-				b->bad = true;
-				return;
-			}
-			memcpy(o, s, n);
-			o += n;
-			s += n;
-			continue;
-		}
-		if (c == '\0')
-			break;
-		*o++ = '\\';
-		switch (c) {
-		case '"': *o++ = '"'; break;
-		case '\\': *o++ = '\\'; break;
-		case '\b': *o++ = 'b'; break;
-		case '\f': *o++ = 'f'; break;
-		case '\n': *o++ = 'n'; break;
-		case '\r': *o++ = 'r'; break;
-		case '\t': *o++ = 't'; break;
-		default:
-			memcpy(o, "u00", 3);
-			o[3] = hex[c >> 4];
-			o[4] = hex[c & 15];
-			o += 5;
-			break;
-		}
-		s++;
+	w = sw_utf8_json_quote(str, n, b->p + b->len);
+	if (w == 0) {
+		b->bad = true;
+		return;
 	}
-	*o++ = '"';
-	*o = '\0';
-	b->len = (size_t)(o - b->p);
+	b->len += w;
 }
 
 /* "key": (keys are written as strings and must be UTF-8 as well). */
@@ -189,123 +119,18 @@ static void jb_int(struct jbuf *b, long long v)
 	jb_put(b, q, (size_t)(e - q));
 }
 
-static const double pow10_tab[] = {1, 10, 100, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9};
-
-/* When v is exactly the double nearest to k / 10^d for an integer k of at most
- * 15 digits (most survey values: 101969.327, 6.1, 19), its "%.15g" text is
- * k / 10^d written out, and 15 digits round-trip it. Writes that text (as
- * jansson would, ".0" after an integer) into out and returns its length; 0
- * when v takes the general path. */
-static size_t fast_real(double v, char *out)
+static void jb_real(struct jbuf *b, double v)
 {
-	double a = fabs(v);
-	unsigned long long k, ip, fp;
-	int d;
-	size_t n = 0;
-	char digs[24];
-	int nd;
+	char buf[SW_NUM_BUF];
 
-	if (!(a >= 1e-3 && a < 1e15))
-		return 0;
-	for (d = 0; d < 10; d++) {
-		double t = a * pow10_tab[d];
-
-		if (t >= 1e15)
-			return 0;
-		k = (unsigned long long)llround(t);
-		if (k < 1000000000000000ULL && (double)k / pow10_tab[d] == a)
-			break;
-	}
-	if (d == 10)
-		return 0;
-	if (v < 0)
-		out[n++] = '-';
-	ip = k / (unsigned long long)pow10_tab[d];
-	fp = k % (unsigned long long)pow10_tab[d];
-	nd = 0;
-	do {
-		digs[nd++] = (char)('0' + ip % 10);
-		ip /= 10;
-	} while (ip > 0);
-	while (nd > 0)
-		out[n++] = digs[--nd];
-	/* d is the smallest exponent, so fp has no trailing zero when d > 0 */
-	out[n++] = '.';
-	if (d == 0) {
-		out[n++] = '0';
-		return n;
-	}
-	for (nd = d; nd > 0; nd--) {
-		out[n + (size_t)nd - 1] = (char)('0' + fp % 10);
-		fp /= 10;
-	}
-	return n + (size_t)d;
+	jb_put(b, buf, sw_num_format_json(v, buf));
 }
 
-/* Significant digits that make v round-trip (15..17). */
-static int needed_digits(double v)
-{
-	char buf[40];
-
-	if (!isfinite(v))
-		return 15;
-	snprintf(buf, sizeof buf, "%.15g", v);
-	return strtod(buf, NULL) == v ? 15 : 17;
-}
-
-/* A real as jansson's jsonp_dtostr writes it with `precision` digits. */
-static void jb_real_slow(struct jbuf *b, double v, int precision)
-{
-	char buf[64], *start, *end;
-	int ret = snprintf(buf, sizeof buf, "%.*g", precision, v);
-	size_t length;
-
-	if (ret < 0 || (size_t)ret >= sizeof buf - 3) {
-		b->bad = true;
-		return;
-	}
-	length = (size_t)ret;
-	if (strchr(buf, '.') == NULL && strchr(buf, 'e') == NULL) {
-		memcpy(buf + length, ".0", 3);
-		length += 2;
-	}
-	start = strchr(buf, 'e');
-	if (start != NULL) {
-		start++;
-		end = start + 1;
-		if (*start == '-')
-			start++;
-		while (*end == '0')
-			end++;
-		if (end != start) {
-			memmove(start, end, length - (size_t)(end - buf) + 1);
-			length -= (size_t)(end - start);
-		}
-	}
-	jb_put(b, buf, length);
-}
-
-static void jb_real(struct jbuf *b, double v, int digits)
-{
-	char buf[40];
-	size_t n;
-
-	if (!isfinite(v)) {
-		JB_LIT(b, "null");
-		return;
-	}
-	if (digits == 15 && (n = fast_real(v, buf)) > 0) {
-		jb_put(b, buf, n);
-		return;
-	}
-	jb_real_slow(b, v, digits);
-}
-
-static void jb_value(struct jbuf *b, const struct sw_value *v, int digits)
+static void jb_value(struct jbuf *b, const struct sw_value *v)
 {
 	switch (v->t) {
 	case SW_V_REAL:
-		jb_real(b, v->r, digits);
+		jb_real(b, v->r);
 		break;
 	case SW_V_INT:
 		jb_int(b, v->i);
@@ -319,29 +144,12 @@ static void jb_value(struct jbuf *b, const struct sw_value *v, int digits)
 	}
 }
 
-/* Digits of the whole record: 17 when any real needs them, as before. */
-static int real_digits(double v)
-{
-	char buf[40];
-
-	if (!isfinite(v) || fast_real(v, buf) > 0)
-		return 15;
-	return needed_digits(v);
-}
-
 /* The compact JSON text of the whole record into b (b->bad on OOM or text
  * that is not UTF-8, which jansson refused too). */
 static void record_json(struct jbuf *b, const struct sw_point *p)
 {
-	int digits = 15;
 	size_t i;
 
-	if (real_digits(p->x) > digits || real_digits(p->y) > digits ||
-	    real_digits(p->gps_accuracy_m) > digits)
-		digits = 17;
-	for (i = 0; digits == 15 && i < p->nattrs; i++)
-		if (p->attrs[i].v.t == SW_V_REAL && real_digits(p->attrs[i].v.r) > digits)
-			digits = 17;
 	JB_LIT(b, "{\"id\":");
 	jb_int(b, p->id);
 	JB_LIT(b, ",\"uuid\":");
@@ -351,15 +159,15 @@ static void record_json(struct jbuf *b, const struct sw_point *p)
 	JB_LIT(b, ",\"status\":");
 	jb_str(b, p->status);
 	JB_LIT(b, ",\"x\":");
-	jb_real(b, p->x, digits);
+	jb_real(b, p->x);
 	JB_LIT(b, ",\"y\":");
-	jb_real(b, p->y, digits);
+	jb_real(b, p->y);
 	JB_LIT(b, ",\"surveyor\":");
 	jb_str(b, p->surveyor);
 	JB_LIT(b, ",\"observed_at\":");
 	jb_str(b, p->observed_at);
 	JB_LIT(b, ",\"gps_accuracy_m\":");
-	jb_real(b, p->gps_accuracy_m, digits);
+	jb_real(b, p->gps_accuracy_m);
 	JB_LIT(b, ",\"note\":");
 	jb_str(b, p->note);
 	JB_LIT(b, ",\"created_at\":");
@@ -373,7 +181,7 @@ static void record_json(struct jbuf *b, const struct sw_point *p)
 			return;
 		}
 		jb_key(b, p->attrs[i].name, i == 0);
-		jb_value(b, &p->attrs[i].v, digits);
+		jb_value(b, &p->attrs[i].v);
 	}
 	JB_LIT(b, "}}");
 }

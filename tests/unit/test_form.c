@@ -17,6 +17,7 @@
 
 #include "comma_locale.h"
 #include "schouw/form.h"
+#include "schouw/utf8.h"
 
 static const char *data_dir(void)
 {

@@ -16,6 +16,7 @@
 
 #include "schouw/form.h"
 #include "schouw/shp.h"
+#include "schouw/utf8.h"
 #include "schouw/style.h"
 
 static struct sw_forms *forms;
@@ -252,10 +253,10 @@ static void utf8_cut_keeps_whole_characters(void **state)
 	const char *s = "abÅcd";
 
 	(void)state;
-	assert_int_equal(sw_shp_utf8_cut(s, 10), strlen(s));
-	assert_int_equal(sw_shp_utf8_cut(s, 3), 2);
-	assert_int_equal(sw_shp_utf8_cut(s, 4), 4);
-	assert_int_equal(sw_shp_utf8_cut("€", 2), 0); /* 3-byte character */
+	assert_int_equal(sw_utf8_cut(s, strlen(s), 10), strlen(s));
+	assert_int_equal(sw_utf8_cut(s, strlen(s), 3), 2);
+	assert_int_equal(sw_utf8_cut(s, strlen(s), 4), 4);
+	assert_int_equal(sw_utf8_cut("€", 3, 2), 0); /* 3-byte character */
 }
 
 /* ---- writer + reader ---- */
