@@ -9,10 +9,8 @@
 #include "progress.h"
 #include "commands.h"
 #include "schouw/csv.h"
-#include "schouw/geojson.h"
-#include "schouw/gpx.h"
+#include "schouw/exchange.h"
 #include "schouw/import.h"
-#include "schouw/shp.h"
 
 static const char usage[] =
     N_("usage: schouw import FILE [options]\n\n"
@@ -56,55 +54,6 @@ enum {
 	OPT_DRY_RUN,
 	OPT_SKIP
 };
-
-enum fmt { FMT_NONE, FMT_CSV, FMT_SHP, FMT_GPX, FMT_GEOJSON };
-
-typedef enum sw_status (*reader_fn)(const char *path, const struct sw_read_opts *o, sw_record_cb cb,
-                                    void *ud, struct sw_error *err);
-
-static enum fmt fmt_by_name(const char *s)
-{
-	if (strcasecmp(s, "csv") == 0 || strcasecmp(s, "txt") == 0 || strcasecmp(s, "tsv") == 0)
-		return FMT_CSV;
-	if (strcasecmp(s, "shp") == 0 || strcasecmp(s, "shapefile") == 0)
-		return FMT_SHP;
-	if (strcasecmp(s, "gpx") == 0)
-		return FMT_GPX;
-	if (strcasecmp(s, "geojson") == 0 || strcasecmp(s, "json") == 0)
-		return FMT_GEOJSON;
-	return FMT_NONE;
-}
-
-/* By extension, else by the first bytes. */
-static enum fmt fmt_of_file(const char *path)
-{
-	const char *dot = strrchr(path, '.');
-	const char *slash = strrchr(path, '/');
-	char head[64] = "";
-	size_t n = 0, i = 0;
-	FILE *f;
-
-	if (dot != NULL && (slash == NULL || dot > slash)) {
-		enum fmt e = fmt_by_name(dot + 1);
-		if (e != FMT_NONE)
-			return e;
-	}
-	f = fopen(path, "rb");
-	if (f == NULL)
-		return FMT_CSV; /* the reader reports the open error */
-	n = fread(head, 1, sizeof head - 1, f);
-	fclose(f);
-	head[n] = '\0';
-	if (n >= 3 && memcmp(head, "\xEF\xBB\xBF", 3) == 0)
-		i = 3;
-	while (i < n && (head[i] == ' ' || head[i] == '\t' || head[i] == '\r' || head[i] == '\n'))
-		i++;
-	if (head[i] == '{')
-		return FMT_GEOJSON;
-	if (head[i] == '<')
-		return FMT_GPX;
-	return FMT_CSV;
-}
 
 /* ---- reject file ---- */
 
@@ -244,52 +193,14 @@ static bool rejects_path_ok(struct sw_cli *cli, const char *rejects, const char 
 
 /* ---- progress on a terminal ---- */
 
-static long count_lines(const char *path)
+static void on_progress(void *ud, long long pos, long long total)
 {
-	char buf[65536];
-	long n = 0;
-	size_t k;
-	FILE *f = fopen(path, "rb");
+	struct sw_progress *pg = ud;
 
-	if (f == NULL)
-		return 0;
-	while ((k = fread(buf, 1, sizeof buf, f)) > 0) {
-		const char *p = buf, *end = buf + k;
-		while ((p = memchr(p, '\n', (size_t)(end - p))) != NULL) {
-			n++;
-			p++;
-		}
-	}
-	fclose(f);
-	return n;
-}
-
-/* A bulk load rebuilds the whole R-tree once, which pays off when the file
- * is big and not small next to the store. Rows are guessed from the size. */
-static bool want_bulk(struct sw_store *store, const char *path)
-{
-	struct stat st;
-	long long npoints = 0, rows;
-
-	if (stat(path, &st) != 0)
-		return false;
-	rows = (long long)st.st_size / 64;
-	if (rows < 20000 || sw_store_count(store, NULL, &npoints, NULL) != SW_OK)
-		return false;
-	return rows >= npoints / 2;
-}
-
-struct feed {
-	struct sw_importer *im;
-	struct sw_progress *pg;
-};
-
-static enum sw_status feed_record(const struct sw_record *r, void *ud, struct sw_error *err)
-{
-	struct feed *fd = ud;
-
-	sw_progress_tick(fd->pg, r->pos);
-	return sw_importer_record_cb(r, fd->im, err);
+	if (pos == 0)
+		pg->total = total;
+	else
+		sw_progress_tick(pg, pos);
 }
 
 static void warn_stderr(void *ud, const char *msg)
@@ -366,7 +277,6 @@ int cmd_import(struct sw_cli *cli, int argc, char **argv)
 	struct sw_error err = {0};
 	struct rejects rj = {0};
 	struct sw_progress pg = {0};
-	struct feed fd = {0};
 	struct sw_importer *im = NULL;
 	struct sw_forms *forms;
 	struct sw_store *store;
@@ -374,9 +284,8 @@ int cmd_import(struct sw_cli *cli, int argc, char **argv)
 	char **map_buf = NULL;
 	size_t nmap = 0, i;
 	const char *by = NULL, *path;
-	enum fmt format = FMT_NONE;
-	reader_fn reader = NULL;
-	enum sw_status src;
+	const struct sw_format *format = NULL;
+	char names[128];
 	int rc = SW_EXIT_ERROR;
 	int c;
 
@@ -426,12 +335,11 @@ int cmd_import(struct sw_cli *cli, int argc, char **argv)
 			ro.encoding = optarg;
 			break;
 		case OPT_FORMAT:
-			format = fmt_by_name(optarg);
-			if (format == FMT_NONE) {
-				sw_cli_usage_error(cli, "import",
-				                   _("--format: expected csv, shp, gpx or geojson, "
-				                     "got '%s'"),
-				                   optarg);
+			format = sw_format_by_name(optarg, SW_FORMAT_READ);
+			if (format == NULL) {
+				sw_format_list(SW_FORMAT_READ, false, _(" or "), names, sizeof names);
+				sw_cli_usage_error(cli, "import", _("--format: expected %s, got '%s'"),
+				                   names, optarg);
 				goto out;
 			}
 			break;
@@ -456,22 +364,8 @@ int cmd_import(struct sw_cli *cli, int argc, char **argv)
 	path = argv[optind];
 	if (rj.path != NULL && !rejects_path_ok(cli, rj.path, path))
 		goto out;
-	if (format == FMT_NONE)
-		format = fmt_of_file(path);
-	switch (format) {
-	case FMT_SHP:
-		reader = sw_shp_read;
-		break;
-	case FMT_GPX:
-		reader = sw_gpx_read;
-		break;
-	case FMT_GEOJSON:
-		reader = sw_geojson_read;
-		break;
-	default:
-		reader = sw_csv_read;
-		break;
-	}
+	if (format == NULL)
+		format = sw_import_format(path);
 
 	forms = sw_cli_forms(cli);
 	if (forms == NULL)
@@ -490,7 +384,7 @@ int cmd_import(struct sw_cli *cli, int argc, char **argv)
 	io.reject = on_reject;
 	io.reject_ud = &rj;
 	rj.cli = cli;
-	rj.dialect = format == FMT_CSV ? sw_csv_sniff_dialect(path) : SW_CSV_RFC4180;
+	rj.dialect = format->dialect_of != NULL ? format->dialect_of(path) : SW_CSV_RFC4180;
 	ro.map_src = map_src;
 	ro.map_dst = map_dst;
 	ro.nmap = nmap;
@@ -499,27 +393,21 @@ int cmd_import(struct sw_cli *cli, int argc, char **argv)
 	ro.warn_ud = cli;
 
 	sw_progress_start(&pg, cli->quiet, 0, _("rows"));
-	if (pg.on && format == FMT_CSV)
-		pg.total = count_lines(path);
-	io.bulk = want_bulk(store, path);
-
-	if (sw_importer_new(store, forms, &io, &im, &err) != SW_OK)
-		goto out;
-	fd.im = im;
-	fd.pg = &pg;
-	src = reader(path, &ro, feed_record, &fd, &err);
-	sw_progress_end(&pg);
-	if (src != SW_OK)
-		goto out;
-	if (sw_importer_finish(im, &err) != SW_OK) {
-		const struct sw_import_report *rep = sw_importer_report(im);
-		if (err.code == SW_ERR_INPUT && rep->rejected > 0) {
+	if (pg.on) {
+		io.progress = on_progress;
+		io.progress_ud = &pg;
+	}
+	if (sw_import_file(store, forms, path, format, &ro, &io, &im, &err) != SW_OK) {
+		const struct sw_import_report *rep = im != NULL ? sw_importer_report(im) : NULL;
+		sw_progress_end(&pg);
+		if (rep != NULL && rep->read_all && err.code == SW_ERR_INPUT && rep->rejected > 0) {
 			print_rejected(cli, rep);
 			print_report(cli, path, rep, io.dry_run);
 		}
 		rejects_close(&rj, false);
 		goto out;
 	}
+	sw_progress_end(&pg);
 	if (rejects_close(&rj, true) != SW_OK) {
 		/* the points are in; say that the reject file is not */
 		sw_cli_error(cli, &rj.err);

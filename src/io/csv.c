@@ -17,7 +17,6 @@
 #include "schouw/crs.h"
 #include "schouw/form.h"
 #include "schouw/i18n.h"
-#include "schouw/import.h"
 
 #define READ_BLOCK 65536
 
@@ -353,7 +352,7 @@ static bool rd_header(struct rd_ctx *c)
 				return false;
 			}
 		}
-		switch (sw_import_coord_role(c->names[i])) {
+		switch (sw_exchange_coord_role(c->names[i])) {
 		case SW_COORD_LAT:
 			lat = (long)i;
 			break;
