@@ -110,6 +110,7 @@ struct sw_writer;
 /* One entry per format. Name lists end with NULL. */
 struct sw_format {
 	const char *name;               /* canonical --format name: "csv", "shp", ... */
+	const char *label;              /* for messages: "CSV", "shapefile", "GeoJSON" */
 	const char *const *names;       /* every --format name, name first */
 	const char *const *exts;        /* file name endings (no dot) read and written;
 	                                 * exts[0] is what a written file gets */

@@ -129,6 +129,7 @@ static const char *const gpx_exts[] = {"gpx", NULL};
 static const struct sw_format formats[] = {
     {
         .name = "csv",
+        .label = "CSV",
         .names = csv_names,
         .exts = csv_exts,
         .read_aliases = csv_aliases,
@@ -141,6 +142,7 @@ static const struct sw_format formats[] = {
     },
     {
         .name = "shp",
+        .label = "shapefile",
         .names = shp_names,
         .exts = shp_exts,
         .companions = ".shx .dbf .prj .cpg .qml .sld",
@@ -153,6 +155,7 @@ static const struct sw_format formats[] = {
     },
     {
         .name = "geojson",
+        .label = "GeoJSON",
         .names = geojson_names,
         .exts = geojson_exts,
         .fixed_crs = SW_CRS_WGS84,
@@ -164,6 +167,7 @@ static const struct sw_format formats[] = {
     },
     {
         .name = "gpx",
+        .label = "GPX",
         .names = gpx_names,
         .exts = gpx_exts,
         .magic = '<',
