@@ -160,16 +160,15 @@ int cmd_export(struct sw_cli *cli, int argc, char **argv)
 	struct sw_filter filter = {0};
 	struct sw_error err = {0};
 	struct sw_store *store;
-	char help[8192], names[128];
+	char names[128];
 	bool dbf_names = false;
 	int rc = SW_EXIT_ERROR;
 	int c;
 
-	snprintf(help, sizeof help, _(usage), _(SW_CLI_FILTER_HELP));
 	req.o.warn = on_warning;
 	req.o.warn_ud = &ec;
 	req.o.dialect = SW_CSV_RFC4180;
-	while ((c = sw_cli_next_opt(cli, argc, argv, opts, help, &filter, &rc)) != -1) {
+	while ((c = sw_cli_next_opt(cli, argc, argv, opts, _(usage), &filter, &rc)) != -1) {
 		if (c == SW_CLI_STOP)
 			goto out;
 		switch (c) {
