@@ -9,9 +9,11 @@
 #include <string.h>
 #include <strings.h>
 #include <sys/stat.h>
+#include <unistd.h>
 #include <uuid/uuid.h>
 
 #include "schouw/crs.h"
+#include "schouw/csv.h"
 #include "schouw/i18n.h"
 
 /* The fixed namespace of derived point uuids (a random v4, never change it:
@@ -1266,6 +1268,141 @@ void sw_importer_free(struct sw_importer *im)
 	free(im);
 }
 
+/* ---- the reject file ---- */
+
+struct rejects {
+	const char *path;
+	struct sw_csv_out *out;
+	char **header; /* the columns of the first rejected row, then line, reason */
+	size_t ncols;
+	const char **cells;
+	enum sw_csv_dialect dialect; /* that of the input, so Excel users can open it */
+	struct sw_error err;
+	bool failed;
+	sw_reject_fn chain; /* the caller's reject callback, called after the file's */
+	void *chain_ud;
+};
+
+static void rejects_open(struct rejects *rj, const struct sw_record *r)
+{
+	const char *pos = r != NULL && r->pos_kind != NULL ? r->pos_kind : "line";
+	size_t n = r != NULL ? r->n : 0, i;
+
+	rj->header = calloc(n + 2, sizeof *rj->header);
+	rj->cells = calloc(n + 2, sizeof *rj->cells);
+	if (rj->header == NULL || rj->cells == NULL) {
+		sw_error_set(&rj->err, SW_ERR_NOMEM, "%s", _("out of memory"));
+		rj->failed = true;
+		return;
+	}
+	for (i = 0; i < n; i++)
+		rj->header[i] = strdup(r->keys[i] != NULL ? r->keys[i] : "");
+	rj->header[n] = strdup(pos);
+	rj->header[n + 1] = strdup("reason");
+	rj->ncols = n + 2;
+	for (i = 0; i < rj->ncols; i++) {
+		if (rj->header[i] == NULL) {
+			sw_error_set(&rj->err, SW_ERR_NOMEM, "%s", _("out of memory"));
+			rj->failed = true;
+			return;
+		}
+	}
+	if (sw_csv_out_open(rj->path, rj->dialect, &rj->out, &rj->err) != SW_OK ||
+	    sw_csv_out_row(rj->out, rj->ncols, (const char *const *)rj->header, &rj->err) != SW_OK)
+		rj->failed = true;
+}
+
+static void on_reject(void *ud, const struct sw_record *r, const char *reason)
+{
+	struct rejects *rj = ud;
+	char pos[32];
+	size_t i, k;
+
+	if (rj->chain != NULL)
+		rj->chain(rj->chain_ud, r, reason);
+	if (rj->path == NULL || rj->failed)
+		return;
+	if (rj->out == NULL) {
+		rejects_open(rj, r);
+		if (rj->failed)
+			return;
+	}
+	/* by name, since GeoJSON features may differ in their properties */
+	for (i = 0; i + 2 < rj->ncols; i++) {
+		rj->cells[i] = NULL;
+		for (k = 0; k < r->n; k++) {
+			if (r->keys[k] != NULL && strcmp(r->keys[k], rj->header[i]) == 0) {
+				rj->cells[i] = r->vals[k];
+				break;
+			}
+		}
+	}
+	snprintf(pos, sizeof pos, "%ld", r->pos);
+	rj->cells[rj->ncols - 2] = pos;
+	rj->cells[rj->ncols - 1] = reason;
+	if (sw_csv_out_row(rj->out, rj->ncols, rj->cells, &rj->err) != SW_OK)
+		rj->failed = true;
+}
+
+static enum sw_status rejects_close(struct rejects *rj, bool commit)
+{
+	enum sw_status rc = SW_OK;
+	size_t i;
+
+	if (rj->path != NULL && commit && !rj->failed && rj->out == NULL) {
+		/* nothing rejected: still replace an older file */
+		static const char *const hdr[] = {"line", "reason"};
+		if (sw_csv_out_open(rj->path, rj->dialect, &rj->out, &rj->err) != SW_OK ||
+		    sw_csv_out_row(rj->out, 2, hdr, &rj->err) != SW_OK)
+			rj->failed = true;
+	}
+	if (rj->failed)
+		commit = false;
+	if (sw_csv_out_close(rj->out, commit, &rj->err) != SW_OK)
+		rj->failed = true;
+	rj->out = NULL;
+	if (rj->failed && rj->path != NULL) {
+		rc = rj->err.code != SW_OK ? rj->err.code : SW_ERR_IO;
+		sw_error_prefix(&rj->err, "--skip-invalid %s: ", rj->path);
+	}
+	for (i = 0; rj->header != NULL && i < rj->ncols; i++)
+		free(rj->header[i]);
+	free(rj->header);
+	free(rj->cells);
+	rj->header = NULL;
+	rj->cells = NULL;
+	return rc;
+}
+
+enum sw_status sw_import_rejects_check(const char *rejects, const char *input,
+                                       struct sw_error *err)
+{
+	struct stat a, b;
+	char *dir = strdup(rejects);
+	char *slash;
+	enum sw_status rc = SW_OK;
+
+	if (dir == NULL)
+		return sw_error_nomem(err);
+	slash = strrchr(dir, '/');
+	if (slash == NULL)
+		strcpy(dir, ".");
+	else if (slash == dir)
+		slash[1] = '\0';
+	else
+		*slash = '\0';
+	if (access(dir, W_OK) != 0)
+		rc = sw_error_set(err, SW_ERR_INPUT, _("--skip-invalid %s: cannot write in '%s'"),
+		                  rejects, dir);
+	free(dir);
+	if (rc == SW_OK && stat(rejects, &a) == 0 && stat(input, &b) == 0 &&
+	    a.st_dev == b.st_dev && a.st_ino == b.st_ino)
+		rc = sw_error_set(err, SW_ERR_INPUT,
+		                  _("--skip-invalid %s: that is the input file; name another file"),
+		                  rejects);
+	return rc;
+}
+
 /* ---- one file, any format ---- */
 
 const struct sw_format *sw_import_format(const char *path)
@@ -1330,6 +1467,7 @@ enum sw_status sw_import_file(struct sw_store *s, const struct sw_forms *f, cons
 {
 	struct sw_import_opts io = *o;
 	struct sw_importer *im = NULL;
+	struct rejects rj = {.path = o->rejects_path, .chain = o->reject, .chain_ud = o->reject_ud};
 	enum sw_status rc;
 
 	*out = NULL;
@@ -1338,6 +1476,10 @@ enum sw_status sw_import_file(struct sw_store *s, const struct sw_forms *f, cons
 	if (!sw_format_can(fmt, SW_FORMAT_READ))
 		return sw_error_set(err, SW_ERR_INTERNAL, "import: format %s has no reader",
 		                    fmt != NULL ? fmt->name : "(none)");
+	/* rejects in the dialect of the input, so Excel users can open them */
+	rj.dialect = fmt->dialect_of != NULL ? fmt->dialect_of(path) : SW_CSV_RFC4180;
+	io.reject = on_reject;
+	io.reject_ud = &rj;
 	if (io.progress != NULL)
 		io.progress(io.progress_ud, 0, (fmt->flags & SW_FORMAT_LINES) ? count_lines(path) : 0);
 	io.bulk = want_bulk(s, path);
@@ -1349,7 +1491,13 @@ enum sw_status sw_import_file(struct sw_store *s, const struct sw_forms *f, cons
 		goto out;
 	im->rep.read_all = true;
 	rc = sw_importer_finish(im, err);
+	if (rc == SW_OK && rejects_close(&rj, true) != SW_OK) {
+		im->rep.rejects_failed = true;
+		*err = rj.err;
+		rc = err->code;
+	}
 out:
+	rejects_close(&rj, false);
 	*out = im;
 	return rc;
 }
