@@ -121,9 +121,11 @@ enum sw_status sw_export_resolve(struct sw_export_req *req, struct sw_error *err
 		if (single == NULL)
 			return sw_error_nomem(err);
 		n = strlen(single);
-		if (n > k + 1 && !(single[n - k - 1] == '.' && strcasecmp(single + n - k, f->exts[0]) == 0))
-			rc = sw_error_set(err, SW_ERR_INPUT, _("a %s name must end in .%s, got '%s'"),
-			                  f->label, f->exts[0], single);
+		if (n > k + 1 &&
+		    !(single[n - k - 1] == '.' && strcasecmp(single + n - k, f->exts[0]) == 0))
+			rc = sw_error_set(err, SW_ERR_INPUT,
+			                  _("a %s name must end in .%s, got '%s'"), f->label,
+			                  f->exts[0], single);
 	}
 	free(single);
 	return rc;
@@ -293,7 +295,8 @@ enum sw_status sw_export_run(struct sw_store *s, const struct sw_export_req *req
 
 	*out = NULL;
 	if (st.fmt == NULL || !sw_format_can(st.fmt, SW_FORMAT_WRITE))
-		return sw_error_set(err, SW_ERR_INTERNAL, "export: no format (call sw_export_resolve)");
+		return sw_error_set(err, SW_ERR_INTERNAL,
+		                    "export: no format (call sw_export_resolve)");
 	if (st.fmt->fixed_crs != NULL)
 		st.o.crs = NULL; /* the writer knows its CRS */
 	rc = open_target(&st, err);

@@ -87,24 +87,23 @@ enum sw_coord_role sw_exchange_coord_role(const char *name)
 /* ---- the format table ---- */
 
 /* Each format's writer behind the uniform struct sw_writer. */
-#define WRITER_ADAPTERS(fmt)                                                                   \
-	static enum sw_status fmt##_open(const char *path, const struct sw_export_opts *o,     \
-	                                 struct sw_writer **out, struct sw_error *err)         \
-	{                                                                                      \
-		struct sw_##fmt##_writer *w = NULL;                                            \
-		enum sw_status rc = sw_##fmt##_writer_open(path, o, &w, err);                  \
-		*out = (struct sw_writer *)w;                                                  \
-		return rc;                                                                     \
-	}                                                                                      \
-	static enum sw_status fmt##_add(struct sw_writer *w, const struct sw_point *p,         \
-	                                struct sw_error *err)                                  \
-	{                                                                                      \
-		return sw_##fmt##_writer_add((struct sw_##fmt##_writer *)w, p, err);           \
-	}                                                                                      \
-	static enum sw_status fmt##_close(struct sw_writer *w, bool commit,                    \
-	                                  struct sw_error *err)                                \
-	{                                                                                      \
-		return sw_##fmt##_writer_close((struct sw_##fmt##_writer *)w, commit, err);    \
+#define WRITER_ADAPTERS(fmt)                                                                       \
+	static enum sw_status fmt##_open(const char *path, const struct sw_export_opts *o,         \
+	                                 struct sw_writer **out, struct sw_error *err)             \
+	{                                                                                          \
+		struct sw_##fmt##_writer *w = NULL;                                                \
+		enum sw_status rc = sw_##fmt##_writer_open(path, o, &w, err);                      \
+		*out = (struct sw_writer *)w;                                                      \
+		return rc;                                                                         \
+	}                                                                                          \
+	static enum sw_status fmt##_add(struct sw_writer *w, const struct sw_point *p,             \
+	                                struct sw_error *err)                                      \
+	{                                                                                          \
+		return sw_##fmt##_writer_add((struct sw_##fmt##_writer *)w, p, err);               \
+	}                                                                                          \
+	static enum sw_status fmt##_close(struct sw_writer *w, bool commit, struct sw_error *err)  \
+	{                                                                                          \
+		return sw_##fmt##_writer_close((struct sw_##fmt##_writer *)w, commit, err);        \
 	}
 
 WRITER_ADAPTERS(csv)
@@ -260,8 +259,7 @@ const struct sw_format *sw_format_sniff(const char *path)
 	return NULL;
 }
 
-void sw_format_list(enum sw_format_use use, bool exts, const char *sep_last, char *buf,
-                    size_t len)
+void sw_format_list(enum sw_format_use use, bool exts, const char *sep_last, char *buf, size_t len)
 {
 	const char *items[NFORMATS * 4];
 	size_t n = 0, at = 0;

@@ -183,8 +183,8 @@ enum sw_status sw_store_box_open(struct sw_store *s, struct sw_store_box **out,
 	b->store = s;
 	/* A check reads the whole store: through mmap, pages kept in cache
 	 * (settings of this connection only). */
-	sqlite3_exec(s->db, "PRAGMA mmap_size = 1073741824; PRAGMA cache_size = -65536", NULL,
-	             NULL, NULL);
+	sqlite3_exec(s->db, "PRAGMA mmap_size = 1073741824; PRAGMA cache_size = -65536", NULL, NULL,
+	             NULL);
 	if (sqlite3_prepare_v2(s->db, join_sql, -1, &b->join, NULL) != SQLITE_OK) {
 		enum sw_status rc = sw_store_sqlerr(s, err, _("preparing the neighbour query"));
 		sw_store_box_close(b);
@@ -202,8 +202,8 @@ void sw_store_box_close(struct sw_store_box *b)
 	free(b);
 }
 
-enum sw_status sw_store_box_read(struct sw_store_box *b, const char *type, double minx,
-                                 double miny, double maxx, double maxy, sw_box_cb cb, void *ud,
+enum sw_status sw_store_box_read(struct sw_store_box *b, const char *type, double minx, double miny,
+                                 double maxx, double maxy, sw_box_cb cb, void *ud,
                                  struct sw_error *err)
 {
 	sqlite3_stmt *st = b->join;
