@@ -1,13 +1,7 @@
 /* check.h - judging stored points: the store-backed neighbour lookup that
  * spatial rules ask (through the store's R-tree), and the record of check
- * runs in the store's check_run / check_result tables.
- *
- * check_run: one row per run (when, profile, profile_hash, counts).
- * check_result: per point one row with rule_id NULL holding the point's
- * verdict (pass, fail, incomplete) and, in `field`, the missing measurements
- * comma-separated; plus one row per rule the point failed (verdict "fail",
- * any severity) with the measured value and the limit in the rule's unit,
- * severity, message (Dutch, else English) and source.
+ * runs in the store's check_run / check_result tables (their columns:
+ * store.h, "check runs").
  */
 #ifndef SCHOUW_CHECK_H
 #define SCHOUW_CHECK_H

@@ -27,7 +27,7 @@
  * occurs most outside quotes); a UTF-8 BOM is skipped. Header names are
  * renamed by o->map_src/map_dst (a dst of "" or "-" drops the column; a src
  * that is not in the header is an error). Coordinates come from the columns
- * sw_import_coord_role recognises (x/y preferred over lat/lon when a file has
+ * sw_exchange_coord_role recognises (x/y preferred over lat/lon when a file has
  * both); numbers may use a decimal comma. Record CRS: o->crs when given, else
  * "EPSG:4326" for lat/lon and "EPSG:28992" for x/y. Empty or non-numeric
  * coordinate cells give has_xy = false (the importer says why). Every column,

@@ -1,10 +1,11 @@
-/* exchange.h - what every file format module (src/io/<fmt>.c) shares.
+/* exchange.h - what every file format module (src/io/<fmt>.c) shares, and
+ * the format table through which import and export find them.
  *
  * Readers turn a file into raw records (text attributes + coordinates in
- * the file's CRS) and hand them to a callback one at a time; import.c turns
- * records into validated points. Writers take points one at a time
- * (streaming, so memory stays flat in N) and write to temporary names that
- * are renamed into place only by a committing close.
+ * the file's CRS) and hand them to a callback one at a time; the import
+ * pipeline (src/app/import.c) turns records into validated points. Writers
+ * take points one at a time (streaming, so memory stays flat in N) and write
+ * to temporary names that are renamed into place only by a committing close.
  *
  * Convention for every format <fmt> (csv, shp, geojson, gpx):
  *   enum sw_status sw_<fmt>_read(const char *path, const struct sw_read_opts *o,
@@ -15,6 +16,8 @@
  *                                      struct sw_error *err);
  *   enum sw_status sw_<fmt>_writer_close(struct sw_<fmt>_writer *w, bool commit,
  *                                        struct sw_error *err);   (frees w; NULL ok)
+ * and one entry in the format table (exchange.c), which is all that import
+ * and export know of a format: adding a format is one module and one entry.
  */
 #ifndef SCHOUW_EXCHANGE_H
 #define SCHOUW_EXCHANGE_H
@@ -74,5 +77,91 @@ struct sw_export_opts {
 	sw_warn_fn warn;
 	void *warn_ud;
 };
+
+/* ---- column names ---- */
+
+/* Trimmed (spaces, tabs), case-insensitive comparison of a column name. */
+bool sw_exchange_name_is(const char *name, const char *want);
+
+enum sw_coord_role { SW_COORD_NONE = 0, SW_COORD_LAT, SW_COORD_LON, SW_COORD_X, SW_COORD_Y };
+
+/* Which coordinate a column name holds, by common Dutch and English names
+ * (case-insensitive): lat latitude breedtegraad breedte / lon lng long
+ * longitude lengtegraad lengte / x rd_x x_rd xcoord x_coord easting / y rd_y
+ * y_rd ycoord y_coord northing. NULL: SW_COORD_NONE. */
+enum sw_coord_role sw_exchange_coord_role(const char *name);
+
+/* ---- the format table ---- */
+
+/* Which way a format is used; a lookup for writing finds only formats with
+ * a writer, one for reading only formats with a reader. */
+enum sw_format_use { SW_FORMAT_READ, SW_FORMAT_WRITE };
+
+enum sw_format_flags {
+	SW_FORMAT_DIR = 1u << 0,      /* a directory path means this format (shapefile) */
+	SW_FORMAT_NEEDS_EXT = 1u << 1, /* a written file must end in .exts[0] */
+	SW_FORMAT_DIALECT = 1u << 2,  /* has dialects (sw_export_opts.dialect) */
+	SW_FORMAT_LINES = 1u << 3,    /* about one record per line (progress by line) */
+};
+
+/* A writer of any format: an opaque handle of the format's own writer. */
+struct sw_writer;
+
+/* One entry per format. Name lists end with NULL. */
+struct sw_format {
+	const char *name;               /* canonical --format name: "csv", "shp", ... */
+	const char *label;              /* for messages: "CSV", "shapefile", "GeoJSON" */
+	const char *const *names;       /* every --format name, name first */
+	const char *const *exts;        /* file name endings (no dot) read and written;
+	                                 * exts[0] is what a written file gets */
+	const char *const *read_aliases; /* names and endings accepted only when reading */
+	const char *companions;         /* files written beside the main one, for the
+	                                 * summary (".shx .dbf ..."); NULL: none */
+	const char *fixed_crs;          /* the only CRS the format holds; NULL: any */
+	char magic;                     /* first non-blank byte of its files ('{', '<');
+	                                 * 0: not recognisable by content */
+	unsigned flags;                 /* enum sw_format_flags */
+	/* the reader; NULL: cannot be read */
+	enum sw_status (*read)(const char *path, const struct sw_read_opts *o, sw_record_cb cb,
+	                       void *ud, struct sw_error *err);
+	/* the dialect of an existing file, to answer in kind; NULL: none */
+	enum sw_csv_dialect (*dialect_of)(const char *path);
+	/* the writer; open NULL: cannot be written. finish (NULL: nothing to do)
+	 * completes the temporary files so that several layers can be completed
+	 * before any is renamed; close frees w (NULL ok) and renames on commit. */
+	enum sw_status (*writer_open)(const char *path, const struct sw_export_opts *o,
+	                              struct sw_writer **out, struct sw_error *err);
+	enum sw_status (*writer_add)(struct sw_writer *w, const struct sw_point *p,
+	                             struct sw_error *err);
+	enum sw_status (*writer_finish)(struct sw_writer *w, struct sw_error *err);
+	enum sw_status (*writer_close)(struct sw_writer *w, bool commit, struct sw_error *err);
+};
+
+/* The table, in the order messages list the formats. */
+size_t sw_format_count(void);
+const struct sw_format *sw_format_at(size_t i);
+
+/* True when fmt can be used that way. */
+bool sw_format_can(const struct sw_format *fmt, enum sw_format_use use);
+
+/* The format called name (case-insensitive; reading also takes the read
+ * aliases), or NULL. */
+const struct sw_format *sw_format_by_name(const char *name, enum sw_format_use use);
+
+/* The format of path by its file name ending, or NULL (no ending, or none
+ * known). A directory is not looked at here: see sw_format_for_dir. */
+const struct sw_format *sw_format_by_ext(const char *path, enum sw_format_use use);
+
+/* The format a directory path stands for (SW_FORMAT_DIR), or NULL. */
+const struct sw_format *sw_format_for_dir(enum sw_format_use use);
+
+/* The format whose magic byte starts the file (after a UTF-8 BOM and blanks),
+ * or NULL (unreadable, or no magic matches). */
+const struct sw_format *sw_format_sniff(const char *path);
+
+/* "csv, shp or geojson": the names (sep_last = " or ") or the endings
+ * (".csv", with dots) of the formats usable that way, into buf. */
+void sw_format_list(enum sw_format_use use, bool exts, const char *sep_last, char *buf,
+                    size_t len);
 
 #endif

@@ -44,6 +44,14 @@ struct sw_import_opts {
 	                               * with the store (R-tree rebuilt once at the end) */
 	sw_reject_fn reject;
 	void *reject_ud;
+	/* sw_import_file: write every rejected row to this CSV file (in the input's
+	 * dialect) with its line and reason, after the import committed; NULL: none.
+	 * Check it first with sw_import_rejects_check. */
+	const char *rejects_path;
+	/* sw_import_file: called once with pos 0 and the expected number of lines
+	 * (0 unknown) before reading, then with each record's position. NULL: none. */
+	void (*progress)(void *ud, long long pos, long long total);
+	void *progress_ud;
 };
 
 /* One coordinate transformation used by the import. */
@@ -61,6 +69,8 @@ struct sw_import_report {
 	char **messages; /* "file:line: reason", at most SW_IMPORT_MAX_MESSAGES */
 	size_t nmessages;
 	bool committed;
+	bool read_all;       /* sw_import_file read the whole file (a failure is the finish's) */
+	bool rejects_failed; /* sw_import_file: all went well but the reject file */
 };
 
 struct sw_importer;
@@ -90,15 +100,31 @@ const struct sw_import_report *sw_importer_report(const struct sw_importer *im);
 /* Rolls back when not finished. NULL ok. */
 void sw_importer_free(struct sw_importer *im);
 
+/* ---- one file, any format ---- */
+
+/* The format to read path with: by its file name ending, else by its first
+ * bytes, else CSV. Never NULL. */
+const struct sw_format *sw_import_format(const char *path);
+
+/* The whole import of one file: fmt's reader (NULL: sw_import_format(path))
+ * feeds a new importer (o->bulk is set when the file is large next to the
+ * store), which is then finished, and the reject file (o->rejects_path)
+ * written. *out gets the importer whenever one was made, also on failure, for
+ * its report: rep->read_all says whether the failure came after the whole
+ * file was read, rep->rejects_failed that only the reject file failed (the
+ * points are in, unless dry_run). Free with sw_importer_free. */
+enum sw_status sw_import_file(struct sw_store *s, const struct sw_forms *f, const char *path,
+                              const struct sw_format *fmt, const struct sw_read_opts *ro,
+                              const struct sw_import_opts *o, struct sw_importer **out,
+                              struct sw_error *err);
+
+/* The reject file must be writable and must not be the input; checked
+ * before the import, so that a typo does not surface after the points are
+ * in. SW_ERR_INPUT with a message naming --skip-invalid. */
+enum sw_status sw_import_rejects_check(const char *rejects, const char *input,
+                                       struct sw_error *err);
+
 /* ---- helpers, public for the readers and tests ---- */
-
-enum sw_coord_role { SW_COORD_NONE = 0, SW_COORD_LAT, SW_COORD_LON, SW_COORD_X, SW_COORD_Y };
-
-/* Which coordinate a column name holds, by common Dutch and English names
- * (case-insensitive): lat latitude breedtegraad breedte / lon lng long
- * longitude lengtegraad lengte / x rd_x x_rd xcoord x_coord easting / y rd_y
- * y_rd ycoord y_coord northing. */
-enum sw_coord_role sw_import_coord_role(const char *name);
 
 /* Fill p from the attributes of r (coordinates are copied untransformed).
  * fresh: p is new; the defaults of o apply to what r lacks. !fresh: p is a

@@ -17,11 +17,8 @@
  *   schouw_history  append-only (attributes table): seq, point_id,
  *                   point_uuid, action, field, old_value, new_value, who, at
  *   schouw_meta     key/value: schema_version, default_profile, ...
- *   check_run       (schema 2) id, at, profile, profile_hash, npoints, npass,
- *                   nfail, nincomplete: one norm check run
- *   check_result    (schema 2) id, run_id, point_id, point_uuid, verdict,
- *                   rule_id, field, measured, limit_text, severity, message,
- *                   source: its results; indexed by run_id and point_uuid
+ *   check_run, check_result  (schema 2) the record of norm check runs; see
+ *                   "check runs" below (store_check.c owns them)
  * Geometry blobs: 'GP', version 0, little-endian, no envelope, srs 28992,
  * WKB point. The store knows neither file formats nor rendering.
  *
@@ -176,8 +173,73 @@ enum sw_status sw_store_meta_get(struct sw_store *s, const char *key, char **val
 enum sw_status sw_store_meta_set(struct sw_store *s, const char *key, const char *value,
                                  struct sw_error *err);
 
-/* The underlying sqlite3 handle, for modules that keep their own tables in the
- * store (norm check runs). Owned by the store. */
-struct sqlite3 *sw_store_db(struct sw_store *s);
+/* ---- check runs (store_check.c) ----
+ *
+ * check_run: one row per run: id, at (ISO 8601 UTC), profile (its name),
+ * profile_hash (SHA-256 hex of the profile's files), npoints, npass, nfail,
+ * nincomplete.
+ * check_result: the run's rows, indexed by run_id and point_uuid: id, run_id,
+ * point_id, point_uuid, verdict, and
+ *   - per point one row with rule_id NULL holding the point's verdict (pass,
+ *     fail, incomplete) and, in `field`, its missing measurements
+ *     comma-separated;
+ *   - one row per rule the point failed (verdict "fail", any severity): rule_id,
+ *     field, measured (the value in the rule's unit), limit_text, severity,
+ *     message (Dutch, else English) and source.
+ * Empty texts are stored as NULL. */
+
+/* One check_result row; the strings are only read during the call. */
+struct sw_check_row {
+	long long point_id;
+	const char *point_uuid;
+	const char *verdict;
+	const char *rule_id; /* NULL: the point's verdict row */
+	const char *field;
+	const char *measured;
+	const char *limit_text;
+	const char *severity;
+	const char *message;
+	const char *source;
+};
+
+struct sw_check_counts {
+	long long npoints, npass, nfail, nincomplete;
+};
+
+/* A run being recorded. */
+struct sw_store_check;
+
+/* Start recording a run of the named profile: opens a transaction (s must be
+ * open for writing) and inserts the check_run row. Caller owns *out and must
+ * end it with sw_store_check_end. */
+enum sw_status sw_store_check_begin(struct sw_store *s, const char *profile,
+                                    const char *profile_hash, struct sw_store_check **out,
+                                    struct sw_error *err);
+enum sw_status sw_store_check_add(struct sw_store_check *c, const struct sw_check_row *r,
+                                  struct sw_error *err);
+/* counts != NULL: store them and commit; NULL: roll the run back. Frees c
+ * (NULL ok). *run_id (may be NULL) gets the id of the stored run. */
+enum sw_status sw_store_check_end(struct sw_store_check *c, const struct sw_check_counts *counts,
+                                  long long *run_id, struct sw_error *err);
+
+/* ---- R-tree box query (store_check.c), for neighbour lookups ---- */
+
+struct sw_store_box;
+
+/* Prepare the query on s (which must outlive it); also sets up s's
+ * connection for reading the whole store. Close with sw_store_box_close. */
+enum sw_status sw_store_box_open(struct sw_store *s, struct sw_store_box **out,
+                                 struct sw_error *err);
+void sw_store_box_close(struct sw_store_box *b); /* NULL ok */
+
+/* Called per point: its id and exact RD New coordinates. Non-SW_OK stops. */
+typedef enum sw_status (*sw_box_cb)(void *ud, long long id, double x, double y,
+                                    struct sw_error *err);
+/* Every point of type whose R-tree box meets the box (minx..maxx, miny..maxy;
+ * boxes are float32 rounded outward, so none is missed and a few just outside
+ * may come: compare the exact coordinates). */
+enum sw_status sw_store_box_read(struct sw_store_box *b, const char *type, double minx,
+                                 double miny, double maxx, double maxy, sw_box_cb cb, void *ud,
+                                 struct sw_error *err);
 
 #endif

@@ -63,11 +63,39 @@ enum {
 /* The option loop every command shares: returns the next option that is the
  * command's own, or -1 after the last option. The common options (--db,
  * --quiet, --help) and, when filter != NULL, the filters of list are handled
- * here. When the command must stop (help printed, a bad option or filter) it
+ * here; the usage of a command with filters holds one "%s" where --help puts
+ * the filter help. When the command must stop (help printed, a bad option or filter) it
  * returns SW_CLI_STOP with the exit status in *status. */
 #define SW_CLI_STOP (-2)
 int sw_cli_next_opt(struct sw_cli *cli, int argc, char **argv, const struct option *opts,
 		    const char *usage, struct sw_filter *filter, int *status);
+
+/* The option loop of a command whose only own option is --name VALUE (the
+ * common options aside): *value gets its value (stays as it was when not
+ * given). Returns -1 to go on, else the exit status to stop with (printed). */
+int sw_cli_one_opt(struct sw_cli *cli, int argc, char **argv, const char *name,
+		   const char *usage, const char **value);
+
+/* The start of a command on one stored point that takes --by (delete, set):
+ * the option loop, then at least one word (exactly one unless more_args; else
+ * a usage error saying args_hint), a valid --by, the store opened for writing
+ * and the point named by the first word read into p. *who gets --by or the
+ * default user. Prints; returns the store, or NULL with *status the exit
+ * status to stop with. */
+struct sw_store *sw_cli_by_point(struct sw_cli *cli, const char *cmd, int argc, char **argv,
+				 const char *usage, bool more_args, const char *args_hint,
+				 const char **who, struct sw_point *p, int *status);
+
+/* Load the forms, open the store in mode and read the point ref (ID or UUID)
+ * into p. Prints; returns the store or NULL. */
+struct sw_store *sw_cli_point(struct sw_cli *cli, enum sw_store_mode mode, const char *ref,
+			      struct sw_point *p);
+
+/* After the option loop of a command that reads filtered points (no
+ * arguments left): check the filters, load the forms, open the store in
+ * mode. Prints; returns the store or NULL. */
+struct sw_store *sw_cli_filtered_store(struct sw_cli *cli, const char *cmd, int argc, char **argv,
+				       struct sw_filter *f, enum sw_store_mode mode);
 
 /* After the option loop of a command with filters: check --near/--radius
  * and the type and status names. Prints; returns an exit status. */
@@ -84,6 +112,14 @@ struct sw_forms *sw_cli_forms(struct sw_cli *cli);
 /* Open the store (once); prints (with a "run schouw init" hint when missing)
  * and returns NULL on error. WRITE also syncs form fields into columns. */
 struct sw_store *sw_cli_store(struct sw_cli *cli, enum sw_store_mode mode);
+
+/* What list and check print: a table for people, CSV or JSON for scripts. */
+enum sw_out_fmt { SW_OUT_TABLE, SW_OUT_CSV, SW_OUT_JSON };
+
+/* --format table|csv|json of cmd; prints a usage error and returns false
+ * for anything else. */
+bool sw_cli_out_fmt(const struct sw_cli *cli, const char *cmd, const char *arg,
+		    enum sw_out_fmt *out);
 
 /* Parse "a,b" / "a,b,c,d" of finite doubles. */
 bool sw_cli_parse_doubles(const char *s, double *out, int n);

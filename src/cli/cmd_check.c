@@ -32,7 +32,6 @@ static const char usage[] =
        "  --db PATH           the store\n");
 
 enum { OPT_FORMAT = SW_OPT_FIRST_FREE, OPT_PROFILE, OPT_SUMMARY, OPT_NO_RECORD };
-enum fmt { FMT_TABLE, FMT_CSV, FMT_JSON };
 
 struct sum {
 	char *type, *status;
@@ -44,7 +43,7 @@ struct check_state {
 	struct sw_verdict v;
 	struct sw_check_near *near;
 	struct sw_check_run *run;
-	enum fmt fmt;
+	enum sw_out_fmt fmt;
 	bool summary_only;
 	json_t *points;
 	struct sum *sums;
@@ -136,11 +135,11 @@ static enum sw_status print_point(struct check_state *st, const struct sw_point 
 
 	if (st->summary_only)
 		return SW_OK;
-	if (st->fmt == FMT_TABLE) {
+	if (st->fmt == SW_OUT_TABLE) {
 		printf("#%-6lld %-18s %-12s %s\n", p->id, nz(p->type), nz(p->status),
 		       sw_cli_outcome_label(v->outcome));
 		sw_cli_print_findings(stdout, v, "        ");
-	} else if (st->fmt == FMT_CSV) {
+	} else if (st->fmt == SW_OUT_CSV) {
 		char id[32], measured[96], limit[256], desc[512];
 		snprintf(id, sizeof id, "%lld", p->id);
 		for (size_t i = 0; i == 0 || i < v->nfindings; i++) {
@@ -212,7 +211,7 @@ static void print_summary(const struct check_state *st)
 {
 	long long all = st->total[0] + st->total[1] + st->total[2];
 
-	if (st->fmt == FMT_CSV) {
+	if (st->fmt == SW_OUT_CSV) {
 		const char *h[] = {"type", "status", "pass", "fail", "incomplete", "total"};
 		for (int i = 0; i < 6; i++)
 			csv_cell(h[i], i == 5);
@@ -275,28 +274,16 @@ int cmd_check(struct sw_cli *cli, int argc, char **argv)
 	char *defname = NULL;
 	bool record = true;
 	long long run_id = 0;
-	char help[4096];
 	int rc = SW_EXIT_ERROR;
 	int c;
 
-	snprintf(help, sizeof help, _(usage), _(SW_CLI_FILTER_HELP));
-	while ((c = sw_cli_next_opt(cli, argc, argv, opts, help, &filter, &rc)) != -1) {
+	while ((c = sw_cli_next_opt(cli, argc, argv, opts, _(usage), &filter, &rc)) != -1) {
 		if (c == SW_CLI_STOP)
 			goto out;
 		switch (c) {
 		case OPT_FORMAT:
-			if (strcmp(optarg, "table") == 0) {
-				st.fmt = FMT_TABLE;
-			} else if (strcmp(optarg, "csv") == 0) {
-				st.fmt = FMT_CSV;
-			} else if (strcmp(optarg, "json") == 0) {
-				st.fmt = FMT_JSON;
-			} else {
-				sw_cli_usage_error(
-				    cli, "check",
-				    _("--format: expected table, csv or json, got '%s'"), optarg);
+			if (!sw_cli_out_fmt(cli, "check", optarg, &st.fmt))
 				goto out;
-			}
 			break;
 		case OPT_PROFILE:
 			pname = optarg;
@@ -311,15 +298,8 @@ int cmd_check(struct sw_cli *cli, int argc, char **argv)
 			goto out;
 		}
 	}
-	if (optind < argc) {
-		sw_cli_usage_error(cli, "check", _("unexpected argument '%s'"), argv[optind]);
-		goto out;
-	}
-	if (sw_cli_filter_done(cli, &filter) != SW_EXIT_OK)
-		goto out;
-	if (sw_cli_forms(cli) == NULL)
-		goto out;
-	store = sw_cli_store(cli, record ? SW_STORE_WRITE : SW_STORE_READ);
+	store = sw_cli_filtered_store(cli, "check", argc, argv, &filter,
+	                              record ? SW_STORE_WRITE : SW_STORE_READ);
 	if (store == NULL)
 		goto out;
 	if (pname == NULL) {
@@ -337,12 +317,12 @@ int cmd_check(struct sw_cli *cli, int argc, char **argv)
 		goto fail;
 	if (record && sw_check_run_begin(store, prof, &st.run, &st.err) != SW_OK)
 		goto fail;
-	if (st.fmt == FMT_TABLE && !cli->quiet)
+	if (st.fmt == SW_OUT_TABLE && !cli->quiet)
 		printf(_("profile %s (%s), sha256 %.16s...\n"), prof->name, prof->chain,
 		       prof->hash);
-	if (st.fmt == FMT_CSV && !st.summary_only)
+	if (st.fmt == SW_OUT_CSV && !st.summary_only)
 		fputs(csv_header, stdout);
-	if (st.fmt == FMT_JSON)
+	if (st.fmt == SW_OUT_JSON)
 		st.points = json_array();
 	if (sw_store_query(store, &filter, check_one, &st, &st.err) != SW_OK)
 		goto fail;
@@ -354,7 +334,7 @@ int cmd_check(struct sw_cli *cli, int argc, char **argv)
 	}
 	if (st.nsums > 1)
 		qsort(st.sums, st.nsums, sizeof *st.sums, sum_cmp);
-	if (st.fmt == FMT_JSON) {
+	if (st.fmt == SW_OUT_JSON) {
 		json_t *root = json_pack(
 		    "{s:s, s:s, s:s, s:o, s:o, s:o, s:{s:I, s:I, s:I, s:I}}", "profile", prof->name,
 		    "chain", prof->chain, "profile_hash", prof->hash, "run_id",
@@ -371,7 +351,7 @@ int cmd_check(struct sw_cli *cli, int argc, char **argv)
 		json_dumpf(root, stdout, JSON_INDENT(2) | JSON_REAL_PRECISION(15));
 		fputc('\n', stdout);
 		json_decref(root);
-	} else if (st.fmt == FMT_CSV) {
+	} else if (st.fmt == SW_OUT_CSV) {
 		if (st.summary_only)
 			print_summary(&st);
 	} else {

@@ -2,7 +2,6 @@
 #include <string.h>
 
 #include "cli.h"
-#include "schouw/utf8.h"
 #include "commands.h"
 
 static const char usage[] = N_(
@@ -13,43 +12,20 @@ static const char usage[] = N_(
 	"  --by NAME   who deleted it (default $SCHOUW_USER, else $USER)\n"
 	"  --db PATH   the store\n");
 
-enum { OPT_BY = SW_OPT_FIRST_FREE };
-
 int cmd_delete(struct sw_cli *cli, int argc, char **argv)
 {
-	static const struct option opts[] = {
-		SW_CLI_COMMON_OPTS,
-		{"by", required_argument, NULL, OPT_BY},
-		{NULL, 0, NULL, 0},
-	};
-	struct sw_error err = {0};
 	struct sw_point p;
+	struct sw_error err = {0};
 	struct sw_store *store;
-	const char *by = NULL;
-	int rc = SW_EXIT_ERROR;
-	int c;
+	const char *who;
+	int rc;
 
 	sw_point_init(&p);
-	while ((c = sw_cli_next_opt(cli, argc, argv, opts, _(usage), NULL, &rc)) != -1) {
-		if (c == SW_CLI_STOP)
-			goto out;
-		if (c != OPT_BY)
-			goto out;
-		by = optarg;
-	}
-	if (optind + 1 != argc) {
-		sw_cli_usage_error(cli, "delete", _("expected one ID or UUID"));
-		goto out;
-	}
-	if (by != NULL && !sw_utf8_valid(by, strlen(by))) {
-		sw_cli_errorf(cli, _("--by: not valid UTF-8 text"));
-		goto out;
-	}
-	store = sw_cli_store(cli, SW_STORE_WRITE);
+	store = sw_cli_by_point(cli, "delete", argc, argv, _(usage), false,
+				_("expected one ID or UUID"), &who, &p, &rc);
 	if (store == NULL)
 		goto out;
-	if (sw_store_get(store, argv[optind], &p, &err) != SW_OK ||
-	    sw_store_delete(store, p.id, by ? by : sw_cli_default_user(), &err) != SW_OK) {
+	if (sw_store_delete(store, p.id, who, &err) != SW_OK) {
 		sw_cli_error(cli, &err);
 		goto out;
 	}

@@ -1,18 +1,12 @@
 /* cmd_import.c - schouw import: points from CSV, shapefile, GPX or GeoJSON. */
 #include <stdlib.h>
 #include <string.h>
-#include <strings.h>
-#include <sys/stat.h>
-#include <unistd.h>
 
 #include "cli.h"
 #include "progress.h"
 #include "commands.h"
-#include "schouw/csv.h"
-#include "schouw/geojson.h"
-#include "schouw/gpx.h"
+#include "schouw/exchange.h"
 #include "schouw/import.h"
-#include "schouw/shp.h"
 
 static const char usage[] =
     N_("usage: schouw import FILE [options]\n\n"
@@ -57,239 +51,16 @@ enum {
 	OPT_SKIP
 };
 
-enum fmt { FMT_NONE, FMT_CSV, FMT_SHP, FMT_GPX, FMT_GEOJSON };
-
-typedef enum sw_status (*reader_fn)(const char *path, const struct sw_read_opts *o, sw_record_cb cb,
-                                    void *ud, struct sw_error *err);
-
-static enum fmt fmt_by_name(const char *s)
-{
-	if (strcasecmp(s, "csv") == 0 || strcasecmp(s, "txt") == 0 || strcasecmp(s, "tsv") == 0)
-		return FMT_CSV;
-	if (strcasecmp(s, "shp") == 0 || strcasecmp(s, "shapefile") == 0)
-		return FMT_SHP;
-	if (strcasecmp(s, "gpx") == 0)
-		return FMT_GPX;
-	if (strcasecmp(s, "geojson") == 0 || strcasecmp(s, "json") == 0)
-		return FMT_GEOJSON;
-	return FMT_NONE;
-}
-
-/* By extension, else by the first bytes. */
-static enum fmt fmt_of_file(const char *path)
-{
-	const char *dot = strrchr(path, '.');
-	const char *slash = strrchr(path, '/');
-	char head[64] = "";
-	size_t n = 0, i = 0;
-	FILE *f;
-
-	if (dot != NULL && (slash == NULL || dot > slash)) {
-		enum fmt e = fmt_by_name(dot + 1);
-		if (e != FMT_NONE)
-			return e;
-	}
-	f = fopen(path, "rb");
-	if (f == NULL)
-		return FMT_CSV; /* the reader reports the open error */
-	n = fread(head, 1, sizeof head - 1, f);
-	fclose(f);
-	head[n] = '\0';
-	if (n >= 3 && memcmp(head, "\xEF\xBB\xBF", 3) == 0)
-		i = 3;
-	while (i < n && (head[i] == ' ' || head[i] == '\t' || head[i] == '\r' || head[i] == '\n'))
-		i++;
-	if (head[i] == '{')
-		return FMT_GEOJSON;
-	if (head[i] == '<')
-		return FMT_GPX;
-	return FMT_CSV;
-}
-
-/* ---- reject file ---- */
-
-struct rejects {
-	struct sw_cli *cli;
-	const char *path;
-	struct sw_csv_out *out;
-	char **header; /* the columns of the first rejected row, then line, reason */
-	size_t ncols;
-	const char **cells;
-	enum sw_csv_dialect dialect; /* that of the input, so Excel users can open it */
-	struct sw_error err;
-	bool failed;
-};
-
-static void rejects_open(struct rejects *rj, const struct sw_record *r)
-{
-	const char *pos = r != NULL && r->pos_kind != NULL ? r->pos_kind : "line";
-	size_t n = r != NULL ? r->n : 0, i;
-
-	rj->header = calloc(n + 2, sizeof *rj->header);
-	rj->cells = calloc(n + 2, sizeof *rj->cells);
-	if (rj->header == NULL || rj->cells == NULL) {
-		sw_error_set(&rj->err, SW_ERR_NOMEM, "%s", _("out of memory"));
-		rj->failed = true;
-		return;
-	}
-	for (i = 0; i < n; i++)
-		rj->header[i] = strdup(r->keys[i] != NULL ? r->keys[i] : "");
-	rj->header[n] = strdup(pos);
-	rj->header[n + 1] = strdup("reason");
-	rj->ncols = n + 2;
-	for (i = 0; i < rj->ncols; i++) {
-		if (rj->header[i] == NULL) {
-			sw_error_set(&rj->err, SW_ERR_NOMEM, "%s", _("out of memory"));
-			rj->failed = true;
-			return;
-		}
-	}
-	if (sw_csv_out_open(rj->path, rj->dialect, &rj->out, &rj->err) != SW_OK ||
-	    sw_csv_out_row(rj->out, rj->ncols, (const char *const *)rj->header, &rj->err) != SW_OK)
-		rj->failed = true;
-}
-
-static void on_reject(void *ud, const struct sw_record *r, const char *reason)
-{
-	struct rejects *rj = ud;
-	char pos[32];
-	size_t i, k;
-
-	if (rj->path == NULL || rj->failed)
-		return;
-	if (rj->out == NULL) {
-		rejects_open(rj, r);
-		if (rj->failed)
-			return;
-	}
-	/* by name, since GeoJSON features may differ in their properties */
-	for (i = 0; i + 2 < rj->ncols; i++) {
-		rj->cells[i] = NULL;
-		for (k = 0; k < r->n; k++) {
-			if (r->keys[k] != NULL && strcmp(r->keys[k], rj->header[i]) == 0) {
-				rj->cells[i] = r->vals[k];
-				break;
-			}
-		}
-	}
-	snprintf(pos, sizeof pos, "%ld", r->pos);
-	rj->cells[rj->ncols - 2] = pos;
-	rj->cells[rj->ncols - 1] = reason;
-	if (sw_csv_out_row(rj->out, rj->ncols, rj->cells, &rj->err) != SW_OK)
-		rj->failed = true;
-}
-
-static enum sw_status rejects_close(struct rejects *rj, bool commit)
-{
-	enum sw_status rc = SW_OK;
-	size_t i;
-
-	if (rj->path != NULL && commit && !rj->failed && rj->out == NULL) {
-		/* nothing rejected: still replace an older file */
-		static const char *const hdr[] = {"line", "reason"};
-		if (sw_csv_out_open(rj->path, rj->dialect, &rj->out, &rj->err) != SW_OK ||
-		    sw_csv_out_row(rj->out, 2, hdr, &rj->err) != SW_OK)
-			rj->failed = true;
-	}
-	if (rj->failed)
-		commit = false;
-	if (sw_csv_out_close(rj->out, commit, &rj->err) != SW_OK)
-		rj->failed = true;
-	rj->out = NULL;
-	if (rj->failed && rj->path != NULL) {
-		rc = rj->err.code != SW_OK ? rj->err.code : SW_ERR_IO;
-		sw_error_prefix(&rj->err, "--skip-invalid %s: ", rj->path);
-	}
-	for (i = 0; rj->header != NULL && i < rj->ncols; i++)
-		free(rj->header[i]);
-	free(rj->header);
-	free(rj->cells);
-	rj->header = NULL;
-	rj->cells = NULL;
-	return rc;
-}
-
-/* REJECTS must be writable and must not be the input; checked before the
- * import so that a typo does not surface after the points are in. */
-static bool rejects_path_ok(struct sw_cli *cli, const char *rejects, const char *input)
-{
-	struct stat a, b;
-	char *dir = strdup(rejects);
-	char *slash;
-	bool ok;
-
-	if (dir == NULL)
-		return false;
-	slash = strrchr(dir, '/');
-	if (slash == NULL)
-		strcpy(dir, ".");
-	else if (slash == dir)
-		slash[1] = '\0';
-	else
-		*slash = '\0';
-	ok = access(dir, W_OK) == 0;
-	if (!ok)
-		sw_cli_usage_error(cli, "import", _("--skip-invalid %s: cannot write in '%s'"),
-		                   rejects, dir);
-	free(dir);
-	if (ok && stat(rejects, &a) == 0 && stat(input, &b) == 0 && a.st_dev == b.st_dev &&
-	    a.st_ino == b.st_ino) {
-		sw_cli_usage_error(
-		    cli, "import",
-		    _("--skip-invalid %s: that is the input file; name another file"), rejects);
-		ok = false;
-	}
-	return ok;
-}
-
 /* ---- progress on a terminal ---- */
 
-static long count_lines(const char *path)
+static void on_progress(void *ud, long long pos, long long total)
 {
-	char buf[65536];
-	long n = 0;
-	size_t k;
-	FILE *f = fopen(path, "rb");
+	struct sw_progress *pg = ud;
 
-	if (f == NULL)
-		return 0;
-	while ((k = fread(buf, 1, sizeof buf, f)) > 0) {
-		const char *p = buf, *end = buf + k;
-		while ((p = memchr(p, '\n', (size_t)(end - p))) != NULL) {
-			n++;
-			p++;
-		}
-	}
-	fclose(f);
-	return n;
-}
-
-/* A bulk load rebuilds the whole R-tree once, which pays off when the file
- * is big and not small next to the store. Rows are guessed from the size. */
-static bool want_bulk(struct sw_store *store, const char *path)
-{
-	struct stat st;
-	long long npoints = 0, rows;
-
-	if (stat(path, &st) != 0)
-		return false;
-	rows = (long long)st.st_size / 64;
-	if (rows < 20000 || sw_store_count(store, NULL, &npoints, NULL) != SW_OK)
-		return false;
-	return rows >= npoints / 2;
-}
-
-struct feed {
-	struct sw_importer *im;
-	struct sw_progress *pg;
-};
-
-static enum sw_status feed_record(const struct sw_record *r, void *ud, struct sw_error *err)
-{
-	struct feed *fd = ud;
-
-	sw_progress_tick(fd->pg, r->pos);
-	return sw_importer_record_cb(r, fd->im, err);
+	if (pos == 0)
+		pg->total = total;
+	else
+		sw_progress_tick(pg, pos);
 }
 
 static void warn_stderr(void *ud, const char *msg)
@@ -364,9 +135,8 @@ int cmd_import(struct sw_cli *cli, int argc, char **argv)
 	struct sw_import_opts io = {0};
 	struct sw_read_opts ro = {0};
 	struct sw_error err = {0};
-	struct rejects rj = {0};
+	const char *rejects = NULL;
 	struct sw_progress pg = {0};
-	struct feed fd = {0};
 	struct sw_importer *im = NULL;
 	struct sw_forms *forms;
 	struct sw_store *store;
@@ -374,9 +144,8 @@ int cmd_import(struct sw_cli *cli, int argc, char **argv)
 	char **map_buf = NULL;
 	size_t nmap = 0, i;
 	const char *by = NULL, *path;
-	enum fmt format = FMT_NONE;
-	reader_fn reader = NULL;
-	enum sw_status src;
+	const struct sw_format *format = NULL;
+	char names[128];
 	int rc = SW_EXIT_ERROR;
 	int c;
 
@@ -426,12 +195,11 @@ int cmd_import(struct sw_cli *cli, int argc, char **argv)
 			ro.encoding = optarg;
 			break;
 		case OPT_FORMAT:
-			format = fmt_by_name(optarg);
-			if (format == FMT_NONE) {
-				sw_cli_usage_error(cli, "import",
-				                   _("--format: expected csv, shp, gpx or geojson, "
-				                     "got '%s'"),
-				                   optarg);
+			format = sw_format_by_name(optarg, SW_FORMAT_READ);
+			if (format == NULL) {
+				sw_format_list(SW_FORMAT_READ, false, _(" or "), names, sizeof names);
+				sw_cli_usage_error(cli, "import", _("--format: expected %s, got '%s'"),
+				                   names, optarg);
 				goto out;
 			}
 			break;
@@ -440,7 +208,7 @@ int cmd_import(struct sw_cli *cli, int argc, char **argv)
 			break;
 		case OPT_SKIP:
 			io.skip_invalid = true;
-			rj.path = optarg;
+			rejects = optarg;
 			break;
 		default:
 			goto out;
@@ -454,24 +222,13 @@ int cmd_import(struct sw_cli *cli, int argc, char **argv)
 		goto out;
 	}
 	path = argv[optind];
-	if (rj.path != NULL && !rejects_path_ok(cli, rj.path, path))
+	if (rejects != NULL && sw_import_rejects_check(rejects, path, &err) != SW_OK) {
+		sw_cli_usage_error(cli, "import", "%s", err.msg);
+		sw_error_clear(&err);
 		goto out;
-	if (format == FMT_NONE)
-		format = fmt_of_file(path);
-	switch (format) {
-	case FMT_SHP:
-		reader = sw_shp_read;
-		break;
-	case FMT_GPX:
-		reader = sw_gpx_read;
-		break;
-	case FMT_GEOJSON:
-		reader = sw_geojson_read;
-		break;
-	default:
-		reader = sw_csv_read;
-		break;
 	}
+	if (format == NULL)
+		format = sw_import_format(path);
 
 	forms = sw_cli_forms(cli);
 	if (forms == NULL)
@@ -487,10 +244,7 @@ int cmd_import(struct sw_cli *cli, int argc, char **argv)
 
 	io.default_surveyor = by;
 	io.who = by != NULL ? by : sw_cli_default_user();
-	io.reject = on_reject;
-	io.reject_ud = &rj;
-	rj.cli = cli;
-	rj.dialect = format == FMT_CSV ? sw_csv_sniff_dialect(path) : SW_CSV_RFC4180;
+	io.rejects_path = rejects;
 	ro.map_src = map_src;
 	ro.map_dst = map_dst;
 	ro.nmap = nmap;
@@ -499,37 +253,30 @@ int cmd_import(struct sw_cli *cli, int argc, char **argv)
 	ro.warn_ud = cli;
 
 	sw_progress_start(&pg, cli->quiet, 0, _("rows"));
-	if (pg.on && format == FMT_CSV)
-		pg.total = count_lines(path);
-	io.bulk = want_bulk(store, path);
-
-	if (sw_importer_new(store, forms, &io, &im, &err) != SW_OK)
-		goto out;
-	fd.im = im;
-	fd.pg = &pg;
-	src = reader(path, &ro, feed_record, &fd, &err);
-	sw_progress_end(&pg);
-	if (src != SW_OK)
-		goto out;
-	if (sw_importer_finish(im, &err) != SW_OK) {
-		const struct sw_import_report *rep = sw_importer_report(im);
-		if (err.code == SW_ERR_INPUT && rep->rejected > 0) {
+	if (pg.on) {
+		io.progress = on_progress;
+		io.progress_ud = &pg;
+	}
+	if (sw_import_file(store, forms, path, format, &ro, &io, &im, &err) != SW_OK) {
+		const struct sw_import_report *rep = im != NULL ? sw_importer_report(im) : NULL;
+		sw_progress_end(&pg);
+		if (rep != NULL && rep->rejects_failed) {
+			/* the points are in; say that the reject file is not */
+			sw_cli_error(cli, &err);
+			sw_error_clear(&err);
+			print_report(cli, path, rep, io.dry_run);
+		} else if (rep != NULL && rep->read_all && err.code == SW_ERR_INPUT &&
+		           rep->rejected > 0) {
 			print_rejected(cli, rep);
 			print_report(cli, path, rep, io.dry_run);
 		}
-		rejects_close(&rj, false);
 		goto out;
 	}
-	if (rejects_close(&rj, true) != SW_OK) {
-		/* the points are in; say that the reject file is not */
-		sw_cli_error(cli, &rj.err);
-		print_report(cli, path, sw_importer_report(im), io.dry_run);
-		goto out;
-	}
+	sw_progress_end(&pg);
 	if (sw_importer_report(im)->rejected > 0 && !cli->quiet) {
 		print_rejected(cli, sw_importer_report(im));
 		sw_cli_errorf(cli, _("%lld rejected rows written to %s"),
-		              sw_importer_report(im)->rejected, rj.path);
+		              sw_importer_report(im)->rejected, rejects);
 	}
 	print_report(cli, path, sw_importer_report(im), io.dry_run);
 	rc = SW_EXIT_OK;
@@ -537,7 +284,6 @@ out:
 	sw_progress_end(&pg);
 	if (rc != SW_EXIT_OK && err.code != SW_OK)
 		sw_cli_error(cli, &err); /* failures that printed already leave err clear */
-	rejects_close(&rj, false);
 	sw_importer_free(im);
 	for (i = 0; map_buf != NULL && i < nmap; i++)
 		free(map_buf[i]);

@@ -18,13 +18,12 @@ static const char usage[] = N_(
 	"  --db PATH           the store\n");
 
 enum { OPT_FORMAT = SW_OPT_FIRST_FREE };
-enum fmt { FMT_TABLE, FMT_CSV, FMT_JSON };
 
 #define NCOLS 7
 
 struct list_state {
 	struct sw_forms *forms;
-	enum fmt fmt;
+	enum sw_out_fmt fmt;
 	const struct sw_field **fields;
 	size_t nfields;
 	json_t *array;
@@ -42,11 +41,11 @@ static enum sw_status add_row(const struct sw_point *p, void *ud)
 	struct list_state *st = ud;
 	char buf[64];
 
-	if (st->fmt == FMT_CSV) {
+	if (st->fmt == SW_OUT_CSV) {
 		sw_out_csv_row(stdout, p, st->fields, st->nfields);
 		return SW_OK;
 	}
-	if (st->fmt == FMT_JSON) {
+	if (st->fmt == SW_OUT_JSON) {
 		json_array_append_new(st->array, sw_out_point_json(st->forms, p));
 		return SW_OK;
 	}
@@ -121,52 +120,33 @@ int cmd_list(struct sw_cli *cli, int argc, char **argv)
 	struct sw_filter filter = {0};
 	struct sw_error err = {0};
 	struct sw_store *store;
-	char help[4096];
 	int rc = SW_EXIT_ERROR;
 	int c;
 
-	snprintf(help, sizeof help, _(usage), _(SW_CLI_FILTER_HELP));
-	while ((c = sw_cli_next_opt(cli, argc, argv, opts, help, &filter, &rc)) != -1) {
+	while ((c = sw_cli_next_opt(cli, argc, argv, opts, _(usage), &filter, &rc)) != -1) {
 		if (c == SW_CLI_STOP)
 			goto out;
 		if (c != OPT_FORMAT)
 			goto out;
-		if (strcmp(optarg, "table") == 0) {
-			st.fmt = FMT_TABLE;
-		} else if (strcmp(optarg, "csv") == 0) {
-			st.fmt = FMT_CSV;
-		} else if (strcmp(optarg, "json") == 0) {
-			st.fmt = FMT_JSON;
-		} else {
-			sw_cli_usage_error(cli, "list", _("--format: expected table, csv or json, got '%s'"),
-					   optarg);
+		if (!sw_cli_out_fmt(cli, "list", optarg, &st.fmt))
 			goto out;
-		}
 	}
-	if (optind < argc) {
-		sw_cli_usage_error(cli, "list", _("unexpected argument '%s'"), argv[optind]);
-		goto out;
-	}
-	if (sw_cli_filter_done(cli, &filter) != SW_EXIT_OK)
-		goto out;
-	st.forms = sw_cli_forms(cli);
-	if (st.forms == NULL)
-		goto out;
-	store = sw_cli_store(cli, SW_STORE_READ);
+	store = sw_cli_filtered_store(cli, "list", argc, argv, &filter, SW_STORE_READ);
 	if (store == NULL)
 		goto out;
+	st.forms = cli->forms;
 	if (sw_forms_all_fields(st.forms, &st.fields, &st.nfields, &err) != SW_OK)
 		goto fail;
-	if (st.fmt == FMT_CSV)
+	if (st.fmt == SW_OUT_CSV)
 		sw_out_csv_header(stdout, st.fields, st.nfields);
-	if (st.fmt == FMT_JSON)
+	if (st.fmt == SW_OUT_JSON)
 		st.array = json_array();
 	if (sw_store_query(store, &filter, add_row, &st, &err) != SW_OK)
 		goto fail;
-	if (st.fmt == FMT_JSON) {
+	if (st.fmt == SW_OUT_JSON) {
 		json_dumpf(st.array, stdout, JSON_INDENT(2) | JSON_REAL_PRECISION(15));
 		fputc('\n', stdout);
-	} else if (st.fmt == FMT_TABLE) {
+	} else if (st.fmt == SW_OUT_TABLE) {
 		print_table(&st);
 	}
 	rc = SW_EXIT_OK;

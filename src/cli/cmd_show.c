@@ -14,7 +14,6 @@ static const char usage[] = N_("usage: schouw show ID|UUID [--format text|json]\
 			       "  --format F   text (default) or json\n"
 			       "  --db PATH    the store\n");
 
-enum { OPT_FORMAT = SW_OPT_FIRST_FREE };
 
 static bool dutch(void)
 {
@@ -66,52 +65,33 @@ static void print_text(const struct sw_forms *forms, const struct sw_point *p)
 
 int cmd_show(struct sw_cli *cli, int argc, char **argv)
 {
-	static const struct option opts[] = {
-		SW_CLI_COMMON_OPTS,
-		{"format", required_argument, NULL, OPT_FORMAT},
-		{NULL, 0, NULL, 0},
-	};
-	struct sw_error err = {0};
 	struct sw_point p;
-	struct sw_forms *forms;
-	struct sw_store *store;
-	bool json = false;
-	int rc = SW_EXIT_ERROR;
-	int c;
+	const char *format = "text";
+	int rc;
 
 	sw_point_init(&p);
-	while ((c = sw_cli_next_opt(cli, argc, argv, opts, _(usage), NULL, &rc)) != -1) {
-		if (c == SW_CLI_STOP)
-			goto out;
-		if (c != OPT_FORMAT)
-			goto out;
-		if (strcmp(optarg, "json") == 0) {
-			json = true;
-		} else if (strcmp(optarg, "text") != 0) {
-			sw_cli_usage_error(cli, "show", _("--format: expected text or json, got '%s'"),
-					   optarg);
-			goto out;
-		}
+	rc = sw_cli_one_opt(cli, argc, argv, "format", _(usage), &format);
+	if (rc != -1)
+		goto out;
+	rc = SW_EXIT_ERROR;
+	if (strcmp(format, "json") != 0 && strcmp(format, "text") != 0) {
+		sw_cli_usage_error(cli, "show", _("--format: expected text or json, got '%s'"),
+				   format);
+		goto out;
 	}
 	if (optind + 1 != argc) {
 		sw_cli_usage_error(cli, "show", _("expected one ID or UUID"));
 		goto out;
 	}
-	forms = sw_cli_forms(cli);
-	store = forms ? sw_cli_store(cli, SW_STORE_READ) : NULL;
-	if (store == NULL)
+	if (sw_cli_point(cli, SW_STORE_READ, argv[optind], &p) == NULL)
 		goto out;
-	if (sw_store_get(store, argv[optind], &p, &err) != SW_OK) {
-		sw_cli_error(cli, &err);
-		goto out;
-	}
-	if (json) {
-		json_t *o = sw_out_point_json(forms, &p);
+	if (strcmp(format, "json") == 0) {
+		json_t *o = sw_out_point_json(cli->forms, &p);
 		json_dumpf(o, stdout, JSON_INDENT(2) | JSON_REAL_PRECISION(15));
 		fputc('\n', stdout);
 		json_decref(o);
 	} else {
-		print_text(forms, &p);
+		print_text(cli->forms, &p);
 	}
 	rc = SW_EXIT_OK;
 out:

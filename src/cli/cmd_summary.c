@@ -43,24 +43,16 @@ int cmd_summary(struct sw_cli *cli, int argc, char **argv)
 	struct tally t = {0};
 	struct sw_forms *forms;
 	struct sw_store *store;
-	char help[4096];
 	int rc = SW_EXIT_ERROR;
 	size_t ns;
 	int status = SW_EXIT_ERROR;
 
-	snprintf(help, sizeof help, _(usage), _(SW_CLI_FILTER_HELP));
-	if (sw_cli_next_opt(cli, argc, argv, opts, help, &filter, &status) != -1)
+	if (sw_cli_next_opt(cli, argc, argv, opts, _(usage), &filter, &status) != -1)
 		return status;
-	if (optind < argc) {
-		sw_cli_usage_error(cli, "summary", _("unexpected argument '%s'"), argv[optind]);
-		return SW_EXIT_ERROR;
-	}
-	if (sw_cli_filter_done(cli, &filter) != SW_EXIT_OK)
-		return SW_EXIT_ERROR;
-	forms = sw_cli_forms(cli);
-	store = forms ? sw_cli_store(cli, SW_STORE_READ) : NULL;
+	store = sw_cli_filtered_store(cli, "summary", argc, argv, &filter, SW_STORE_READ);
 	if (store == NULL)
 		return SW_EXIT_ERROR;
+	forms = cli->forms;
 	ns = forms->nstates + 1;
 	t.forms = forms;
 	t.n = calloc(forms->nforms * ns, sizeof *t.n);

@@ -7,13 +7,29 @@
 #include <unistd.h>
 
 #include "cli.h"
+#include "schouw/utf8.h"
 #include "schouw/num.h"
 
 #define SW_CLI_GO_ON 0x100
 
 /* A common option: -1 when c is not one, SW_CLI_GO_ON when handled, else
  * the exit status to stop with (help printed: 0; bad option: 2). */
-static int common_opt(struct sw_cli *cli, int c, const char *usage)
+/* The usage text; for a command with filters its "%s" stands for the filter
+ * help. */
+static void print_usage(const char *usage, bool filters)
+{
+	const char *at = filters ? strstr(usage, "%s") : NULL;
+
+	if (at == NULL) {
+		fputs(usage, stdout);
+		return;
+	}
+	fwrite(usage, 1, (size_t)(at - usage), stdout);
+	fputs(_(SW_CLI_FILTER_HELP), stdout);
+	fputs(at + 2, stdout);
+}
+
+static int common_opt(struct sw_cli *cli, int c, const char *usage, bool filters)
 {
 	switch (c) {
 	case SW_OPT_DB:
@@ -23,7 +39,7 @@ static int common_opt(struct sw_cli *cli, int c, const char *usage)
 		cli->quiet = true;
 		return SW_CLI_GO_ON;
 	case 'h':
-		fputs(usage, stdout);
+		print_usage(usage, filters);
 		return SW_EXIT_OK;
 	default:
 		return -1;
@@ -53,7 +69,7 @@ int sw_cli_next_opt(struct sw_cli *cli, int argc, char **argv, const struct opti
 			*status = SW_EXIT_ERROR;
 			return SW_CLI_STOP;
 		}
-		r = common_opt(cli, c, usage);
+		r = common_opt(cli, c, usage, filter != NULL);
 		if (r == SW_CLI_GO_ON)
 			continue;
 		if (r == -1 && filter != NULL) {
@@ -67,6 +83,91 @@ int sw_cli_next_opt(struct sw_cli *cli, int argc, char **argv, const struct opti
 		}
 		return c;
 	}
+}
+
+int sw_cli_one_opt(struct sw_cli *cli, int argc, char **argv, const char *name,
+		   const char *usage, const char **value)
+{
+	const struct option opts[] = {
+		SW_CLI_COMMON_OPTS,
+		{name, required_argument, NULL, SW_OPT_FIRST_FREE},
+		{NULL, 0, NULL, 0},
+	};
+	int status = SW_EXIT_ERROR;
+	int c;
+
+	while ((c = sw_cli_next_opt(cli, argc, argv, opts, usage, NULL, &status)) != -1) {
+		if (c == SW_CLI_STOP)
+			return status;
+		if (c != SW_OPT_FIRST_FREE)
+			return SW_EXIT_ERROR;
+		*value = optarg;
+	}
+	return -1;
+}
+
+struct sw_store *sw_cli_point(struct sw_cli *cli, enum sw_store_mode mode, const char *ref,
+			      struct sw_point *p)
+{
+	struct sw_error err = {0};
+	struct sw_store *store = sw_cli_forms(cli) ? sw_cli_store(cli, mode) : NULL;
+
+	if (store != NULL && sw_store_get(store, ref, p, &err) != SW_OK) {
+		sw_cli_error(cli, &err);
+		store = NULL;
+	}
+	return store;
+}
+
+struct sw_store *sw_cli_by_point(struct sw_cli *cli, const char *cmd, int argc, char **argv,
+				 const char *usage, bool more_args, const char *args_hint,
+				 const char **who, struct sw_point *p, int *status)
+{
+	const char *by = NULL;
+	int nargs;
+
+	*status = sw_cli_one_opt(cli, argc, argv, "by", usage, &by);
+	if (*status != -1)
+		return NULL;
+	*status = SW_EXIT_ERROR;
+	nargs = argc - optind;
+	if (more_args ? nargs < 2 : nargs != 1) {
+		sw_cli_usage_error(cli, cmd, "%s", args_hint);
+		return NULL;
+	}
+	if (by != NULL && !sw_utf8_valid(by, strlen(by))) {
+		sw_cli_errorf(cli, _("--by: not valid UTF-8 text"));
+		return NULL;
+	}
+	*who = by != NULL ? by : sw_cli_default_user();
+	return sw_cli_point(cli, SW_STORE_WRITE, argv[optind], p);
+}
+
+struct sw_store *sw_cli_filtered_store(struct sw_cli *cli, const char *cmd, int argc, char **argv,
+				       struct sw_filter *f, enum sw_store_mode mode)
+{
+	if (optind < argc) {
+		sw_cli_usage_error(cli, cmd, _("unexpected argument '%s'"), argv[optind]);
+		return NULL;
+	}
+	if (sw_cli_filter_done(cli, f) != SW_EXIT_OK || sw_cli_forms(cli) == NULL)
+		return NULL;
+	return sw_cli_store(cli, mode);
+}
+
+bool sw_cli_out_fmt(const struct sw_cli *cli, const char *cmd, const char *arg,
+		    enum sw_out_fmt *out)
+{
+	static const char *const names[] = {"table", "csv", "json"};
+
+	for (size_t i = 0; i < sizeof names / sizeof names[0]; i++) {
+		if (strcmp(arg, names[i]) == 0) {
+			*out = (enum sw_out_fmt)i;
+			return true;
+		}
+	}
+	sw_cli_usage_error(cli, cmd, _("--format: expected table, csv or json, got '%s'"), arg);
+	return false;
 }
 
 bool sw_cli_parse_doubles(const char *s, double *out, int n)

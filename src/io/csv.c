@@ -17,7 +17,6 @@
 #include "schouw/crs.h"
 #include "schouw/form.h"
 #include "schouw/i18n.h"
-#include "schouw/import.h"
 #include "schouw/num.h"
 #include "schouw/utf8.h"
 
@@ -315,7 +314,7 @@ static bool rd_header(struct rd_ctx *c)
 				return false;
 			}
 		}
-		switch (sw_import_coord_role(c->names[i])) {
+		switch (sw_exchange_coord_role(c->names[i])) {
 		case SW_COORD_LAT:
 			lat = (long)i;
 			break;

@@ -116,31 +116,20 @@ static const char rtree_triggers[] = RTREE_INSERT_TRIGGER
     " WHEN old.geom NOT NULL"
     " BEGIN DELETE FROM rtree_points_geom WHERE id = OLD.id; END;\n";
 
-/* Version 2: the tables of the norm engine's check runs. */
+/* Version 2: the tables of the norm engine's check runs
+ * (sw_store_check_schema_v2, store_check.c) and these history indexes. */
 static const char schema_v2[] =
-    "CREATE TABLE check_run (id INTEGER PRIMARY KEY AUTOINCREMENT NOT NULL, at TEXT,"
-    " profile TEXT, profile_hash TEXT, npoints INTEGER, npass INTEGER, nfail INTEGER,"
-    " nincomplete INTEGER);\n"
-    "CREATE TABLE check_result (id INTEGER PRIMARY KEY AUTOINCREMENT NOT NULL,"
-    " run_id INTEGER NOT NULL REFERENCES check_run(id), point_id INTEGER,"
-    " point_uuid TEXT, verdict TEXT, rule_id TEXT, field TEXT, measured TEXT,"
-    " limit_text TEXT, severity TEXT, message TEXT, source TEXT);\n"
-    "CREATE INDEX check_result_run ON check_result(run_id);\n"
     /* History is looked up per point: an index on point_id grows at its end
      * during imports, where one on the random uuids costs a quarter of the
      * insert time. Deleted points are found by uuid through a small partial
      * index. */
     "DROP INDEX IF EXISTS schouw_history_uuid;\n"
     "CREATE INDEX schouw_history_point ON schouw_history(point_id);\n"
-    "CREATE INDEX schouw_history_deleted ON schouw_history(point_uuid) WHERE action = 'delete';\n"
-    "CREATE INDEX check_result_uuid ON check_result(point_uuid);\n"
-    "INSERT INTO gpkg_contents (table_name, data_type, identifier, description)"
-    " VALUES ('check_run', 'attributes', 'check_run', 'schouw: norm check runs');\n"
-    "INSERT INTO gpkg_contents (table_name, data_type, identifier, description)"
-    " VALUES ('check_result', 'attributes', 'check_result',"
-    " 'schouw: norm check results per point and rule');\n";
+    "CREATE INDEX schouw_history_deleted ON schouw_history(point_uuid) WHERE action = 'delete';\n";
 
-static const char *const migrations[] = {NULL, NULL, schema_v2};
+/* Per version, the statements that bring the schema to it, in order. */
+static const char *const migrations[][2] = {
+    {NULL, NULL}, {NULL, NULL}, {sw_store_check_schema_v2, schema_v2}};
 
 static const char *const fixed_columns[] = {"id",     "geom",       "uuid",        "type",
                                             "status", "surveyor",   "observed_at", "gps_accuracy_m",
@@ -301,11 +290,13 @@ static enum sw_status migrate(struct sw_store *s, int target, struct sw_error *e
 		goto out;
 	}
 	for (int v = version + 1; v <= target; v++) {
-		if (migrations[v] == NULL)
-			continue;
-		if (sqlite3_exec(s->db, migrations[v], NULL, NULL, NULL) != SQLITE_OK) {
-			rc = sw_store_sqlerr(s, err, _("upgrading the store schema"));
-			goto out;
+		for (int k = 0; k < 2; k++) {
+			if (migrations[v][k] == NULL)
+				continue;
+			if (sqlite3_exec(s->db, migrations[v][k], NULL, NULL, NULL) != SQLITE_OK) {
+				rc = sw_store_sqlerr(s, err, _("upgrading the store schema"));
+				goto out;
+			}
 		}
 	}
 	if (sqlite3_prepare_v2(s->db,
@@ -791,8 +782,9 @@ enum sw_status sw_store_create_version(const char *path, int version, struct sw_
 		rc = sw_store_exec(&tmp, "COMMIT", err);
 	for (int v = 2; rc == SW_OK && v <= version; v++) {
 		rc = sw_store_exec(&tmp, "BEGIN IMMEDIATE", err);
-		if (rc == SW_OK && migrations[v] != NULL)
-			rc = sw_store_exec(&tmp, migrations[v], err);
+		for (int k = 0; k < 2 && rc == SW_OK; k++)
+			if (migrations[v][k] != NULL)
+				rc = sw_store_exec(&tmp, migrations[v][k], err);
 		if (rc == SW_OK) {
 			snprintf(sql, sizeof sql,
 			         "UPDATE schouw_meta SET value = '%d' WHERE key = 'schema_version'",
@@ -953,7 +945,7 @@ out:
 	return sw_store_wend(s, rc, err);
 }
 
-struct sqlite3 *sw_store_db(struct sw_store *s)
+sqlite3 *sw_store_db(struct sw_store *s)
 {
 	return s ? s->db : NULL;
 }

@@ -126,6 +126,12 @@ void sw_store_hist_drop(struct sw_store *s);
 /* Write the pending extent growth to gpkg_contents. */
 enum sw_status sw_store_extent_flush(struct sw_store *s, struct sw_error *err);
 
+/* The DDL of the check-run tables (store_check.c), part of schema 2. */
+extern const char sw_store_check_schema_v2[];
+
+/* The underlying sqlite3 handle, for the tests. Owned by the store. */
+sqlite3 *sw_store_db(struct sw_store *s);
+
 /* True when name is a fixed column of points (id, geom, uuid, ...). */
 bool sw_store_fixed_column(const char *name);
 

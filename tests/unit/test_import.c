@@ -55,20 +55,20 @@ static struct sw_record rec(const char *const *keys, const char *const *vals, si
 static void coord_roles_know_dutch_and_english_names(void **state)
 {
 	(void)state;
-	assert_int_equal(sw_import_coord_role("lat"), SW_COORD_LAT);
-	assert_int_equal(sw_import_coord_role("Latitude"), SW_COORD_LAT);
-	assert_int_equal(sw_import_coord_role("breedtegraad"), SW_COORD_LAT);
-	assert_int_equal(sw_import_coord_role("LNG"), SW_COORD_LON);
-	assert_int_equal(sw_import_coord_role("long"), SW_COORD_LON);
-	assert_int_equal(sw_import_coord_role("lengtegraad"), SW_COORD_LON);
-	assert_int_equal(sw_import_coord_role("x"), SW_COORD_X);
-	assert_int_equal(sw_import_coord_role("RD_X"), SW_COORD_X);
-	assert_int_equal(sw_import_coord_role("x_rd"), SW_COORD_X);
-	assert_int_equal(sw_import_coord_role(" y "), SW_COORD_Y);
-	assert_int_equal(sw_import_coord_role("rd_y"), SW_COORD_Y);
-	assert_int_equal(sw_import_coord_role("width_m"), SW_COORD_NONE);
-	assert_int_equal(sw_import_coord_role("xy"), SW_COORD_NONE);
-	assert_int_equal(sw_import_coord_role(NULL), SW_COORD_NONE);
+	assert_int_equal(sw_exchange_coord_role("lat"), SW_COORD_LAT);
+	assert_int_equal(sw_exchange_coord_role("Latitude"), SW_COORD_LAT);
+	assert_int_equal(sw_exchange_coord_role("breedtegraad"), SW_COORD_LAT);
+	assert_int_equal(sw_exchange_coord_role("LNG"), SW_COORD_LON);
+	assert_int_equal(sw_exchange_coord_role("long"), SW_COORD_LON);
+	assert_int_equal(sw_exchange_coord_role("lengtegraad"), SW_COORD_LON);
+	assert_int_equal(sw_exchange_coord_role("x"), SW_COORD_X);
+	assert_int_equal(sw_exchange_coord_role("RD_X"), SW_COORD_X);
+	assert_int_equal(sw_exchange_coord_role("x_rd"), SW_COORD_X);
+	assert_int_equal(sw_exchange_coord_role(" y "), SW_COORD_Y);
+	assert_int_equal(sw_exchange_coord_role("rd_y"), SW_COORD_Y);
+	assert_int_equal(sw_exchange_coord_role("width_m"), SW_COORD_NONE);
+	assert_int_equal(sw_exchange_coord_role("xy"), SW_COORD_NONE);
+	assert_int_equal(sw_exchange_coord_role(NULL), SW_COORD_NONE);
 }
 
 /* ---- record -> point ---- */

@@ -8,9 +8,12 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <sys/stat.h>
+#include <unistd.h>
 #include <uuid/uuid.h>
 
 #include "schouw/crs.h"
+#include "schouw/csv.h"
 #include "schouw/i18n.h"
 
 /* The fixed namespace of derived point uuids (a random v4, never change it:
@@ -40,33 +43,6 @@ enum key_role {
 struct name_role {
 	const char *name;
 	int role;
-};
-
-static const struct name_role coord_names[] = {
-    {"lat", SW_COORD_LAT},
-    {"latitude", SW_COORD_LAT},
-    {"breedtegraad", SW_COORD_LAT},
-    {"breedte", SW_COORD_LAT},
-    {"lon", SW_COORD_LON},
-    {"lng", SW_COORD_LON},
-    {"long", SW_COORD_LON},
-    {"longitude", SW_COORD_LON},
-    {"lengtegraad", SW_COORD_LON},
-    {"lengte", SW_COORD_LON},
-    {"x", SW_COORD_X},
-    {"rd_x", SW_COORD_X},
-    {"x_rd", SW_COORD_X},
-    {"xcoord", SW_COORD_X},
-    {"x_coord", SW_COORD_X},
-    {"x_coordinaat", SW_COORD_X},
-    {"easting", SW_COORD_X},
-    {"y", SW_COORD_Y},
-    {"rd_y", SW_COORD_Y},
-    {"y_rd", SW_COORD_Y},
-    {"ycoord", SW_COORD_Y},
-    {"y_coord", SW_COORD_Y},
-    {"y_coordinaat", SW_COORD_Y},
-    {"northing", SW_COORD_Y},
 };
 
 static const struct name_role key_names[] = {
@@ -108,34 +84,6 @@ static const struct name_role key_names[] = {
     {"sym", K_IGNORE},
 };
 
-/* Trimmed, case-insensitive comparison of a column name. */
-static bool name_is(const char *name, const char *want)
-{
-	size_t n;
-
-	while (*name == ' ' || *name == '\t')
-		name++;
-	n = strlen(want);
-	if (strncasecmp(name, want, n) != 0)
-		return false;
-	name += n;
-	while (*name == ' ' || *name == '\t')
-		name++;
-	return *name == '\0';
-}
-
-enum sw_coord_role sw_import_coord_role(const char *name)
-{
-	size_t i;
-
-	if (name == NULL)
-		return SW_COORD_NONE;
-	for (i = 0; i < sizeof coord_names / sizeof coord_names[0]; i++)
-		if (name_is(name, coord_names[i].name))
-			return (enum sw_coord_role)coord_names[i].role;
-	return SW_COORD_NONE;
-}
-
 /* Role of a column; *field is set for K_FIELD. */
 static enum key_role key_role(const struct sw_field *const *fields, size_t nfields,
                               const char *name, const struct sw_field **field)
@@ -145,13 +93,13 @@ static enum key_role key_role(const struct sw_field *const *fields, size_t nfiel
 	*field = NULL;
 	if (name == NULL)
 		return K_IGNORE;
-	if (sw_import_coord_role(name) != SW_COORD_NONE)
+	if (sw_exchange_coord_role(name) != SW_COORD_NONE)
 		return K_COORD;
 	for (i = 0; i < sizeof key_names / sizeof key_names[0]; i++)
-		if (name_is(name, key_names[i].name))
+		if (sw_exchange_name_is(name, key_names[i].name))
 			return (enum key_role)key_names[i].role;
 	for (i = 0; i < nfields; i++) {
-		if (name_is(name, fields[i]->name)) {
+		if (sw_exchange_name_is(name, fields[i]->name)) {
 			*field = fields[i];
 			return K_FIELD;
 		}
@@ -1205,7 +1153,7 @@ enum sw_status sw_importer_record_cb(const struct sw_record *r, void *importer,
 		goto out;
 	if (!r->has_xy) {
 		for (i = 0; i < r->n; i++)
-			if (sw_import_coord_role(r->keys[i]) != SW_COORD_NONE && !empty(r->vals[i]))
+			if (sw_exchange_coord_role(r->keys[i]) != SW_COORD_NONE && !empty(r->vals[i]))
 				reason_add(&fatal, _("%s: expected a number, got '%s'"), r->keys[i],
 				           r->vals[i]);
 		if (fatal.n == 0)
@@ -1318,4 +1266,238 @@ void sw_importer_free(struct sw_importer *im)
 	roles_free(&im->roles);
 	free(im->fields);
 	free(im);
+}
+
+/* ---- the reject file ---- */
+
+struct rejects {
+	const char *path;
+	struct sw_csv_out *out;
+	char **header; /* the columns of the first rejected row, then line, reason */
+	size_t ncols;
+	const char **cells;
+	enum sw_csv_dialect dialect; /* that of the input, so Excel users can open it */
+	struct sw_error err;
+	bool failed;
+	sw_reject_fn chain; /* the caller's reject callback, called after the file's */
+	void *chain_ud;
+};
+
+static void rejects_open(struct rejects *rj, const struct sw_record *r)
+{
+	const char *pos = r != NULL && r->pos_kind != NULL ? r->pos_kind : "line";
+	size_t n = r != NULL ? r->n : 0, i;
+
+	rj->header = calloc(n + 2, sizeof *rj->header);
+	rj->cells = calloc(n + 2, sizeof *rj->cells);
+	if (rj->header == NULL || rj->cells == NULL) {
+		sw_error_set(&rj->err, SW_ERR_NOMEM, "%s", _("out of memory"));
+		rj->failed = true;
+		return;
+	}
+	for (i = 0; i < n; i++)
+		rj->header[i] = strdup(r->keys[i] != NULL ? r->keys[i] : "");
+	rj->header[n] = strdup(pos);
+	rj->header[n + 1] = strdup("reason");
+	rj->ncols = n + 2;
+	for (i = 0; i < rj->ncols; i++) {
+		if (rj->header[i] == NULL) {
+			sw_error_set(&rj->err, SW_ERR_NOMEM, "%s", _("out of memory"));
+			rj->failed = true;
+			return;
+		}
+	}
+	if (sw_csv_out_open(rj->path, rj->dialect, &rj->out, &rj->err) != SW_OK ||
+	    sw_csv_out_row(rj->out, rj->ncols, (const char *const *)rj->header, &rj->err) != SW_OK)
+		rj->failed = true;
+}
+
+static void on_reject(void *ud, const struct sw_record *r, const char *reason)
+{
+	struct rejects *rj = ud;
+	char pos[32];
+	size_t i, k;
+
+	if (rj->chain != NULL)
+		rj->chain(rj->chain_ud, r, reason);
+	if (rj->path == NULL || rj->failed)
+		return;
+	if (rj->out == NULL) {
+		rejects_open(rj, r);
+		if (rj->failed)
+			return;
+	}
+	/* by name, since GeoJSON features may differ in their properties */
+	for (i = 0; i + 2 < rj->ncols; i++) {
+		rj->cells[i] = NULL;
+		for (k = 0; k < r->n; k++) {
+			if (r->keys[k] != NULL && strcmp(r->keys[k], rj->header[i]) == 0) {
+				rj->cells[i] = r->vals[k];
+				break;
+			}
+		}
+	}
+	snprintf(pos, sizeof pos, "%ld", r->pos);
+	rj->cells[rj->ncols - 2] = pos;
+	rj->cells[rj->ncols - 1] = reason;
+	if (sw_csv_out_row(rj->out, rj->ncols, rj->cells, &rj->err) != SW_OK)
+		rj->failed = true;
+}
+
+static enum sw_status rejects_close(struct rejects *rj, bool commit)
+{
+	enum sw_status rc = SW_OK;
+	size_t i;
+
+	if (rj->path != NULL && commit && !rj->failed && rj->out == NULL) {
+		/* nothing rejected: still replace an older file */
+		static const char *const hdr[] = {"line", "reason"};
+		if (sw_csv_out_open(rj->path, rj->dialect, &rj->out, &rj->err) != SW_OK ||
+		    sw_csv_out_row(rj->out, 2, hdr, &rj->err) != SW_OK)
+			rj->failed = true;
+	}
+	if (rj->failed)
+		commit = false;
+	if (sw_csv_out_close(rj->out, commit, &rj->err) != SW_OK)
+		rj->failed = true;
+	rj->out = NULL;
+	if (rj->failed && rj->path != NULL) {
+		rc = rj->err.code != SW_OK ? rj->err.code : SW_ERR_IO;
+		sw_error_prefix(&rj->err, "--skip-invalid %s: ", rj->path);
+	}
+	for (i = 0; rj->header != NULL && i < rj->ncols; i++)
+		free(rj->header[i]);
+	free(rj->header);
+	free(rj->cells);
+	rj->header = NULL;
+	rj->cells = NULL;
+	return rc;
+}
+
+enum sw_status sw_import_rejects_check(const char *rejects, const char *input,
+                                       struct sw_error *err)
+{
+	struct stat a, b;
+	char *dir = strdup(rejects);
+	char *slash;
+	enum sw_status rc = SW_OK;
+
+	if (dir == NULL)
+		return sw_error_nomem(err);
+	slash = strrchr(dir, '/');
+	if (slash == NULL)
+		strcpy(dir, ".");
+	else if (slash == dir)
+		slash[1] = '\0';
+	else
+		*slash = '\0';
+	if (access(dir, W_OK) != 0)
+		rc = sw_error_set(err, SW_ERR_INPUT, _("--skip-invalid %s: cannot write in '%s'"),
+		                  rejects, dir);
+	free(dir);
+	if (rc == SW_OK && stat(rejects, &a) == 0 && stat(input, &b) == 0 &&
+	    a.st_dev == b.st_dev && a.st_ino == b.st_ino)
+		rc = sw_error_set(err, SW_ERR_INPUT,
+		                  _("--skip-invalid %s: that is the input file; name another file"),
+		                  rejects);
+	return rc;
+}
+
+/* ---- one file, any format ---- */
+
+const struct sw_format *sw_import_format(const char *path)
+{
+	const struct sw_format *f = sw_format_by_ext(path, SW_FORMAT_READ);
+
+	if (f == NULL)
+		f = sw_format_sniff(path);
+	if (f == NULL || !sw_format_can(f, SW_FORMAT_READ))
+		f = sw_format_by_name("csv", SW_FORMAT_READ); /* its reader reports an open error */
+	return f;
+}
+
+static long count_lines(const char *path)
+{
+	char buf[65536];
+	long n = 0;
+	size_t k;
+	FILE *f = fopen(path, "rb");
+
+	if (f == NULL)
+		return 0;
+	while ((k = fread(buf, 1, sizeof buf, f)) > 0) {
+		const char *p = buf, *end = buf + k;
+		while ((p = memchr(p, '\n', (size_t)(end - p))) != NULL) {
+			n++;
+			p++;
+		}
+	}
+	fclose(f);
+	return n;
+}
+
+/* A bulk load rebuilds the whole R-tree once, which pays off when the file
+ * is big and not small next to the store. Rows are guessed from the size. */
+static bool want_bulk(struct sw_store *store, const char *path)
+{
+	struct stat st;
+	long long npoints = 0, rows;
+
+	if (stat(path, &st) != 0)
+		return false;
+	rows = (long long)st.st_size / 64;
+	if (rows < 20000 || sw_store_count(store, NULL, &npoints, NULL) != SW_OK)
+		return false;
+	return rows >= npoints / 2;
+}
+
+static enum sw_status feed_record(const struct sw_record *r, void *ud, struct sw_error *err)
+{
+	struct sw_importer *im = ud;
+
+	if (im->o.progress != NULL)
+		im->o.progress(im->o.progress_ud, r->pos, 0);
+	return sw_importer_record_cb(r, im, err);
+}
+
+enum sw_status sw_import_file(struct sw_store *s, const struct sw_forms *f, const char *path,
+                              const struct sw_format *fmt, const struct sw_read_opts *ro,
+                              const struct sw_import_opts *o, struct sw_importer **out,
+                              struct sw_error *err)
+{
+	struct sw_import_opts io = *o;
+	struct sw_importer *im = NULL;
+	struct rejects rj = {.path = o->rejects_path, .chain = o->reject, .chain_ud = o->reject_ud};
+	enum sw_status rc;
+
+	*out = NULL;
+	if (fmt == NULL)
+		fmt = sw_import_format(path);
+	if (!sw_format_can(fmt, SW_FORMAT_READ))
+		return sw_error_set(err, SW_ERR_INTERNAL, "import: format %s has no reader",
+		                    fmt != NULL ? fmt->name : "(none)");
+	/* rejects in the dialect of the input, so Excel users can open them */
+	rj.dialect = fmt->dialect_of != NULL ? fmt->dialect_of(path) : SW_CSV_RFC4180;
+	io.reject = on_reject;
+	io.reject_ud = &rj;
+	if (io.progress != NULL)
+		io.progress(io.progress_ud, 0, (fmt->flags & SW_FORMAT_LINES) ? count_lines(path) : 0);
+	io.bulk = want_bulk(s, path);
+	rc = sw_importer_new(s, f, &io, &im, err);
+	if (rc != SW_OK)
+		goto out;
+	rc = fmt->read(path, ro, feed_record, im, err);
+	if (rc != SW_OK)
+		goto out;
+	im->rep.read_all = true;
+	rc = sw_importer_finish(im, err);
+	if (rc == SW_OK && rejects_close(&rj, true) != SW_OK) {
+		im->rep.rejects_failed = true;
+		*err = rj.err;
+		rc = err->code;
+	}
+out:
+	rejects_close(&rj, false);
+	*out = im;
+	return rc;
 }

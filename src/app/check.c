@@ -1,10 +1,9 @@
-/* check.c - stored points meet the norm engine: the R-tree neighbour lookup
- * for spatial rules and the record of check runs. Uses the store's sqlite3
- * handle for its own two tables; the store itself knows nothing of norms. */
+/* check.c - stored points meet the norm engine: the neighbour lookup for
+ * spatial rules (over the store's R-tree box query) and the record of check
+ * runs (through the store's check-run API, store_check.c). */
 #include "schouw/check.h"
 
 #include <math.h>
-#include <sqlite3.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -33,8 +32,7 @@ struct near_tile {
 };
 
 struct sw_check_near {
-	struct sw_store *store;
-	sqlite3_stmt *join; /* R-tree box joined with points, exact coordinates */
+	struct sw_store_box *box; /* R-tree box joined with points, exact coordinates */
 	char *types[NEAR_MAX_TYPES];
 	unsigned ntypes;
 	struct near_tile *tiles; /* open addressing, cap a power of two */
@@ -44,44 +42,21 @@ struct sw_check_near {
 };
 
 struct sw_check_run {
-	struct sw_store *store;
-	sqlite3_stmt *ins;
-	long long id;
-	long long npoints, npass, nfail, nincomplete;
+	struct sw_store_check *rec;
+	struct sw_check_counts n;
 };
-
-static enum sw_status sqlerr(struct sw_store *s, const char *what, struct sw_error *err)
-{
-	sqlite3 *db = sw_store_db(s);
-
-	return sw_error_set(err, SW_ERR_STORE, _("store: %s: %s"), what,
-	                    db ? sqlite3_errmsg(db) : "no database");
-}
-
-/* R-tree boxes are float32 rounded outward, so the box query never misses a
- * point; the exact coordinates then decide. */
-static const char join_sql[] =
-    "SELECT p.id, ST_MinX(p.geom), ST_MinY(p.geom) FROM rtree_points_geom r"
-    " JOIN points p ON p.id = r.id"
-    " WHERE r.minx <= ?2 AND r.maxx >= ?1 AND r.miny <= ?4 AND r.maxy >= ?3"
-    " AND p.type = ?5";
 
 enum sw_status sw_check_near_open(struct sw_store *s, struct sw_check_near **out,
                                   struct sw_error *err)
 {
 	struct sw_check_near *n = calloc(1, sizeof *n);
-	sqlite3 *db = sw_store_db(s);
+	enum sw_status rc;
 
 	*out = NULL;
 	if (n == NULL)
 		return sw_error_set(err, SW_ERR_NOMEM, "%s", _("out of memory"));
-	n->store = s;
-	/* A check reads the whole store: through mmap, pages kept in cache
-	 * (settings of this connection only). */
-	sqlite3_exec(db, "PRAGMA mmap_size = 1073741824; PRAGMA cache_size = -65536", NULL, NULL,
-	             NULL);
-	if (sqlite3_prepare_v2(db, join_sql, -1, &n->join, NULL) != SQLITE_OK) {
-		enum sw_status rc = sqlerr(s, _("preparing the neighbour query"), err);
+	rc = sw_store_box_open(s, &n->box, err);
+	if (rc != SW_OK) {
 		sw_check_near_close(n);
 		return rc;
 	}
@@ -93,7 +68,7 @@ void sw_check_near_close(struct sw_check_near *n)
 {
 	if (n == NULL)
 		return;
-	sqlite3_finalize(n->join);
+	sw_store_box_close(n->box);
 	for (unsigned i = 0; i < n->ntypes; i++)
 		free(n->types[i]);
 	free(n->tiles);
@@ -147,42 +122,45 @@ static int pt_cmp_x(const void *a, const void *b)
 	return (p->x > q->x) - (p->x < q->x);
 }
 
+struct tile_fill {
+	struct sw_check_near *n;
+	struct near_tile *t;
+};
+
+static enum sw_status tile_add(void *ud, long long id, double x, double y, struct sw_error *err)
+{
+	struct tile_fill *tf = ud;
+	struct sw_check_near *n = tf->n;
+
+	if (n->npts == n->cappts) {
+		size_t cap = n->cappts ? n->cappts * 2 : 4096;
+		struct near_pt *np = realloc(n->pts, cap * sizeof *np);
+		if (np == NULL)
+			return sw_error_nomem(err);
+		n->pts = np;
+		n->cappts = cap;
+	}
+	n->pts[n->npts] = (struct near_pt){.x = x, .y = y, .id = id};
+	n->npts++;
+	tf->t->count++;
+	return SW_OK;
+}
+
 /* Read the tile from the R-tree into pts. */
 static enum sw_status load_tile(struct sw_check_near *n, struct near_tile *t, const char *type,
                                 struct sw_error *err)
 {
-	sqlite3_stmt *st = n->join;
+	struct tile_fill tf = {n, t};
 	double g = tile_size(t->radius), m = 2 * t->radius;
-	int rc;
+	enum sw_status rc;
 
 	t->first = n->npts;
 	t->count = 0;
-	sqlite3_reset(st);
-	sqlite3_bind_double(st, 1, (double)t->tx * g - m);
-	sqlite3_bind_double(st, 2, (double)(t->tx + 1) * g + m);
-	sqlite3_bind_double(st, 3, (double)t->ty * g - m);
-	sqlite3_bind_double(st, 4, (double)(t->ty + 1) * g + m);
-	sqlite3_bind_text(st, 5, type, -1, SQLITE_STATIC);
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		if (n->npts == n->cappts) {
-			size_t cap = n->cappts ? n->cappts * 2 : 4096;
-			struct near_pt *np = realloc(n->pts, cap * sizeof *np);
-			if (np == NULL) {
-				sqlite3_reset(st);
-				return sw_error_nomem(err);
-			}
-			n->pts = np;
-			n->cappts = cap;
-		}
-		n->pts[n->npts].id = sqlite3_column_int64(st, 0);
-		n->pts[n->npts].x = sqlite3_column_double(st, 1);
-		n->pts[n->npts].y = sqlite3_column_double(st, 2);
-		n->npts++;
-		t->count++;
-	}
-	sqlite3_reset(st);
-	if (rc != SQLITE_DONE)
-		return sqlerr(n->store, _("looking for neighbours"), err);
+	rc = sw_store_box_read(n->box, type, (double)t->tx * g - m, (double)t->ty * g - m,
+	                       (double)(t->tx + 1) * g + m, (double)(t->ty + 1) * g + m, tile_add,
+	                       &tf, err);
+	if (rc != SW_OK)
+		return rc;
 	if (t->count > 1)
 		qsort(n->pts + t->first, t->count, sizeof *n->pts, pt_cmp_x);
 	return SW_OK;
@@ -283,62 +261,18 @@ enum sw_status sw_check_run_begin(struct sw_store *s, const struct sw_profile *p
                                   struct sw_check_run **out, struct sw_error *err)
 {
 	struct sw_check_run *run = calloc(1, sizeof *run);
-	sqlite3 *db = sw_store_db(s);
-	sqlite3_stmt *st = NULL;
-	char at[32];
 	enum sw_status rc;
 
 	*out = NULL;
 	if (run == NULL)
 		return sw_error_set(err, SW_ERR_NOMEM, "%s", _("out of memory"));
-	run->store = s;
-	rc = sw_store_begin(s, err);
+	rc = sw_store_check_begin(s, prof->name, prof->hash, &run->rec, err);
 	if (rc != SW_OK) {
 		free(run);
 		return rc;
 	}
-	sw_now_iso(at, sizeof at);
-	if (sqlite3_prepare_v2(db,
-	                       "INSERT INTO check_run (at, profile, profile_hash, npoints, npass,"
-	                       " nfail, nincomplete) VALUES (?, ?, ?, 0, 0, 0, 0)",
-	                       -1, &st, NULL) != SQLITE_OK) {
-		rc = sqlerr(s, _("recording the check run"), err);
-		goto out;
-	}
-	sqlite3_bind_text(st, 1, at, -1, SQLITE_TRANSIENT);
-	sqlite3_bind_text(st, 2, prof->name, -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 3, prof->hash, -1, SQLITE_STATIC);
-	if (sqlite3_step(st) != SQLITE_DONE) {
-		rc = sqlerr(s, _("recording the check run"), err);
-		goto out;
-	}
-	run->id = sqlite3_last_insert_rowid(db);
-	if (sqlite3_prepare_v2(db,
-	                       "INSERT INTO check_result (run_id, point_id, point_uuid, verdict,"
-	                       " rule_id, field, measured, limit_text, severity, message, source)"
-	                       " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-	                       -1, &run->ins, NULL) != SQLITE_OK) {
-		rc = sqlerr(s, _("recording the check results"), err);
-		goto out;
-	}
 	*out = run;
-	run = NULL;
-out:
-	sqlite3_finalize(st);
-	if (run != NULL) {
-		sqlite3_finalize(run->ins);
-		sw_store_rollback(s);
-		free(run);
-	}
-	return rc;
-}
-
-static void bind_text_or_null(sqlite3_stmt *st, int i, const char *s)
-{
-	if (s != NULL && *s != '\0')
-		sqlite3_bind_text(st, i, s, -1, SQLITE_TRANSIENT);
-	else
-		sqlite3_bind_null(st, i);
+	return SW_OK;
 }
 
 /* One row: the point's verdict (f NULL; missing lists the missing fields)
@@ -347,33 +281,24 @@ static enum sw_status insert_row(struct sw_check_run *run, const struct sw_point
                                  const char *verdict, const struct sw_finding *f,
                                  const char *missing, struct sw_error *err)
 {
-	sqlite3_stmt *st = run->ins;
+	struct sw_check_row row = {.point_id = p->id, .point_uuid = p->uuid, .verdict = verdict};
 	char measured[96] = "", limit[256] = "";
-	int rc;
 
-	sqlite3_reset(st);
-	sqlite3_clear_bindings(st);
-	sqlite3_bind_int64(st, 1, run->id);
-	sqlite3_bind_int64(st, 2, p->id);
-	bind_text_or_null(st, 3, p->uuid);
-	sqlite3_bind_text(st, 4, verdict, -1, SQLITE_STATIC);
 	if (f != NULL) {
 		const struct sw_rule *r = f->rule;
 		sw_finding_measured(f, measured, sizeof measured);
 		sw_rule_limit_text(r, limit, sizeof limit);
-		bind_text_or_null(st, 5, r->id);
-		bind_text_or_null(st, 6, f->missing ? f->missing : r->field);
-		bind_text_or_null(st, 7, measured);
-		bind_text_or_null(st, 8, limit);
-		bind_text_or_null(st, 9, sw_severity_name(r->severity));
-		bind_text_or_null(st, 10, r->message_nl ? r->message_nl : r->message_en);
-		bind_text_or_null(st, 11, r->source);
+		row.rule_id = r->id;
+		row.field = f->missing ? f->missing : r->field;
+		row.measured = measured;
+		row.limit_text = limit;
+		row.severity = sw_severity_name(r->severity);
+		row.message = r->message_nl ? r->message_nl : r->message_en;
+		row.source = r->source;
 	} else {
-		bind_text_or_null(st, 6, missing);
+		row.field = missing;
 	}
-	rc = sqlite3_step(st);
-	sqlite3_reset(st);
-	return rc == SQLITE_DONE ? SW_OK : sqlerr(run->store, _("recording a check result"), err);
+	return sw_store_check_add(run->rec, &row, err);
 }
 
 /* The distinct missing fields of v, comma-separated, into buf. */
@@ -402,13 +327,13 @@ enum sw_status sw_check_run_add(struct sw_check_run *run, const struct sw_point 
 	char missing[1024];
 	enum sw_status rc;
 
-	run->npoints++;
+	run->n.npoints++;
 	if (v->outcome == SW_OUT_PASS)
-		run->npass++;
+		run->n.npass++;
 	else if (v->outcome == SW_OUT_FAIL)
-		run->nfail++;
+		run->n.nfail++;
 	else
-		run->nincomplete++;
+		run->n.nincomplete++;
 	missing_list(v, missing, sizeof missing);
 	rc = insert_row(run, p, sw_outcome_name(v->outcome), NULL, missing, err);
 	for (size_t i = 0; i < v->nfindings && rc == SW_OK; i++)
@@ -420,40 +345,11 @@ enum sw_status sw_check_run_add(struct sw_check_run *run, const struct sw_point 
 enum sw_status sw_check_run_end(struct sw_check_run *run, bool ok, long long *run_id,
                                 struct sw_error *err)
 {
-	sqlite3_stmt *st = NULL;
-	enum sw_status rc = SW_OK;
+	enum sw_status rc;
 
 	if (run == NULL)
 		return SW_OK;
-	sqlite3_finalize(run->ins);
-	if (!ok) {
-		sw_store_rollback(run->store);
-		free(run);
-		return SW_OK;
-	}
-	if (sqlite3_prepare_v2(sw_store_db(run->store),
-	                       "UPDATE check_run SET npoints = ?, npass = ?, nfail = ?,"
-	                       " nincomplete = ? WHERE id = ?",
-	                       -1, &st, NULL) != SQLITE_OK) {
-		rc = sqlerr(run->store, _("recording the check run"), err);
-		goto out;
-	}
-	sqlite3_bind_int64(st, 1, run->npoints);
-	sqlite3_bind_int64(st, 2, run->npass);
-	sqlite3_bind_int64(st, 3, run->nfail);
-	sqlite3_bind_int64(st, 4, run->nincomplete);
-	sqlite3_bind_int64(st, 5, run->id);
-	if (sqlite3_step(st) != SQLITE_DONE) {
-		rc = sqlerr(run->store, _("recording the check run"), err);
-		goto out;
-	}
-	rc = sw_store_commit(run->store, err);
-	if (rc == SW_OK && run_id != NULL)
-		*run_id = run->id;
-out:
-	sqlite3_finalize(st);
-	if (rc != SW_OK)
-		sw_store_rollback(run->store);
+	rc = sw_store_check_end(run->rec, ok ? &run->n : NULL, run_id, err);
 	free(run);
 	return rc;
 }
