@@ -531,11 +531,10 @@ enum sw_status sw_store_get(struct sw_store *s, const char *ref, struct sw_point
 
 /* ---- record JSON for history ---- */
 
-/* The record JSON is written straight into a buffer, byte for byte what
- * jansson's json_dumps(JSON_COMPACT | JSON_REAL_PRECISION(digits)) of the
- * object tree wrote before (keys in insertion order, the same escapes, the
- * same reals): an import writes one per row, and building and dumping a tree
- * was a third of its time. */
+/* The record JSON is written straight into a buffer, compact and on one
+ * line: an import writes one per row, and building and dumping a jansson tree
+ * was a third of its time. tests/unit/test_history_json.c reads it back with
+ * jansson and compares it with the record, field by field. */
 struct jbuf {
 	char *p;
 	size_t len, cap;
