@@ -9,7 +9,8 @@ static const char usage[] = N_(
 	"Delete a point. The whole record is written to its history first, so\n"
 	"'schouw history UUID' still shows what it was, who deleted it and when.\n\n"
 	"Options:\n"
-	"  --by NAME   who deleted it (default $SCHOUW_USER, else $USER)\n"
+	"  --by NAME   who deleted it; default $SCHOUW_USER, else the surveyor\n"
+	"              of 'schouw config', else $USER\n"
 	"  --db PATH   the store\n");
 
 enum { OPT_BY = SW_OPT_FIRST_FREE };
@@ -44,11 +45,12 @@ int cmd_delete(struct sw_cli *cli, int argc, char **argv)
 		sw_cli_errorf(cli, _("--by: not valid UTF-8 text"));
 		goto out;
 	}
-	store = sw_cli_store(cli, SW_STORE_WRITE);
+	by = sw_cli_who(cli, by);
+	store = by != NULL ? sw_cli_store(cli, SW_STORE_WRITE) : NULL;
 	if (store == NULL)
 		goto out;
 	if (sw_store_get(store, argv[optind], &p, &err) != SW_OK ||
-	    sw_store_delete(store, p.id, by ? by : sw_cli_default_user(), &err) != SW_OK) {
+	    sw_store_delete(store, p.id, by, &err) != SW_OK) {
 		sw_cli_error(cli, &err);
 		goto out;
 	}

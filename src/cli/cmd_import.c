@@ -486,7 +486,9 @@ int cmd_import(struct sw_cli *cli, int argc, char **argv)
 		goto out;
 
 	io.default_surveyor = by;
-	io.who = by != NULL ? by : sw_cli_default_user();
+	io.who = sw_cli_who(cli, by);
+	if (io.who == NULL)
+		goto out;
 	io.reject = on_reject;
 	io.reject_ud = &rj;
 	rj.cli = cli;

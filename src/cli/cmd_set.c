@@ -14,7 +14,8 @@ static const char usage[] = N_(
 	"validated by the form and every change is written to the point's history.\n\n"
 	"Example: schouw set 12 status=realised running_slope_pct=7.9\n\n"
 	"Options:\n"
-	"  --by NAME   who made the change (default $SCHOUW_USER, else $USER)\n"
+	"  --by NAME   who made the change; default $SCHOUW_USER, else the surveyor\n"
+	"              of 'schouw config', else $USER\n"
 	"  --db PATH   the store\n");
 
 enum { OPT_BY = SW_OPT_FIRST_FREE };
@@ -51,7 +52,8 @@ int cmd_set(struct sw_cli *cli, int argc, char **argv)
 		sw_cli_errorf(cli, _("--by: not valid UTF-8 text"));
 		goto out;
 	}
-	forms = sw_cli_forms(cli);
+	by = sw_cli_who(cli, by);
+	forms = by != NULL ? sw_cli_forms(cli) : NULL;
 	store = forms ? sw_cli_store(cli, SW_STORE_WRITE) : NULL;
 	if (store == NULL)
 		goto out;
@@ -62,7 +64,7 @@ int cmd_set(struct sw_cli *cli, int argc, char **argv)
 			goto fail;
 	if (sw_form_validate(forms, &p, &err) != SW_OK)
 		goto fail;
-	if (sw_store_update(store, &p, by ? by : sw_cli_default_user(), &nchanged, &err) != SW_OK)
+	if (sw_store_update(store, &p, by, &nchanged, &err) != SW_OK)
 		goto fail;
 	if (!cli->quiet)
 		printf(ngettext("updated %s %lld: %zu field changed\n",
