@@ -77,8 +77,9 @@ enum sw_status sw_config_check_value(const char *key, const char *value, struct 
 		return sw_error_set(err, SW_ERR_INPUT,
 		                    _("%s: empty value; use --unset to remove the setting"), key);
 	if (len > SW_CONFIG_VALUE_MAX)
-		return sw_error_set(err, SW_ERR_INPUT, _("%s: value of %zu bytes is longer than %d"),
-		                    key, len, SW_CONFIG_VALUE_MAX);
+		return sw_error_set(err, SW_ERR_INPUT,
+		                    _("%s: value of %zu bytes is longer than %d"), key, len,
+		                    SW_CONFIG_VALUE_MAX);
 	if (!sw_utf8_valid(value, len))
 		return sw_error_set(err, SW_ERR_INPUT, _("%s: value is not valid UTF-8"), key);
 	for (size_t i = 0; i < len; i++) {
@@ -86,13 +87,15 @@ enum sw_status sw_config_check_value(const char *key, const char *value, struct 
 
 		if (c < 0x20 || c == 0x7f)
 			return sw_error_set(err, SW_ERR_INPUT,
-			                    _("%s: control character 0x%02x is not allowed"), key, c);
+			                    _("%s: control character 0x%02x is not allowed"), key,
+			                    c);
 		/* inih reads " ;..." as a comment */
 		if (c == ';' && i > 0 && (value[i - 1] == ' ' || value[i - 1] == '\t'))
-			return sw_error_set(err, SW_ERR_INPUT,
-			                    _("%s: a ';' after a blank is not allowed (the file would "
-			                      "read it as a comment)"),
-			                    key);
+			return sw_error_set(
+			    err, SW_ERR_INPUT,
+			    _("%s: a ';' after a blank is not allowed (the file would "
+			      "read it as a comment)"),
+			    key);
 	}
 	if (value[0] == ' ' || value[len - 1] == ' ')
 		return sw_error_set(err, SW_ERR_INPUT,

@@ -7,18 +7,18 @@
 #include "commands.h"
 #include "schouw/config.h"
 
-static const char usage[] = N_(
-	"usage: schouw config [KEY [VALUE]]\n"
-	"       schouw config --unset KEY\n\n"
-	"Read and write your settings, kept in $XDG_CONFIG_HOME/schouw/config (else\n"
-	"~/.config/schouw/config). Without KEY: every setting, as KEY=VALUE. With KEY:\n"
-	"its value (exit status 1 when it is not set). With KEY VALUE: set it.\n\n"
-	"Settings:\n"
-	"  surveyor    the name set, delete, import and log record when no --by is\n"
-	"              given (before it: $SCHOUW_USER; after it: $USER)\n\n"
-	"Options:\n"
-	"  --unset     remove the setting KEY\n"
-	"  --path      print the path of the settings file\n");
+static const char usage[] =
+    N_("usage: schouw config [KEY [VALUE]]\n"
+       "       schouw config --unset KEY\n\n"
+       "Read and write your settings, kept in $XDG_CONFIG_HOME/schouw/config (else\n"
+       "~/.config/schouw/config). Without KEY: every setting, as KEY=VALUE. With KEY:\n"
+       "its value (exit status 1 when it is not set). With KEY VALUE: set it.\n\n"
+       "Settings:\n"
+       "  surveyor    the name set, delete, import and log record when no --by is\n"
+       "              given (before it: $SCHOUW_USER; after it: $USER)\n\n"
+       "Options:\n"
+       "  --unset     remove the setting KEY\n"
+       "  --path      print the path of the settings file\n");
 
 enum { OPT_UNSET = SW_OPT_FIRST_FREE, OPT_PATH };
 
@@ -52,9 +52,9 @@ int cmd_config(struct sw_cli *cli, int argc, char **argv)
 	value = nargs > 1 ? argv[optind + 1] : NULL;
 	if (nargs > 2 || (unset && nargs != 1) || (show_path && nargs != 0)) {
 		sw_cli_usage_error(cli, "config",
-		                   unset ? _("--unset takes one KEY")
-		                         : show_path ? _("--path takes no KEY")
-		                                     : _("expected at most KEY and VALUE"));
+		                   unset       ? _("--unset takes one KEY")
+		                   : show_path ? _("--path takes no KEY")
+		                               : _("expected at most KEY and VALUE"));
 		goto out;
 	}
 	/* a bad key or value is refused before the file is read or written */

@@ -67,10 +67,14 @@ static json_t *real_or_null(double v)
 static json_t *value_json(const struct sw_value *v)
 {
 	switch (v->t) {
-	case SW_V_REAL: return real_or_null(v->r);
-	case SW_V_INT: return json_integer(v->i);
-	case SW_V_TEXT: return text_or_null(v->s);
-	default: return json_null();
+	case SW_V_REAL:
+		return real_or_null(v->r);
+	case SW_V_INT:
+		return json_integer(v->i);
+	case SW_V_TEXT:
+		return text_or_null(v->s);
+	default:
+		return json_null();
 	}
 }
 
@@ -122,14 +126,16 @@ static void assert_json_is_record(const char *text, const struct sw_point *p, co
 	assert_non_null(text);
 	got = json_loads(text, JSON_REJECT_DUPLICATES, &jerr);
 	if (got == NULL)
-		fprintf(stderr, "%s: not JSON (%s at %d): %s\n", what, jerr.text, jerr.position, text);
+		fprintf(stderr, "%s: not JSON (%s at %d): %s\n", what, jerr.text, jerr.position,
+		        text);
 	assert_non_null(got);
 	assert_true(json_is_object(got));
 	if (!json_equal(got, want)) {
 		char *w = json_dumps(want, JSON_COMPACT | JSON_SORT_KEYS | JSON_REAL_PRECISION(17));
 		char *g = json_dumps(got, JSON_COMPACT | JSON_SORT_KEYS | JSON_REAL_PRECISION(17));
 
-		fprintf(stderr, "%s differs from the record\n written: %s\n    read: %s\n    want: %s\n",
+		fprintf(stderr,
+		        "%s differs from the record\n written: %s\n    read: %s\n    want: %s\n",
 		        what, text, g, w);
 		free(w);
 		free(g);
@@ -215,7 +221,8 @@ static void texts_with_quotes_backslashes_controls_and_non_ascii(void **state)
 	                                  "\x01\x1f del\x7f é € 😀 \xe2\x80\xa8 end",
 	                                  &err),
 	                 SW_OK);
-	assert_int_equal(sw_point_set_str(&p.observed_at, "2026-11-29T10:15:00+01:00", &err), SW_OK);
+	assert_int_equal(sw_point_set_str(&p.observed_at, "2026-11-29T10:15:00+01:00", &err),
+	                 SW_OK);
 	set_text(&p, "surface", "klinkers \"oud\" \\ ü");
 	set_int(&p, "tactile_warning", 1);
 	insert_and_delete(s, &p);
@@ -234,9 +241,26 @@ static void texts_with_quotes_backslashes_controls_and_non_ascii(void **state)
 static void reals_round_trip_exactly(void **state)
 {
 	static const double reals[] = {
-	    0.1, 1.4, 0.1 + 0.2, 2.0, 0.0, -0.5, 8.5, 1.0 / 3.0, 2.0 / 3.0, 123456.789,
-	    1e-7, 5e-324, 2.2250738585072014e-308, 1e21, 1e22, 1.7976931348623157e308,
-	    9007199254740993.0, 0.30000000000000004, 104897.123456789, 7.9,
+	    0.1,
+	    1.4,
+	    0.1 + 0.2,
+	    2.0,
+	    0.0,
+	    -0.5,
+	    8.5,
+	    1.0 / 3.0,
+	    2.0 / 3.0,
+	    123456.789,
+	    1e-7,
+	    5e-324,
+	    2.2250738585072014e-308,
+	    1e21,
+	    1e22,
+	    1.7976931348623157e308,
+	    9007199254740993.0,
+	    0.30000000000000004,
+	    104897.123456789,
+	    7.9,
 	};
 	static const char *const fields[] = {"running_slope_pct", "cross_slope_pct", "width_m",
 	                                     "kerb_upstand_mm", "turning_space_m"};
@@ -260,8 +284,8 @@ static void reals_round_trip_exactly(void **state)
 
 static void integers_and_bools_stay_integers(void **state)
 {
-	static const long long ints[] = {0, 1, -1, 42, 9007199254740993LL, -9007199254740993LL,
-	                                 INT64_MAX, INT64_MIN};
+	static const long long ints[] = {
+	    0, 1, -1, 42, 9007199254740993LL, -9007199254740993LL, INT64_MAX, INT64_MIN};
 	struct sw_store *s = fresh_store("ints");
 	struct sw_point p;
 
