@@ -110,10 +110,14 @@ static enum sw_status rows_cb(const struct sw_history_row *h, void *ud)
 {
 	struct rows *r = ud;
 
-	if (strcmp(h->action, "insert") == 0 && h->new_value)
+	if (strcmp(h->action, "insert") == 0 && h->new_value) {
+		free(r->insert_json);
 		r->insert_json = strdup(h->new_value);
-	if (strcmp(h->action, "delete") == 0 && h->old_value)
+	}
+	if (strcmp(h->action, "delete") == 0 && h->old_value) {
+		free(r->delete_json);
 		r->delete_json = strdup(h->old_value);
+	}
 	return SW_OK;
 }
 
