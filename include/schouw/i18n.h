@@ -1,5 +1,6 @@
-/* i18n.h - gettext wrappers. User-facing text goes through _() so a Dutch
- * catalogue (po/nl.po) can follow without touching the code. */
+/* i18n.h - gettext wrappers (layer: model; header only). User-facing text
+ * goes through _() so a Dutch catalogue (po/nl.po) can follow without
+ * touching the code. */
 #ifndef SCHOUW_I18N_H
 #define SCHOUW_I18N_H
 

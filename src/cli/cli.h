@@ -26,6 +26,7 @@ struct sw_cli {
 	const char *gisdir;       /* basemap layers, areas, map styles (gis/) */
 	struct sw_forms *forms;   /* loaded by sw_cli_forms() */
 	struct sw_store *store;   /* opened by sw_cli_store() */
+	char *user;               /* found by sw_cli_who(), owned */
 	bool quiet;
 };
 
@@ -124,8 +125,11 @@ bool sw_cli_out_fmt(const struct sw_cli *cli, const char *cmd, const char *arg,
 /* Parse "a,b" / "a,b,c,d" of finite doubles. */
 bool sw_cli_parse_doubles(const char *s, double *out, int n);
 
-/* "schouw" | who the user is: --by, else SCHOUW_USER, else $USER. */
-const char *sw_cli_default_user(void);
+/* Who makes a change, for the point and its history: by when given (--by),
+ * else $SCHOUW_USER, else the surveyor of the user's settings (schouw
+ * config), else $USER, else the login name of the uid. NULL, printed, when
+ * the settings file is bad. The result lives as long as cli. */
+const char *sw_cli_who(struct sw_cli *cli, const char *by);
 
 /* True when stdout is a terminal (tables vs. plain output). */
 bool sw_cli_stdout_tty(void);

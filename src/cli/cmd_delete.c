@@ -9,7 +9,8 @@ static const char usage[] = N_(
 	"Delete a point. The whole record is written to its history first, so\n"
 	"'schouw history UUID' still shows what it was, who deleted it and when.\n\n"
 	"Options:\n"
-	"  --by NAME   who deleted it (default $SCHOUW_USER, else $USER)\n"
+	"  --by NAME   who deleted it; default $SCHOUW_USER, else the surveyor\n"
+	"              of 'schouw config', else $USER\n"
 	"  --db PATH   the store\n");
 
 int cmd_delete(struct sw_cli *cli, int argc, char **argv)

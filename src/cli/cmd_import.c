@@ -243,7 +243,9 @@ int cmd_import(struct sw_cli *cli, int argc, char **argv)
 		goto out;
 
 	io.default_surveyor = by;
-	io.who = by != NULL ? by : sw_cli_default_user();
+	io.who = sw_cli_who(cli, by);
+	if (io.who == NULL)
+		goto out;
 	io.rejects_path = rejects;
 	ro.map_src = map_src;
 	ro.map_dst = map_dst;

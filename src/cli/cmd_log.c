@@ -19,7 +19,8 @@ static const char usage[] = N_(
 	"  --status S            planned, in_progress, realised, inspected_ok, rejected\n"
 	"                        (default planned)\n"
 	"  --set FIELD=VALUE     a measurement of the type's form; repeat for more\n"
-	"  --by NAME             who surveyed it (default $SCHOUW_USER, else $USER)\n"
+	"  --by NAME             who surveyed it; default $SCHOUW_USER, else the surveyor\n"
+	"                        of 'schouw config', else $USER\n"
 	"  --note TEXT           a free note\n"
 	"  --observed-at TIME    ISO 8601 with zone (default now)\n"
 	"  --accuracy M          GPS accuracy in metres\n"
@@ -155,7 +156,10 @@ int cmd_log(struct sw_cli *cli, int argc, char **argv)
 	if (sw_forms_check_state(forms, status, &err) != SW_OK ||
 	    sw_point_set_str(&p.status, status, &err) != SW_OK)
 		goto fail;
-	if (sw_input_text(&p.surveyor, "--by", by ? by : sw_cli_default_user(), &err) != SW_OK)
+	by = sw_cli_who(cli, by);
+	if (by == NULL)
+		goto out;
+	if (sw_input_text(&p.surveyor, "--by", by, &err) != SW_OK)
 		goto fail;
 	if (note != NULL && sw_input_text(&p.note, "--note", note, &err) != SW_OK)
 		goto fail;

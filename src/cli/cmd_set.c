@@ -14,7 +14,8 @@ static const char usage[] = N_(
 	"validated by the form and every change is written to the point's history.\n\n"
 	"Example: schouw set 12 status=realised running_slope_pct=7.9\n\n"
 	"Options:\n"
-	"  --by NAME   who made the change (default $SCHOUW_USER, else $USER)\n"
+	"  --by NAME   who made the change; default $SCHOUW_USER, else the surveyor\n"
+	"              of 'schouw config', else $USER\n"
 	"  --db PATH   the store\n");
 
 int cmd_set(struct sw_cli *cli, int argc, char **argv)

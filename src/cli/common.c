@@ -1,14 +1,16 @@
 /* common.c - helpers shared by the subcommands. */
 #include <errno.h>
 #include <math.h>
+#include <pwd.h>
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
 #include "cli.h"
-#include "schouw/utf8.h"
+#include "schouw/config.h"
 #include "schouw/num.h"
+#include "schouw/utf8.h"
 
 #define SW_CLI_GO_ON 0x100
 
@@ -139,7 +141,9 @@ struct sw_store *sw_cli_by_point(struct sw_cli *cli, const char *cmd, int argc, 
 		sw_cli_errorf(cli, _("--by: not valid UTF-8 text"));
 		return NULL;
 	}
-	*who = by != NULL ? by : sw_cli_default_user();
+	*who = sw_cli_who(cli, by);
+	if (*who == NULL)
+		return NULL;
 	return sw_cli_point(cli, SW_STORE_WRITE, argv[optind], p);
 }
 
@@ -338,15 +342,43 @@ struct sw_store *sw_cli_store(struct sw_cli *cli, enum sw_store_mode mode)
 	return cli->store;
 }
 
-const char *sw_cli_default_user(void)
+const char *sw_cli_who(struct sw_cli *cli, const char *by)
 {
+	struct sw_error err = {0};
+	struct sw_config *conf = NULL;
+	char *path = NULL;
 	const char *u = getenv("SCHOUW_USER");
 
+	if (by != NULL)
+		return by;
+	if (cli->user != NULL)
+		return cli->user;
+	if (u == NULL || *u == '\0') {
+		/* no place for a settings file (no HOME) is no error: fall through */
+		if (sw_config_default_path(&path, &err) == SW_OK) {
+			if (sw_config_new(path, &conf, &err) != SW_OK) {
+				sw_cli_error(cli, &err);
+				free(path);
+				return NULL;
+			}
+			u = sw_config_get(conf, "surveyor");
+		}
+	}
 	if (u == NULL || *u == '\0')
 		u = getenv("USER");
+	if (u == NULL || *u == '\0') {
+		struct passwd *pw = getpwuid(getuid());
+
+		u = pw != NULL ? pw->pw_name : NULL;
+	}
 	if (u == NULL || *u == '\0')
-		u = "unknown";
-	return u;
+		u = "unknown"; /* no name to be had */
+	cli->user = strdup(u);
+	sw_config_free(conf);
+	free(path);
+	if (cli->user == NULL)
+		sw_cli_errorf(cli, _("out of memory"));
+	return cli->user;
 }
 
 bool sw_cli_stdout_tty(void)

@@ -29,6 +29,7 @@ static const struct command commands[] = {
 	{"export", cmd_export, N_("export points to a shapefile (with styles), GeoJSON or CSV")},
 	{"check", cmd_check, N_("judge points against a norm profile (KOR, Dutch, ADA)")},
 	{"profile", cmd_profile, N_("list, show or choose the norm profiles")},
+	{"config", cmd_config, N_("your settings, such as the surveyor name (like git config)")},
 };
 
 static void print_help(FILE *f)
@@ -150,5 +151,6 @@ int main(int argc, char **argv)
 	rc = cmd->fn(&cli, argc - i, argv + i);
 	sw_store_close(cli.store);
 	sw_forms_free(cli.forms);
+	free(cli.user);
 	return finish(rc);
 }

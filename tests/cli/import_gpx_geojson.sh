@@ -6,7 +6,6 @@
 # UTF-8) get a message with the position, exit status 2 and leave the store
 # unchanged.
 . "$(dirname "$0")/lib.sh"
-have ogr2ogr || { echo "ogr2ogr not installed: skipped"; exit 77; }
 D=${SW_TESTDATA:?}
 
 ogr() { ogr2ogr "$@" 2>"$T/.ogr" || fail "ogr2ogr $*: $(cat "$T/.ogr")"; }

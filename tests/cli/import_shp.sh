@@ -5,8 +5,6 @@
 # leave the store unchanged.
 . "$(dirname "$0")/lib.sh"
 
-have ogr2ogr || { echo "ogr2ogr not installed: skipped"; exit 77; }
-
 # shp_from_csv OUT.shp CSV [ogr2ogr options...]: a shapefile made by GDAL
 shp_from_csv() {
 	local out=$1 csv=$2; shift 2

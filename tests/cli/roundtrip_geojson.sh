@@ -4,7 +4,6 @@
 # records (`list --format csv`), coordinates within 1 mm in RD, accented
 # names intact.
 . "$(dirname "$0")/lib.sh"
-have ogrinfo || { echo "ogrinfo missing (apt-get install gdal-bin)"; exit 77; }
 
 expect 0 "$SCHOUW" init
 expect 0 "$SCHOUW" log kerb_ramp --x 104897.123 --y 425327.456 --by "Müller" \
