@@ -1115,6 +1115,11 @@ static void codepage_to_iconv(const char *cp, char *out, size_t outlen)
 	snprintf(out, outlen, "%s", t);
 }
 
+void sw_shp_codepage(const char *cp, char *out, size_t outlen)
+{
+	codepage_to_iconv(cp, out, outlen);
+}
+
 static bool is_utf8_name(const char *e)
 {
 	return strcasecmp(e, "UTF-8") == 0 || strcasecmp(e, "UTF8") == 0;
