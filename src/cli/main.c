@@ -150,5 +150,6 @@ int main(int argc, char **argv)
 	rc = cmd->fn(&cli, argc - i, argv + i);
 	sw_store_close(cli.store);
 	sw_forms_free(cli.forms);
+	sw_area_free(cli.areas);
 	return finish(rc);
 }
