@@ -32,7 +32,7 @@ static int common_opt(struct sw_cli *cli, int c, const char *usage)
 static int filter_opt(struct sw_cli *cli, struct sw_filter *f, int c, const char *arg);
 
 int sw_cli_next_opt(struct sw_cli *cli, int argc, char **argv, const struct option *opts,
-                    const char *usage, struct sw_filter *filter, int *status)
+		    const char *usage, struct sw_filter *filter, int *status)
 {
 	for (;;) {
 		int c;
@@ -45,11 +45,9 @@ int sw_cli_next_opt(struct sw_cli *cli, int argc, char **argv, const struct opti
 		if (c == '?' || c == ':') {
 			const char *bad = optind > 0 && optind <= argc ? argv[optind - 1] : "?";
 			if (c == ':')
-				fprintf(stderr, _("schouw %s: option '%s' needs a value\n"),
-				        argv[0], bad);
+				fprintf(stderr, _("schouw %s: option '%s' needs a value\n"), argv[0], bad);
 			else
-				fprintf(stderr, _("schouw %s: unknown option '%s'\n"), argv[0],
-				        bad);
+				fprintf(stderr, _("schouw %s: unknown option '%s'\n"), argv[0], bad);
 			fprintf(stderr, _("Run 'schouw %s --help' for usage.\n"), argv[0]);
 			*status = SW_EXIT_ERROR;
 			return SW_CLI_STOP;
@@ -151,10 +149,9 @@ static int filter_opt(struct sw_cli *cli, struct sw_filter *f, int c, const char
 		return 0;
 	case SW_OPT_BBOX:
 		if (!sw_cli_parse_doubles(arg, v, 4) || v[0] > v[2] || v[1] > v[3]) {
-			sw_cli_errorf(cli,
-			              _("--bbox: expected minx,miny,maxx,maxy in RD New metres "
-			                "with min <= max, got '%s'"),
-			              arg);
+			sw_cli_errorf(cli, _("--bbox: expected minx,miny,maxx,maxy in RD New metres "
+					     "with min <= max, got '%s'"),
+				      arg);
 			return SW_EXIT_ERROR;
 		}
 		f->has_bbox = true;
@@ -165,8 +162,7 @@ static int filter_opt(struct sw_cli *cli, struct sw_filter *f, int c, const char
 		return 0;
 	case SW_OPT_NEAR:
 		if (!sw_cli_parse_doubles(arg, v, 2)) {
-			sw_cli_errorf(cli, _("--near: expected x,y in RD New metres, got '%s'"),
-			              arg);
+			sw_cli_errorf(cli, _("--near: expected x,y in RD New metres, got '%s'"), arg);
 			return SW_EXIT_ERROR;
 		}
 		f->has_near = true;
@@ -175,8 +171,8 @@ static int filter_opt(struct sw_cli *cli, struct sw_filter *f, int c, const char
 		return 0;
 	case SW_OPT_RADIUS:
 		if (!sw_cli_parse_double(arg, &f->radius) || f->radius < 0) {
-			sw_cli_errorf(
-			    cli, _("--radius: expected a distance in metres >= 0, got '%s'"), arg);
+			sw_cli_errorf(cli, _("--radius: expected a distance in metres >= 0, got '%s'"),
+				      arg);
 			return SW_EXIT_ERROR;
 		}
 		return 0;
@@ -253,10 +249,9 @@ struct sw_areas *sw_cli_areas(struct sw_cli *cli)
 	if (rc != SW_OK) {
 		sw_cli_error(cli, &err);
 		if (rc == SW_ERR_NOTFOUND)
-			sw_cli_errorf(cli,
-			              _("the named areas live in %s/%s; set SCHOUW_GIS to the "
-			                "folder that holds them"),
-			              cli->gisdir, SW_AREA_FILE);
+			sw_cli_errorf(cli, _("the named areas live in %s/%s; set SCHOUW_GIS to the "
+					     "folder that holds them"),
+				      cli->gisdir, SW_AREA_FILE);
 		cli->areas = NULL;
 	}
 	return cli->areas;
@@ -271,9 +266,8 @@ struct sw_store *sw_cli_store(struct sw_cli *cli, enum sw_store_mode mode)
 		return cli->store;
 	rc = sw_store_open(cli->db_path, mode, &cli->store, &err);
 	if (rc == SW_ERR_NOTFOUND) {
-		sw_cli_errorf(
-		    cli, _("no store at '%s'; create one with 'schouw init' (or pass --db PATH)"),
-		    cli->db_path);
+		sw_cli_errorf(cli, _("no store at '%s'; create one with 'schouw init' (or pass --db PATH)"),
+			      cli->db_path);
 		return NULL;
 	}
 	if (rc != SW_OK) {
