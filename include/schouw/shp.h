@@ -55,6 +55,11 @@ const char *sw_shp_names_from_dbf(const struct sw_shp_names *m, const char *dbf)
  * bits ("surface_evenness" -> "surfac_xyz"). out has room for 11 bytes. */
 void sw_shp_name_fallback(const char *name, char out[SW_DBF_NAME_MAX + 1]);
 
+/* The iconv name of the encoding a .cpg text or a DBF "LDID/n" names (as
+ * DBFGetCodePage gives them: "UTF-8", "1252", "ANSI 1252", "88591"); "" when
+ * cp is NULL or says nothing. out has room for outlen bytes. */
+void sw_shp_codepage(const char *cp, char *out, size_t outlen);
+
 /* ---- reader ---- */
 
 /* Read the shapefile at path (the .shp; .shx and .dbf beside it are required,

@@ -39,6 +39,7 @@
 
 #include "schouw/error.h"
 #include "schouw/form.h"
+#include "schouw/geom.h"
 #include "schouw/point.h"
 
 #define SW_STORE_SCHEMA_VERSION 2
@@ -136,11 +137,15 @@ struct sw_filter {
 	double minx, miny, maxx, maxy;
 	bool has_near; /* within radius metres of (near_x, near_y) */
 	double near_x, near_y, radius;
+	/* only points inside this polygon (RD New; boundary included), NULL: any.
+	 * Not owned; must outlive the query. */
+	const struct sw_polygon *within;
 };
 
 /* Call cb for every point matching f (NULL: all), in id order. Spatial
- * filters go through the R-tree, then the exact coordinates are checked
- * (bbox inclusive; near: distance <= radius). The point passed to cb carries
+ * filters go through the R-tree (with the polygon's bbox for within), then
+ * the exact coordinates are checked (bbox inclusive; near: distance <=
+ * radius; within: sw_polygon_contains). The point passed to cb carries
  * every non-NULL measurement column and is valid only during the call. cb
  * returns SW_OK to go on, anything else stops and is returned. */
 typedef enum sw_status (*sw_point_cb)(const struct sw_point *p, void *ud);

@@ -11,6 +11,7 @@
 #include <stdbool.h>
 #include <stdio.h>
 
+#include "schouw/area.h"
 #include "schouw/error.h"
 #include "schouw/form.h"
 #include "schouw/i18n.h"
@@ -27,6 +28,7 @@ struct sw_cli {
 	struct sw_forms *forms;   /* loaded by sw_cli_forms() */
 	struct sw_store *store;   /* opened by sw_cli_store() */
 	char *user;               /* found by sw_cli_who(), owned */
+	struct sw_areas *areas;   /* loaded by sw_cli_areas() */
 	bool quiet;
 };
 
@@ -37,7 +39,7 @@ enum { SW_OPT_DB = 1000, SW_OPT_HELP, SW_OPT_QUIET, SW_OPT_FIRST_FREE = 1100 };
 	{"db", required_argument, NULL, SW_OPT_DB}, {"help", no_argument, NULL, 'h'},               \
 		{"quiet", no_argument, NULL, 'q'}
 
-/* Filters shared by list, export and check. */
+/* Filters shared by list, export, check, summary and map. */
 enum {
 	SW_OPT_TYPE = 1010,
 	SW_OPT_STATUS,
@@ -45,6 +47,7 @@ enum {
 	SW_OPT_BBOX,
 	SW_OPT_NEAR,
 	SW_OPT_RADIUS,
+	SW_OPT_AREA,
 };
 #define SW_CLI_FILTER_OPTS                                                                          \
 	{"type", required_argument, NULL, SW_OPT_TYPE},                                             \
@@ -52,14 +55,16 @@ enum {
 		{"by", required_argument, NULL, SW_OPT_BY},                                         \
 		{"bbox", required_argument, NULL, SW_OPT_BBOX},                                     \
 		{"near", required_argument, NULL, SW_OPT_NEAR},                                     \
-		{"radius", required_argument, NULL, SW_OPT_RADIUS}
+		{"radius", required_argument, NULL, SW_OPT_RADIUS},                                 \
+		{"area", required_argument, NULL, SW_OPT_AREA}
 #define SW_CLI_FILTER_HELP                                                                          \
 	N_("  --type T            only points of type T\n"                                          \
 	   "  --status S          only points with status S\n"                                      \
 	   "  --by NAME           only points logged by NAME\n"                                     \
 	   "  --bbox X1,Y1,X2,Y2  only points inside this RD New box (metres)\n"                   \
 	   "  --near X,Y          only points near this RD New position (with --radius)\n"          \
-	   "  --radius M          radius for --near in metres\n")
+	   "  --radius M          radius for --near in metres\n"                                 \
+	   "  --area NAME         only points inside the named area (see 'schouw areas')\n")
 
 /* The option loop every command shares: returns the next option that is the
  * command's own, or -1 after the last option. The common options (--db,
@@ -121,6 +126,10 @@ enum sw_out_fmt { SW_OUT_TABLE, SW_OUT_CSV, SW_OUT_JSON };
  * for anything else. */
 bool sw_cli_out_fmt(const struct sw_cli *cli, const char *cmd, const char *arg,
 		    enum sw_out_fmt *out);
+
+/* Load the named areas of <gisdir>/areas.shp (once); prints (naming the
+ * file) and returns NULL on error. Freed by main. */
+struct sw_areas *sw_cli_areas(struct sw_cli *cli);
 
 /* Parse "a,b" / "a,b,c,d" of finite doubles. */
 bool sw_cli_parse_doubles(const char *s, double *out, int n);

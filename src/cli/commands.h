@@ -18,5 +18,6 @@ int cmd_export(struct sw_cli *cli, int argc, char **argv);
 int cmd_check(struct sw_cli *cli, int argc, char **argv);
 int cmd_profile(struct sw_cli *cli, int argc, char **argv);
 int cmd_config(struct sw_cli *cli, int argc, char **argv);
+int cmd_areas(struct sw_cli *cli, int argc, char **argv);
 
 #endif

@@ -264,6 +264,21 @@ static int filter_opt(struct sw_cli *cli, struct sw_filter *f, int c, const char
 			return SW_EXIT_ERROR;
 		}
 		return 0;
+	case SW_OPT_AREA: {
+		struct sw_areas *areas = sw_cli_areas(cli);
+		const struct sw_area *a;
+		struct sw_error err = {0};
+
+		if (areas == NULL)
+			return SW_EXIT_ERROR;
+		a = sw_area_find(areas, arg, &err);
+		if (a == NULL) {
+			sw_cli_error(cli, &err);
+			return SW_EXIT_ERROR;
+		}
+		f->within = a->poly;
+		return 0;
+	}
 	default:
 		return -1;
 	}
@@ -309,6 +324,25 @@ struct sw_forms *sw_cli_forms(struct sw_cli *cli)
 		cli->forms = NULL;
 	}
 	return cli->forms;
+}
+
+struct sw_areas *sw_cli_areas(struct sw_cli *cli)
+{
+	struct sw_error err = {0};
+	enum sw_status rc;
+
+	if (cli->areas != NULL)
+		return cli->areas;
+	rc = sw_area_load_dir(cli->gisdir, &cli->areas, &err);
+	if (rc != SW_OK) {
+		sw_cli_error(cli, &err);
+		if (rc == SW_ERR_NOTFOUND)
+			sw_cli_errorf(cli, _("the named areas live in %s/%s; set SCHOUW_GIS to the "
+					     "folder that holds them"),
+				      cli->gisdir, SW_AREA_FILE);
+		cli->areas = NULL;
+	}
+	return cli->areas;
 }
 
 struct sw_store *sw_cli_store(struct sw_cli *cli, enum sw_store_mode mode)

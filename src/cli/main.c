@@ -30,6 +30,7 @@ static const struct command commands[] = {
 	{"check", cmd_check, N_("judge points against a norm profile (KOR, Dutch, ADA)")},
 	{"profile", cmd_profile, N_("list, show or choose the norm profiles")},
 	{"config", cmd_config, N_("your settings, such as the surveyor name (like git config)")},
+	{"areas", cmd_areas, N_("list the named areas (for --area) with their point counts")},
 };
 
 static void print_help(FILE *f)
@@ -152,5 +153,6 @@ int main(int argc, char **argv)
 	sw_store_close(cli.store);
 	sw_forms_free(cli.forms);
 	free(cli.user);
+	sw_area_free(cli.areas);
 	return finish(rc);
 }

@@ -58,6 +58,11 @@ static void cell(FILE *f, const char *s, int first)
 		fputs(s, f);
 }
 
+void sw_out_csv_cell(FILE *f, const char *s, int first)
+{
+	cell(f, s, first);
+}
+
 void sw_out_csv_header(FILE *f, const struct sw_field *const *fields, size_t nfields)
 {
 	static const char *const fixed[] = {"id",	  "uuid",	 "type",	   "status",

@@ -17,6 +17,9 @@ void sw_out_csv_header(FILE *f, const struct sw_field *const *fields, size_t nfi
 void sw_out_csv_row(FILE *f, const struct sw_point *p, const struct sw_field *const *fields,
 		    size_t nfields);
 
+/* One RFC 4180 cell (quoted only when needed), preceded by ',' unless first. */
+void sw_out_csv_cell(FILE *f, const char *s, int first);
+
 /* Display width of UTF-8 text (code points; good enough for Latin scripts). */
 size_t sw_out_width(const char *s);
 

@@ -125,7 +125,7 @@ static bool dbf_value_null(char type, const char *v)
 	}
 }
 
-static void codepage_to_iconv(const char *cp, char *out, size_t outlen)
+void sw_shp_codepage(const char *cp, char *out, size_t outlen)
 {
 	char t[64];
 	size_t n = 0;
@@ -333,11 +333,11 @@ static enum sw_status reader_conv(const char *dbfpath, DBFHandle dbf, const stru
 	const char *src = "--encoding";
 
 	if (o != NULL && o->encoding != NULL && *o->encoding != '\0') {
-		codepage_to_iconv(o->encoding, c->enc, sizeof c->enc);
+		sw_shp_codepage(o->encoding, c->enc, sizeof c->enc);
 	} else {
 		const char *cp = DBFGetCodePage(dbf);
 		src = dbfpath;
-		codepage_to_iconv(cp, c->enc, sizeof c->enc);
+		sw_shp_codepage(cp, c->enc, sizeof c->enc);
 	}
 	if (c->enc[0] == '\0') {
 		c->guess = true;

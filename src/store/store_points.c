@@ -279,6 +279,13 @@ static bool filter_box(const struct sw_filter *f, double box[4])
 		box[3] = fmin(box[3], f->near_y + f->radius);
 		any = true;
 	}
+	if (f->within != NULL) {
+		box[0] = fmax(box[0], f->within->minx);
+		box[1] = fmax(box[1], f->within->miny);
+		box[2] = fmin(box[2], f->within->maxx);
+		box[3] = fmin(box[3], f->within->maxy);
+		any = true;
+	}
 	return any;
 }
 
@@ -339,12 +346,14 @@ static bool filter_exact(const struct sw_filter *f, double x, double y)
 		if (!(dx * dx + dy * dy <= f->radius * f->radius))
 			return false;
 	}
+	if (f->within != NULL && !sw_polygon_contains(f->within, x, y))
+		return false;
 	return true;
 }
 
 static bool filter_spatial(const struct sw_filter *f)
 {
-	return f != NULL && (f->has_bbox || f->has_near);
+	return f != NULL && (f->has_bbox || f->has_near || f->within != NULL);
 }
 
 static enum sw_status filter_check(struct sw_store *s, const struct sw_filter *f,
@@ -413,11 +422,47 @@ out:
 	return rc;
 }
 
-static enum sw_status count_cb(const struct sw_point *p, void *ud)
+/* A spatial count reads only the geometry of the R-tree's candidates and
+ * checks their exact coordinates (no full point decoding). */
+static enum sw_status count_spatial(struct sw_store *s, const struct sw_filter *f, long long *n,
+                                    struct sw_error *err)
 {
-	(void)p;
-	(*(long long *)ud)++;
-	return SW_OK;
+	struct sw_store_sbuf b = {0};
+	sqlite3_stmt *st = NULL;
+	enum sw_status rc;
+	int src;
+
+	rc = filter_check(s, f, err);
+	if (rc != SW_OK)
+		return rc;
+	sw_store_sb_add(&b, "SELECT id, geom FROM points WHERE geom IS NOT NULL");
+	filter_sql(&b, f);
+	if (b.oom) {
+		rc = oom(err);
+		goto out;
+	}
+	rc = sw_store_prepare(s, b.p, &st, err);
+	if (rc != SW_OK)
+		goto out;
+	filter_bind(st, f);
+	while ((src = sqlite3_step(st)) == SQLITE_ROW) {
+		struct sw_gpkg_geom g;
+
+		if (sw_gpkg_geom_decode(sqlite3_column_blob(st, 1), (size_t)sqlite3_column_bytes(st, 1),
+		                        &g, err) != SW_OK) {
+			rc = sw_error_prefix(err, _("%s: point %lld: "), s->path,
+			                     (long long)sqlite3_column_int64(st, 0));
+			goto out;
+		}
+		if (filter_exact(f, g.x, g.y))
+			(*n)++;
+	}
+	if (src != SQLITE_DONE)
+		rc = sw_store_sqlerr(s, err, _("counting points"));
+out:
+	sqlite3_finalize(st);
+	free(b.p);
+	return rc;
 }
 
 enum sw_status sw_store_count(struct sw_store *s, const struct sw_filter *f, long long *n,
@@ -429,7 +474,7 @@ enum sw_status sw_store_count(struct sw_store *s, const struct sw_filter *f, lon
 
 	*n = 0;
 	if (filter_spatial(f))
-		return sw_store_query(s, f, count_cb, n, err);
+		return count_spatial(s, f, n, err);
 	sw_store_sb_add(&b, "SELECT count(*) FROM points WHERE 1");
 	filter_sql(&b, f);
 	if (b.oom) {

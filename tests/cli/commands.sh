@@ -5,7 +5,7 @@
 
 expect 0 "$SCHOUW" --version; contains "$OUT" "schouw "
 expect 0 "$SCHOUW" help; contains "$OUT" "Commands:"
-for c in init log list show set delete history forms summary import export check profile; do
+for c in init log list show set delete history forms summary import export check profile areas; do
 	expect 0 "$SCHOUW" "$c" --help; contains "$OUT" "usage: schouw $c"
 	expect 0 "$SCHOUW" help "$c"; contains "$OUT" "usage: schouw $c"
 done
