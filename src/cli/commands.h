@@ -17,5 +17,6 @@ int cmd_import(struct sw_cli *cli, int argc, char **argv);
 int cmd_export(struct sw_cli *cli, int argc, char **argv);
 int cmd_check(struct sw_cli *cli, int argc, char **argv);
 int cmd_profile(struct sw_cli *cli, int argc, char **argv);
+int cmd_map(struct sw_cli *cli, int argc, char **argv);
 
 #endif

@@ -29,6 +29,7 @@ static const struct command commands[] = {
 	{"export", cmd_export, N_("export points to a shapefile (with styles), GeoJSON or CSV")},
 	{"check", cmd_check, N_("judge points against a norm profile (KOR, Dutch, ADA)")},
 	{"profile", cmd_profile, N_("list, show or choose the norm profiles")},
+	{"map", cmd_map, N_("draw a status map as a georeferenced PNG or a PDF")},
 };
 
 static void print_help(FILE *f)
