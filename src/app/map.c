@@ -552,12 +552,12 @@ static double legend_width(struct map_ctx *m, double fs)
 	char line[256];
 
 	for (int i = 0; i < m->ncls; i++) {
-		snprintf(line, sizeof line, "%s  %lld", m->cls[i].label, m->cls[i].count);
+		snprintf(line, sizeof line, "%s  0.000.000", m->cls[i].label);
 		sw_canvas_text_size(m->cv, line, fs, false, &tw, NULL, NULL);
 		w = fmax(w, tw);
 	}
 	for (int i = 0; i < m->ntypes; i++) {
-		snprintf(line, sizeof line, "%s  %lld", m->types[i].label, m->types[i].count);
+		snprintf(line, sizeof line, "%s  0.000.000", m->types[i].label);
 		sw_canvas_text_size(m->cv, line, fs, false, &tw, NULL, NULL);
 		w = fmax(w, tw);
 	}
@@ -571,7 +571,7 @@ static int legend_lines(const struct map_ctx *m)
 
 	for (int i = 0; i < m->ntypes; i++)
 		n += m->types[i].count > 0;
-	return m->ncls + n + 4;
+	return m->ncls + n + (m->o->by == SW_MAP_BY_TYPE ? 2 : 3) + (m->total == 0);
 }
 
 /* The legend panel at the right; returns its box for the labels to avoid. */
@@ -647,7 +647,7 @@ static struct box draw_scalebar(struct map_ctx *m, double x, double bottom, doub
 	else
 		snprintf(lab, sizeof lab, "%g m", len_m);
 	sw_canvas_text_size(m->cv, lab, fs, false, &tw, NULL, NULL);
-	panel(m, x, bottom - (bh + fs * 2.6 + 2 * pad), len + tw / 2 + 2 * pad + 8, bh + fs * 2.6 + 2 * pad);
+	panel(m, x, bottom - (bh + fs * 1.6 + 2 * pad), len + tw / 2 + 2 * pad + 8, bh + fs * 1.6 + 2 * pad);
 	y = bottom - pad - bh;
 	for (int i = 0; i < 4; i++) {
 		sw_canvas_rect(m->cv, x + pad + i * len / 4, y, len / 4, bh);
@@ -656,7 +656,7 @@ static struct box draw_scalebar(struct map_ctx *m, double x, double bottom, doub
 	}
 	sw_canvas_text(m->cv, x + pad, y - fs * 0.5, "0", fs, false, INK, SW_ALIGN_CENTER, 0);
 	sw_canvas_text(m->cv, x + pad + len, y - fs * 0.5, lab, fs, false, INK, SW_ALIGN_CENTER, 0);
-	return (struct box){x, bottom - (bh + fs * 2.6 + 2 * pad), x + len + tw / 2 + 2 * pad + 8,
+	return (struct box){x, bottom - (bh + fs * 1.6 + 2 * pad), x + len + tw / 2 + 2 * pad + 8,
 	                    bottom};
 }
 
@@ -999,9 +999,6 @@ enum sw_status sw_map_render(struct sw_store *st, const struct sw_map_options *o
 		double hh = fmax(m.by1 - m.by0, span * 0.3) / 2 + span * 0.06;
 		x0 = cx - hw, x1 = cx + hw, y0 = cy - hh, y1 = cy + hh;
 	}
-	rc = fit(&m, res, x0, y0, x1, y1, err);
-	if (rc != SW_OK)
-		goto out;
 
 	if (pdf) {
 		rc = temp_beside(o->out, &pdf_tmp, &pdf_fp, err);
@@ -1011,6 +1008,9 @@ enum sw_status sw_map_render(struct sw_store *st, const struct sw_map_options *o
 	} else {
 		rc = sw_canvas_open_image(o->width, o->height, o->dpi, &m.cv, err);
 	}
+	if (rc != SW_OK)
+		goto out;
+	rc = fit(&m, res, x0, y0, x1, y1, err);
 	if (rc != SW_OK)
 		goto out;
 	sw_canvas_rect(m.cv, 0, 0, o->width, o->height);

@@ -143,6 +143,11 @@ enum sw_status sw_canvas_finish(struct sw_canvas *c, struct sw_error *err)
 	cairo_status_t st;
 
 	leave_raw(c);
+	if (!c->pdf) { /* finishing an image surface would free its pixels */
+		cairo_surface_flush(c->surf);
+		st = cairo_status(c->cr);
+		return st == CAIRO_STATUS_SUCCESS ? SW_OK : cairo_fail(st, err);
+	}
 	cairo_show_page(c->cr);
 	st = cairo_status(c->cr);
 	if (st == CAIRO_STATUS_SUCCESS) {
