@@ -434,8 +434,10 @@ static enum sw_status point_cb(const struct sw_point *p, void *ud)
 	if (ci >= 0)
 		m->cls[ci].count++;
 	m->total++;
-	if (p->updated_at != NULL && strcmp(p->updated_at, m->newest) > 0)
-		snprintf(m->newest, sizeof m->newest, "%s", p->updated_at);
+	/* the date of the data: the newest observation (else the newest change) */
+	const char *when = p->observed_at != NULL ? p->observed_at : p->updated_at;
+	if (when != NULL && strncmp(when, m->newest, 10) > 0)
+		snprintf(m->newest, sizeof m->newest, "%s", when);
 	if (m->o->labels) {
 		if (m->nlabels == MAX_LABELS) {
 			m->labels_skipped++;
