@@ -57,6 +57,11 @@ enum sw_status sw_canvas_open_pdf(FILE *fp, int w, int h, double dpi, const char
 enum sw_status sw_canvas_finish(struct sw_canvas *c, struct sw_error *err);
 void sw_canvas_free(struct sw_canvas *c); /* NULL ok */
 
+/* Release the process-wide caches of cairo and fontconfig (fonts, patterns)
+ * so leak checkers see a clean exit. Call once, when no canvas is alive and
+ * no other thread draws. */
+void sw_render_release(void);
+
 int sw_canvas_width(const struct sw_canvas *c);
 int sw_canvas_height(const struct sw_canvas *c);
 double sw_canvas_pt(const struct sw_canvas *c); /* pixels per typographic point */

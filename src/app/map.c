@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <sqlite3.h>
@@ -20,7 +21,7 @@
 
 #define MAX_CLASSES 64
 #define MAX_LABELS 3000
-#define BATCH_SHAPES 20000 /* basemap shapes per stroke: bounds the path's memory */
+#define BATCH_SHAPES 1000 /* basemap shapes per stroke: bounds the path's memory */
 
 /* Map texts in both languages: the map's language is chosen per map, not by
  * the process locale. */
@@ -755,6 +756,11 @@ static enum sw_status temp_beside(const char *path, char **out, FILE **fp, struc
 	if (t == NULL)
 		return sw_error_nomem(err);
 	fd = mkstemp(t);
+	if (fd >= 0) { /* mkstemp makes 0600; a map is as readable as any new file */
+		mode_t um = umask(0);
+		umask(um);
+		fchmod(fd, 0666 & ~um);
+	}
 	if (fd < 0) {
 		enum sw_status rc = sw_error_set(err, SW_ERR_IO, _("%s: cannot write: %s"), path,
 		                                 strerror(errno));

@@ -7,6 +7,7 @@
 #include "cli.h"
 #include "commands.h"
 #include "schouw/map.h"
+#include "schouw/render.h"
 
 static const char usage[] = N_(
 	"usage: schouw map -o FILE.png|FILE.pdf [options] [filters]\n\n"
@@ -112,6 +113,7 @@ int cmd_map(struct sw_cli *cli, int argc, char **argv)
 	double paper_w = 0, paper_h = 0, d;
 	bool landscape = false, have_dpi = false;
 	int rc = SW_EXIT_ERROR, c;
+	enum sw_status rc_map;
 
 	/* -o: the shared option loop knows only -h and -q as short options */
 	for (int i = 1; i < argc && strcmp(argv[i], "--") != 0; i++)
@@ -288,7 +290,9 @@ int cmd_map(struct sw_cli *cli, int argc, char **argv)
 	store = sw_cli_store(cli, SW_STORE_READ);
 	if (store == NULL)
 		goto out;
-	if (sw_map_render(store, &o, &res, &err) != SW_OK)
+	rc_map = sw_map_render(store, &o, &res, &err);
+	sw_render_release();
+	if (rc_map != SW_OK)
 		goto fail;
 	if (!cli->quiet) {
 		printf(_("%s: %d x %d px, %lld points, 1:%.0f, RD New %.1f,%.1f,%.1f,%.1f\n"), o.out,

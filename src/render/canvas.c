@@ -9,6 +9,7 @@
 
 #include <cairo-pdf.h>
 #include <cairo.h>
+#include <fontconfig/fontconfig.h>
 
 #include "schouw/i18n.h"
 #include "schouw/style.h"
@@ -169,6 +170,12 @@ void sw_canvas_free(struct sw_canvas *c)
 	if (c->surf != NULL)
 		cairo_surface_destroy(c->surf);
 	free(c);
+}
+
+void sw_render_release(void)
+{
+	cairo_debug_reset_static_data();
+	FcFini();
 }
 
 int sw_canvas_width(const struct sw_canvas *c)

@@ -145,4 +145,14 @@ contains "$ERR" "capped"
 size=$("$PY" -c 'import sys; from PIL import Image; print("%dx%d" % Image.open(sys.argv[1]).size)' out/wide.png)
 equal "$size" "10000x50" "capped size"
 
+# the fill and symbol of the survey files are checked when they load
+cp -r "$SCHOUW_DATA" data2
+sed -i 's/^fill = hollow/fill = zigzag/' data2/statuses.ini
+expect 2 env SCHOUW_DATA="$T/data2" "$SCHOUW" map -o out/bad.png
+contains "$ERR" "zigzag"
+cp "$SCHOUW_DATA/statuses.ini" data2/statuses.ini
+sed -i 's/^symbol = circle/symbol = blob/' data2/forms/kerb_ramp.ini
+expect 2 env SCHOUW_DATA="$T/data2" "$SCHOUW" map -o out/bad.png
+contains "$ERR" "blob"
+
 done_testing
