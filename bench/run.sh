@@ -77,3 +77,7 @@ echo "peak memory: schouw import $m1 MB, export $m2 MB, shp import $m3 MB (targe
 echo "anchors from ../shared/GUIDE.md §6 on this machine kind: CSV->GPKG 28.0 s, GPKG->SHP 11.6 s, SHP->GPKG 28.0 s"
 [ -x bench/check.sh ] && bench/check.sh "$S" "$W"
 exit 0
+
+# 4. status map against MapServer map2img (bench/map.sh), reusing the points CSV
+echo
+BENCH_DIR="$W" BENCH_NO_BUILD=1 N="$N" BUILD="$BUILD" bash bench/map.sh

@@ -10,7 +10,7 @@ DB=out/demo.gpkg
 export SCHOUW_DATA="$PWD/survey"
 
 mkdir -p out
-rm -rf "$DB" "$DB-wal" "$DB-shm" out/shp out/demo.geojson out/demo.csv
+rm -rf "$DB" "$DB-wal" "$DB-shm" out/shp out/demo.geojson out/demo.csv out/binnenstad.*
 
 echo "== schouw init"
 "$SCHOUW" --db "$DB" init
@@ -32,5 +32,11 @@ if [ "$status" -gt 1 ]; then
 	exit "$status"
 fi
 sed -n '/^Summary/,$p' out/check.txt
+echo "== schouw map (status map over the schematic basemap of gis/)"
+"$SCHOUW" --db "$DB" map -o out/binnenstad.png --labels \
+	--title "Op- en afritten binnenstad Dordrecht: stand van zaken"
+"$SCHOUW" --db "$DB" map -o out/binnenstad.pdf --paper A4 --landscape \
+	--title "Op- en afritten binnenstad Dordrecht: stand van zaken"
 echo
-echo "Results in out/: demo.gpkg (open it in QGIS), shp/, demo.geojson, demo.csv, check.txt"
+echo "Results in out/: demo.gpkg (open it in QGIS), shp/, demo.geojson, demo.csv, check.txt,"
+echo "binnenstad.png (+ .pgw, .png.aux.xml: drop it into QGIS) and binnenstad.pdf"

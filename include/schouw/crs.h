@@ -45,6 +45,10 @@ bool sw_wgs84_in_nl(double lon, double lat);
 /* WKT1 ESRI of a CRS for a .prj file. Caller frees. */
 enum sw_status sw_crs_esri_wkt(const char *crs, char **out, struct sw_error *err);
 
+/* Name ("Amersfoort / RD New") and WKT1 as GDAL writes it (for a
+ * .png.aux.xml) of a CRS. Caller frees both; both NULL on failure. */
+enum sw_status sw_crs_describe(const char *crs, char **name, char **wkt, struct sw_error *err);
+
 /* Identify a CRS given as WKT (from a .prj) as "EPSG:n" when PROJ can;
  * caller frees. SW_ERR_INPUT when PROJ cannot parse it. */
 enum sw_status sw_crs_identify(const char *wkt, char **out, struct sw_error *err);

@@ -41,6 +41,7 @@ struct sw_form {
 	char *type; /* file stem, e.g. "kerb_ramp" */
 	char *label_nl;
 	char *label_en;
+	char *symbol; /* map symbol (sw_symbol_names), NULL: circle */
 	char *path; /* the .ini it came from, for messages */
 	struct sw_field *fields;
 	size_t nfields;
@@ -51,7 +52,16 @@ struct sw_state_def {
 	char *label_nl;
 	char *label_en;
 	char *color; /* "#rrggbb", used by maps and exported styles */
+	char *fill;  /* map fill (sw_fill_names), NULL: solid */
 };
+
+/* The map symbols a form may name (`symbol = triangle`) and the fills a
+ * status may name (`fill = hollow`), so a map tells statuses apart without
+ * colour. NULL-terminated. */
+extern const char *const sw_symbol_names[];
+extern const char *const sw_fill_names[];
+#define SW_SYMBOL_LIST "circle, square, triangle, diamond, star"
+#define SW_FILL_LIST "solid, hollow, half, cross, dot"
 
 struct sw_forms {
 	char *dir;

@@ -227,6 +227,13 @@ enum sw_status sw_store_check_add(struct sw_store_check *c, const struct sw_chec
 enum sw_status sw_store_check_end(struct sw_store_check *c, const struct sw_check_counts *counts,
                                   long long *run_id, struct sw_error *err);
 
+/* The verdict of every point in the latest stored run (the verdict rows,
+ * rule_id NULL), in point id order; verdict is pass, fail or incomplete and
+ * lives during the call. No run: cb is never called. Non-SW_OK stops. */
+typedef enum sw_status (*sw_verdict_cb)(long long point_id, const char *verdict, void *ud);
+enum sw_status sw_store_check_latest(struct sw_store *s, sw_verdict_cb cb, void *ud,
+                                     struct sw_error *err);
+
 /* ---- R-tree box query (store_check.c), for neighbour lookups ---- */
 
 struct sw_store_box;

@@ -19,5 +19,6 @@ int cmd_check(struct sw_cli *cli, int argc, char **argv);
 int cmd_profile(struct sw_cli *cli, int argc, char **argv);
 int cmd_config(struct sw_cli *cli, int argc, char **argv);
 int cmd_areas(struct sw_cli *cli, int argc, char **argv);
+int cmd_map(struct sw_cli *cli, int argc, char **argv);
 
 #endif

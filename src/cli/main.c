@@ -31,6 +31,7 @@ static const struct command commands[] = {
 	{"profile", cmd_profile, N_("list, show or choose the norm profiles")},
 	{"config", cmd_config, N_("your settings, such as the surveyor name (like git config)")},
 	{"areas", cmd_areas, N_("list the named areas (for --area) with their point counts")},
+	{"map", cmd_map, N_("draw a status map as a georeferenced PNG or a PDF")},
 };
 
 static void print_help(FILE *f)

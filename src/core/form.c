@@ -183,11 +183,14 @@ enum field_key {
 	K_VALUES,
 	K_HELP,
 	K_COLOR,
+	K_SYMBOL,
+	K_FILL,
 	K_COUNT
 };
 
 static const char *const key_names[K_COUNT] = {"label_nl", "label_en", "kind",   "unit", "min",
-                                               "max",      "required", "values", "help", "color"};
+                                               "max",      "required", "values", "help", "color",
+                                               "symbol",   "fill"};
 
 static int key_index(const char *name, unsigned allowed)
 {
@@ -213,11 +216,12 @@ static void allowed_list(unsigned allowed, char *buf, size_t len)
 	}
 }
 
-#define FORM_KEYS ((1u << K_LABEL_NL) | (1u << K_LABEL_EN))
+#define FORM_KEYS ((1u << K_LABEL_NL) | (1u << K_LABEL_EN) | (1u << K_SYMBOL))
 #define FIELD_KEYS                                                                                 \
 	((1u << K_LABEL_NL) | (1u << K_LABEL_EN) | (1u << K_KIND) | (1u << K_UNIT) |               \
 	 (1u << K_MIN) | (1u << K_MAX) | (1u << K_REQUIRED) | (1u << K_VALUES) | (1u << K_HELP))
-#define STATE_KEYS ((1u << K_LABEL_NL) | (1u << K_LABEL_EN) | (1u << K_COLOR))
+#define STATE_KEYS                                                                                 \
+	((1u << K_LABEL_NL) | (1u << K_LABEL_EN) | (1u << K_COLOR) | (1u << K_FILL))
 
 bool sw_form_parse_yesno(const char *v, bool *out)
 {
@@ -297,6 +301,17 @@ static int parse_values(struct parse_ctx *c, struct sw_field *f, const char *v)
 		p = e != NULL ? e + 1 : p + len;
 	}
 	return 1;
+}
+
+const char *const sw_symbol_names[] = {"circle", "square", "triangle", "diamond", "star", NULL};
+const char *const sw_fill_names[] = {"solid", "hollow", "half", "cross", "dot", NULL};
+
+static bool word_in(const char *v, const char *const *words)
+{
+	for (; *words != NULL; words++)
+		if (strcmp(v, *words) == 0)
+			return true;
+	return false;
 }
 
 static int set_label(struct parse_ctx *c, char **dst, const char *v)
@@ -506,11 +521,24 @@ static int on_key(void *user, const char *section, const char *name, const char 
 			return set_label(c, &s->label_nl, value);
 		if (k == K_LABEL_EN)
 			return set_label(c, &s->label_en, value);
+		if (k == K_FILL) {
+			if (!word_in(value, sw_fill_names))
+				return ctx_fail(c, SW_ERR_INPUT,
+				                _("fill of status '%s' is '%s', expected one of: %s"),
+				                s->name, value, SW_FILL_LIST);
+			return set_label(c, &s->fill, value);
+		}
 		if (!color_valid(value))
 			return ctx_fail(c, SW_ERR_INPUT,
 			                _("color of status '%s' is '%s', expected #rrggbb"),
 			                s->name, value);
 		return set_label(c, &s->color, value);
+	}
+	if (c->in_form && k == K_SYMBOL) {
+		if (!word_in(value, sw_symbol_names))
+			return ctx_fail(c, SW_ERR_INPUT, _("symbol '%s' is unknown, expected one of: %s"),
+			                value, SW_SYMBOL_LIST);
+		return set_label(c, &c->form->symbol, value);
 	}
 	if (c->in_form)
 		return set_label(c, k == K_LABEL_NL ? &c->form->label_nl : &c->form->label_en,
@@ -584,6 +612,7 @@ static void form_free(struct sw_form *f)
 	free(f->type);
 	free(f->label_nl);
 	free(f->label_en);
+	free(f->symbol);
 	free(f->path);
 	for (i = 0; i < f->nfields; i++)
 		field_free(&f->fields[i]);
@@ -596,6 +625,7 @@ static void state_free(struct sw_state_def *s)
 	free(s->label_nl);
 	free(s->label_en);
 	free(s->color);
+	free(s->fill);
 }
 
 void sw_forms_free(struct sw_forms *forms)

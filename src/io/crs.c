@@ -344,3 +344,42 @@ out:
 	proj_context_destroy(ctx);
 	return rc;
 }
+
+enum sw_status sw_crs_describe(const char *crs, char **name, char **wkt, struct sw_error *err)
+{
+	const char *const opts[] = {"MULTILINE=NO", NULL};
+	struct proj_log log;
+	PJ_CONTEXT *ctx = NULL;
+	enum sw_status rc;
+	const char *s;
+	PJ *obj = NULL;
+
+	if (crs == NULL || name == NULL || wkt == NULL)
+		return sw_error_set(err, SW_ERR_INTERNAL, "sw_crs_describe: NULL argument");
+	*name = *wkt = NULL;
+	ctx = quiet_context(&log);
+	if (ctx == NULL)
+		return sw_error_nomem(err);
+	rc = make_crs(ctx, &log, crs, &obj, err);
+	if (rc != SW_OK)
+		goto out;
+	/* WKT1 as GDAL writes it: what a .aux.xml holds and every GDAL reads */
+	s = proj_as_wkt(ctx, obj, PJ_WKT1_GDAL, opts);
+	if (s == NULL) {
+		rc = sw_error_set(err, SW_ERR_INPUT, _("%s has no WKT form: %s"), crs,
+		                  proj_msg(ctx, &log));
+		goto out;
+	}
+	*wkt = sw_strdup(s);
+	*name = sw_strdup(proj_get_name(obj) ? proj_get_name(obj) : crs);
+	if (*wkt == NULL || *name == NULL) {
+		free(*wkt);
+		free(*name);
+		*wkt = *name = NULL;
+		rc = sw_error_nomem(err);
+	}
+out:
+	proj_destroy(obj);
+	proj_context_destroy(ctx);
+	return rc;
+}

@@ -166,6 +166,32 @@ struct sw_store_box {
 
 /* R-tree boxes are float32 rounded outward, so the box query never misses a
  * point; the caller's exact coordinates then decide. */
+enum sw_status sw_store_check_latest(struct sw_store *s, sw_verdict_cb cb, void *ud,
+                                     struct sw_error *err)
+{
+	static const char sql[] =
+	    "SELECT point_id, verdict FROM check_result WHERE rule_id IS NULL AND run_id = "
+	    "(SELECT max(id) FROM check_run) ORDER BY point_id";
+	sqlite3_stmt *q = NULL;
+	enum sw_status rc;
+	int r;
+
+	rc = sw_store_prepare(s, sql, &q, err);
+	if (rc != SW_OK)
+		return rc;
+	while ((r = sqlite3_step(q)) == SQLITE_ROW) {
+		const char *v = (const char *)sqlite3_column_text(q, 1);
+		rc = cb(sqlite3_column_int64(q, 0), v != NULL ? v : "", ud);
+		if (rc != SW_OK)
+			goto out;
+	}
+	if (r != SQLITE_DONE)
+		rc = sw_store_sqlerr(s, err, _("reading the latest check run"));
+out:
+	sqlite3_finalize(q);
+	return rc;
+}
+
 static const char join_sql[] =
     "SELECT p.id, ST_MinX(p.geom), ST_MinY(p.geom) FROM rtree_points_geom r"
     " JOIN points p ON p.id = r.id"

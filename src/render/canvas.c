@@ -1,0 +1,496 @@
+/* canvas.c - a cairo surface (image or PDF) with the few primitives a map
+ * needs, and map symbols: vectors on a PDF, cached sprites on an image. */
+#include "schouw/render.h"
+
+#include <math.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cairo-pdf.h>
+#include <cairo.h>
+#include <fontconfig/fontconfig.h>
+
+#include "schouw/i18n.h"
+#include "schouw/style.h"
+
+#define FONT "DejaVu Sans"
+
+struct sprite {
+	cairo_surface_t *surf; /* ARGB32, premultiplied */
+	int size;              /* square, pixels */
+};
+
+struct sw_canvas {
+	cairo_surface_t *surf;
+	cairo_t *cr;
+	int w, h;
+	double dpi;
+	bool pdf;
+	bool raw; /* pixels written directly since the last flush */
+	struct sprite sprites[SW_SYMBOL_MAX];
+};
+
+bool sw_rgb_parse(const char *hex, struct sw_rgb *out)
+{
+	int r, g, b;
+
+	if (!sw_style_parse_color(hex, &r, &g, &b))
+		return false;
+	out->r = r / 255.0;
+	out->g = g / 255.0;
+	out->b = b / 255.0;
+	return true;
+}
+
+enum sw_shape sw_shape_from_name(const char *name)
+{
+	static const char *const names[] = {"circle", "square", "triangle", "diamond", "star"};
+
+	for (size_t i = 0; name != NULL && i < sizeof names / sizeof names[0]; i++)
+		if (strcmp(name, names[i]) == 0)
+			return (enum sw_shape)i;
+	return SW_SHAPE_CIRCLE;
+}
+
+enum sw_fill sw_fill_from_name(const char *name)
+{
+	static const char *const names[] = {"solid", "hollow", "half", "cross", "dot"};
+
+	for (size_t i = 0; name != NULL && i < sizeof names / sizeof names[0]; i++)
+		if (strcmp(name, names[i]) == 0)
+			return (enum sw_fill)i;
+	return SW_FILL_SOLID;
+}
+
+static enum sw_status cairo_fail(cairo_status_t st, struct sw_error *err)
+{
+	if (st == CAIRO_STATUS_NO_MEMORY)
+		return sw_error_nomem(err);
+	return sw_error_set(err, SW_ERR_IO, _("drawing failed: %s"), cairo_status_to_string(st));
+}
+
+static enum sw_status finish_open(struct sw_canvas *c, struct sw_canvas **out,
+                                  struct sw_error *err)
+{
+	cairo_status_t st = cairo_surface_status(c->surf);
+
+	if (st == CAIRO_STATUS_SUCCESS) {
+		c->cr = cairo_create(c->surf);
+		st = cairo_status(c->cr);
+	}
+	if (st != CAIRO_STATUS_SUCCESS) {
+		sw_canvas_free(c);
+		return cairo_fail(st, err);
+	}
+	if (c->pdf) /* draw in pixels, land in points */
+		cairo_scale(c->cr, 72.0 / c->dpi, 72.0 / c->dpi);
+	cairo_set_line_join(c->cr, CAIRO_LINE_JOIN_ROUND);
+	cairo_set_line_cap(c->cr, CAIRO_LINE_CAP_ROUND);
+	*out = c;
+	return SW_OK;
+}
+
+enum sw_status sw_canvas_open_image(int w, int h, double dpi, struct sw_canvas **out,
+                                    struct sw_error *err)
+{
+	struct sw_canvas *c = calloc(1, sizeof *c);
+
+	if (c == NULL)
+		return sw_error_nomem(err);
+	c->w = w;
+	c->h = h;
+	c->dpi = dpi;
+	c->surf = cairo_image_surface_create(CAIRO_FORMAT_ARGB32, w, h);
+	return finish_open(c, out, err);
+}
+
+static cairo_status_t write_fp(void *closure, const unsigned char *data, unsigned int len)
+{
+	return fwrite(data, 1, len, closure) == len ? CAIRO_STATUS_SUCCESS : CAIRO_STATUS_WRITE_ERROR;
+}
+
+enum sw_status sw_canvas_open_pdf(FILE *fp, int w, int h, double dpi, const char *title,
+                                  struct sw_canvas **out, struct sw_error *err)
+{
+	struct sw_canvas *c = calloc(1, sizeof *c);
+
+	if (c == NULL)
+		return sw_error_nomem(err);
+	c->w = w;
+	c->h = h;
+	c->dpi = dpi;
+	c->pdf = true;
+	c->surf = cairo_pdf_surface_create_for_stream(write_fp, fp, w * 72.0 / dpi, h * 72.0 / dpi);
+	if (cairo_surface_status(c->surf) == CAIRO_STATUS_SUCCESS) {
+		cairo_pdf_surface_set_metadata(c->surf, CAIRO_PDF_METADATA_CREATOR,
+		                               "schouw " SW_VERSION);
+		if (title != NULL)
+			cairo_pdf_surface_set_metadata(c->surf, CAIRO_PDF_METADATA_TITLE, title);
+	}
+	return finish_open(c, out, err);
+}
+
+static void leave_raw(struct sw_canvas *c)
+{
+	if (c->raw) {
+		cairo_surface_mark_dirty(c->surf);
+		c->raw = false;
+	}
+}
+
+enum sw_status sw_canvas_finish(struct sw_canvas *c, struct sw_error *err)
+{
+	cairo_status_t st;
+
+	leave_raw(c);
+	if (!c->pdf) { /* finishing an image surface would free its pixels */
+		cairo_surface_flush(c->surf);
+		st = cairo_status(c->cr);
+		return st == CAIRO_STATUS_SUCCESS ? SW_OK : cairo_fail(st, err);
+	}
+	cairo_show_page(c->cr);
+	st = cairo_status(c->cr);
+	if (st == CAIRO_STATUS_SUCCESS) {
+		cairo_surface_finish(c->surf);
+		st = cairo_surface_status(c->surf);
+	}
+	return st == CAIRO_STATUS_SUCCESS ? SW_OK : cairo_fail(st, err);
+}
+
+void sw_canvas_free(struct sw_canvas *c)
+{
+	if (c == NULL)
+		return;
+	for (int i = 0; i < SW_SYMBOL_MAX; i++)
+		if (c->sprites[i].surf != NULL)
+			cairo_surface_destroy(c->sprites[i].surf);
+	if (c->cr != NULL)
+		cairo_destroy(c->cr);
+	if (c->surf != NULL)
+		cairo_surface_destroy(c->surf);
+	free(c);
+}
+
+void sw_render_release(void)
+{
+	cairo_debug_reset_static_data();
+	FcFini();
+}
+
+int sw_canvas_width(const struct sw_canvas *c)
+{
+	return c->w;
+}
+
+int sw_canvas_height(const struct sw_canvas *c)
+{
+	return c->h;
+}
+
+double sw_canvas_pt(const struct sw_canvas *c)
+{
+	return c->dpi / 72.0;
+}
+
+bool sw_canvas_is_pdf(const struct sw_canvas *c)
+{
+	return c->pdf;
+}
+
+void sw_canvas_move(struct sw_canvas *c, double x, double y)
+{
+	cairo_move_to(c->cr, x, y);
+}
+
+void sw_canvas_line(struct sw_canvas *c, double x, double y)
+{
+	cairo_line_to(c->cr, x, y);
+}
+
+void sw_canvas_close(struct sw_canvas *c)
+{
+	cairo_close_path(c->cr);
+}
+
+void sw_canvas_rect(struct sw_canvas *c, double x, double y, double w, double h)
+{
+	cairo_rectangle(c->cr, x, y, w, h);
+}
+
+void sw_canvas_clear_path(struct sw_canvas *c)
+{
+	cairo_new_path(c->cr);
+}
+
+void sw_canvas_fill(struct sw_canvas *c, struct sw_rgb col, double alpha, bool keep)
+{
+	leave_raw(c);
+	cairo_set_source_rgba(c->cr, col.r, col.g, col.b, alpha);
+	cairo_set_fill_rule(c->cr, CAIRO_FILL_RULE_EVEN_ODD); /* holes of polygons */
+	if (keep)
+		cairo_fill_preserve(c->cr);
+	else
+		cairo_fill(c->cr);
+}
+
+void sw_canvas_stroke(struct sw_canvas *c, struct sw_rgb col, double alpha, double width,
+                      bool keep)
+{
+	leave_raw(c);
+	cairo_set_source_rgba(c->cr, col.r, col.g, col.b, alpha);
+	cairo_set_line_width(c->cr, width);
+	if (keep)
+		cairo_stroke_preserve(c->cr);
+	else
+		cairo_stroke(c->cr);
+}
+
+/* The outline of a shape of diameter d centred on (0, 0); areas match
+ * roughly so no shape looks heavier than another. */
+static void shape_path(cairo_t *cr, enum sw_shape shape, double d)
+{
+	double r = d / 2;
+
+	switch (shape) {
+	case SW_SHAPE_SQUARE:
+		r *= 0.86;
+		cairo_rectangle(cr, -r, -r, 2 * r, 2 * r);
+		break;
+	case SW_SHAPE_TRIANGLE:
+		r *= 1.2;
+		cairo_move_to(cr, 0, -r);
+		cairo_line_to(cr, r * 0.866, r * 0.5);
+		cairo_line_to(cr, -r * 0.866, r * 0.5);
+		cairo_close_path(cr);
+		break;
+	case SW_SHAPE_DIAMOND:
+		r *= 1.15;
+		cairo_move_to(cr, 0, -r);
+		cairo_line_to(cr, r, 0);
+		cairo_line_to(cr, 0, r);
+		cairo_line_to(cr, -r, 0);
+		cairo_close_path(cr);
+		break;
+	case SW_SHAPE_STAR:
+		r *= 1.25;
+		for (int i = 0; i < 10; i++) {
+			double a = -M_PI / 2 + i * M_PI / 5, rr = (i % 2) ? r * 0.45 : r;
+			if (i == 0)
+				cairo_move_to(cr, rr * cos(a), rr * sin(a));
+			else
+				cairo_line_to(cr, rr * cos(a), rr * sin(a));
+		}
+		cairo_close_path(cr);
+		break;
+	case SW_SHAPE_CIRCLE:
+	default:
+		cairo_new_sub_path(cr);
+		cairo_arc(cr, 0, 0, r, 0, 2 * M_PI);
+		break;
+	}
+}
+
+/* The symbol at the origin of cr: a white halo so it stands out on any
+ * basemap, then the fill that tells the status without colour. */
+static void draw_symbol(cairo_t *cr, const struct sw_symbol *s)
+{
+	const struct sw_rgb c = s->color;
+	double d = s->size, lw = fmax(1.0, d / 7);
+
+	cairo_save(cr);
+	cairo_set_line_join(cr, CAIRO_LINE_JOIN_MITER);
+	shape_path(cr, s->shape, d);
+	cairo_set_source_rgb(cr, 1, 1, 1);
+	cairo_set_line_width(cr, lw + 2.5);
+	cairo_stroke_preserve(cr);
+	switch (s->fill) {
+	case SW_FILL_SOLID:
+	case SW_FILL_DOT:
+		cairo_set_source_rgb(cr, c.r, c.g, c.b);
+		cairo_fill_preserve(cr);
+		break;
+	default:
+		cairo_set_source_rgb(cr, 1, 1, 1);
+		cairo_fill_preserve(cr);
+		break;
+	}
+	if (s->fill == SW_FILL_HALF) { /* lower half filled: work under way */
+		cairo_save(cr);
+		cairo_clip_preserve(cr);
+		cairo_rectangle(cr, -d, 0, 2 * d, d);
+		cairo_set_source_rgb(cr, c.r, c.g, c.b);
+		cairo_fill(cr);
+		cairo_restore(cr);
+		shape_path(cr, s->shape, d);
+	}
+	cairo_set_source_rgb(cr, c.r, c.g, c.b);
+	cairo_set_line_width(cr, lw);
+	cairo_stroke(cr);
+	if (s->fill == SW_FILL_CROSS) { /* rejected: crossed out */
+		double k = d * 0.28;
+		cairo_set_line_cap(cr, CAIRO_LINE_CAP_ROUND);
+		cairo_move_to(cr, -k, -k);
+		cairo_line_to(cr, k, k);
+		cairo_move_to(cr, k, -k);
+		cairo_line_to(cr, -k, k);
+		cairo_set_line_width(cr, lw * 1.2);
+		cairo_stroke(cr);
+	} else if (s->fill == SW_FILL_DOT) { /* approved: a white heart */
+		cairo_new_sub_path(cr);
+		cairo_arc(cr, 0, 0, d * 0.17, 0, 2 * M_PI);
+		cairo_set_source_rgb(cr, 1, 1, 1);
+		cairo_fill(cr);
+	}
+	cairo_restore(cr);
+}
+
+static struct sprite *sprite_for(struct sw_canvas *c, const struct sw_symbol *s)
+{
+	struct sprite *sp;
+	cairo_t *cr;
+
+	if (s->id < 0 || s->id >= SW_SYMBOL_MAX)
+		return NULL;
+	sp = &c->sprites[s->id];
+	if (sp->surf != NULL)
+		return sp;
+	sp->size = (int)ceil(s->size * 1.3 + 6);
+	sp->surf = cairo_image_surface_create(CAIRO_FORMAT_ARGB32, sp->size, sp->size);
+	cr = cairo_create(sp->surf);
+	/* centre on a pixel centre: stamped at round(x), it lands on x */
+	cairo_translate(cr, sp->size / 2 + 0.5, sp->size / 2 + 0.5);
+	draw_symbol(cr, s);
+	cairo_destroy(cr);
+	cairo_surface_flush(sp->surf);
+	if (cairo_surface_status(sp->surf) != CAIRO_STATUS_SUCCESS) {
+		cairo_surface_destroy(sp->surf);
+		sp->surf = NULL;
+		return NULL;
+	}
+	return sp;
+}
+
+/* Porter-Duff OVER of a premultiplied sprite onto the image, clipped. */
+static void stamp(struct sw_canvas *c, const struct sprite *sp, double x, double y)
+{
+	int half = sp->size / 2;
+	int x0 = (int)floor(x) - half, y0 = (int)floor(y) - half;
+	int sx0 = 0, sy0 = 0, sx1 = sp->size, sy1 = sp->size;
+	int dstride, sstride;
+	unsigned char *dst;
+	const unsigned char *src;
+
+	if (x0 >= c->w || y0 >= c->h || x0 + sp->size <= 0 || y0 + sp->size <= 0)
+		return;
+	if (!c->raw) {
+		cairo_surface_flush(c->surf);
+		c->raw = true;
+	}
+	if (x0 < 0)
+		sx0 = -x0;
+	if (y0 < 0)
+		sy0 = -y0;
+	if (x0 + sx1 > c->w)
+		sx1 = c->w - x0;
+	if (y0 + sy1 > c->h)
+		sy1 = c->h - y0;
+	dst = cairo_image_surface_get_data(c->surf);
+	dstride = cairo_image_surface_get_stride(c->surf);
+	src = cairo_image_surface_get_data(sp->surf);
+	sstride = cairo_image_surface_get_stride(sp->surf);
+	for (int sy = sy0; sy < sy1; sy++) {
+		const uint32_t *s = (const uint32_t *)(src + (size_t)sy * sstride);
+		uint32_t *d = (uint32_t *)(dst + (size_t)(y0 + sy) * dstride) + x0;
+		for (int sx = sx0; sx < sx1; sx++) {
+			uint32_t p = s[sx], a = p >> 24, q, inv, out;
+			if (a == 0)
+				continue;
+			if (a == 255) {
+				d[sx] = p;
+				continue;
+			}
+			q = d[sx];
+			inv = 255 - a;
+			out = 0;
+			for (int sh = 0; sh < 32; sh += 8) {
+				uint32_t v = ((p >> sh) & 0xff) + (((q >> sh) & 0xff) * inv + 127) / 255;
+				out |= (v > 255 ? 255 : v) << sh;
+			}
+			d[sx] = out;
+		}
+	}
+}
+
+void sw_canvas_symbol(struct sw_canvas *c, const struct sw_symbol *s, double x, double y)
+{
+	struct sprite *sp = c->pdf ? NULL : sprite_for(c, s);
+
+	if (sp != NULL) {
+		stamp(c, sp, x, y);
+		return;
+	}
+	leave_raw(c);
+	cairo_save(c->cr);
+	cairo_translate(c->cr, x, y);
+	draw_symbol(c->cr, s);
+	cairo_restore(c->cr);
+}
+
+static void set_font(struct sw_canvas *c, double size, bool bold)
+{
+	cairo_select_font_face(c->cr, FONT, CAIRO_FONT_SLANT_NORMAL,
+	                       bold ? CAIRO_FONT_WEIGHT_BOLD : CAIRO_FONT_WEIGHT_NORMAL);
+	cairo_set_font_size(c->cr, size);
+}
+
+void sw_canvas_text_size(struct sw_canvas *c, const char *utf8, double size, bool bold,
+                         double *width, double *ascent, double *descent)
+{
+	cairo_text_extents_t te;
+	cairo_font_extents_t fe;
+
+	set_font(c, size, bold);
+	cairo_text_extents(c->cr, utf8, &te);
+	cairo_font_extents(c->cr, &fe);
+	if (width != NULL)
+		*width = te.x_advance;
+	if (ascent != NULL)
+		*ascent = fe.ascent;
+	if (descent != NULL)
+		*descent = fe.descent;
+}
+
+void sw_canvas_text(struct sw_canvas *c, double x, double y, const char *utf8, double size,
+                    bool bold, struct sw_rgb col, enum sw_align align, double halo)
+{
+	double w = 0;
+
+	leave_raw(c);
+	sw_canvas_text_size(c, utf8, size, bold, &w, NULL, NULL);
+	if (align == SW_ALIGN_CENTER)
+		x -= w / 2;
+	else if (align == SW_ALIGN_RIGHT)
+		x -= w;
+	cairo_move_to(c->cr, x, y);
+	if (halo > 0) {
+		cairo_text_path(c->cr, utf8);
+		cairo_set_source_rgb(c->cr, 1, 1, 1);
+		cairo_set_line_width(c->cr, halo * 2);
+		cairo_stroke(c->cr);
+		cairo_move_to(c->cr, x, y);
+	}
+	cairo_set_source_rgb(c->cr, col.r, col.g, col.b);
+	cairo_show_text(c->cr, utf8);
+	cairo_new_path(c->cr);
+}
+
+const unsigned char *sw_canvas_pixels(struct sw_canvas *c, int *stride)
+{
+	if (c->pdf)
+		return NULL;
+	leave_raw(c);
+	cairo_surface_flush(c->surf);
+	*stride = cairo_image_surface_get_stride(c->surf);
+	return cairo_image_surface_get_data(c->surf);
+}
