@@ -1,5 +1,6 @@
 /* import.c - records from any reader -> validated points in the store. */
 #include "schouw/import.h"
+#include "schouw/num.h"
 
 #include <ctype.h>
 #include <math.h>
@@ -454,27 +455,13 @@ out:
 	return rc;
 }
 
-/* k / 1000 (k a whole number below 1e15) as "%.3f" writes it; returns the
- * length (at most 21 + 1 + 3). */
-static int mm_text(double k, char *out)
+/* "%.3f" of k / 1000 for a coordinate rounded to mm (k = round(v * 1000)):
+ * written from k without printf (printf was a tenth of an import's time). */
+static size_t mm_text(double k, double v, char *out, size_t len)
 {
-	unsigned long long u = (unsigned long long)fabs(k), ip = u / 1000, fp = u % 1000;
-	char digs[24];
-	int n = 0, nd = 0;
-
-	if (k < 0)
-		out[n++] = '-';
-	do {
-		digs[nd++] = (char)('0' + ip % 10);
-		ip /= 10;
-	} while (ip > 0);
-	while (nd > 0)
-		out[n++] = digs[--nd];
-	out[n++] = '.';
-	out[n++] = (char)('0' + fp / 100);
-	out[n++] = (char)('0' + fp / 10 % 10);
-	out[n++] = (char)('0' + fp % 10);
-	return n;
+	if (fabs(k) < 1e15)
+		return sw_num_format_scaled((long long)k, 3, out);
+	return sw_num_format_fixed(v, 3, out, len);
 }
 
 void sw_import_derive_uuid(const char *type, double x, double y, const char *observed_at,
@@ -483,7 +470,8 @@ void sw_import_derive_uuid(const char *type, double x, double y, const char *obs
 	/* the namespace parsed once: this runs for every row of a big import */
 	static uuid_t ns;
 	static bool have_ns;
-	char name[1024];
+	char name[1024], tx[400], ty[400];
+	size_t lx, ly;
 	uuid_t u;
 	int n;
 
@@ -492,39 +480,13 @@ void sw_import_derive_uuid(const char *type, double x, double y, const char *obs
 		have_ns = true;
 	}
 	/* round half away from zero to mm, with "-0.000" folded into "0.000" */
-	double kx = round(x * 1000.0), ky = round(y * 1000.0);
+	double kx = round(x * 1000.0) + 0.0, ky = round(y * 1000.0) + 0.0;
 
-	x = kx / 1000.0 + 0.0;
-	y = ky / 1000.0 + 0.0;
-	if (fabs(kx) < 1e15 && fabs(ky) < 1e15) {
-		/* "%.3f" of k / 1000 is k written with three decimals (the double
-		 * is within far less than half a mm of it); printf was a tenth of
-		 * an import's time */
-		size_t lt = type != NULL ? strlen(type) : 0;
-
-		n = 0;
-		if (lt < sizeof name - 64) {
-			if (lt > 0)
-				memcpy(name, type, lt);
-			n = (int)lt;
-			name[n++] = '|';
-			n += mm_text(kx, name + n);
-			name[n++] = '|';
-			n += mm_text(ky, name + n);
-			name[n++] = '|';
-			n += snprintf(name + n, sizeof name - (size_t)n, "%s|%s",
-			              observed_at != NULL ? observed_at : "",
-			              surveyor != NULL ? surveyor : "");
-		} else {
-			n = snprintf(name, sizeof name, "%s|%.3f|%.3f|%s|%s", type, x, y,
-			             observed_at != NULL ? observed_at : "",
-			             surveyor != NULL ? surveyor : "");
-		}
-	} else {
-		n = snprintf(name, sizeof name, "%s|%.3f|%.3f|%s|%s", type != NULL ? type : "", x,
-		             y, observed_at != NULL ? observed_at : "",
-		             surveyor != NULL ? surveyor : "");
-	}
+	lx = mm_text(kx, kx / 1000.0, tx, sizeof tx);
+	ly = mm_text(ky, ky / 1000.0, ty, sizeof ty);
+	n = snprintf(name, sizeof name, "%s|%.*s|%.*s|%s|%s", type != NULL ? type : "", (int)lx, tx,
+	             (int)ly, ty, observed_at != NULL ? observed_at : "",
+	             surveyor != NULL ? surveyor : "");
 	if (n < 0)
 		n = 0;
 	if ((size_t)n >= sizeof name)

@@ -150,6 +150,41 @@ bool sw_num_parse(const char *s, unsigned flags, double *out)
 
 /* ---- formatting ---- */
 
+/* k / 10^d as decimal text: the integer part, then '.' and exactly d
+ * digits (no '.' when d is 0). Returns the length; writes no NUL. */
+static size_t scaled(uint64_t k, bool neg, int d, char *out)
+{
+	uint64_t p = (uint64_t)pow10_exact[d], ip = k / p, fp = k % p;
+	char digs[24];
+	size_t n = 0;
+	int nd = 0;
+
+	if (neg)
+		out[n++] = '-';
+	do {
+		digs[nd++] = (char)('0' + ip % 10);
+		ip /= 10;
+	} while (ip > 0);
+	while (nd > 0)
+		out[n++] = digs[--nd];
+	if (d > 0) {
+		out[n++] = '.';
+		for (nd = d; nd > 0; nd--) {
+			out[n + (size_t)nd - 1] = (char)('0' + fp % 10);
+			fp /= 10;
+		}
+		n += (size_t)d;
+	}
+	return n;
+}
+
+size_t sw_num_format_scaled(long long k, int decimals, char *buf)
+{
+	uint64_t u = k < 0 ? (uint64_t)0 - (uint64_t)k : (uint64_t)k;
+
+	return scaled(u, k < 0, decimals, buf);
+}
+
 /* When v is exactly the double nearest to k / 10^d for an integer k of at
  * most 15 digits (most survey values: 101969.327, 6.1, 19), "%.15g" writes
  * k / 10^d, and that reads back as v. Write it without printf (the hot path
@@ -157,10 +192,9 @@ bool sw_num_parse(const char *s, unsigned flags, double *out)
 static size_t format_fast(double v, char *out)
 {
 	double a = fabs(v);
-	uint64_t k = 0, ip, fp, p;
-	char digs[24];
-	size_t n = 0;
-	int d, nd;
+	uint64_t k = 0;
+	size_t n;
+	int d;
 
 	if (!(a >= 1e-3 && a < 1e15))
 		return 0;
@@ -175,27 +209,8 @@ static size_t format_fast(double v, char *out)
 	}
 	if (d == 10)
 		return 0;
-	p = (uint64_t)pow10_exact[d];
-	ip = k / p;
-	fp = k % p;
-	if (v < 0)
-		out[n++] = '-';
-	nd = 0;
-	do {
-		digs[nd++] = (char)('0' + ip % 10);
-		ip /= 10;
-	} while (ip > 0);
-	while (nd > 0)
-		out[n++] = digs[--nd];
-	/* d is the smallest that works, so fp has no trailing zero */
-	if (d > 0) {
-		out[n++] = '.';
-		for (nd = d; nd > 0; nd--) {
-			out[n + (size_t)nd - 1] = (char)('0' + fp % 10);
-			fp /= 10;
-		}
-		n += (size_t)d;
-	}
+	/* d is the smallest that works, so k / 10^d has no trailing zero */
+	n = scaled(k, v < 0, d, out);
 	out[n] = '\0';
 	return n;
 }

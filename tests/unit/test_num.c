@@ -485,6 +485,33 @@ static void utf8_json_quote_as_jansson(void **state)
 	assert_int_equal(sw_utf8_json_quote("ab\xC3", 3, out), 0);
 }
 
+/* Fixed-point text from a scaled whole number equals "%.Nf" of k / 10^N. */
+static void format_scaled_as_printf(void **state)
+{
+	static const long long ks[] = {0, 1, -1, 999, 1000, -1001, 104897327, -425327001,
+	                               999999999999999LL};
+	char buf[SW_NUM_BUF], ref[64];
+	(void)state;
+
+	for (size_t i = 0; i < sizeof ks / sizeof ks[0]; i++) {
+		for (int d = 0; d <= 9; d++) {
+			size_t n = sw_num_format_scaled(ks[i], d, buf);
+			long long p = 1, ip, fp;
+
+			for (int j = 0; j < d; j++)
+				p *= 10;
+			ip = llabs(ks[i]) / p;
+			fp = llabs(ks[i]) % p;
+			if (d == 0)
+				snprintf(ref, sizeof ref, "%s%lld", ks[i] < 0 ? "-" : "", ip);
+			else
+				snprintf(ref, sizeof ref, "%s%lld.%0*lld", ks[i] < 0 ? "-" : "", ip, d, fp);
+			buf[n] = '\0';
+			assert_string_equal(buf, ref);
+		}
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -499,6 +526,7 @@ int main(void)
 	    cmocka_unit_test(scan_leaves_the_unit),
 	    cmocka_unit_test(format_shortest_with_a_point),
 	    cmocka_unit_test(format_json_as_jansson),
+	    cmocka_unit_test(format_scaled_as_printf),
 	    cmocka_unit_test(format_agrees_with_reference),
 	    cmocka_unit_test(format_and_parse_round_trip),
 	    cmocka_unit_test(units_and_values_ignore_the_locale),
