@@ -20,7 +20,6 @@ static const char usage[] = N_(
 	"  --db PATH           the store\n");
 
 enum { OPT_FORMAT = SW_OPT_FIRST_FREE };
-enum fmt { FMT_TABLE, FMT_CSV, FMT_JSON };
 
 #define NCOLS 5
 
@@ -29,31 +28,8 @@ static void print_table(char **cells, size_t nrows)
 	const char *head[NCOLS] = {_("name"), _("label_nl"), _("label_en"), _("hectares"),
 				   _("points")};
 	const int right[NCOLS] = {0, 0, 0, 1, 1};
-	size_t w[NCOLS];
 
-	for (int c = 0; c < NCOLS; c++)
-		w[c] = sw_out_width(head[c]);
-	for (size_t r = 0; r < nrows; r++)
-		for (int c = 0; c < NCOLS; c++) {
-			size_t cw = sw_out_width(cells[r * NCOLS + c]);
-			if (cw > w[c])
-				w[c] = cw;
-		}
-	for (size_t r = 0; r <= nrows; r++) {
-		const char *const *row = r == 0 ? head : (const char *const *)cells + (r - 1) * NCOLS;
-		for (int c = 0; c < NCOLS; c++) {
-			size_t pad = w[c] - sw_out_width(row[c]);
-			if (right[c])
-				printf("%*s%s", (int)pad, "", row[c]);
-			else if (c < NCOLS - 1)
-				printf("%s%*s", row[c], (int)pad, "");
-			else
-				printf("%s", row[c]);
-			if (c < NCOLS - 1)
-				fputs("  ", stdout);
-		}
-		fputc('\n', stdout);
-	}
+	sw_out_table(head, (const char *const *)cells, nrows, NCOLS, right);
 	printf(ngettext("(%zu area)\n", "(%zu areas)\n", nrows), nrows);
 }
 
@@ -69,49 +45,32 @@ int cmd_areas(struct sw_cli *cli, int argc, char **argv)
 	struct sw_error err = {0};
 	struct sw_areas *areas;
 	struct sw_store *store;
-	enum fmt fmt = FMT_TABLE;
+	enum sw_out_fmt fmt = SW_OUT_TABLE;
 	json_t *array = NULL;
 	char **cells = NULL;
 	size_t nrows = 0;
-	char help[4096];
 	int rc = SW_EXIT_ERROR;
 	int c;
 
-	snprintf(help, sizeof help, _(usage), _(SW_CLI_FILTER_HELP));
-	while ((c = sw_cli_next_opt(cli, argc, argv, opts, help, &filter, &rc)) != -1) {
+	while ((c = sw_cli_next_opt(cli, argc, argv, opts, _(usage), &filter, &rc)) != -1) {
 		if (c == SW_CLI_STOP)
 			goto out;
 		if (c != OPT_FORMAT)
 			goto out;
-		if (strcmp(optarg, "table") == 0) {
-			fmt = FMT_TABLE;
-		} else if (strcmp(optarg, "csv") == 0) {
-			fmt = FMT_CSV;
-		} else if (strcmp(optarg, "json") == 0) {
-			fmt = FMT_JSON;
-		} else {
-			sw_cli_usage_error(cli, "areas",
-					   _("--format: expected table, csv or json, got '%s'"), optarg);
+		if (!sw_cli_out_fmt(cli, "areas", optarg, &fmt))
 			goto out;
-		}
 	}
-	if (optind < argc) {
-		sw_cli_usage_error(cli, "areas", _("unexpected argument '%s'"), argv[optind]);
-		goto out;
-	}
-	if (sw_cli_filter_done(cli, &filter) != SW_EXIT_OK)
+	store = sw_cli_filtered_store(cli, "areas", argc, argv, &filter, SW_STORE_READ);
+	if (store == NULL)
 		goto out;
 	areas = sw_cli_areas(cli);
 	if (areas == NULL)
-		goto out;
-	store = sw_cli_store(cli, SW_STORE_READ);
-	if (store == NULL)
 		goto out;
 	cells = calloc(areas->n * NCOLS + 1, sizeof *cells);
 	array = json_array();
 	if (cells == NULL || array == NULL)
 		goto nomem;
-	if (fmt == FMT_CSV)
+	if (fmt == SW_OUT_CSV)
 		fputs("name,label_nl,label_en,hectares,points\r\n", stdout);
 	for (size_t i = 0; i < areas->n; i++) {
 		const struct sw_area *a = &areas->items[i];
@@ -127,14 +86,14 @@ int cmd_areas(struct sw_cli *cli, int argc, char **argv)
 			goto fail;
 		snprintf(hbuf, sizeof hbuf, "%.1f", ha);
 		snprintf(nbuf, sizeof nbuf, "%lld", n);
-		if (fmt == FMT_CSV) {
+		if (fmt == SW_OUT_CSV) {
 			sw_out_csv_cell(stdout, a->name, 1);
 			sw_out_csv_cell(stdout, a->label_nl, 0);
 			sw_out_csv_cell(stdout, a->label_en, 0);
 			sw_out_csv_cell(stdout, hbuf, 0);
 			sw_out_csv_cell(stdout, nbuf, 0);
 			fputs("\r\n", stdout);
-		} else if (fmt == FMT_JSON) {
+		} else if (fmt == SW_OUT_JSON) {
 			json_t *o = json_pack("{s:s, s:s, s:s, s:f, s:I, s:[f,f,f,f]}", "name", a->name,
 					      "label_nl", a->label_nl, "label_en", a->label_en,
 					      "hectares", round(ha * 100) / 100, "points",
@@ -155,10 +114,10 @@ int cmd_areas(struct sw_cli *cli, int argc, char **argv)
 					goto nomem;
 		}
 	}
-	if (fmt == FMT_JSON) {
+	if (fmt == SW_OUT_JSON) {
 		json_dumpf(array, stdout, JSON_INDENT(2) | JSON_REAL_PRECISION(12));
 		fputc('\n', stdout);
-	} else if (fmt == FMT_TABLE) {
+	} else if (fmt == SW_OUT_TABLE) {
 		print_table(cells, nrows);
 	}
 	rc = SW_EXIT_OK;

@@ -80,31 +80,8 @@ static void print_table(const struct list_state *st)
 	const char *head[NCOLS] = {_("id"), _("type"), _("status"), _("x"), _("y"), _("surveyor"),
 				   _("note")};
 	const int right[NCOLS] = {1, 0, 0, 1, 1, 0, 0};
-	size_t w[NCOLS];
 
-	for (int c = 0; c < NCOLS; c++)
-		w[c] = sw_out_width(head[c]);
-	for (size_t r = 0; r < st->nrows; r++)
-		for (int c = 0; c < NCOLS - 1; c++) {
-			size_t cw = sw_out_width(st->cells[r * NCOLS + c]);
-			if (cw > w[c])
-				w[c] = cw;
-		}
-	for (size_t r = 0; r <= st->nrows; r++) {
-		const char *const *row = r == 0 ? head : (const char *const *)st->cells + (r - 1) * NCOLS;
-		for (int c = 0; c < NCOLS; c++) {
-			size_t pad = c < NCOLS - 1 ? w[c] - sw_out_width(row[c]) : 0;
-			if (right[c])
-				printf("%*s%s", (int)pad, "", row[c]);
-			else if (c < NCOLS - 1)
-				printf("%s%*s", row[c], (int)pad, "");
-			else
-				printf("%s", row[c]);
-			if (c < NCOLS - 1)
-				fputs("  ", stdout);
-		}
-		fputc('\n', stdout);
-	}
+	sw_out_table(head, (const char *const *)st->cells, st->nrows, NCOLS, right);
 	printf(ngettext("(%zu point)\n", "(%zu points)\n", st->nrows), st->nrows);
 }
 

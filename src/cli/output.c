@@ -116,3 +116,33 @@ size_t sw_out_width(const char *s)
 			w++;
 	return w;
 }
+
+void sw_out_table(const char *const *head, const char *const *cells, size_t nrows, int ncols,
+                  const int *right)
+{
+	size_t w[64] = {0};
+
+	if (ncols > 64)
+		ncols = 64;
+	for (int c = 0; c < ncols; c++)
+		w[c] = sw_out_width(head[c]);
+	for (size_t r = 0; r < nrows; r++)
+		for (int c = 0; c < ncols; c++) {
+			size_t cw = sw_out_width(cells[r * (size_t)ncols + (size_t)c]);
+			if (cw > w[c])
+				w[c] = cw;
+		}
+	for (size_t r = 0; r <= nrows; r++) {
+		const char *const *row = r == 0 ? head : cells + (r - 1) * (size_t)ncols;
+		for (int c = 0; c < ncols; c++) {
+			size_t pad = c < ncols - 1 || right[c] ? w[c] - sw_out_width(row[c]) : 0;
+			if (right[c])
+				printf("%*s%s", (int)pad, "", row[c]);
+			else
+				printf("%s%*s", row[c], (int)pad, "");
+			if (c < ncols - 1)
+				fputs("  ", stdout);
+		}
+		fputc('\n', stdout);
+	}
+}

@@ -23,4 +23,10 @@ void sw_out_csv_cell(FILE *f, const char *s, int first);
 /* Display width of UTF-8 text (code points; good enough for Latin scripts). */
 size_t sw_out_width(const char *s);
 
+/* An aligned table on stdout: the header row head[ncols], then nrows rows of
+ * cells (row-major, ncols each); columns with right[c] set are right-aligned;
+ * a last column aligned left is not padded. */
+void sw_out_table(const char *const *head, const char *const *cells, size_t nrows, int ncols,
+                  const int *right);
+
 #endif
