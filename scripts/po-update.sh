@@ -50,6 +50,12 @@ extract() {
 			--files-from=- -o "$1")
 }
 
+# todo PO --untranslated|--only-fuzzy: those entries of PO, without the header
+todo() {
+	msgattrib "$2" --no-obsolete --no-wrap "$1" |
+		awk 'BEGIN { RS = ""; ORS = "\n\n" } !/msgid ""\nmsgstr ""\n"Project-Id-Version/'
+}
+
 case "$mode" in
 pot)
 	mkdir -p "$here/po"
@@ -69,9 +75,13 @@ check)
 		fi
 		# every msgid of the sources present, translated and not fuzzy
 		# (msgcmp counts untranslated and fuzzy entries as missing)
-		if ! msgcmp "$po" "$tmp/schouw.pot" 2>"$tmp/cmp"; then
-			grep -c 'this message is' "$tmp/cmp" | sed "s|^|$po: messages missing, untranslated or fuzzy: |" >&2
-			cat "$tmp/cmp" >&2
+		if ! msgcmp "$po" "$tmp/schouw.pot" 2>/dev/null; then
+			# name them: merge without guessing, list what is not done
+			msgmerge --quiet --no-fuzzy-matching --no-wrap -o "$tmp/merged.po" "$po" "$tmp/schouw.pot"
+			echo "$po: messages of the sources missing, untranslated or fuzzy" \
+				"(run scripts/po-update.sh and translate them):" >&2
+			todo "$tmp/merged.po" --untranslated >&2
+			todo "$tmp/merged.po" --only-fuzzy >&2
 			bad=1
 		fi
 	done
@@ -86,19 +96,18 @@ update)
 		# drop obsolete entries (#~): the history is in git
 		msgattrib --no-obsolete -o "$po" "$po"
 		printf '%s: ' "$po"
-		msgfmt --statistics --check -o /dev/null "$po"
-		todo=$(msgattrib --untranslated --only-fuzzy --no-obsolete "$po" 2>/dev/null || true)
-		new=$(msgattrib --untranslated --no-fuzzy --no-obsolete "$po" | grep -c '^msgid ' || true)
-		fz=$(msgattrib --only-fuzzy --no-obsolete "$po" | grep -c '^msgid ' || true)
-		# both counts include the header entry when the file has one
-		if [ "${new:-0}" -gt 1 ] || [ "${fz:-0}" -gt 0 ]; then
-			echo "-- untranslated in $po:"
-			msgattrib --untranslated --no-fuzzy --no-obsolete --no-wrap "$po" |
-				awk '/^msgid ""$/ && !seen++ {skip=1} skip && /^$/ {skip=0; next} !skip'
-			echo "-- fuzzy (check, then delete the '#, fuzzy' line) in $po:"
-			msgattrib --only-fuzzy --no-obsolete --no-wrap "$po"
+		msgfmt --statistics --check -o /dev/null "$po" 2>&1
+		# the entries still to do, without the header entry
+		list=$(todo "$po" --untranslated)
+		if [ -n "$list" ]; then
+			echo "-- untranslated in $po (fill in the msgstr):"
+			printf '%s\n' "$list"
 		fi
-		: "$todo"
+		list=$(todo "$po" --only-fuzzy)
+		if [ -n "$list" ]; then
+			echo "-- fuzzy in $po (check the msgstr, then delete its '#, fuzzy' line):"
+			printf '%s\n' "$list"
+		fi
 	done
 	;;
 esac
