@@ -21,7 +21,8 @@ case "${1:-}" in
 esac
 
 # The unit tests read numbers under a Dutch locale (decimal comma), as on a
-# surveyor's desktop: generate nl_NL.UTF-8 when the machine lacks it.
+# surveyor's desktop, and tests/cli/i18n.sh runs schouw in Dutch: generate
+# nl_NL.UTF-8 when the machine lacks it.
 nl_locale() {
   locale -a 2>/dev/null | grep -qix 'nl_NL\.utf-\?8' && return 0
   if [ "$(id -u)" -ne 0 ]; then

@@ -143,4 +143,8 @@ const char *sw_cli_who(struct sw_cli *cli, const char *by);
 /* True when stdout is a terminal (tables vs. plain output). */
 bool sw_cli_stdout_tty(void);
 
+/* True when messages come out in Dutch (the nl catalogue is in use), so
+ * data labels (label_nl, message_nl) follow the messages' language. */
+bool sw_cli_dutch(void);
+
 #endif

@@ -8,6 +8,7 @@
 
 #include "cli.h"
 #include "commands.h"
+#include "output.h"
 #include "schouw/check.h"
 #include "verdict.h"
 
@@ -224,16 +225,27 @@ static void print_summary(const struct check_state *st)
 		return;
 	}
 	printf(_("\nSummary per type and status (profile %s)\n"), st->prof->name);
-	printf("%-18s %-12s %7s %7s %11s %7s\n", _("type"), _("status"), _("pass"), _("fail"),
-	       _("incomplete"), _("total"));
+	/* count columns as wide as their (translated) heads */
+	const char *head[4] = {_("pass"), _("fail"), _("incomplete"), _("total")};
+	int w[4] = {7, 7, 11, 7};
+	for (int k = 0; k < 4; k++) {
+		int hw = (int)sw_out_width(head[k]);
+		if (hw > w[k])
+			w[k] = hw;
+	}
+	printf("%-18s %-12s", _("type"), _("status"));
+	for (int k = 0; k < 4; k++)
+		printf(" %*s", w[k] + (int)(strlen(head[k]) - sw_out_width(head[k])), head[k]);
+	putchar('\n');
 	for (size_t i = 0; i < st->nsums; i++) {
 		const struct sum *s = &st->sums[i];
-		printf("%-18s %-12s %7lld %7lld %11lld %7lld\n", s->type, s->status,
-		       s->n[SW_OUT_PASS], s->n[SW_OUT_FAIL], s->n[SW_OUT_INCOMPLETE],
-		       s->n[0] + s->n[1] + s->n[2]);
+		printf("%-18s %-12s %*lld %*lld %*lld %*lld\n", s->type, s->status, w[0],
+		       s->n[SW_OUT_PASS], w[1], s->n[SW_OUT_FAIL], w[2], s->n[SW_OUT_INCOMPLETE],
+		       w[3], s->n[0] + s->n[1] + s->n[2]);
 	}
-	printf("%-18s %-12s %7lld %7lld %11lld %7lld\n", _("all"), "", st->total[SW_OUT_PASS],
-	       st->total[SW_OUT_FAIL], st->total[SW_OUT_INCOMPLETE], all);
+	printf("%-18s %-12s %*lld %*lld %*lld %*lld\n", _("all"), "", w[0],
+	       st->total[SW_OUT_PASS], w[1], st->total[SW_OUT_FAIL], w[2],
+	       st->total[SW_OUT_INCOMPLETE], w[3], all);
 }
 
 static json_t *summary_json(const struct check_state *st)

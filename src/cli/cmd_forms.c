@@ -23,7 +23,7 @@ static void print_form(const struct sw_form *f)
 			printf("%s%s", k ? "|" : " ", d->values[k]);
 		if (d->required)
 			printf(" %s", _("(required)"));
-		printf("  %s\n", d->label_en);
+		printf("  %s\n", sw_cli_dutch() ? d->label_nl : d->label_en);
 	}
 }
 

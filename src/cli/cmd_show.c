@@ -17,13 +17,7 @@ static const char usage[] = N_("usage: schouw show ID|UUID [--format text|json]\
 
 static bool dutch(void)
 {
-	const char *l = getenv("LC_ALL");
-
-	if (l == NULL || *l == '\0')
-		l = getenv("LC_MESSAGES");
-	if (l == NULL || *l == '\0')
-		l = getenv("LANG");
-	return l != NULL && strncmp(l, "nl", 2) == 0;
+	return sw_cli_dutch();
 }
 
 static void print_text(const struct sw_forms *forms, const struct sw_point *p)

@@ -419,3 +419,9 @@ bool sw_cli_stdout_tty(void)
 {
 	return isatty(STDOUT_FILENO) != 0;
 }
+
+bool sw_cli_dutch(void)
+{
+	/* TRANSLATORS: "language: " and the code of your language (nl) */
+	return strcmp(_("language: en"), "language: nl") == 0;
+}

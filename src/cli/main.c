@@ -83,6 +83,51 @@ static const char *find_gisdir(void)
 	return SW_SOURCE_GISDIR;
 }
 
+/* The message catalogues: SCHOUW_LOCALEDIR, else the build tree's when this
+ * binary runs from the build tree (so a build shows the current catalogue,
+ * not an older installed one), else the installed share/locale, else the
+ * build tree's. */
+static const char *find_localedir(void)
+{
+	const char *env = getenv("SCHOUW_LOCALEDIR");
+	char exe[4096], bin[4096];
+	ssize_t n;
+
+	if (env != NULL && *env != '\0')
+		return env;
+	n = readlink("/proc/self/exe", exe, sizeof exe - 1);
+	if (n > 0 && realpath(SW_BUILD_BINDIR, bin) != NULL) {
+		char *slash;
+
+		exe[n] = '\0';
+		slash = strrchr(exe, '/');
+		if (slash != NULL)
+			*slash = '\0';
+		if (strcmp(exe, bin) == 0 && access(SW_BUILD_LOCALEDIR, R_OK) == 0)
+			return SW_BUILD_LOCALEDIR;
+	}
+	if (access(SW_INSTALL_LOCALEDIR "/nl/LC_MESSAGES/schouw.mo", R_OK) == 0)
+		return SW_INSTALL_LOCALEDIR;
+	return SW_BUILD_LOCALEDIR;
+}
+
+/* Messages follow LANGUAGE, LC_ALL, LC_MESSAGES, LANG as gettext does. GNU
+ * gettext ignores LANGUAGE under the plain C locale, so LANGUAGE=nl alone
+ * would still give English: then use C.UTF-8 for messages. */
+static void setup_messages(void)
+{
+	const char *language = getenv("LANGUAGE");
+	const char *msgs = setlocale(LC_MESSAGES, NULL);
+
+	if (language != NULL && *language != '\0' && msgs != NULL &&
+	    (strcmp(msgs, "C") == 0 || strcmp(msgs, "POSIX") == 0))
+		setlocale(LC_MESSAGES, "C.UTF-8");
+	bindtextdomain("schouw", find_localedir());
+	/* data, labels and exports are UTF-8 whatever the locale's charset */
+	bind_textdomain_codeset("schouw", "UTF-8");
+	textdomain("schouw");
+}
+
 static int finish(int rc)
 {
 	/* A full disk or closed pipe must not pass silently. */
@@ -105,7 +150,7 @@ int main(int argc, char **argv)
 	setlocale(LC_ALL, "");
 	/* Numbers are always written with a decimal point, whatever the locale. */
 	setlocale(LC_NUMERIC, "C");
-	bindtextdomain("schouw", SW_INSTALL_DATADIR "/../locale");
+	setup_messages();
 
 	cli.db_path = (env_db != NULL && *env_db != '\0') ? env_db : "schouw.gpkg";
 	cli.datadir = find_datadir();

@@ -48,14 +48,7 @@ struct sw_profile *sw_cli_profile(struct sw_cli *cli, const char *name)
 
 static bool dutch(void)
 {
-	static const char *const vars[] = {"LANGUAGE", "LC_ALL", "LC_MESSAGES", "LANG"};
-
-	for (size_t i = 0; i < sizeof vars / sizeof vars[0]; i++) {
-		const char *v = getenv(vars[i]);
-		if (v != NULL && *v != '\0')
-			return strncmp(v, "nl", 2) == 0;
-	}
-	return false;
+	return sw_cli_dutch();
 }
 
 const char *sw_cli_rule_message(const struct sw_rule *r)

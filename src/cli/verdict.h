@@ -15,8 +15,8 @@ char *sw_cli_default_profile(struct sw_cli *cli);
  * "file:line: reason" and returns NULL on error. Free with sw_profile_free. */
 struct sw_profile *sw_cli_profile(struct sw_cli *cli, const char *name);
 
-/* A rule's message in the user's language (Dutch when LANGUAGE/LC_ALL/
- * LC_MESSAGES/LANG starts with "nl"), falling back to the other, else "". */
+/* A rule's message in the user's language (Dutch when the messages are,
+ * see sw_cli_dutch), falling back to the other, else "". */
 const char *sw_cli_rule_message(const struct sw_rule *r);
 
 /* "PASS", "FAIL", "INCOMPLETE" (translated). */

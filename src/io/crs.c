@@ -329,6 +329,7 @@ enum sw_status sw_crs_identify(const char *wkt, char **out, struct sw_error *err
 	}
 	if (cand == NULL || proj_get_id_auth_name(cand, 0) == NULL) {
 		rc = sw_error_set(err, SW_ERR_NOTFOUND, "%s",
+		                  /* xgettext:no-c-format */
 		                  _("PROJ reads this CRS but finds no authority code for it "
 		                    "(no match with 70% confidence)"));
 		goto out;

@@ -25,6 +25,7 @@ unset sw_missing sw_tool sw_mod
 mkdir -p "$SW_WORK"
 T=$(mktemp -d "$SW_WORK/$(basename "$0" .sh).XXXXXX")
 export SCHOUW_DB="$T/test.gpkg" SCHOUW_USER=tester LC_ALL=C.UTF-8
+unset LANGUAGE # a LANGUAGE=nl of the caller would make the English checks Dutch
 cd "$T" || exit 1
 FAILS=0
 CHECKS=0
