@@ -89,6 +89,20 @@ static void print_report(struct sw_cli *cli, const char *path, const struct sw_i
 	else
 		printf(_(": %lld inserted, %lld updated, %lld unchanged, %lld rejected\n"),
 		       rep->inserted, rep->updated, rep->unchanged, rep->rejected);
+	if (rep->ignored_rows > 0)
+		printf(dngettext("schouw", "ignored: %lld row empty in every cell\n",
+		                 "ignored: %lld rows empty in every cell\n",
+		                 (unsigned long)rep->ignored_rows),
+		       rep->ignored_rows);
+	if (rep->ignored_columns > 0)
+		printf(dngettext("schouw", "ignored: %lld unnamed column empty in every row\n",
+		                 "ignored: %lld unnamed columns empty in every row\n",
+		                 (unsigned long)rep->ignored_columns),
+		       rep->ignored_columns);
+	for (i = 0; i < rep->nnotes; i++)
+		printf(dngettext("schouw", "read: %s (%lld cell)\n", "read: %s (%lld cells)\n",
+		                 (unsigned long)rep->notes[i].n),
+		       rep->notes[i].text, rep->notes[i].n);
 	for (i = 0; i < rep->ntransforms; i++) {
 		const struct sw_import_transform *t = &rep->transforms[i];
 
@@ -235,9 +249,14 @@ int cmd_import(struct sw_cli *cli, int argc, char **argv)
 		goto out;
 	if (io.default_type != NULL && sw_forms_find_or_error(forms, io.default_type, &err) == NULL)
 		goto out;
-	if (io.default_status != NULL &&
-	    sw_forms_check_state(forms, io.default_status, &err) != SW_OK)
-		goto out;
+	if (io.default_status != NULL) {
+		/* the key or a label: --status gerealiseerd */
+		const struct sw_state_def *st =
+		    sw_forms_read_state(forms, io.default_status, NULL, &err);
+		if (st == NULL)
+			goto out;
+		io.default_status = st->name;
+	}
 	store = sw_cli_store(cli, SW_STORE_WRITE);
 	if (store == NULL)
 		goto out;

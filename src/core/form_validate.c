@@ -394,7 +394,7 @@ static enum sw_status parse_measure(const struct sw_field *f, const char *t, dou
 	size_t k, len = strlen(t);
 	double v, base;
 
-	if (sw_num_parse(t, SW_NUM_COMMA, out))
+	if (sw_num_parse(t, SW_NUM_COMMA | (f->kind == SW_KIND_INTEGER ? SW_NUM_WHOLE : 0), out))
 		return SW_OK;
 	if (strncmp(t, "1:", 2) == 0) {
 		u = sw_unit_find("ratio");
