@@ -15,6 +15,7 @@
 #include "schouw/crs.h"
 #include "schouw/csv.h"
 #include "schouw/i18n.h"
+#include "schouw/norm.h"
 #include "schouw/num.h"
 #include "schouw/when.h"
 
@@ -210,8 +211,12 @@ static void note_field(struct sw_import_report *rep, const struct sw_field *f, c
 		else
 			sw_num_format(v->r, val);
 		snprintf(key, sizeof key, "unit:%s:%s", f->name, fn->from);
-		note_add(rep, key, _("%s: values in %s converted to %s (e.g. '%s' -> %s)"),
-		         f->name, fn->from, f->unit != NULL ? f->unit : "", cell, val);
+		if (sw_unit_find(fn->from) == sw_unit_find(f->unit))
+			note_add(rep, key, _("%s: the unit %s written in the cell (e.g. '%s' -> %s)"),
+			         f->name, fn->from, cell, val);
+		else
+			note_add(rep, key, _("%s: values in %s converted to %s (e.g. '%s' -> %s)"),
+			         f->name, fn->from, f->unit != NULL ? f->unit : "", cell, val);
 	}
 }
 
