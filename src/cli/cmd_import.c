@@ -11,7 +11,7 @@
 static const char usage[] =
     N_("usage: schouw import FILE [options]\n\n"
        "Import points from a CSV (.csv, .txt), shapefile (.shp), GPX (.gpx) or GeoJSON\n"
-       "(.geojson, .json) file. Every row is checked against its type's form; by default\n"
+       "(.geojson, .json; one Feature per line: .geojsonl, .geojsons) file. Every row is checked against its type's form; by default\n"
        "nothing is imported when any row is bad, and every bad row is reported.\n"
        "Points are matched by uuid, so importing a file again (or an export of this\n"
        "store) updates changed points, with history, instead of adding them twice.\n"

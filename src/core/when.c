@@ -200,9 +200,9 @@ static bool parse_zone(const char **s, struct parts *p)
 	return true;
 }
 
-static const char *const month_en[] = {"January", "February", "March",     "April",
-                                       "May",     "June",     "July",      "August",
-                                       "September", "October", "November", "December"};
+static const char *const month_en[] = {"January",   "February", "March",    "April",
+                                       "May",       "June",     "July",     "August",
+                                       "September", "October",  "November", "December"};
 
 enum sw_status sw_time_parse(const char *text, bool day_first, char *out, unsigned *flags,
                              struct sw_error *err)
@@ -245,13 +245,14 @@ enum sw_status sw_time_parse(const char *text, bool day_first, char *out, unsign
 			p.d = p.mo = a;
 		} else {
 			n = (size_t)(s - start);
-			return sw_error_set(err, SW_ERR_INPUT,
-			                    _("'%.*s' can be %d %s or %d %s, and this file does not "
-			                      "say which comes first (a ';'-separated file is read "
-			                      "day-month-year); write the date as %04d-%02d-%02d or "
-			                      "%04d-%02d-%02d"),
-			                    (int)n, start, a, month_en[b - 1], b, month_en[a - 1], p.y,
-			                    b, a, p.y, a, b);
+			return sw_error_set(
+			    err, SW_ERR_INPUT,
+			    _("'%.*s' can be %d %s or %d %s, and this file does not "
+			      "say which comes first (a ';'-separated file is read "
+			      "day-month-year); write the date as %04d-%02d-%02d or "
+			      "%04d-%02d-%02d"),
+			    (int)n, start, a, month_en[b - 1], b, month_en[a - 1], p.y, b, a, p.y,
+			    a, b);
 		}
 		fl |= SW_TIME_DAY_FIRST;
 	} else {
