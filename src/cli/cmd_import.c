@@ -11,8 +11,11 @@
 static const char usage[] =
     N_("usage: schouw import FILE [options]\n\n"
        "Import points from a CSV (.csv, .txt), shapefile (.shp), GPX (.gpx) or GeoJSON\n"
-       "(.geojson, .json; one Feature per line: .geojsonl, .geojsons) file. Every row is checked against its type's form; by default\n"
-       "nothing is imported when any row is bad, and every bad row is reported.\n"
+       "(.geojson, .json; one Feature per line: .geojsonl, .geojsons) file. Every row\n"
+       "is checked against its type's form; by default nothing is imported when any\n"
+       "row is bad, and every bad row is reported. Statuses and enum values may be\n"
+       "labels (gerealiseerd), numbers may carry a unit (8%, 1:12, 120 cm), a time\n"
+       "without a zone is Europe/Amsterdam time; the report names each.\n"
        "Points are matched by uuid, so importing a file again (or an export of this\n"
        "store) updates changed points, with history, instead of adding them twice.\n"
        "Rows without a uuid get one derived from type, position, time and surveyor.\n\n"
