@@ -39,6 +39,8 @@ struct sw_record {
 	double x, y;        /* in the reader's CRS (crs below); geographic: x = lon */
 	const char *crs;    /* "EPSG:4326", "EPSG:28992", or WKT; NULL = unknown */
 	bool xy_is_rd_cols; /* CSV: columns were x/y (projected) rather than lat/lon */
+	bool day_first;     /* dates like 1-3-2025 are day-month-year (a ';' CSV:
+	                     * Dutch Excel); else only unambiguous ones are read */
 	size_t n;
 	const char *const *keys; /* attribute names as in the file */
 	const char *const *vals; /* NULL or "" = empty */
@@ -52,6 +54,12 @@ typedef void (*sw_warn_fn)(void *ud, const char *msg);
 
 enum sw_csv_dialect { SW_CSV_RFC4180 = 0, SW_CSV_EXCEL_NL };
 
+/* What a reader left out of a file on purpose, for the import report. */
+struct sw_read_stats {
+	long long empty_rows;    /* rows empty in every cell (Excel's ";;;;") */
+	long long empty_columns; /* unnamed columns empty in every row ("x;y;;;") */
+};
+
 struct sw_read_opts {
 	const char *encoding;      /* override, e.g. "ISO-8859-1"; NULL = from file */
 	const char *crs;           /* override / fallback CRS, e.g. "EPSG:28992"; NULL = from file */
@@ -61,6 +69,7 @@ struct sw_read_opts {
 	sw_warn_fn warn;
 	void *warn_ud;
 	const struct sw_forms *forms; /* for readers that map names (shp: DBF names); NULL ok */
+	struct sw_read_stats *stats;  /* readers add what they ignored; NULL ok */
 };
 
 /* The name a reader should give attribute k after the --map renames in o:

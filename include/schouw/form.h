@@ -34,6 +34,10 @@ struct sw_field {
 	bool required;
 	char **values; /* allowed values for SW_KIND_ENUM */
 	size_t nvalues;
+	/* optional labels of the values (values_nl, values_en in the form), in
+	 * the order of values; input may use them instead of the value */
+	char **values_nl, **values_en;
+	size_t nvalues_nl, nvalues_en;
 	char *help; /* optional guidance for the surveyor */
 };
 
@@ -90,6 +94,16 @@ const struct sw_state_def *sw_forms_state(const struct sw_forms *forms, const ch
 enum sw_status sw_forms_check_state(const struct sw_forms *forms, const char *name,
 				     struct sw_error *err);
 
+/* The status named by text: its key or its Dutch or English label, in any
+ * case, surrounding blanks ignored ("Gerealiseerd", "REALISED"). *by_label
+ * (may be NULL) says a label matched. NULL when none. */
+const struct sw_state_def *sw_forms_state_find(const struct sw_forms *forms, const char *text,
+                                               bool *by_label);
+
+/* sw_forms_state_find or an error listing the statuses with their labels. */
+const struct sw_state_def *sw_forms_read_state(const struct sw_forms *forms, const char *text,
+                                               bool *by_label, struct sw_error *err);
+
 /* Every distinct field over all forms (first definition wins; kinds agree),
  * for the store's columns and union exports. Caller frees the array only. */
 enum sw_status sw_forms_all_fields(const struct sw_forms *forms, const struct sw_field ***out,
@@ -101,6 +115,25 @@ enum sw_status sw_forms_all_fields(const struct sw_forms *forms, const struct sw
  * Empty text gives SW_V_NULL. The message names the field and what was expected. */
 enum sw_status sw_field_parse(const struct sw_field *f, const char *text, struct sw_value *out,
 			      struct sw_error *err);
+
+/* What sw_field_parse_noted interpreted, for import reports. */
+struct sw_field_note {
+	bool label;    /* an enum value given by its label (or a key in another case) */
+	bool unit;     /* a number written with a unit, converted to the field's */
+	char from[64]; /* the label or the unit as written ("cm", "1:n", "Asfalt") */
+};
+
+/* sw_field_parse, saying in *note (may be NULL; cleared first) what it read
+ * beyond a plain value. Both accept, besides the plain value:
+ *   enum: a value in any case, or its label from values_nl / values_en;
+ *   number, integer: a number with a unit ("8%", "8 %", "1:12", "1,20 m",
+ *   "120 cm") when the unit measures what the field's unit measures (a
+ *   length into a length field, a slope into a slope field), converted into
+ *   the field's unit; a unit that does not fit ("8 kg", "8 m" for a slope)
+ *   is refused, naming the units that would. */
+enum sw_status sw_field_parse_noted(const struct sw_field *f, const char *text,
+                                    struct sw_value *out, struct sw_field_note *note,
+                                    struct sw_error *err);
 
 /* Check an already typed value against the field (kind, range, allowed values). */
 enum sw_status sw_field_check(const struct sw_field *f, const struct sw_value *v,

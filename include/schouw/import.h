@@ -62,8 +62,27 @@ struct sw_import_transform {
 	long long npoints;
 };
 
+#define SW_IMPORT_MAX_NOTES 20
+
+/* One kind of interpretation (per field and label/unit), with how many
+ * cells it applied to. */
+struct sw_import_note {
+	char *key;  /* "unit:width_m:cm": what makes two notes one */
+	char *text; /* "width_m: cm converted to m (e.g. '120 cm' -> 1.2)" */
+	long long n;
+};
+
 struct sw_import_report {
 	long long rows, inserted, updated, unchanged, rejected;
+	/* read other than as written, counted per cell: */
+	long long labels_mapped;   /* statuses and enum values given by label */
+	long long units_converted; /* numbers with a unit, converted */
+	long long zones_assumed;   /* times without a zone: Europe/Amsterdam */
+	long long dates_day_first; /* d-m-y dates read day first */
+	long long ignored_rows;    /* rows empty in every cell */
+	long long ignored_columns; /* unnamed columns empty in every row */
+	struct sw_import_note *notes; /* the first SW_IMPORT_MAX_NOTES kinds */
+	size_t nnotes;
 	struct sw_import_transform *transforms;
 	size_t ntransforms;
 	char **messages; /* "file:line: reason", at most SW_IMPORT_MAX_MESSAGES */

@@ -16,6 +16,9 @@
 #include "schouw/crs.h"
 #include "schouw/csv.h"
 #include "schouw/i18n.h"
+#include "schouw/norm.h"
+#include "schouw/num.h"
+#include "schouw/when.h"
 
 /* The fixed namespace of derived point uuids (a random v4, never change it:
  * re-imports match on the uuids derived with it). */
@@ -148,6 +151,76 @@ static bool empty(const char *s)
 	return *s == '\0';
 }
 
+/* ---- what was read other than as written ---- */
+
+static void note_add(struct sw_import_report *rep, const char *key, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+
+/* Count one interpreted cell under key; the first of a kind keeps its text
+ * (with its example). Memory trouble only loses the note, never the row. */
+static void note_add(struct sw_import_report *rep, const char *key, const char *fmt, ...)
+{
+	struct sw_import_note *grown;
+	char text[512];
+	va_list ap;
+	size_t i;
+
+	if (rep == NULL)
+		return;
+	for (i = 0; i < rep->nnotes; i++) {
+		if (strcmp(rep->notes[i].key, key) == 0) {
+			rep->notes[i].n++;
+			return;
+		}
+	}
+	if (rep->nnotes >= SW_IMPORT_MAX_NOTES)
+		return;
+	va_start(ap, fmt);
+	vsnprintf(text, sizeof text, fmt, ap);
+	va_end(ap);
+	grown = realloc(rep->notes, (rep->nnotes + 1) * sizeof *grown);
+	if (grown == NULL)
+		return;
+	rep->notes = grown;
+	grown[rep->nnotes].key = sw_strdup(key);
+	grown[rep->nnotes].text = sw_strdup(text);
+	grown[rep->nnotes].n = 1;
+	if (grown[rep->nnotes].key == NULL || grown[rep->nnotes].text == NULL) {
+		free(grown[rep->nnotes].key);
+		free(grown[rep->nnotes].text);
+		return;
+	}
+	rep->nnotes++;
+}
+
+static void note_field(struct sw_import_report *rep, const struct sw_field *f, const char *cell,
+                       const struct sw_value *v, const struct sw_field_note *fn)
+{
+	char key[256], val[SW_NUM_BUF];
+
+	if (rep == NULL)
+		return;
+	if (fn->label) {
+		rep->labels_mapped++;
+		snprintf(key, sizeof key, "label:%s:%s", f->name, fn->from);
+		note_add(rep, key, _("%s: '%s' read as %s"), f->name, fn->from,
+		         v->s != NULL ? v->s : "");
+	} else if (fn->unit) {
+		rep->units_converted++;
+		if (v->t == SW_V_INT)
+			snprintf(val, sizeof val, "%lld", v->i);
+		else
+			sw_num_format(v->r, val);
+		snprintf(key, sizeof key, "unit:%s:%s", f->name, fn->from);
+		if (sw_unit_find(fn->from) == sw_unit_find(f->unit))
+			note_add(rep, key, _("%s: the unit %s written in the cell (e.g. '%s' -> %s)"),
+			         f->name, fn->from, cell, val);
+		else
+			note_add(rep, key, _("%s: values in %s converted to %s (e.g. '%s' -> %s)"),
+			         f->name, fn->from, f->unit != NULL ? f->unit : "", cell, val);
+	}
+}
+
 /* ---- record -> point ---- */
 
 struct roles {
@@ -276,7 +349,8 @@ static struct sw_field accuracy_field = {
  * Adds every problem to rs; returns only hard errors (memory). */
 static enum sw_status apply(const struct sw_forms *forms, const struct sw_import_opts *o,
                             const struct sw_record *r, const struct roles *ro, struct sw_point *p,
-                            bool fresh, struct reasons *rs, struct sw_error *err)
+                            bool fresh, struct reasons *rs, struct sw_import_report *rep,
+                            struct sw_error *err)
 {
 	const struct sw_form *form = NULL;
 	struct sw_error e = {0};
@@ -332,16 +406,32 @@ static enum sw_status apply(const struct sw_forms *forms, const struct sw_import
 
 	s = first_val(r, ro, K_STATUS, &present);
 	if (s != NULL) {
-		if ((rc = set_trimmed(&p->status, s, err)) != SW_OK)
-			goto out;
+		bool by_label = false;
+		const struct sw_state_def *st = sw_forms_read_state(forms, s, &by_label, &e);
+
+		if (st == NULL) {
+			reason_add(rs, "status: %s", e.msg);
+		} else {
+			if ((rc = sw_point_set_str(&p->status, st->name, err)) != SW_OK)
+				goto out;
+			if (by_label && rep != NULL) {
+				char key[256], *t = trimmed(s);
+
+				rep->labels_mapped++;
+				snprintf(key, sizeof key, "label:status:%s", t != NULL ? t : s);
+				note_add(rep, key, _("status: '%s' read as %s"), t != NULL ? t : s,
+				         st->name);
+				free(t);
+			}
+		}
 	} else if (fresh) {
 		if ((rc = sw_point_set_str(
 		         &p->status, o->default_status != NULL ? o->default_status : "planned",
 		         err)) != SW_OK)
 			goto out;
+		if (p->status != NULL && sw_forms_check_state(forms, p->status, &e) != SW_OK)
+			reason_add(rs, "status: %s", e.msg);
 	}
-	if (p->status != NULL && sw_forms_check_state(forms, p->status, &e) != SW_OK)
-		reason_add(rs, "status: %s", e.msg);
 
 	s = first_val(r, ro, K_SURVEYOR, &present);
 	if (s != NULL || present || fresh) {
@@ -352,14 +442,34 @@ static enum sw_status apply(const struct sw_forms *forms, const struct sw_import
 	}
 
 	s = first_val(r, ro, K_OBSERVED, &present);
-	if (s != NULL || present) {
-		if ((rc = set_trimmed(&p->observed_at, s, err)) != SW_OK)
+	if (s != NULL) {
+		char iso[SW_TIME_BUF];
+		unsigned fl = 0;
+
+		sw_error_clear(&e);
+		if (sw_time_parse(s, r->day_first, iso, &fl, &e) != SW_OK) {
+			reason_add(rs, "observed_at: %s", e.msg);
+		} else {
+			if ((rc = sw_point_set_str(&p->observed_at, iso, err)) != SW_OK)
+				goto out;
+			if (rep != NULL && (fl & SW_TIME_ZONE_ASSUMED)) {
+				rep->zones_assumed++;
+				note_add(rep, "zone:observed_at",
+				         _("observed_at: times without a zone read as %s time and "
+				           "stored with their offset (e.g. '%s' -> %s)"),
+				         SW_TIME_ZONE, s, iso);
+			}
+			if (rep != NULL && (fl & SW_TIME_DAY_FIRST)) {
+				rep->dates_day_first++;
+				note_add(rep, "dmy:observed_at",
+				         _("observed_at: dates read as day-month-year (e.g. '%s' "
+				           "-> %s)"),
+				         s, iso);
+			}
+		}
+	} else if (present) {
+		if ((rc = sw_point_set_str(&p->observed_at, NULL, err)) != SW_OK)
 			goto out;
-		if (p->observed_at != NULL && !sw_iso8601_valid(p->observed_at))
-			reason_add(rs,
-			           _("observed_at: expected an ISO 8601 time with zone like "
-			             "2026-11-29T14:05:00+01:00, got '%s'"),
-			           p->observed_at);
 	}
 
 	s = first_val(r, ro, K_NOTE, &present);
@@ -387,6 +497,7 @@ static enum sw_status apply(const struct sw_forms *forms, const struct sw_import
 
 	for (i = 0; i < r->n; i++) {
 		const struct sw_field *f;
+		struct sw_field_note fn;
 
 		if (ro->role[i] != K_FIELD)
 			continue;
@@ -405,7 +516,7 @@ static enum sw_status apply(const struct sw_forms *forms, const struct sw_import
 			continue;
 		}
 		sw_error_clear(&e);
-		if (sw_field_parse(f, r->vals[i], &v, &e) != SW_OK) {
+		if (sw_field_parse_noted(f, r->vals[i], &v, &fn, &e) != SW_OK) {
 			if (e.code == SW_ERR_NOMEM) {
 				rc = sw_error_nomem(err);
 				goto out;
@@ -413,6 +524,7 @@ static enum sw_status apply(const struct sw_forms *forms, const struct sw_import
 			reason_add(rs, "%s", e.msg);
 			continue;
 		}
+		note_field(rep, f, r->vals[i], &v, &fn);
 		rc = sw_point_set_attr(p, f->name, &v, err);
 		sw_value_clear(&v);
 		if (rc != SW_OK)
@@ -446,7 +558,7 @@ enum sw_status sw_import_apply_record(const struct sw_forms *forms, const struct
 	rc = compute_roles(&ro, fields, nfields, r, err);
 	if (rc != SW_OK)
 		goto out;
-	rc = apply(forms, o, r, &ro, p, fresh, &rs, err);
+	rc = apply(forms, o, r, &ro, p, fresh, &rs, NULL, err);
 	if (rc == SW_OK && rs.n > 0)
 		rc = sw_error_set(err, SW_ERR_INPUT, "%s", rs.buf);
 out:
@@ -941,7 +1053,7 @@ static enum sw_status place(struct sw_importer *im, struct item *it, struct reas
 		if (rc != SW_OK)
 			goto out;
 	}
-	rc = apply(im->forms, &im->o, r, &im->roles, &merged, false, rs, err);
+	rc = apply(im->forms, &im->o, r, &im->roles, &merged, false, rs, NULL, err);
 	if (rc != SW_OK || rs->n > 0)
 		goto out;
 	merged.x = stored.x;
@@ -1110,7 +1222,7 @@ enum sw_status sw_importer_record_cb(const struct sw_record *r, void *importer,
 	rc = rec_copy(&it->rc, r, err);
 	if (rc != SW_OK)
 		goto out;
-	rc = apply(im->forms, &im->o, r, &im->roles, &it->p, true, &rs, err);
+	rc = apply(im->forms, &im->o, r, &im->roles, &it->p, true, &rs, &im->rep, err);
 	if (rc != SW_OK)
 		goto out;
 	if (!r->has_xy) {
@@ -1225,6 +1337,11 @@ void sw_importer_free(struct sw_importer *im)
 	for (i = 0; i < im->rep.nmessages; i++)
 		free(im->rep.messages[i]);
 	free(im->rep.messages);
+	for (i = 0; i < im->rep.nnotes; i++) {
+		free(im->rep.notes[i].key);
+		free(im->rep.notes[i].text);
+	}
+	free(im->rep.notes);
 	roles_free(&im->roles);
 	free(im->fields);
 	free(im);
@@ -1428,6 +1545,8 @@ enum sw_status sw_import_file(struct sw_store *s, const struct sw_forms *f, cons
                               struct sw_error *err)
 {
 	struct sw_import_opts io = *o;
+	struct sw_read_opts rd = {0};
+	struct sw_read_stats stats = {0};
 	struct sw_importer *im = NULL;
 	struct rejects rj = {.path = o->rejects_path, .chain = o->reject, .chain_ud = o->reject_ud};
 	enum sw_status rc;
@@ -1448,7 +1567,13 @@ enum sw_status sw_import_file(struct sw_store *s, const struct sw_forms *f, cons
 	rc = sw_importer_new(s, f, &io, &im, err);
 	if (rc != SW_OK)
 		goto out;
-	rc = fmt->read(path, ro, feed_record, im, err);
+	/* the reader counts what it leaves out for the report */
+	if (ro != NULL)
+		rd = *ro;
+	rd.stats = &stats;
+	rc = fmt->read(path, &rd, feed_record, im, err);
+	im->rep.ignored_rows = stats.empty_rows;
+	im->rep.ignored_columns = stats.empty_columns;
 	if (rc != SW_OK)
 		goto out;
 	im->rep.read_all = true;

@@ -11,8 +11,11 @@
 static const char usage[] =
     N_("usage: schouw import FILE [options]\n\n"
        "Import points from a CSV (.csv, .txt), shapefile (.shp), GPX (.gpx) or GeoJSON\n"
-       "(.geojson, .json) file. Every row is checked against its type's form; by default\n"
-       "nothing is imported when any row is bad, and every bad row is reported.\n"
+       "(.geojson, .json; one Feature per line: .geojsonl, .geojsons) file. Every row\n"
+       "is checked against its type's form; by default nothing is imported when any\n"
+       "row is bad, and every bad row is reported. Statuses and enum values may be\n"
+       "labels (gerealiseerd), numbers may carry a unit (8%, 1:12, 120 cm), a time\n"
+       "without a zone is Europe/Amsterdam time; the report names each.\n"
        "Points are matched by uuid, so importing a file again (or an export of this\n"
        "store) updates changed points, with history, instead of adding them twice.\n"
        "Rows without a uuid get one derived from type, position, time and surveyor.\n\n"
@@ -89,6 +92,20 @@ static void print_report(struct sw_cli *cli, const char *path, const struct sw_i
 	else
 		printf(_(": %lld inserted, %lld updated, %lld unchanged, %lld rejected\n"),
 		       rep->inserted, rep->updated, rep->unchanged, rep->rejected);
+	if (rep->ignored_rows > 0)
+		printf(dngettext("schouw", "ignored: %lld row empty in every cell\n",
+		                 "ignored: %lld rows empty in every cell\n",
+		                 (unsigned long)rep->ignored_rows),
+		       rep->ignored_rows);
+	if (rep->ignored_columns > 0)
+		printf(dngettext("schouw", "ignored: %lld unnamed column empty in every row\n",
+		                 "ignored: %lld unnamed columns empty in every row\n",
+		                 (unsigned long)rep->ignored_columns),
+		       rep->ignored_columns);
+	for (i = 0; i < rep->nnotes; i++)
+		printf(dngettext("schouw", "read: %s (%lld cell)\n", "read: %s (%lld cells)\n",
+		                 (unsigned long)rep->notes[i].n),
+		       rep->notes[i].text, rep->notes[i].n);
 	for (i = 0; i < rep->ntransforms; i++) {
 		const struct sw_import_transform *t = &rep->transforms[i];
 
@@ -235,9 +252,14 @@ int cmd_import(struct sw_cli *cli, int argc, char **argv)
 		goto out;
 	if (io.default_type != NULL && sw_forms_find_or_error(forms, io.default_type, &err) == NULL)
 		goto out;
-	if (io.default_status != NULL &&
-	    sw_forms_check_state(forms, io.default_status, &err) != SW_OK)
-		goto out;
+	if (io.default_status != NULL) {
+		/* the key or a label: --status gerealiseerd */
+		const struct sw_state_def *st =
+		    sw_forms_read_state(forms, io.default_status, NULL, &err);
+		if (st == NULL)
+			goto out;
+		io.default_status = st->name;
+	}
 	store = sw_cli_store(cli, SW_STORE_WRITE);
 	if (store == NULL)
 		goto out;

@@ -153,9 +153,13 @@ int cmd_log(struct sw_cli *cli, int argc, char **argv)
 		goto out;
 	}
 
-	if (sw_forms_check_state(forms, status, &err) != SW_OK ||
-	    sw_point_set_str(&p.status, status, &err) != SW_OK)
-		goto fail;
+	{
+		/* the key or a label: --status gerealiseerd */
+		const struct sw_state_def *st = sw_forms_read_state(forms, status, NULL, &err);
+
+		if (st == NULL || sw_point_set_str(&p.status, st->name, &err) != SW_OK)
+			goto fail;
+	}
 	by = sw_cli_who(cli, by);
 	if (by == NULL)
 		goto out;
@@ -168,6 +172,9 @@ int cmd_log(struct sw_cli *cli, int argc, char **argv)
 		snprintf(buf, sizeof buf, "observed_at=%s", observed);
 		if (sw_input_assign(forms, &p, buf, &err) != SW_OK)
 			goto fail;
+		if (!cli->quiet && p.observed_at != NULL && strcmp(p.observed_at, observed) != 0)
+			fprintf(stderr, _("schouw: --observed-at '%s' read as %s (%s time)\n"),
+				observed, p.observed_at, "Europe/Amsterdam");
 	} else {
 		char now[32];
 		sw_now_iso(now, sizeof now);

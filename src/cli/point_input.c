@@ -9,6 +9,7 @@
 #include "schouw/i18n.h"
 #include "schouw/num.h"
 #include "schouw/utf8.h"
+#include "schouw/when.h"
 
 #define SW_TEXT_MAX 4000
 
@@ -68,18 +69,20 @@ enum sw_status sw_input_assign(const struct sw_forms *forms, struct sw_point *p,
 	val = eq + 1;
 
 	if (strcmp(name, "status") == 0) {
-		rc = sw_forms_check_state(forms, val, err);
-		return rc != SW_OK ? rc : sw_point_set_str(&p->status, val, err);
+		/* the key or a label: "gerealiseerd", "Realised" */
+		const struct sw_state_def *st = sw_forms_read_state(forms, val, NULL, err);
+		return st == NULL ? SW_ERR_INPUT : sw_point_set_str(&p->status, st->name, err);
 	}
 	if (strcmp(name, "note") == 0 || strcmp(name, "surveyor") == 0)
 		return sw_input_text(name[0] == 'n' ? &p->note : &p->surveyor, name, val, err);
 	if (strcmp(name, "observed_at") == 0) {
-		if (!sw_iso8601_valid(val))
-			return sw_error_set(err, SW_ERR_INPUT,
-					    _("observed_at: expected ISO 8601 with a time zone, "
-					      "e.g. 2025-05-14T10:30:00+02:00, got '%s'"),
-					    val);
-		return sw_point_set_str(&p->observed_at, val, err);
+		/* without a zone: Europe/Amsterdam; d-m-y only when unambiguous */
+		char iso[SW_TIME_BUF];
+
+		rc = sw_time_parse(val, false, iso, NULL, err);
+		if (rc != SW_OK)
+			return sw_error_prefix(err, "observed_at: ");
+		return sw_point_set_str(&p->observed_at, iso, err);
 	}
 	if (strcmp(name, "gps_accuracy_m") == 0)
 		return parse_accuracy(p, val, err);

@@ -185,12 +185,14 @@ enum field_key {
 	K_COLOR,
 	K_SYMBOL,
 	K_FILL,
+	K_VALUES_NL,
+	K_VALUES_EN,
 	K_COUNT
 };
 
 static const char *const key_names[K_COUNT] = {"label_nl", "label_en", "kind",   "unit", "min",
                                                "max",      "required", "values", "help", "color",
-                                               "symbol",   "fill"};
+                                               "symbol",   "fill",     "values_nl", "values_en"};
 
 static int key_index(const char *name, unsigned allowed)
 {
@@ -219,7 +221,8 @@ static void allowed_list(unsigned allowed, char *buf, size_t len)
 #define FORM_KEYS ((1u << K_LABEL_NL) | (1u << K_LABEL_EN) | (1u << K_SYMBOL))
 #define FIELD_KEYS                                                                                 \
 	((1u << K_LABEL_NL) | (1u << K_LABEL_EN) | (1u << K_KIND) | (1u << K_UNIT) |               \
-	 (1u << K_MIN) | (1u << K_MAX) | (1u << K_REQUIRED) | (1u << K_VALUES) | (1u << K_HELP))
+	 (1u << K_MIN) | (1u << K_MAX) | (1u << K_REQUIRED) | (1u << K_VALUES) | (1u << K_HELP) |     \
+	 (1u << K_VALUES_NL) | (1u << K_VALUES_EN))
 #define STATE_KEYS                                                                                 \
 	((1u << K_LABEL_NL) | (1u << K_LABEL_EN) | (1u << K_COLOR) | (1u << K_FILL))
 
@@ -303,6 +306,40 @@ static int parse_values(struct parse_ctx *c, struct sw_field *f, const char *v)
 	return 1;
 }
 
+/* Split "Asfalt, Betontegels" into labels, one per enum value in order
+ * (the count is checked once the field is complete). */
+static int parse_value_labels(struct parse_ctx *c, struct sw_field *f, char ***dst, size_t *n,
+                              const char *v)
+{
+	const char *p = v;
+
+	(void)f;
+	while (*p != '\0') {
+		const char *e = strchr(p, ',');
+		size_t len = e != NULL ? (size_t)(e - p) : strlen(p);
+		char *item, *raw, **grown;
+
+		raw = malloc(len + 1);
+		if (raw == NULL)
+			return ctx_fail(c, SW_ERR_NOMEM, "%s", _("out of memory"));
+		memcpy(raw, p, len);
+		raw[len] = '\0';
+		item = sw_form_trimmed(raw);
+		free(raw);
+		if (item == NULL)
+			return ctx_fail(c, SW_ERR_NOMEM, "%s", _("out of memory"));
+		grown = realloc(*dst, (*n + 1) * sizeof *grown);
+		if (grown == NULL) {
+			free(item);
+			return ctx_fail(c, SW_ERR_NOMEM, "%s", _("out of memory"));
+		}
+		*dst = grown;
+		(*dst)[(*n)++] = item;
+		p = e != NULL ? e + 1 : p + len;
+	}
+	return 1;
+}
+
 const char *const sw_symbol_names[] = {"circle", "square", "triangle", "diamond", "star", NULL};
 const char *const sw_fill_names[] = {"solid", "hollow", "half", "cross", "dot", NULL};
 
@@ -373,6 +410,10 @@ static int field_key(struct parse_ctx *c, struct sw_field *f, int k, const char 
 		return 1;
 	case K_VALUES:
 		return parse_values(c, f, v);
+	case K_VALUES_NL:
+		return parse_value_labels(c, f, &f->values_nl, &f->nvalues_nl, v);
+	case K_VALUES_EN:
+		return parse_value_labels(c, f, &f->values_en, &f->nvalues_en, v);
 	default:
 		return ctx_fail(c, SW_ERR_INTERNAL, "unhandled key %d", k);
 	}
@@ -603,6 +644,12 @@ static void field_free(struct sw_field *f)
 	for (i = 0; i < f->nvalues; i++)
 		free(f->values[i]);
 	free(f->values);
+	for (i = 0; i < f->nvalues_nl; i++)
+		free(f->values_nl[i]);
+	free(f->values_nl);
+	for (i = 0; i < f->nvalues_en; i++)
+		free(f->values_en[i]);
+	free(f->values_en);
 }
 
 static void form_free(struct sw_form *f)
@@ -679,6 +726,15 @@ static enum sw_status check_fields(const struct sw_form *f, const struct field_m
 			return sw_error_set(err, SW_ERR_INPUT,
 			                    _("%s:%d: field '%s' has values but is no enum"),
 			                    f->path, m[i].line, d->name);
+		if ((d->nvalues_nl > 0 && d->nvalues_nl != d->nvalues) ||
+		    (d->nvalues_en > 0 && d->nvalues_en != d->nvalues))
+			return sw_error_set(err, SW_ERR_INPUT,
+			                    _("%s:%d: field '%s' has %zu values but %zu labels in "
+			                      "%s; give one label per value, in the same order"),
+			                    f->path, m[i].line, d->name, d->nvalues,
+			                    d->nvalues_nl != d->nvalues ? d->nvalues_nl
+			                                                : d->nvalues_en,
+			                    d->nvalues_nl != d->nvalues ? "values_nl" : "values_en");
 		if ((d->has_min || d->has_max) && d->kind != SW_KIND_NUMBER &&
 		    d->kind != SW_KIND_INTEGER)
 			return sw_error_set(

@@ -10,8 +10,11 @@
 #include <string.h>
 #include <strings.h>
 
+#include <glib.h>
+
 #include "form_priv.h"
 #include "schouw/i18n.h"
+#include "schouw/norm.h"
 #include "schouw/num.h"
 #include "schouw/utf8.h"
 
@@ -142,6 +145,100 @@ enum sw_status sw_forms_check_state(const struct sw_forms *forms, const char *na
 	                    list);
 }
 
+/* ---- statuses and enum values by their labels ---- */
+
+static bool is_ascii(const char *s)
+{
+	for (; *s != '\0'; s++)
+		if ((unsigned char)*s >= 0x80)
+			return false;
+	return true;
+}
+
+/* Equal ignoring case; beyond ASCII by Unicode case folding (GLib), so a
+ * label with an accent matches too ("Geïnspecteerd"). */
+static bool label_eq(const char *a, const char *b)
+{
+	char *fa, *fb;
+	bool eq;
+
+	if (a == NULL || b == NULL)
+		return false;
+	if (is_ascii(a) && is_ascii(b))
+		return strcasecmp(a, b) == 0;
+	if (!g_utf8_validate(a, -1, NULL) || !g_utf8_validate(b, -1, NULL))
+		return strcmp(a, b) == 0;
+	fa = g_utf8_casefold(a, -1);
+	fb = g_utf8_casefold(b, -1);
+	eq = fa != NULL && fb != NULL && strcmp(fa, fb) == 0;
+	g_free(fa);
+	g_free(fb);
+	return eq;
+}
+
+const struct sw_state_def *sw_forms_state_find(const struct sw_forms *forms, const char *text,
+                                               bool *by_label)
+{
+	const struct sw_state_def *found = NULL;
+	char *t;
+	size_t i;
+
+	if (by_label != NULL)
+		*by_label = false;
+	if (forms == NULL || text == NULL)
+		return NULL;
+	found = sw_forms_state(forms, text);
+	if (found != NULL)
+		return found;
+	t = sw_form_trimmed(text);
+	if (t == NULL)
+		return NULL;
+	for (i = 0; i < forms->nstates && found == NULL; i++)
+		if (strcasecmp(forms->states[i].name, t) == 0)
+			found = &forms->states[i];
+	for (i = 0; i < forms->nstates && found == NULL; i++) {
+		if (label_eq(forms->states[i].label_nl, t) ||
+		    label_eq(forms->states[i].label_en, t)) {
+			found = &forms->states[i];
+			if (by_label != NULL)
+				*by_label = true;
+		}
+	}
+	if (found != NULL && by_label != NULL && strcmp(found->name, t) != 0)
+		*by_label = true;
+	free(t);
+	return found;
+}
+
+const struct sw_state_def *sw_forms_read_state(const struct sw_forms *forms, const char *text,
+                                               bool *by_label, struct sw_error *err)
+{
+	const struct sw_state_def *st = sw_forms_state_find(forms, text, by_label);
+	char list[1536];
+	size_t used = 0, i;
+
+	if (st != NULL)
+		return st;
+	if (forms == NULL) {
+		sw_error_set(err, SW_ERR_INTERNAL, "sw_forms_read_state: no forms");
+		return NULL;
+	}
+	list[0] = '\0';
+	for (i = 0; i < forms->nstates && used + 1 < sizeof list; i++) {
+		snprintf(list + used, sizeof list - used, "%s%s (%s, %s)", i ? ", " : "",
+		         forms->states[i].name, forms->states[i].label_nl,
+		         forms->states[i].label_en);
+		used = strlen(list);
+	}
+	if (text == NULL || text[0] == '\0')
+		sw_error_set(err, SW_ERR_INPUT, _("no status given; valid statuses: %s"), list);
+	else
+		sw_error_set(err, SW_ERR_INPUT,
+		             _("unknown status '%s'; valid statuses (or their labels): %s"), text,
+		             list);
+	return NULL;
+}
+
 enum sw_status sw_forms_all_fields(const struct sw_forms *forms, const struct sw_field ***out,
                                    size_t *n, struct sw_error *err)
 {
@@ -268,18 +365,133 @@ enum sw_status sw_field_check(const struct sw_field *f, const struct sw_value *v
 	                    sw_kind_name(f->kind));
 }
 
+static const char *dim_what(enum sw_dim d)
+{
+	switch (d) {
+	case SW_DIM_LENGTH:
+		return _("a length");
+	case SW_DIM_SLOPE:
+		return _("a slope");
+	case SW_DIM_NONE:
+		break;
+	}
+	return _("a plain number");
+}
+
+static const char *dim_units(enum sw_dim d)
+{
+	return d == SW_DIM_LENGTH ? "m, cm, mm" : d == SW_DIM_SLOPE ? "%, \xe2\x80\xb0, 1:12" : "";
+}
+
+/* A number in t, plain or with a unit that fits the field's unit, in the
+ * field's unit. */
+static enum sw_status parse_measure(const struct sw_field *f, const char *t, double *out,
+                                    struct sw_field_note *note, struct sw_error *err)
+{
+	const struct sw_unit *fu, *u;
+	const char *rest;
+	char ubuf[64];
+	size_t k, len = strlen(t);
+	double v, base;
+
+	if (sw_num_parse(t, SW_NUM_COMMA | (f->kind == SW_KIND_INTEGER ? SW_NUM_WHOLE : 0), out))
+		return SW_OK;
+	if (strncmp(t, "1:", 2) == 0) {
+		u = sw_unit_find("ratio");
+		if (!sw_num_parse(t + 2, SW_NUM_COMMA | SW_NUM_TRIM, &v) || !(v > 0))
+			goto not_number;
+		snprintf(ubuf, sizeof ubuf, "1:N");
+	} else {
+		k = sw_num_scan(t, len, SW_NUM_COMMA, &v);
+		if (k == 0)
+			goto not_number;
+		rest = t + k;
+		while (*rest == ' ' || *rest == '\t')
+			rest++;
+		snprintf(ubuf, sizeof ubuf, "%s", rest);
+		u = sw_unit_find(ubuf);
+		if (ubuf[0] == '\0')
+			goto not_number;
+	}
+	fu = sw_unit_find(f->unit);
+	if (fu == NULL || fu->dim == SW_DIM_NONE) {
+		if (f->unit != NULL && f->unit[0] != '\0')
+			return sw_error_set(err, SW_ERR_INPUT,
+			                    _("%s: '%s': expected a number in %s, without a unit"),
+			                    f->name, t, f->unit);
+		return sw_error_set(err, SW_ERR_INPUT,
+		                    _("%s: '%s': expected a plain number, without a unit"), f->name,
+		                    t);
+	}
+	if (u == NULL || u->dim != fu->dim)
+		return sw_error_set(err, SW_ERR_INPUT,
+		                    _("%s: '%s': %s is not a unit of %s; expected a number in %s, "
+		                      "or with a unit of %s such as %s"),
+		                    f->name, t, ubuf, dim_what(fu->dim), f->unit, dim_what(fu->dim),
+		                    dim_units(fu->dim));
+	base = sw_unit_to_base(u, v);
+	v = sw_unit_from_base(fu, base);
+	if (!isfinite(v))
+		return sw_error_set(err, SW_ERR_INPUT, _("%s: '%s' gives no finite number in %s"),
+		                    f->name, t, f->unit);
+	/* 1,20 m -> 1.2 and 0,3 cm -> 3 mm, without 3.0000000000000004 */
+	if (fabs(v) < 1e6)
+		v = round(v * 1e9) / 1e9;
+	*out = v;
+	if (note != NULL) {
+		note->unit = true;
+		snprintf(note->from, sizeof note->from, "%s", ubuf);
+	}
+	return SW_OK;
+not_number:
+	if (f->kind == SW_KIND_INTEGER)
+		return sw_error_set(err, SW_ERR_INPUT, _("%s: '%s' is not a whole number"), f->name,
+		                    t);
+	return sw_error_set(err, SW_ERR_INPUT,
+	                    _("%s: '%s' is not a number; expected e.g. 8.5 or 8,5"), f->name, t);
+}
+
+/* The enum value that t names: the value itself in any case, or a label. */
+static const char *enum_value(const struct sw_field *f, const char *t, bool *by_label)
+{
+	size_t i;
+
+	*by_label = false;
+	for (i = 0; i < f->nvalues; i++)
+		if (strcmp(f->values[i], t) == 0)
+			return f->values[i];
+	*by_label = true;
+	for (i = 0; i < f->nvalues; i++)
+		if (strcasecmp(f->values[i], t) == 0)
+			return f->values[i];
+	for (i = 0; i < f->nvalues; i++)
+		if ((i < f->nvalues_nl && label_eq(f->values_nl[i], t)) ||
+		    (i < f->nvalues_en && label_eq(f->values_en[i], t)))
+			return f->values[i];
+	*by_label = false;
+	return NULL;
+}
+
 enum sw_status sw_field_parse(const struct sw_field *f, const char *text, struct sw_value *out,
                               struct sw_error *err)
+{
+	return sw_field_parse_noted(f, text, out, NULL, err);
+}
+
+enum sw_status sw_field_parse_noted(const struct sw_field *f, const char *text,
+                                    struct sw_value *out, struct sw_field_note *note,
+                                    struct sw_error *err)
 {
 	enum sw_status rc = SW_OK;
 	struct sw_value v = {.t = SW_V_NULL};
 	char *t = NULL;
 	bool b;
 	double d;
-	size_t i;
 
 	if (f == NULL || out == NULL)
 		return sw_error_set(err, SW_ERR_INTERNAL, "sw_field_parse: NULL argument");
+	if (note != NULL)
+		memset(note, 0, sizeof *note);
 	sw_value_clear(out);
 	if (text == NULL)
 		return SW_OK;
@@ -290,17 +502,19 @@ enum sw_status sw_field_parse(const struct sw_field *f, const char *text, struct
 		goto out;
 	switch (f->kind) {
 	case SW_KIND_NUMBER:
-		if (!sw_num_parse(t, SW_NUM_COMMA, &d)) {
-			rc = sw_error_set(err, SW_ERR_INPUT,
-			                  _("%s: '%s' is not a number; expected e.g. 8.5 or 8,5"),
-			                  f->name, t);
+		rc = parse_measure(f, t, &d, note, err);
+		if (rc != SW_OK)
 			goto out;
-		}
 		v.t = SW_V_REAL;
 		v.r = d;
 		break;
 	case SW_KIND_INTEGER:
-		if (!sw_num_parse(t, SW_NUM_COMMA | SW_NUM_WHOLE, &d) || d != floor(d)) {
+		if (!sw_num_parse(t, SW_NUM_COMMA | SW_NUM_WHOLE, &d)) {
+			rc = parse_measure(f, t, &d, note, err);
+			if (rc != SW_OK)
+				goto out;
+		}
+		if (d != floor(d)) {
 			rc = sw_error_set(err, SW_ERR_INPUT, _("%s: '%s' is not a whole number"),
 			                  f->name, t);
 			goto out;
@@ -325,16 +539,22 @@ enum sw_status sw_field_parse(const struct sw_field *f, const char *text, struct
 		v.i = b ? 1 : 0;
 		break;
 	case SW_KIND_ENUM:
-		/* accept any case, keep the form's spelling */
-		for (i = 0; i < f->nvalues; i++) {
-			if (strcasecmp(f->values[i], t) == 0) {
+		/* any case or a label; keep the form's spelling */
+		{
+			bool by_label;
+			const char *val = enum_value(f, t, &by_label);
+
+			if (val != NULL) {
+				if (by_label && note != NULL) {
+					note->label = true;
+					snprintf(note->from, sizeof note->from, "%s", t);
+				}
 				free(t);
-				t = sw_strdup(f->values[i]);
+				t = sw_strdup(val);
 				if (t == NULL) {
 					rc = sw_error_nomem(err);
 					goto out;
 				}
-				break;
 			}
 		}
 		v.t = SW_V_TEXT;

@@ -102,6 +102,9 @@ struct rd_ctx {
 	long header_line;
 	size_t ncols;
 	char **names; /* per file column, after --map; NULL: dropped */
+	bool *unnamed; /* per file column: no name in the header (Excel's "x;y;;;"),
+	                * ignored as long as it is empty in every row */
+	size_t nunnamed;
 	size_t nkeep;
 	const char **keys; /* kept names */
 	const char **vals;
@@ -257,7 +260,8 @@ static bool rd_header(struct rd_ctx *c)
 	c->names = calloc(c->ncols, sizeof *c->names);
 	c->keys = calloc(c->ncols, sizeof *c->keys);
 	c->vals = calloc(c->ncols, sizeof *c->vals);
-	if (c->names == NULL || c->keys == NULL || c->vals == NULL) {
+	c->unnamed = calloc(c->ncols, sizeof *c->unnamed);
+	if (c->names == NULL || c->keys == NULL || c->vals == NULL || c->unnamed == NULL) {
 		c->rc = sw_error_nomem(c->err);
 		c->failed = true;
 		return false;
@@ -301,10 +305,13 @@ static bool rd_header(struct rd_ctx *c)
 		if (c->names[i] == NULL)
 			continue;
 		if (c->names[i][0] == '\0') {
-			rd_fail(c, SW_ERR_INPUT, c->header_line,
-			        _("column %ld has no name; name it in the header or remove it"),
-			        (long)i + 1);
-			return false;
+			/* Excel saves the empty columns after the data: left out
+			 * while every row leaves them empty (checked per row) */
+			free(c->names[i]);
+			c->names[i] = NULL;
+			c->unnamed[i] = true;
+			c->nunnamed++;
+			continue;
 		}
 		for (j = 0; j < i; j++) {
 			if (c->names[j] != NULL && strcasecmp(c->names[i], c->names[j]) == 0) {
@@ -362,8 +369,14 @@ static void rd_row(int term, void *data)
 	(void)term;
 	if (c->failed)
 		return;
-	/* a line of blanks is no row */
-	if (c->ncells == 1 && rd_cellstr(c, 0)[0] == '\0') {
+	/* a line of blanks is no row; a row of only separators (Excel's ";;;;")
+	 * is none either, and is counted for the report */
+	for (i = 0; i < c->ncells; i++)
+		if (rd_cellstr(c, i)[0] != '\0')
+			break;
+	if (i == c->ncells) {
+		if (c->ncells > 1 && c->have_header && c->o != NULL && c->o->stats != NULL)
+			c->o->stats->empty_rows++;
 		rd_reset_row(c);
 		return;
 	}
@@ -379,7 +392,14 @@ static void rd_row(int term, void *data)
 		return;
 	}
 	for (i = 0; i < c->ncols; i++) {
-		if (c->names[i] != NULL) /* NULL: dropped by --map */
+		if (c->unnamed[i] && rd_cellstr(c, i)[0] != '\0') {
+			rd_fail(c, SW_ERR_INPUT, c->rec_line,
+			        _("column %ld has no name in the header, but this row has "
+			          "'%.100s' in it; name the column in the header or remove it"),
+			        (long)i + 1, rd_cellstr(c, i));
+			return;
+		}
+		if (c->names[i] != NULL) /* NULL: dropped by --map or unnamed */
 			c->vals[k++] = rd_cellstr(c, i);
 	}
 	r.file = c->path;
@@ -395,6 +415,7 @@ static void rd_row(int term, void *data)
 	r.crs =
 	    (c->o != NULL && c->o->crs != NULL) ? c->o->crs : (c->geo ? SW_CRS_WGS84 : SW_CRS_RD);
 	r.xy_is_rd_cols = !c->geo;
+	r.day_first = c->delim == ';'; /* Dutch Excel: 1-3-2025 is 1 March */
 	r.n = c->nkeep;
 	r.keys = c->keys;
 	r.vals = c->vals;
@@ -593,6 +614,8 @@ enum sw_status sw_csv_read(const char *path, const struct sw_read_opts *o, sw_re
 	}
 	if (c.nrows == 0)
 		rd_fail(&c, SW_ERR_INPUT, c.header_line, _("no rows, only a header"));
+	if (o != NULL && o->stats != NULL)
+		o->stats->empty_columns += (long long)c.nunnamed;
 out:
 	if (parser)
 		csv_free(&p);
@@ -603,6 +626,7 @@ out:
 	for (i = 0; c.names != NULL && i < c.ncols; i++)
 		free(c.names[i]);
 	free(c.names);
+	free(c.unnamed);
 	free(c.keys);
 	free(c.vals);
 	free(c.rowbuf);

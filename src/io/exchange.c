@@ -122,6 +122,10 @@ static const char *const shp_names[] = {"shp", "shapefile", NULL};
 static const char *const shp_exts[] = {"shp", NULL};
 static const char *const geojson_names[] = {"geojson", "json", NULL};
 static const char *const geojson_exts[] = {"geojson", "json", NULL};
+/* one Feature per line (.geojsonl, .geojsons, .ndjson) or RFC 8142 Text
+ * Sequences: read only; an export is always one FeatureCollection */
+static const char *const geojson_aliases[] = {"geojsonl", "geojsons", "geojsonseq", "ndjson",
+                                              NULL};
 static const char *const gpx_names[] = {"gpx", NULL};
 static const char *const gpx_exts[] = {"gpx", NULL};
 
@@ -157,6 +161,7 @@ static const struct sw_format formats[] = {
         .label = "GeoJSON",
         .names = geojson_names,
         .exts = geojson_exts,
+        .read_aliases = geojson_aliases,
         .fixed_crs = SW_CRS_WGS84,
         .magic = '{',
         .read = sw_geojson_read,
@@ -251,7 +256,9 @@ const struct sw_format *sw_format_sniff(const char *path)
 	head[n] = '\0';
 	if (n >= 3 && memcmp(head, "\xEF\xBB\xBF", 3) == 0)
 		i = 3;
-	while (i < n && (head[i] == ' ' || head[i] == '\t' || head[i] == '\r' || head[i] == '\n'))
+	/* 0x1e: the record separator that starts a GeoJSON Text Sequence */
+	while (i < n && (head[i] == ' ' || head[i] == '\t' || head[i] == '\r' || head[i] == '\n' ||
+	                 head[i] == '\x1e'))
 		i++;
 	for (size_t k = 0; head[i] != '\0' && k < NFORMATS; k++)
 		if (formats[k].magic == head[i])

@@ -346,17 +346,103 @@ static enum sw_status rd_features(struct rd *r, sw_record_cb cb, void *ud, struc
 	}
 }
 
+/* Blanks and the record separators of GeoJSON Text Sequences (RFC 8142:
+ * RS before every text) between top-level values. */
+static void rd_seq_ws(struct rd *r)
+{
+	for (;;) {
+		rd_ws(r);
+		if (r->off < r->len && r->buf[r->off] == '\x1e')
+			r->off++;
+		else
+			return;
+	}
+}
+
+static bool is_geometry_type(const char *t)
+{
+	static const char *const g[] = {"Point",      "MultiPoint",      "LineString",
+	                                "MultiLineString", "Polygon",    "MultiPolygon",
+	                                "GeometryCollection"};
+	size_t i;
+
+	for (i = 0; i < sizeof g / sizeof g[0]; i++)
+		if (strcmp(t, g[i]) == 0)
+			return true;
+	return false;
+}
+
+/* One whole top-level value: a FeatureCollection, a Feature or a bare
+ * geometry (a feature without properties). at: where it starts. */
+static enum sw_status rd_object(struct rd *r, json_t *j, size_t at, sw_record_cb cb, void *ud,
+                                struct sw_error *err)
+{
+	const char *t = json_is_object(j) ? json_string_value(json_object_get(j, "type")) : NULL;
+	enum sw_status rc = SW_OK;
+
+	if (t == NULL)
+		return rd_syntax(r, at, _("expected a GeoJSON object with a \"type\""), err);
+	if (strcmp(t, "FeatureCollection") == 0) {
+		json_t *fs = json_object_get(j, "features"), *f;
+		size_t i;
+
+		if (json_object_get(j, "crs") != NULL) {
+			rc = legacy_crs(r, json_object_get(j, "crs"), at, err);
+			if (rc != SW_OK)
+				return rc;
+		}
+		if (!json_is_array(fs))
+			return rd_syntax(r, at, _("FeatureCollection without a \"features\" array"),
+			                 err);
+		json_array_foreach(fs, i, f)
+		{
+			rc = feature(r, f, cb, ud, err);
+			if (rc != SW_OK)
+				return rc;
+		}
+		return SW_OK;
+	}
+	if (strcmp(t, "Feature") == 0)
+		return feature(r, j, cb, ud, err);
+	if (is_geometry_type(t)) {
+		json_t *w = json_pack("{s:s, s:O, s:n}", "type", "Feature", "geometry", j,
+		                      "properties");
+
+		if (w == NULL)
+			return sw_error_set(err, SW_ERR_NOMEM, _("out of memory"));
+		rc = feature(r, w, cb, ud, err);
+		json_decref(w);
+		return rc;
+	}
+	return rd_syntax(r, at,
+	                 _("\"type\" must be FeatureCollection, Feature or a geometry such as "
+	                   "Point"),
+	                 err);
+}
+
+/* The first top-level object is walked member by member, so that the
+ * features of a big FeatureCollection stream; its other members are kept,
+ * and make a Feature or a bare geometry when that is what it is. Values
+ * after it (one Feature per line, RFC 8142 sequences) are read whole. */
 static enum sw_status rd_top(struct rd *r, sw_record_cb cb, void *ud, struct sw_error *err)
 {
-	json_t *key = NULL, *val = NULL;
-	bool is_fc = false, seen_type = false;
+	json_t *key = NULL, *val = NULL, *top = NULL;
+	const char *type = NULL;
 	enum sw_status rc = SW_OK;
-	size_t at;
+	size_t at, start;
 
 	if (r->len >= 3 && memcmp(r->buf, "\xEF\xBB\xBF", 3) == 0)
 		r->off = 3;
+	rd_seq_ws(r);
+	start = r->off;
 	if (!rd_punct(r, '{'))
-		return rd_syntax(r, r->off, _("expected a FeatureCollection object"), err);
+		return rd_syntax(r, r->off,
+		                 _("expected a GeoJSON object (a FeatureCollection, a Feature "
+		                   "or a geometry)"),
+		                 err);
+	top = json_object();
+	if (top == NULL)
+		return sw_error_set(err, SW_ERR_NOMEM, _("out of memory"));
 	if (rd_punct(r, '}'))
 		goto end;
 	for (;;) {
@@ -374,7 +460,7 @@ static enum sw_status rd_top(struct rd *r, sw_record_cb cb, void *ud, struct sw_
 			goto out;
 		}
 		if (strcmp(json_string_value(key), "features") == 0) {
-			if (seen_type && !is_fc) {
+			if (type != NULL && strcmp(type, "FeatureCollection") != 0) {
 				rc = rd_syntax(r, at, _("not a FeatureCollection"), err);
 				goto out;
 			}
@@ -383,12 +469,14 @@ static enum sw_status rd_top(struct rd *r, sw_record_cb cb, void *ud, struct sw_
 			rd_ws(r);
 			at = r->off;
 			rc = rd_value(r, &val, err);
-			if (rc == SW_OK && strcmp(json_string_value(key), "type") == 0) {
-				seen_type = true;
-				is_fc = json_is_string(val) &&
-				        strcmp(json_string_value(val), "FeatureCollection") == 0;
-			} else if (rc == SW_OK && strcmp(json_string_value(key), "crs") == 0) {
+			if (rc == SW_OK && strcmp(json_string_value(key), "crs") == 0)
 				rc = legacy_crs(r, val, at, err);
+			if (rc == SW_OK && strcmp(json_string_value(key), "type") == 0)
+				type = json_is_string(val) ? json_string_value(val) : "";
+			if (rc == SW_OK && strcmp(json_string_value(key), "crs") != 0) {
+				if (json_object_set_new(top, json_string_value(key), val) != 0)
+					rc = sw_error_set(err, SW_ERR_NOMEM, _("out of memory"));
+				val = NULL;
 			}
 			json_decref(val);
 			val = NULL;
@@ -405,20 +493,39 @@ static enum sw_status rd_top(struct rd *r, sw_record_cb cb, void *ud, struct sw_
 		}
 	}
 end:
-	rd_ws(r);
-	if (r->off != r->len)
-		rc = rd_syntax(r, r->off, _("unexpected data after the end"), err);
-	else if (!is_fc)
-		rc = sw_error_set(err, SW_ERR_INPUT,
-		                  _("%s: not a GeoJSON FeatureCollection (\"type\" must be "
-		                    "\"FeatureCollection\")"),
-		                  r->path);
-	else if (!r->seen_features)
-		rc = sw_error_set(err, SW_ERR_INPUT,
-		                  _("%s: FeatureCollection without \"features\""), r->path);
+	type = json_string_value(json_object_get(top, "type"));
+	if (r->seen_features || (type != NULL && strcmp(type, "FeatureCollection") == 0)) {
+		if (type == NULL || strcmp(type, "FeatureCollection") != 0)
+			rc = sw_error_set(err, SW_ERR_INPUT,
+			                  _("%s: not a GeoJSON FeatureCollection (\"type\" must be "
+			                    "\"FeatureCollection\")"),
+			                  r->path);
+		else if (!r->seen_features)
+			rc = sw_error_set(err, SW_ERR_INPUT,
+			                  _("%s: FeatureCollection without \"features\""), r->path);
+	} else {
+		rc = rd_object(r, top, start, cb, ud, err);
+	}
+	/* more texts: newline-delimited features, or an RFC 8142 sequence */
+	while (rc == SW_OK) {
+		json_decref(top);
+		top = NULL;
+		rd_seq_ws(r);
+		if (r->off >= r->len)
+			break;
+		start = r->off;
+		if (r->buf[r->off] != '{') {
+			rc = rd_syntax(r, r->off, _("unexpected data after the end"), err);
+			break;
+		}
+		rc = rd_value(r, &top, err);
+		if (rc == SW_OK)
+			rc = rd_object(r, top, start, cb, ud, err);
+	}
 out:
 	json_decref(key);
 	json_decref(val);
+	json_decref(top);
 	return rc;
 }
 

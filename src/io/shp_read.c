@@ -72,6 +72,20 @@ static char *slurp(const char *path, long long max, struct sw_error *err)
 		goto out;
 	}
 	buf[size] = '\0';
+	{
+		/* Windows tools write a UTF-8 byte order mark and line ends
+		 * around the WKT; PROJ wants the WKT alone */
+		size_t start = 0, n = (size_t)size;
+
+		if (n >= 3 && memcmp(buf, "\xEF\xBB\xBF", 3) == 0)
+			start = 3;
+		while (start < n && isspace((unsigned char)buf[start]))
+			start++;
+		while (n > start && isspace((unsigned char)buf[n - 1]))
+			n--;
+		memmove(buf, buf + start, n - start);
+		buf[n - start] = '\0';
+	}
 out:
 	if (f != NULL)
 		fclose(f);

@@ -228,10 +228,10 @@ static void reader_gives_no_xy_for_empty_or_bad_coordinates(void **state)
 	struct sw_error err = {0};
 
 	(void)state;
-	assert_int_equal(read_text("lat,lon\n,\nabc,4.6\n", NULL, &s, &err), SW_OK);
+	assert_int_equal(read_text("lat,lon,n\n,,a\nabc,4.6,b\n", NULL, &s, &err), SW_OK);
 	assert_int_equal(s.n, 2);
-	assert_string_equal(s.rows[0], "2|EPSG:4326|0|0|0|lat=|lon=");
-	assert_string_equal(s.rows[1], "3|EPSG:4326|0|0|0|lat=abc|lon=4.6");
+	assert_string_equal(s.rows[0], "2|EPSG:4326|0|0|0|lat=|lon=|n=a");
+	assert_string_equal(s.rows[1], "3|EPSG:4326|0|0|0|lat=abc|lon=4.6|n=b");
 }
 
 static void reader_map_renames_and_drops_columns(void **state)

@@ -216,7 +216,7 @@ static void parse_number_ignores_comma_locale(void **state)
 static void parse_number_rejects_nan_inf_hex_and_junk(void **state)
 {
 	const struct sw_field *f = field_of(state, "kerb_ramp", "running_slope_pct");
-	const char *bad[] = {"nan",     "inf", "-inf", "0x10", "8.5%", "8,5,0",
+	const char *bad[] = {"nan",     "inf", "-inf", "0x10", "8.5kg", "8,5,0",
 	                     "1.234,5", "abc", "1e",   ".",    "- 5",  "1e999"};
 	struct sw_value v = {0};
 	struct sw_error err = {0};
@@ -613,6 +613,116 @@ static void bom_and_crlf_files_load(void **state)
 	rmdir(dir);
 }
 
+/* ---- labels and units as people write them ---- */
+
+static void statuses_by_key_or_label_any_case(void **state)
+{
+	const struct sw_forms *forms = *state;
+	struct sw_error err = {0};
+	bool by_label = true;
+	const struct sw_state_def *st;
+
+	st = sw_forms_state_find(forms, "realised", &by_label);
+	assert_non_null(st);
+	assert_false(by_label);
+	st = sw_forms_state_find(forms, " gerealiseerd ", &by_label);
+	assert_non_null(st);
+	assert_string_equal(st->name, "realised");
+	assert_true(by_label);
+	assert_string_equal(sw_forms_state_find(forms, "Gepland", NULL)->name, "planned");
+	assert_string_equal(sw_forms_state_find(forms, "IN UITVOERING", NULL)->name,
+	                    "in_progress");
+	assert_string_equal(sw_forms_state_find(forms, "Realised", NULL)->name, "realised");
+	assert_string_equal(sw_forms_state_find(forms, "PLANNED", &by_label)->name, "planned");
+	assert_true(by_label);
+	assert_null(sw_forms_read_state(forms, "klaar", NULL, &err));
+	assert_non_null(strstr(err.msg, "unknown status 'klaar'"));
+	assert_non_null(strstr(err.msg, "realised (Gerealiseerd, Realised)"));
+}
+
+static void enum_values_by_label(void **state)
+{
+	const struct sw_field *f = field_of(state, "kerb_ramp", "surface");
+	struct sw_field_note note;
+	struct sw_value v = {0};
+	struct sw_error err = {0};
+
+	assert_int_equal(sw_field_parse_noted(f, "Betontegels", &v, &note, &err), SW_OK);
+	assert_string_equal(v.s, "concrete_tiles");
+	assert_true(note.label);
+	assert_string_equal(note.from, "Betontegels");
+	sw_value_clear(&v);
+	assert_int_equal(sw_field_parse_noted(f, "natural stone", &v, &note, &err), SW_OK);
+	assert_string_equal(v.s, "natural_stone");
+	sw_value_clear(&v);
+	assert_int_equal(sw_field_parse_noted(f, "asphalt", &v, &note, &err), SW_OK);
+	assert_false(note.label);
+	sw_value_clear(&v);
+	assert_int_equal(sw_field_parse(f, "grind", &v, &err), SW_ERR_INPUT);
+	assert_non_null(strstr(err.msg, "surface: 'grind' is not allowed"));
+}
+
+static void numbers_with_a_unit_of_the_fields_quantity(void **state)
+{
+	const struct sw_field *slope = field_of(state, "kerb_ramp", "running_slope_pct");
+	const struct sw_field *width = field_of(state, "kerb_ramp", "width_m");
+	const struct sw_field *upstand = field_of(state, "kerb_ramp", "kerb_upstand_mm");
+	static const struct {
+		int which;
+		const char *in;
+		double want;
+		const char *unit;
+	} ok[] = {
+	    {0, "8%", 8, "%"},         {0, "8 %", 8, "%"},       {0, "8,5 %", 8.5, "%"},
+	    {0, "1:12", 8.333333333, "1:N"}, {0, "1:20", 5, "1:N"}, {0, "80 promille", 8, "promille"},
+	    {1, "1,20 m", 1.2, "m"},   {1, "120 cm", 1.2, "cm"}, {1, "1200mm", 1.2, "mm"},
+	    {2, "2 cm", 20, "cm"},     {2, "0,3 cm", 3, "cm"},   {2, "0.02 m", 20, "m"},
+	};
+	const struct sw_field *fs[] = {slope, width, upstand};
+	struct sw_field_note note;
+	struct sw_value v = {0};
+	struct sw_error err = {0};
+	size_t i;
+
+	for (i = 0; i < sizeof ok / sizeof ok[0]; i++) {
+		if (sw_field_parse_noted(fs[ok[i].which], ok[i].in, &v, &note, &err) != SW_OK)
+			fail_msg("'%s': %s", ok[i].in, err.msg);
+		assert_int_equal(v.t, SW_V_REAL);
+		if (v.r != ok[i].want)
+			fail_msg("'%s' gave %.17g, expected %.17g", ok[i].in, v.r, ok[i].want);
+		assert_true(note.unit);
+		assert_string_equal(note.from, ok[i].unit);
+	}
+	/* a plain number is no conversion */
+	assert_int_equal(sw_field_parse_noted(width, "1,2", &v, &note, &err), SW_OK);
+	assert_false(note.unit);
+	/* units that do not fit are refused, naming those that would */
+	assert_int_equal(sw_field_parse(slope, "8 kg", &v, &err), SW_ERR_INPUT);
+	assert_string_equal(err.msg, "running_slope_pct: '8 kg': kg is not a unit of a slope; "
+	                             "expected a number in %, or with a unit of a slope such "
+	                             "as %, \xe2\x80\xb0, 1:12");
+	assert_int_equal(sw_field_parse(slope, "8 m", &v, &err), SW_ERR_INPUT);
+	assert_non_null(strstr(err.msg, "m is not a unit of a slope"));
+	assert_int_equal(sw_field_parse(width, "1:12", &v, &err), SW_ERR_INPUT);
+	assert_non_null(strstr(err.msg, "1:N is not a unit of a length"));
+	assert_int_equal(sw_field_parse(width, "120 %", &v, &err), SW_ERR_INPUT);
+	/* the range still applies after the conversion */
+	assert_int_equal(sw_field_parse(width, "1200 cm", &v, &err), SW_ERR_INPUT);
+	assert_non_null(strstr(err.msg, "above the maximum 10"));
+	assert_int_equal(sw_field_parse(slope, "1:0", &v, &err), SW_ERR_INPUT);
+}
+
+static void integer_fields_take_units_and_stay_whole(void **state)
+{
+	const struct sw_field *f = field_of(state, "playground", "accessible_items");
+	struct sw_value v = {0};
+	struct sw_error err = {0};
+
+	/* no unit on the field: a unit is refused */
+	assert_int_equal(sw_field_parse(f, "3 m", &v, &err), SW_ERR_INPUT);
+	assert_non_null(strstr(err.msg, "without a unit"));
+}
+
 int main(void)
 {
 #define SHIPPED(t) cmocka_unit_test_setup_teardown(t, load_shipped, free_shipped)
@@ -667,6 +777,10 @@ int main(void)
 	    cmocka_unit_test(missing_dir_is_not_found),
 	    cmocka_unit_test(long_help_text_is_kept_whole),
 	    cmocka_unit_test(bom_and_crlf_files_load),
+	    SHIPPED(statuses_by_key_or_label_any_case),
+	    SHIPPED(enum_values_by_label),
+	    SHIPPED(numbers_with_a_unit_of_the_fields_quantity),
+	    SHIPPED(integer_fields_take_units_and_stay_whole),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

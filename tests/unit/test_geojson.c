@@ -275,14 +275,65 @@ static void rejects_nested_property_by_name(void **state)
 	got_free(&g);
 }
 
-static void rejects_a_lone_feature(void **state)
+static void reads_a_lone_feature(void **state)
 {
 	struct sw_error err = {0};
 	struct got g;
 
 	(void)state;
-	assert_int_equal(read_file("not_collection.geojson", &g, &err), SW_ERR_INPUT);
-	assert_non_null(strstr(err.msg, "FeatureCollection"));
+	assert_int_equal(read_file("lone_feature.geojson", &g, &err), SW_OK);
+	assert_int_equal(g.n, 1);
+	assert_true(g.x[0] == 4.66 && g.y[0] == 51.81);
+	got_free(&g);
+}
+
+static void reads_a_bare_geometry_as_a_feature_without_properties(void **state)
+{
+	struct sw_error err = {0};
+	struct got g;
+
+	(void)state;
+	assert_int_equal(read_file("bare_point.geojson", &g, &err), SW_OK);
+	assert_int_equal(g.n, 1);
+	assert_int_equal(g.nkv[0], 0);
+	assert_true(g.x[0] == 4.6606 && g.y[0] == 51.8143);
+	got_free(&g);
+}
+
+static void reads_rfc8142_text_sequences(void **state)
+{
+	struct sw_error err = {0};
+	struct got g;
+
+	(void)state;
+	assert_int_equal(read_file("seq_rs.geojsons", &g, &err), SW_OK);
+	assert_int_equal(g.n, 2);
+	assert_int_equal(g.pos[1], 2);
+	assert_string_equal(val(&g, 1, "status"), "gerealiseerd");
+	got_free(&g);
+}
+
+static void reads_one_feature_per_line(void **state)
+{
+	struct sw_error err = {0};
+	struct got g;
+
+	(void)state;
+	assert_int_equal(read_file("lines.geojsonl", &g, &err), SW_OK);
+	assert_int_equal(g.n, 3);
+	assert_true(g.x[2] == 4.6618);
+	got_free(&g);
+}
+
+static void rejects_what_is_no_geojson_type(void **state)
+{
+	struct sw_error err = {0};
+	struct got g;
+
+	(void)state;
+	assert_int_equal(read_file("topology.geojson", &g, &err), SW_ERR_INPUT);
+	assert_non_null(strstr(err.msg, "FeatureCollection, Feature or a geometry"));
+	assert_non_null(strstr(err.msg, ":1:1:"));
 	assert_int_equal(g.n, 0);
 	got_free(&g);
 }
@@ -522,7 +573,11 @@ int main(void)
 	    cmocka_unit_test(rejects_invalid_utf8_with_line),
 	    cmocka_unit_test(rejects_syntax_error_with_line),
 	    cmocka_unit_test(rejects_nested_property_by_name),
-	    cmocka_unit_test(rejects_a_lone_feature),
+	    cmocka_unit_test(reads_a_lone_feature),
+	    cmocka_unit_test(reads_a_bare_geometry_as_a_feature_without_properties),
+	    cmocka_unit_test(reads_rfc8142_text_sequences),
+	    cmocka_unit_test(reads_one_feature_per_line),
+	    cmocka_unit_test(rejects_what_is_no_geojson_type),
 	    cmocka_unit_test(rejects_null_geometry),
 	    cmocka_unit_test(refuses_an_encoding_other_than_utf8),
 	    cmocka_unit_test(crs_option_overrides_the_file),
