@@ -6,7 +6,7 @@
 
 #include "cli.h"
 #include "commands.h"
-#include "serve.h"
+#include "schouw/serve.h"
 
 static const char usage[] =
     N_("usage: schouw serve [--listen ADDR:PORT] [--cert FILE --key FILE | --self-signed]\n"

@@ -5,7 +5,7 @@
 #include <time.h>
 
 #include "schouw/norm.h"
-#include "serve.h"
+#include "schouw/serve.h"
 
 #define SW_SERVE_FAIL_SLOTS 256
 
