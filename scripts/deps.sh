@@ -9,9 +9,11 @@ set -eu
 BUILD="build-essential cmake pkg-config gettext
  libsqlite3-dev libshp-dev libproj-dev proj-data libpng-dev
  libinih-dev libcsv-dev libjansson-dev libxml2-dev uuid-dev nettle-dev
- libcairo2-dev fontconfig fonts-dejavu-core libglib2.0-dev tzdata"
+ libcairo2-dev fontconfig fonts-dejavu-core libglib2.0-dev tzdata
+ libmicrohttpd-dev libgnutls28-dev libqrencode-dev"
 # test: unit-test framework, sanitizer/fuzzer runtime, independent readers
-TEST="locales libcmocka-dev clang libclang-rt-14-dev gdal-bin python3-gdal python3-pil sqlite3 file libxml2-utils poppler-utils"
+TEST="locales libcmocka-dev clang libclang-rt-14-dev gdal-bin python3-gdal python3-pil sqlite3 file libxml2-utils poppler-utils
+ curl chromium nodejs"
 BENCH="mapserver-bin time"
 
 want="$BUILD $TEST"
@@ -38,11 +40,24 @@ nl_locale() {
   locale-gen >/dev/null
 }
 
+# The browser test drives Debian's chromium with puppeteer-core and axe-core
+# from npm, pinned by tests/browser/package-lock.json, in a project-local
+# node_modules (no browser download).
+browser_deps() {
+  here=$(cd "$(dirname "$0")/.." && pwd)
+  [ -d "$here/tests/browser/node_modules/puppeteer-core" ] && return 0
+  command -v npm >/dev/null 2>&1 || return 0
+  echo "schouw: installing the browser test's npm packages (npm ci in tests/browser)" >&2
+  (cd "$here/tests/browser" && PUPPETEER_SKIP_DOWNLOAD=1 npm ci --no-audit --no-fund >/dev/null)
+}
+
 missing=""
 for p in $want; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing="$missing $p"
 done
-[ -z "$missing" ] && { nl_locale; exit $?; }
+# npm ships inside some nodejs builds (NodeSource); Debian's own is a package
+command -v npm >/dev/null 2>&1 || case " $want " in *" nodejs "*) missing="$missing npm" ;; esac
+[ -z "$missing" ] && { nl_locale && browser_deps; exit $?; }
 
 echo "schouw: installing missing Debian packages:$missing" >&2
 if [ "$(id -u)" -ne 0 ]; then
@@ -56,4 +71,4 @@ if [ ! -e "$stamp" ] || [ -z "$(ls /var/lib/apt/lists/ 2>/dev/null | grep -v loc
   mkdir -p "$(dirname "$stamp")" && touch "$stamp"
 fi
 apt-get install -y -qq --no-install-recommends $missing >/dev/null
-nl_locale
+nl_locale && browser_deps

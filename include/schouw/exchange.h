@@ -82,6 +82,8 @@ struct sw_export_opts {
 	const char *crs;  /* target CRS; NULL = RD New (GeoJSON: always WGS84) */
 	const char *type; /* only this form's fields (split by type); NULL = union of all */
 	bool anonymize;   /* leave surveyor names out */
+	bool photos;      /* shapefile: a text field "photos" (the point's text
+	                   * attribute of that name: relative paths of its photos) */
 	enum sw_csv_dialect dialect;
 	sw_warn_fn warn;
 	void *warn_ud;

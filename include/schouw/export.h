@@ -28,6 +28,10 @@ struct sw_export_req {
 	const struct sw_format *format; /* NULL: from path (sw_export_resolve) */
 	bool split;                     /* one layer per type: path/<type>.<ext> */
 	bool dialect_set;               /* o.dialect was asked for: the format must have dialects */
+	bool photos;                    /* shapefile, GeoJSON: when the store has photos, write
+	                                 * those of the points to <layer>_photos/ next to each
+	                                 * layer (<photo id>.<ext>) and their relative paths,
+	                                 * ';'-separated, in a "photos" attribute */
 	const struct sw_filter *filter; /* NULL: all points */
 	struct sw_export_opts o;        /* forms (required), crs, anonymize, dialect, warn */
 	sw_export_progress_fn progress; /* NULL: none */

@@ -19,6 +19,9 @@
  *   schouw_meta     key/value: schema_version, default_profile, ...
  *   check_run, check_result  (schema 2) the record of norm check runs; see
  *                   "check runs" below (store_check.c owns them)
+ *   photos, points_photos, gpkgext_relations  (schema 3) photos of points
+ *                   through the Related Tables Extension: photo.h
+ *   schouw_users    (schema 3) surveyors of the field server: user.h
  * Geometry blobs: 'GP', version 0, little-endian, no envelope, srs 28992,
  * WKB point. The store knows neither file formats nor rendering.
  *
@@ -42,7 +45,7 @@
 #include "schouw/geom.h"
 #include "schouw/point.h"
 
-#define SW_STORE_SCHEMA_VERSION 2
+#define SW_STORE_SCHEMA_VERSION 3
 
 /* A handle is opened without SQLite's connection mutex: use one handle from
  * one thread at a time (each process or thread opens its own). */

@@ -10,12 +10,19 @@
 #include <sys/stat.h>
 #include <sys/types.h>
 
+#include <dirent.h>
+#include <unistd.h>
+
 #include "schouw/crs.h"
 #include "schouw/i18n.h"
+#include "schouw/photo.h"
 
 struct layer {
 	struct sw_export_layer pub;
 	struct sw_writer *w;
+	char *photo_dir; /* <stem>_photos, and its name relative to the layer */
+	char *photo_rel;
+	char *photo_tmp; /* written here, renamed to photo_dir when all is done */
 };
 
 struct export_state {
@@ -27,6 +34,8 @@ struct export_state {
 	long long n;
 	struct sw_error err; /* of a failure inside the query callback */
 	bool failed;
+	struct sw_store *store;
+	bool photos; /* write photos (see export.h) */
 };
 
 static bool is_dir(const char *path)
@@ -160,7 +169,116 @@ static struct layer *add_layer(struct export_state *st, const char *type, const 
 		return NULL;
 	}
 	st->nlayers++;
+	if (st->photos) {
+		const char *dot = strrchr(l->pub.path, '.');
+		const char *slash = strrchr(l->pub.path, '/');
+		int stem = (int)(dot != NULL && (slash == NULL || dot > slash) ? dot - l->pub.path
+		                                                               : (long)strlen(l->pub.path));
+		const char *base = slash ? slash + 1 : l->pub.path;
+		int nbase = stem - (int)(base - l->pub.path);
+
+		if (asprintf(&l->photo_dir, "%.*s_photos", stem, l->pub.path) < 0)
+			l->photo_dir = NULL;
+		if (asprintf(&l->photo_rel, "%.*s_photos", nbase, base) < 0)
+			l->photo_rel = NULL;
+		if (asprintf(&l->photo_tmp, "%.*s_photos.tmp%ld", stem, l->pub.path,
+		             (long)getpid()) < 0)
+			l->photo_tmp = NULL;
+		if (l->photo_dir == NULL || l->photo_rel == NULL || l->photo_tmp == NULL)
+			return NULL; /* freed with the layer */
+	}
 	return l;
+}
+
+/* Remove the files of a directory we wrote (no subdirectories), then it. */
+static void remove_dir_files(const char *dir)
+{
+	DIR *d = opendir(dir);
+	struct dirent *e;
+	char *f;
+
+	if (d == NULL)
+		return;
+	while ((e = readdir(d)) != NULL) {
+		if (strcmp(e->d_name, ".") == 0 || strcmp(e->d_name, "..") == 0)
+			continue;
+		if (asprintf(&f, "%s/%s", dir, e->d_name) >= 0) {
+			unlink(f);
+			free(f);
+		}
+	}
+	closedir(d);
+	rmdir(dir);
+}
+
+struct photo_walk {
+	struct export_state *st;
+	struct layer *l;
+	char *paths; /* ';'-separated relative paths */
+	struct sw_error *err;
+};
+
+static enum sw_status write_photo(const struct sw_photo *ph, void *ud)
+{
+	struct photo_walk *pw = ud;
+	struct layer *l = pw->l;
+	void *data = NULL;
+	size_t n = 0;
+	char *file = NULL, *rel = NULL, *joined = NULL;
+	FILE *f = NULL;
+	enum sw_status rc;
+	const char *ext = sw_store_photo_ext(ph->content_type);
+
+	if (asprintf(&file, "%s/%lld.%s", l->photo_tmp, ph->id, ext) < 0)
+		file = NULL;
+	if (asprintf(&rel, "%s/%lld.%s", l->photo_rel, ph->id, ext) < 0)
+		rel = NULL;
+	if (file == NULL || rel == NULL) {
+		rc = sw_error_nomem(pw->err);
+		goto out;
+	}
+	rc = sw_store_photo_get(pw->st->store, ph->id, &data, &n, NULL, pw->err);
+	if (rc != SW_OK)
+		goto out;
+	if (!make_dirs(l->photo_tmp)) {
+		rc = dir_error(l->photo_tmp, pw->err);
+		goto out;
+	}
+	f = fopen(file, "wb");
+	bool written = f != NULL && fwrite(data, 1, n, f) == n;
+	if (f != NULL)
+		written = fclose(f) == 0 && written;
+	if (!written) {
+		rc = sw_error_set(pw->err, SW_ERR_IO, _("%s: cannot write: %s"), file,
+		                  strerror(errno));
+		goto out;
+	}
+	if (asprintf(&joined, "%s%s%s", pw->paths ? pw->paths : "", pw->paths ? ";" : "",
+	             rel) < 0) {
+		rc = sw_error_nomem(pw->err);
+		goto out;
+	}
+	free(pw->paths);
+	pw->paths = joined;
+out:
+	free(data);
+	free(file);
+	free(rel);
+	return rc;
+}
+
+/* Add a layer's photo directory into place (after the layers are). */
+static enum sw_status photos_commit(struct layer *l, struct sw_error *err)
+{
+	struct stat sb;
+
+	if (l->photo_tmp == NULL || stat(l->photo_tmp, &sb) != 0)
+		return SW_OK; /* no photo in this layer */
+	remove_dir_files(l->photo_dir);
+	if (rename(l->photo_tmp, l->photo_dir) != 0)
+		return sw_error_set(err, SW_ERR_IO, _("%s: cannot rename into place: %s"),
+		                    l->photo_dir, strerror(errno));
+	return SW_OK;
 }
 
 static enum sw_status layer_open(struct export_state *st, struct layer *l, struct sw_error *err)
@@ -211,7 +329,28 @@ static enum sw_status export_point(const struct sw_point *p, void *ud)
 	struct layer *l;
 
 	l = layer_for(st, p->type ? p->type : "", &st->err);
-	if (l == NULL || st->fmt->writer_add(l->w, p, &st->err) != SW_OK) {
+	if (l != NULL && st->photos) {
+		struct photo_walk pw = {.st = st, .l = l, .err = &st->err};
+		struct sw_point q;
+		enum sw_status rc;
+
+		sw_point_init(&q);
+		rc = sw_store_photo_list(st->store, p->id, write_photo, &pw, &st->err);
+		if (rc == SW_OK)
+			rc = sw_point_copy(&q, p, &st->err);
+		if (rc == SW_OK && pw.paths != NULL)
+			rc = sw_point_set_attr(&q, "photos",
+			                       &(struct sw_value){.t = SW_V_TEXT, .s = pw.paths},
+			                       &st->err);
+		if (rc == SW_OK)
+			rc = st->fmt->writer_add(l->w, &q, &st->err);
+		free(pw.paths);
+		sw_point_clear(&q);
+		if (rc != SW_OK) {
+			st->failed = true;
+			return rc;
+		}
+	} else if (l == NULL || st->fmt->writer_add(l->w, p, &st->err) != SW_OK) {
 		st->failed = true;
 		return st->err.code != SW_OK ? st->err.code : SW_ERR_INTERNAL;
 	}
@@ -288,7 +427,7 @@ static enum sw_status open_target(struct export_state *st, struct sw_error *err)
 enum sw_status sw_export_run(struct sw_store *s, const struct sw_export_req *req,
                              struct sw_export_result **out, struct sw_error *err)
 {
-	struct export_state st = {.req = req, .fmt = req->format, .o = req->o};
+	struct export_state st = {.req = req, .fmt = req->format, .o = req->o, .store = s};
 	struct sw_export_result *res = NULL;
 	enum sw_status rc;
 	bool commit = true;
@@ -299,6 +438,12 @@ enum sw_status sw_export_run(struct sw_store *s, const struct sw_export_req *req
 		                    "export: no format (call sw_export_resolve)");
 	if (st.fmt->fixed_crs != NULL)
 		st.o.crs = NULL; /* the writer knows its CRS */
+	if (req->photos && st.fmt->name != NULL &&
+	    (strcmp(st.fmt->name, "shp") == 0 || strcmp(st.fmt->name, "geojson") == 0)) {
+		long long nphotos = 0;
+		sw_store_photo_count(s, &nphotos, NULL);
+		st.photos = st.o.photos = nphotos > 0;
+	}
 	rc = open_target(&st, err);
 	if (rc != SW_OK)
 		goto out;
@@ -322,6 +467,8 @@ enum sw_status sw_export_run(struct sw_store *s, const struct sw_export_req *req
 	}
 	for (size_t i = 0; i < st.nlayers; i++) {
 		enum sw_status r = layer_close(&st, &st.layers[i], commit, err);
+		if (r == SW_OK && commit)
+			r = photos_commit(&st.layers[i], err);
 		if (r != SW_OK && commit) {
 			rc = r;
 			commit = false;
@@ -357,6 +504,11 @@ out:
 	for (size_t i = 0; i < st.nlayers; i++) {
 		struct sw_error e2 = {0};
 		layer_close(&st, &st.layers[i], false, &e2);
+		if (st.layers[i].photo_tmp != NULL)
+			remove_dir_files(st.layers[i].photo_tmp);
+		free(st.layers[i].photo_dir);
+		free(st.layers[i].photo_rel);
+		free(st.layers[i].photo_tmp);
 		free(st.layers[i].pub.type);
 		free(st.layers[i].pub.path);
 	}

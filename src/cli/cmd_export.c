@@ -13,7 +13,8 @@
 
 static const char usage[] =
     N_("usage: schouw export FILE [--format shp|geojson|csv] [--crs EPSG:n] [--split-by-type]\n"
-       "                     [--dialect rfc4180|excel-nl] [--anonymize] [filters]\n"
+       "                     [--dialect rfc4180|excel-nl] [--anonymize] [--no-photos]\n"
+       "                     [filters]\n"
        "       schouw export --dbf-names\n\n"
        "Write the points to FILE. The format comes from --format or FILE's extension\n"
        "(.shp, .geojson or .json, .csv); a directory means a shapefile.\n\n"
@@ -31,6 +32,9 @@ static const char usage[] =
        "                      carries the fields of all types\n"
        "  --dialect D         CSV: rfc4180 (default) or excel-nl (';', decimal comma, BOM)\n"
        "  --anonymize         leave surveyor names out\n"
+       "  --no-photos         shapefile, GeoJSON: leave the photos out (by default they\n"
+       "                      go to <layer>_photos/ next to each layer, their relative\n"
+       "                      paths in the attribute 'photos')\n"
        "  --dbf-names         print the DBF field name of every field and exit\n"
        "  --db PATH           the store\n"
        "  -q, --quiet         no summary\n\n"
@@ -43,6 +47,7 @@ enum {
 	OPT_SPLIT,
 	OPT_DIALECT,
 	OPT_ANON,
+	OPT_NO_PHOTOS,
 	OPT_DBF_NAMES,
 };
 
@@ -151,6 +156,7 @@ int cmd_export(struct sw_cli *cli, int argc, char **argv)
 	    {"split-by-type", no_argument, NULL, OPT_SPLIT},
 	    {"dialect", required_argument, NULL, OPT_DIALECT},
 	    {"anonymize", no_argument, NULL, OPT_ANON},
+	    {"no-photos", no_argument, NULL, OPT_NO_PHOTOS},
 	    {"dbf-names", no_argument, NULL, OPT_DBF_NAMES},
 	    {NULL, 0, NULL, 0},
 	};
@@ -168,6 +174,7 @@ int cmd_export(struct sw_cli *cli, int argc, char **argv)
 	req.o.warn = on_warning;
 	req.o.warn_ud = &ec;
 	req.o.dialect = SW_CSV_RFC4180;
+	req.photos = true;
 	while ((c = sw_cli_next_opt(cli, argc, argv, opts, _(usage), &filter, &rc)) != -1) {
 		if (c == SW_CLI_STOP)
 			goto out;
@@ -189,6 +196,9 @@ int cmd_export(struct sw_cli *cli, int argc, char **argv)
 			break;
 		case OPT_ANON:
 			req.o.anonymize = true;
+			break;
+		case OPT_NO_PHOTOS:
+			req.photos = false;
 			break;
 		case OPT_DBF_NAMES:
 			dbf_names = true;

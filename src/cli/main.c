@@ -32,6 +32,9 @@ static const struct command commands[] = {
 	{"config", cmd_config, N_("your settings, such as the surveyor name (like git config)")},
 	{"areas", cmd_areas, N_("list the named areas (for --area) with their point counts")},
 	{"map", cmd_map, N_("draw a status map as a georeferenced PNG or a PDF")},
+	{"photo", cmd_photo, N_("add, list or get the photos of a point")},
+	{"user", cmd_user, N_("add, list or revoke the surveyors of the field server")},
+	{"serve", cmd_serve, N_("the field server: a phone page and JSON API over HTTPS")},
 };
 
 static void print_help(FILE *f)

@@ -406,7 +406,7 @@ static enum sw_status writer_fields(struct sw_shp_writer *w, struct sw_error *er
 		if (rc != SW_OK)
 			goto out;
 	}
-	w->f = calloc(sw_shp_nfixed + nflds, sizeof *w->f);
+	w->f = calloc(sw_shp_nfixed + nflds + 1, sizeof *w->f); /* + photos */
 	if (w->f == NULL) {
 		rc = sw_error_set(err, SW_ERR_NOMEM, _("out of memory"));
 		goto out;
@@ -433,6 +433,8 @@ static enum sw_status writer_fields(struct sw_shp_writer *w, struct sw_error *er
 	ADD("note", F_NOTE, SW_KIND_TEXT, FTString, SW_DBF_TEXT_MAX, 0);
 	ADD("created_at", F_CREATED, SW_KIND_TEXT, FTString, 32, 0);
 	ADD("updated_at", F_UPDATED, SW_KIND_TEXT, FTString, 32, 0);
+	if (w->o.photos)
+		ADD("photos", F_ATTR, SW_KIND_TEXT, FTString, SW_DBF_TEXT_MAX, 0);
 	for (size_t i = 0; i < nflds; i++) {
 		const struct sw_field *fd = form ? &form->fields[i] : all[i];
 		int wd, dc;

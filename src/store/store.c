@@ -128,8 +128,10 @@ static const char schema_v2[] =
     "CREATE INDEX schouw_history_deleted ON schouw_history(point_uuid) WHERE action = 'delete';\n";
 
 /* Per version, the statements that bring the schema to it, in order. */
-static const char *const migrations[][2] = {
-    {NULL, NULL}, {NULL, NULL}, {sw_store_check_schema_v2, schema_v2}};
+static const char *const migrations[][2] = {{NULL, NULL},
+                                            {NULL, NULL},
+                                            {sw_store_check_schema_v2, schema_v2},
+                                            {sw_store_photo_schema_v3, sw_store_user_schema_v3}};
 
 static const char *const fixed_columns[] = {"id",     "geom",       "uuid",        "type",
                                             "status", "surveyor",   "observed_at", "gps_accuracy_m",

@@ -380,13 +380,20 @@ enum sw_status sw_store_hist_insert(struct sw_store *s, const struct sw_point *p
 }
 
 enum sw_status sw_store_hist_delete(struct sw_store *s, long long id, const struct sw_point *old,
-                                    const char *who, const char *at, struct sw_error *err)
+                                    const char *photos, const char *who, const char *at,
+                                    struct sw_error *err)
 {
 	struct jbuf json;
 	enum sw_status rc;
 
 	jb_init(&json);
 	record_json(&json, old);
+	if (photos != NULL && !json.bad && json.len > 0) {
+		json.len--; /* reopen the record's object */
+		JB_LIT(&json, ",\"photos\":");
+		jb_put(&json, photos, strlen(photos));
+		JB_LIT(&json, "}");
+	}
 	if (json.bad)
 		rc = sw_error_nomem(err);
 	else

@@ -1078,6 +1078,7 @@ enum sw_status sw_store_delete(struct sw_store *s, long long id, const char *who
 	struct sw_point old;
 	sqlite3_stmt *st = NULL;
 	char now[32];
+	char *photos = NULL;
 	enum sw_status rc;
 
 	sw_point_init(&old);
@@ -1085,6 +1086,8 @@ enum sw_status sw_store_delete(struct sw_store *s, long long id, const char *who
 	if (rc != SW_OK)
 		return rc;
 	rc = get_by_id(s, id, &old, err);
+	if (rc == SW_OK)
+		rc = sw_store_photo_detach_all(s, id, &photos, err);
 	if (rc != SW_OK)
 		goto out;
 	rc = sw_store_prepare(s, "DELETE FROM points WHERE id = ?", &st, err);
@@ -1097,9 +1100,10 @@ enum sw_status sw_store_delete(struct sw_store *s, long long id, const char *who
 	if (rc != SW_OK)
 		goto out;
 	sw_now_iso(now, sizeof now);
-	rc = sw_store_hist_delete(s, id, &old, who, now, err);
+	rc = sw_store_hist_delete(s, id, &old, photos, who, now, err);
 out:
 	sqlite3_finalize(st);
+	free(photos);
 	rc = sw_store_wend(s, rc, err);
 	sw_point_clear(&old);
 	return rc;

@@ -113,9 +113,11 @@ enum sw_status sw_store_hist_row(struct sw_store *s, long long id, const char *u
 enum sw_status sw_store_hist_insert(struct sw_store *s, const struct sw_point *p, const char *who,
                                     const char *at, struct sw_error *err);
 
-/* The "delete" row of point id, holding the record old it had. */
+/* The "delete" row of point id, holding the record old it had and, when
+ * photos is not NULL, "photos": photos (a JSON array text) in it. */
 enum sw_status sw_store_hist_delete(struct sw_store *s, long long id, const struct sw_point *old,
-                                    const char *who, const char *at, struct sw_error *err);
+                                    const char *photos, const char *who, const char *at,
+                                    struct sw_error *err);
 
 /* Write the history rows that bulk inserts keep back (in their order, so
  * seq numbers are as if written one by one); every other write and every
@@ -128,6 +130,15 @@ enum sw_status sw_store_extent_flush(struct sw_store *s, struct sw_error *err);
 
 /* The DDL of the check-run tables (store_check.c), part of schema 2. */
 extern const char sw_store_check_schema_v2[];
+
+/* The DDL of schema 3: photos (store_photo.c) and users (store_user.c). */
+extern const char sw_store_photo_schema_v3[];
+extern const char sw_store_user_schema_v3[];
+
+/* The photo hashes of point id as a JSON array (*json, caller frees; NULL:
+ * none) and its mapping rows removed; the photos stay (store_photo.c). */
+enum sw_status sw_store_photo_detach_all(struct sw_store *s, long long point_id, char **json,
+                                         struct sw_error *err);
 
 /* The underlying sqlite3 handle, for the tests. Owned by the store. */
 sqlite3 *sw_store_db(struct sw_store *s);
