@@ -151,6 +151,9 @@ int main(int argc, char **argv)
 		return SW_EXIT_ERROR;
 	}
 	rc = cmd->fn(&cli, argc - i, argv + i);
+	/* rows that could not be read were skipped and named: not a clean run */
+	if (cli.store != NULL && sw_store_skipped(cli.store) > 0 && rc == SW_EXIT_OK)
+		rc = SW_EXIT_FAIL;
 	sw_store_close(cli.store);
 	sw_forms_free(cli.forms);
 	free(cli.user);
