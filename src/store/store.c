@@ -90,7 +90,7 @@ static const char schema_v1[] =
 	" WHEN (new.geom NOT NULL AND NOT ST_IsEmpty(NEW.geom))"                                   \
 	" BEGIN INSERT OR REPLACE INTO rtree_points_geom VALUES " RTREE_VALUES "; END"
 const char sw_store_rtree_insert_trigger[] = RTREE_INSERT_TRIGGER;
-static const char rtree_triggers[] = RTREE_INSERT_TRIGGER
+const char sw_store_rtree_triggers[] = RTREE_INSERT_TRIGGER
     ";\n"
     "CREATE TRIGGER rtree_points_geom_update6 AFTER UPDATE OF geom ON points"
     " WHEN OLD.id = NEW.id AND (NEW.geom NOTNULL AND NOT ST_IsEmpty(NEW.geom))"
@@ -115,6 +115,11 @@ static const char rtree_triggers[] = RTREE_INSERT_TRIGGER
     "CREATE TRIGGER rtree_points_geom_delete AFTER DELETE ON points"
     " WHEN old.geom NOT NULL"
     " BEGIN DELETE FROM rtree_points_geom WHERE id = OLD.id; END;\n";
+
+const char *const sw_store_rtree_trigger_names[SW_RTREE_NTRIG] = {
+    "rtree_points_geom_insert",  "rtree_points_geom_update6", "rtree_points_geom_update7",
+    "rtree_points_geom_update2", "rtree_points_geom_update5", "rtree_points_geom_update4",
+    "rtree_points_geom_delete"};
 
 /* Version 2: the tables of the norm engine's check runs
  * (sw_store_check_schema_v2, store_check.c) and these history indexes. */
@@ -251,7 +256,7 @@ static enum sw_status migrate_v3(struct sw_store *s, struct sw_error *err)
 	sqlite3_bind_int64(st, 1, seq);
 	rc = sw_store_step_done(s, st, _("upgrading the store schema"), err);
 	if (rc == SW_OK)
-		rc = sw_store_exec(s, rtree_triggers, err);
+		rc = sw_store_exec(s, sw_store_rtree_triggers, err);
 	if (rc == SW_OK)
 		rc = sw_store_load_columns(s, err);
 	if (rc == SW_OK)
@@ -915,7 +920,7 @@ enum sw_status sw_store_create_version(const char *path, int version, struct sw_
 	if (rc == SW_OK)
 		rc = sw_store_exec(&tmp, schema_v1, err);
 	if (rc == SW_OK)
-		rc = sw_store_exec(&tmp, rtree_triggers, err);
+		rc = sw_store_exec(&tmp, sw_store_rtree_triggers, err);
 	if (rc == SW_OK)
 		rc = insert_srs(&tmp, err);
 	if (rc == SW_OK)

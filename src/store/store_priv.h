@@ -156,6 +156,15 @@ enum sw_status sw_store_open_version(const char *path, enum sw_store_mode mode, 
 /* The R-tree insert trigger (GeoPackage 1.4, Annex F.3), which bulk imports
  * drop and restore. */
 extern const char sw_store_rtree_insert_trigger[];
+/* All seven R-tree triggers, and their names. */
+extern const char sw_store_rtree_triggers[];
+#define SW_RTREE_NTRIG 7
+extern const char *const sw_store_rtree_trigger_names[SW_RTREE_NTRIG];
+
+/* Open a repair transaction (store_doctor.c): BEGIN IMMEDIATE, the writer
+ * table made when missing and emptied, the mark set; then as sw_store_begin
+ * (end with sw_store_commit or sw_store_rollback). */
+enum sw_status sw_store_begin_repair(struct sw_store *s, struct sw_error *err);
 
 /* The OGC WKT (WKT1, as PROJ 9.1 writes it) of EPSG:28992 and 4326. */
 extern const char sw_store_wkt_rd[];

@@ -118,3 +118,28 @@ void sw_store_txn_broken(struct sw_store *s)
 {
 	s->bulk_broken = true;
 }
+
+enum sw_status sw_store_begin_repair(struct sw_store *s, struct sw_error *err)
+{
+	enum sw_status rc;
+
+	if (s->user_txn)
+		return sw_error_set(err, SW_ERR_INTERNAL, _("%s: a transaction is already open"),
+		                    s->path);
+	if (s->mode != SW_STORE_WRITE)
+		return sw_error_set(err, SW_ERR_STORE,
+		                    _("%s: the store was opened for reading only"), s->path);
+	if (sqlite3_exec(s->db, "BEGIN IMMEDIATE", NULL, NULL, NULL) != SQLITE_OK)
+		return sw_store_sqlerr(s, err, _("starting a write"));
+	rc = sw_store_exec(s, sw_store_guard_schema, err);
+	if (rc == SW_OK)
+		rc = sw_store_exec(s, "DELETE FROM schouw_writer", err);
+	if (rc == SW_OK)
+		rc = sw_store_guard_mark(s, true, err);
+	if (rc != SW_OK) {
+		sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
+		return rc;
+	}
+	s->user_txn = true;
+	return SW_OK;
+}
