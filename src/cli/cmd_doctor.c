@@ -2,6 +2,7 @@
 #include <stdio.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "cli.h"
 #include "commands.h"
@@ -83,6 +84,9 @@ int cmd_doctor(struct sw_cli *cli, int argc, char **argv)
 		if (gmtime_r(&t, &tm) != NULL)
 			strftime(stamp, sizeof stamp, "%Y%m%dT%H%M%SZ", &tm);
 		snprintf(backup, sizeof backup, "%s.backup-%s", cli->db_path, stamp);
+		/* two repairs within a second keep both backups */
+		for (int k = 2; access(backup, F_OK) == 0 && k < 100; k++)
+			snprintf(backup, sizeof backup, "%s.backup-%s-%d", cli->db_path, stamp, k);
 	}
 	if (sw_store_doctor(store, cli->forms, repair, backup, print_finding, &c, &n, &err) !=
 	    SW_OK) {
