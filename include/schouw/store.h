@@ -22,6 +22,16 @@
  *   photos, points_photos, gpkgext_relations  (schema 3) photos of points
  *                   through the Related Tables Extension: photo.h
  *   schouw_users    (schema 3) surveyors of the field server: user.h
+ *   schouw_writer   (schema 4) holds a row only inside schouw's own write
+ *                   transactions, never visible to other connections
+ * Schema 4 guards the store against other clients (store_guard.c): uuid,
+ * created_at and updated_at may be NULL on insert and triggers made of SQLite
+ * built-ins fill them (a random v4 uuid, the time) and write every insert,
+ * update and delete by another client (QGIS, GDAL, the sqlite3 shell) into
+ * schouw_history, who being schouw_meta 'editor' + " (external edit)", else
+ * "external edit"; a point added without a status gets schouw_meta
+ * 'default_status' (the first status of the forms, kept by
+ * sw_store_sync_fields).
  * Geometry blobs: 'GP', version 0, little-endian, no envelope, srs 28992,
  * WKB point. The store knows neither file formats nor rendering.
  *
@@ -45,7 +55,7 @@
 #include "schouw/geom.h"
 #include "schouw/point.h"
 
-#define SW_STORE_SCHEMA_VERSION 3
+#define SW_STORE_SCHEMA_VERSION 4
 
 /* A handle is opened without SQLite's connection mutex: use one handle from
  * one thread at a time (each process or thread opens its own). */
@@ -68,7 +78,9 @@ enum sw_status sw_store_open(const char *path, enum sw_store_mode mode, struct s
 void sw_store_close(struct sw_store *s); /* NULL ok */
 
 /* Add a column to points for every form field the table lacks (in one
- * transaction). Needed before writing points with new fields. */
+ * transaction), and bring the guard triggers in line with the columns and
+ * schouw_meta 'default_status' with the forms' first status. Needed before
+ * writing points with new fields. */
 enum sw_status sw_store_sync_fields(struct sw_store *s, const struct sw_forms *forms,
                                     struct sw_error *err);
 
@@ -155,6 +167,17 @@ typedef enum sw_status (*sw_point_cb)(const struct sw_point *p, void *ud);
 enum sw_status sw_store_query(struct sw_store *s, const struct sw_filter *f, sw_point_cb cb,
                               void *ud, struct sw_error *err);
 
+/* A row of points that cannot be read (a geometry blob that is not a
+ * GeoPackage point, ...): id, uuid (may be NULL) and what is wrong. */
+typedef void (*sw_skip_cb)(long long id, const char *uuid, const char *what, void *ud);
+
+/* Skip unreadable rows from now on: sw_store_query and sw_store_count call
+ * cb (may be NULL: only count) for each and go on; sw_store_get calls it too
+ * and still fails. Without this they fail on the first such row. */
+void sw_store_on_skip(struct sw_store *s, sw_skip_cb cb, void *ud);
+/* How many rows were skipped since the store was opened. */
+long long sw_store_skipped(const struct sw_store *s);
+
 struct sw_history_row {
 	long long seq;
 	long long point_id;
@@ -167,7 +190,12 @@ struct sw_history_row {
 	const char *at;
 };
 typedef enum sw_status (*sw_history_cb)(const struct sw_history_row *h, void *ud);
-/* History of one point (by uuid, so it survives deletion), oldest first. */
+/* History of one point (by uuid, so it survives deletion), oldest first.
+ * Rows written by the guard triggers are given as schouw's are: a geometry
+ * change (stored as field 'geom' with the blobs in hex) as an x and a y row
+ * with the same seq (only the coordinates that changed), and the records of
+ * insert and delete with x and y filled from their "geom" member (removed). A
+ * blob that is no GeoPackage point stays a 'geom' row with the hex. */
 enum sw_status sw_store_history(struct sw_store *s, const char *uuid, sw_history_cb cb, void *ud,
                                 struct sw_error *err);
 
@@ -180,6 +208,35 @@ enum sw_status sw_store_meta_get(struct sw_store *s, const char *key, char **val
                                  struct sw_error *err);
 enum sw_status sw_store_meta_set(struct sw_store *s, const char *key, const char *value,
                                  struct sw_error *err);
+
+/* ---- doctor (store_doctor.c) ---- */
+
+/* One thing wrong with a store. point_id 0 and uuid NULL when it is about
+ * the store as a whole. Strings live during the callback. */
+struct sw_store_finding {
+	const char *check; /* integrity, rtree, geometry, form, history, schema, triggers */
+	long long point_id;
+	const char *uuid;
+	const char *message;
+	bool repairable;
+};
+typedef enum sw_status (*sw_finding_cb)(const struct sw_store_finding *f, void *ud);
+
+/* Check the store: PRAGMA integrity_check, rtreecheck and the R-tree against
+ * the points, every geometry blob, every point against its form (forms may be
+ * NULL: skipped), the history against the points (an insert row for each, and
+ * the state its rows lead to equal to the stored one), the schema version, the
+ * R-tree and guard triggers and the writer table. Calls cb per finding;
+ * *nfound (may be NULL) gets their number.
+ * With repair (s open for writing), first copies the store to backup (the
+ * SQLite backup API; backup must not exist), then in one transaction rebuilds
+ * the R-tree, converts readable foreign geometry blobs (SpatiaLite, plain WKB)
+ * to GeoPackage points, re-creates the triggers and the writer table, empties
+ * it and adds the missing history rows (who "schouw doctor (reconstructed)").
+ * Findings are reported before repair; check again to see what is left. */
+enum sw_status sw_store_doctor(struct sw_store *s, const struct sw_forms *forms, bool repair,
+                               const char *backup, sw_finding_cb cb, void *ud, size_t *nfound,
+                               struct sw_error *err);
 
 /* ---- check runs (store_check.c) ----
  *

@@ -77,8 +77,11 @@ int cmd_show(struct sw_cli *cli, int argc, char **argv)
 		sw_cli_usage_error(cli, "show", _("expected one ID or UUID"));
 		goto out;
 	}
-	if (sw_cli_point(cli, SW_STORE_READ, argv[optind], &p) == NULL)
+	if (sw_cli_point(cli, SW_STORE_READ, argv[optind], &p) == NULL) {
+		if (cli->store != NULL && sw_store_skipped(cli->store) > 0)
+			rc = SW_EXIT_FAIL; /* named as unreadable: skipped */
 		goto out;
+	}
 	if (strcmp(format, "json") == 0) {
 		json_t *o = sw_out_point_json(cli->forms, &p);
 		json_dumpf(o, stdout, JSON_INDENT(2) | JSON_REAL_PRECISION(15));

@@ -114,9 +114,15 @@ struct sw_store *sw_cli_point(struct sw_cli *cli, enum sw_store_mode mode, const
 	struct sw_error err = {0};
 	struct sw_store *store = sw_cli_forms(cli) ? sw_cli_store(cli, mode) : NULL;
 
-	if (store != NULL && sw_store_get(store, ref, p, &err) != SW_OK) {
-		sw_cli_error(cli, &err);
-		store = NULL;
+	if (store != NULL) {
+		long long skipped = sw_store_skipped(store);
+
+		if (sw_store_get(store, ref, p, &err) != SW_OK) {
+			/* an unreadable row was named already */
+			if (sw_store_skipped(store) == skipped)
+				sw_cli_error(cli, &err);
+			store = NULL;
+		}
 	}
 	return store;
 }
@@ -345,6 +351,16 @@ struct sw_areas *sw_cli_areas(struct sw_cli *cli)
 	return cli->areas;
 }
 
+/* A row the store could not read: named on stderr; the command goes on and
+ * main() makes the exit status 1. */
+static void skip_print(long long id, const char *uuid, const char *what, void *ud)
+{
+	const struct sw_cli *cli = ud;
+
+	sw_cli_errorf(cli, _("point %lld (uuid %s) cannot be read: %s; run 'schouw doctor'"), id,
+		      uuid != NULL && *uuid ? uuid : "?", what);
+}
+
 struct sw_store *sw_cli_store(struct sw_cli *cli, enum sw_store_mode mode)
 {
 	struct sw_error err = {0};
@@ -363,6 +379,7 @@ struct sw_store *sw_cli_store(struct sw_cli *cli, enum sw_store_mode mode)
 		cli->store = NULL;
 		return NULL;
 	}
+	sw_store_on_skip(cli->store, skip_print, cli);
 	if (mode == SW_STORE_WRITE) {
 		struct sw_forms *forms = sw_cli_forms(cli);
 		if (forms == NULL || sw_store_sync_fields(cli->store, forms, &err) != SW_OK) {

@@ -35,6 +35,7 @@ static const struct command commands[] = {
 	{"photo", cmd_photo, N_("add, list or get the photos of a point")},
 	{"user", cmd_user, N_("add, list or revoke the surveyors of the field server")},
 	{"serve", cmd_serve, N_("the field server: a phone page and JSON API over HTTPS")},
+	{"doctor", cmd_doctor, N_("check the store and repair what is safe (--repair)")},
 };
 
 static void print_help(FILE *f)
@@ -199,6 +200,9 @@ int main(int argc, char **argv)
 		return SW_EXIT_ERROR;
 	}
 	rc = cmd->fn(&cli, argc - i, argv + i);
+	/* rows that could not be read were skipped and named: not a clean run */
+	if (cli.store != NULL && sw_store_skipped(cli.store) > 0 && rc == SW_EXIT_OK)
+		rc = SW_EXIT_FAIL;
 	sw_store_close(cli.store);
 	sw_forms_free(cli.forms);
 	free(cli.user);

@@ -90,7 +90,7 @@ static const char schema_v1[] =
 	" WHEN (new.geom NOT NULL AND NOT ST_IsEmpty(NEW.geom))"                                   \
 	" BEGIN INSERT OR REPLACE INTO rtree_points_geom VALUES " RTREE_VALUES "; END"
 const char sw_store_rtree_insert_trigger[] = RTREE_INSERT_TRIGGER;
-static const char rtree_triggers[] = RTREE_INSERT_TRIGGER
+const char sw_store_rtree_triggers[] = RTREE_INSERT_TRIGGER
     ";\n"
     "CREATE TRIGGER rtree_points_geom_update6 AFTER UPDATE OF geom ON points"
     " WHEN OLD.id = NEW.id AND (NEW.geom NOTNULL AND NOT ST_IsEmpty(NEW.geom))"
@@ -116,6 +116,11 @@ static const char rtree_triggers[] = RTREE_INSERT_TRIGGER
     " WHEN old.geom NOT NULL"
     " BEGIN DELETE FROM rtree_points_geom WHERE id = OLD.id; END;\n";
 
+const char *const sw_store_rtree_trigger_names[SW_RTREE_NTRIG] = {
+    "rtree_points_geom_insert",  "rtree_points_geom_update6", "rtree_points_geom_update7",
+    "rtree_points_geom_update2", "rtree_points_geom_update5", "rtree_points_geom_update4",
+    "rtree_points_geom_delete"};
+
 /* Version 2: the tables of the norm engine's check runs
  * (sw_store_check_schema_v2, store_check.c) and these history indexes. */
 static const char schema_v2[] =
@@ -131,7 +136,145 @@ static const char schema_v2[] =
 static const char *const migrations[][2] = {{NULL, NULL},
                                             {NULL, NULL},
                                             {sw_store_check_schema_v2, schema_v2},
-                                            {sw_store_photo_schema_v3, sw_store_user_schema_v3}};
+                                            {sw_store_photo_schema_v3, sw_store_user_schema_v3},
+                                            {NULL, NULL}};
+
+/* Version 4 (store_guard.c): points loses NOT NULL on uuid, created_at and
+ * updated_at, which the guard's insert trigger fills for other clients (a
+ * DEFAULT expression would not do: GDAL copies its text into the field);
+ * the writer table and the guard triggers. */
+static const struct {
+	const char *name, *def;
+} points_v4[] = {
+    {"id", "id INTEGER PRIMARY KEY AUTOINCREMENT NOT NULL"},
+    {"geom", "geom POINT"},
+    {"uuid", "uuid TEXT UNIQUE"},
+    {"type", "type TEXT NOT NULL"},
+    {"status", "status TEXT"},
+    {"surveyor", "surveyor TEXT"},
+    {"observed_at", "observed_at TEXT"},
+    {"gps_accuracy_m", "gps_accuracy_m REAL"},
+    {"note", "note TEXT"},
+    {"created_at", "created_at TEXT"},
+    {"updated_at", "updated_at TEXT"},
+};
+
+/* "name" with quotes doubled. */
+static void sb_quoted(struct sw_store_sbuf *b, const char *name)
+{
+	sw_store_sb_add(b, "\"");
+	for (const char *c = name; *c; c++)
+		sw_store_sb_add(b, *c == '"' ? "\"\"" : (char[]){*c, '\0'});
+	sw_store_sb_add(b, "\"");
+}
+
+/* SQLite cannot add a DEFAULT to a column: make points again with them (its
+ * rows, ids and AUTOINCREMENT counter kept; the R-tree keys on the ids, so
+ * it stays as it is), then the R-tree triggers and the guard. */
+static enum sw_status migrate_v4(struct sw_store *s, struct sw_error *err)
+{
+	struct sw_store_sbuf create = {0}, cols = {0}, sql = {0};
+	sqlite3_stmt *st = NULL;
+	enum sw_status rc;
+	long long seq = 0;
+	int src, n = 0;
+
+	rc = sw_store_prepare(s, "SELECT name, type, \"notnull\", dflt_value FROM"
+	                         " pragma_table_info('points') ORDER BY cid",
+	                      &st, err);
+	if (rc != SW_OK)
+		goto out;
+	sw_store_sb_add(&create, "CREATE TABLE schouw_points_v4 (");
+	while ((src = sqlite3_step(st)) == SQLITE_ROW) {
+		const char *name = (const char *)sqlite3_column_text(st, 0);
+		const char *type = (const char *)sqlite3_column_text(st, 1);
+		const char *dflt = (const char *)sqlite3_column_text(st, 3);
+		const char *def = NULL;
+
+		if (name == NULL)
+			continue;
+		for (size_t i = 0; i < sizeof points_v4 / sizeof points_v4[0]; i++)
+			if (strcmp(points_v4[i].name, name) == 0)
+				def = points_v4[i].def;
+		if (n++ > 0) {
+			sw_store_sb_add(&create, ", ");
+			sw_store_sb_add(&cols, ", ");
+		}
+		sb_quoted(&cols, name);
+		if (def != NULL) {
+			sw_store_sb_add(&create, def);
+			continue;
+		}
+		sb_quoted(&create, name);
+		if (type != NULL && *type != '\0') {
+			sw_store_sb_add(&create, " ");
+			sw_store_sb_add(&create, type);
+		}
+		if (sqlite3_column_int(st, 2))
+			sw_store_sb_add(&create, " NOT NULL");
+		if (dflt != NULL) {
+			sw_store_sb_add(&create, " DEFAULT ");
+			sw_store_sb_add(&create, dflt);
+		}
+	}
+	sw_store_sb_add(&create, ")");
+	if (src != SQLITE_DONE) {
+		rc = sw_store_sqlerr(s, err, _("reading the columns of points"));
+		goto out;
+	}
+	sqlite3_finalize(st);
+	st = NULL;
+	sw_store_sb_add(&sql, "INSERT INTO schouw_points_v4 (");
+	sw_store_sb_add(&sql, cols.p ? cols.p : "");
+	sw_store_sb_add(&sql, ") SELECT ");
+	sw_store_sb_add(&sql, cols.p ? cols.p : "");
+	sw_store_sb_add(&sql, " FROM points");
+	if (create.oom || cols.oom || sql.oom) {
+		rc = sw_error_nomem(err);
+		goto out;
+	}
+	rc = sw_store_prepare(s, "SELECT seq FROM sqlite_sequence WHERE name = 'points'", &st, err);
+	if (rc != SW_OK)
+		goto out;
+	if (sqlite3_step(st) == SQLITE_ROW)
+		seq = sqlite3_column_int64(st, 0);
+	sqlite3_finalize(st);
+	st = NULL;
+	rc = sw_store_exec(s, create.p, err);
+	if (rc == SW_OK)
+		rc = sw_store_exec(s, sql.p, err);
+	if (rc == SW_OK)
+		rc = sw_store_exec(s, "DROP TABLE points;"
+		                      " ALTER TABLE schouw_points_v4 RENAME TO points;"
+		                      " DELETE FROM sqlite_sequence WHERE name IN ('points',"
+		                      " 'schouw_points_v4')",
+		                   err);
+	if (rc != SW_OK)
+		goto out;
+	rc = sw_store_prepare(s, "INSERT INTO sqlite_sequence (name, seq) VALUES ('points',"
+	                         " max(?, coalesce((SELECT max(id) FROM points), 0)))",
+	                      &st, err);
+	if (rc != SW_OK)
+		goto out;
+	sqlite3_bind_int64(st, 1, seq);
+	rc = sw_store_step_done(s, st, _("upgrading the store schema"), err);
+	if (rc == SW_OK)
+		rc = sw_store_exec(s, sw_store_rtree_triggers, err);
+	if (rc == SW_OK)
+		rc = sw_store_load_columns(s, err);
+	if (rc == SW_OK)
+		rc = sw_store_guard_install(s, err);
+out:
+	sqlite3_finalize(st);
+	free(create.p);
+	free(cols.p);
+	free(sql.p);
+	return rc;
+}
+
+/* Code run after a version's statements (NULL: none). */
+static enum sw_status (*const migration_code[])(struct sw_store *, struct sw_error *) = {
+    NULL, NULL, NULL, NULL, migrate_v4};
 
 static const char *const fixed_columns[] = {"id",     "geom",       "uuid",        "type",
                                             "status", "surveyor",   "observed_at", "gps_accuracy_m",
@@ -297,6 +440,13 @@ static enum sw_status migrate(struct sw_store *s, int target, struct sw_error *e
 				continue;
 			if (sqlite3_exec(s->db, migrations[v][k], NULL, NULL, NULL) != SQLITE_OK) {
 				rc = sw_store_sqlerr(s, err, _("upgrading the store schema"));
+				goto out;
+			}
+		}
+		if (migration_code[v] != NULL) {
+			rc = migration_code[v](s, err);
+			if (rc != SW_OK) {
+				sw_error_prefix(err, _("upgrading the store schema: "));
 				goto out;
 			}
 		}
@@ -652,6 +802,8 @@ enum sw_status sw_store_open_version(const char *path, enum sw_store_mode mode, 
 		if (rc != SW_OK)
 			goto out;
 	}
+	s->photos = (version > target ? version : target) >= 3;
+	s->guarded = (version > target ? version : target) >= 4;
 	/* a store rebuilt from an SQL dump comes without WAL; concurrent
 	 * writers need it (best effort: another connection may hold it) */
 	if (mode == SW_STORE_WRITE && !wal_mode(s))
@@ -772,7 +924,7 @@ enum sw_status sw_store_create_version(const char *path, int version, struct sw_
 	if (rc == SW_OK)
 		rc = sw_store_exec(&tmp, schema_v1, err);
 	if (rc == SW_OK)
-		rc = sw_store_exec(&tmp, rtree_triggers, err);
+		rc = sw_store_exec(&tmp, sw_store_rtree_triggers, err);
 	if (rc == SW_OK)
 		rc = insert_srs(&tmp, err);
 	if (rc == SW_OK)
@@ -787,6 +939,8 @@ enum sw_status sw_store_create_version(const char *path, int version, struct sw_
 		for (int k = 0; k < 2 && rc == SW_OK; k++)
 			if (migrations[v][k] != NULL)
 				rc = sw_store_exec(&tmp, migrations[v][k], err);
+		if (rc == SW_OK && migration_code[v] != NULL)
+			rc = migration_code[v](&tmp, err);
 		if (rc == SW_OK) {
 			snprintf(sql, sizeof sql,
 			         "UPDATE schouw_meta SET value = '%d' WHERE key = 'schema_version'",
@@ -799,6 +953,10 @@ enum sw_status sw_store_create_version(const char *path, int version, struct sw_
 out:
 	if (rc != SW_OK && tmp.db != NULL && !sqlite3_get_autocommit(tmp.db))
 		sqlite3_exec(tmp.db, "ROLLBACK", NULL, NULL, NULL);
+	for (int i = 0; i < SW_ST_COUNT; i++)
+		sqlite3_finalize(tmp.st[i]);
+	free_columns(&tmp);
+	free(tmp.hint);
 	sqlite3_close(tmp.db);
 	if (rc != SW_OK)
 		remove_store_files(path);
@@ -830,6 +988,25 @@ static bool has_column(const struct sw_store *s, const char *name)
 		if (strcmp(s->cols[i], name) == 0)
 			return true;
 	return false;
+}
+
+/* schouw_meta 'default_status', written only when it changes. */
+static enum sw_status default_status(struct sw_store *s, const char *name, struct sw_error *err)
+{
+	sqlite3_stmt *st = NULL;
+	enum sw_status rc;
+
+	rc = sw_store_prepare(s,
+	                      "INSERT INTO schouw_meta (key, value) VALUES ('default_status', ?)"
+	                      " ON CONFLICT (key) DO UPDATE SET value = excluded.value"
+	                      " WHERE value IS NOT excluded.value",
+	                      &st, err);
+	if (rc != SW_OK)
+		return rc;
+	sqlite3_bind_text(st, 1, name, -1, SQLITE_STATIC);
+	rc = sw_store_step_done(s, st, _("writing schouw_meta"), err);
+	sqlite3_finalize(st);
+	return rc;
 }
 
 enum sw_status sw_store_sync_fields(struct sw_store *s, const struct sw_forms *forms,
@@ -881,6 +1058,13 @@ enum sw_status sw_store_sync_fields(struct sw_store *s, const struct sw_forms *f
 		         fields[i]->name, type);
 		rc = sw_store_exec(s, sql, err);
 	}
+	/* the guard triggers list the columns; the first status is data */
+	if (rc == SW_OK && s->guarded)
+		rc = sw_store_load_columns(s, err);
+	if (rc == SW_OK && s->guarded)
+		rc = sw_store_guard_install(s, err);
+	if (rc == SW_OK && s->guarded && forms->nstates > 0)
+		rc = default_status(s, forms->states[0].name, err);
 	rc = sw_store_wend(s, rc, err);
 	/* Reload either way: after a rollback the cache must match the file. */
 	if (rc == SW_OK)

@@ -193,10 +193,11 @@ out:
 }
 
 static const char join_sql[] =
-    "SELECT p.id, ST_MinX(p.geom), ST_MinY(p.geom) FROM rtree_points_geom r"
+    "SELECT id, x, y FROM (SELECT p.id, schouw_coord(p.geom, 0) AS x,"
+    " schouw_coord(p.geom, 1) AS y FROM rtree_points_geom r"
     " JOIN points p ON p.id = r.id"
     " WHERE r.minx <= ?2 AND r.maxx >= ?1 AND r.miny <= ?4 AND r.maxy >= ?3"
-    " AND p.type = ?5";
+    " AND p.type = ?5) WHERE x IS NOT NULL";
 
 enum sw_status sw_store_box_open(struct sw_store *s, struct sw_store_box **out,
                                  struct sw_error *err)

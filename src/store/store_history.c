@@ -405,6 +405,43 @@ enum sw_status sw_store_hist_delete(struct sw_store *s, long long id, const stru
 
 /* ---- reading ---- */
 
+/* A record the guard triggers wrote has x and y null and the blob in hex as
+ * "geom": fill x and y from it and drop it. */
+#define TRIGGER_RECORD(v)                                                                          \
+	"(CASE WHEN json_valid(" v ") AND json_type(" v ", '$.geom') = 'text' THEN"               \
+	" json_remove(json_set(" v ", '$.x', json(schouw_coord_text(json_extract(" v              \
+	", '$.geom'), 0)), '$.y', json(schouw_coord_text(json_extract(" v ", '$.geom'), 1))),"     \
+	" '$.geom') ELSE " v " END)"
+
+/* A geometry change the guard triggers wrote (field 'geom', the blobs in
+ * hex) as schouw writes one: an x row and a y row, each only when it changed.
+ * Blobs that are no GeoPackage point stay one 'geom' row. */
+static enum sw_status geom_rows(const struct sw_history_row *h, sw_history_cb cb, void *ud)
+{
+	double ox = 0, oy = 0, nx = 0, ny = 0;
+	bool has_o = h->old_value != NULL, has_n = h->new_value != NULL;
+	char obuf[2][SW_NUM_BUF], nbuf[2][SW_NUM_BUF];
+	struct sw_history_row r = *h;
+	enum sw_status rc = SW_OK;
+
+	if ((has_o && !sw_store_hex_point(h->old_value, &ox, &oy)) ||
+	    (has_n && !sw_store_hex_point(h->new_value, &nx, &ny)))
+		return cb(h, ud);
+	sw_num_format(ox, obuf[0]);
+	sw_num_format(oy, obuf[1]);
+	sw_num_format(nx, nbuf[0]);
+	sw_num_format(ny, nbuf[1]);
+	for (int a = 0; a < 2 && rc == SW_OK; a++) {
+		r.field = a == 0 ? "x" : "y";
+		r.old_value = has_o ? obuf[a] : NULL;
+		r.new_value = has_n ? nbuf[a] : NULL;
+		if (has_o && has_n && strcmp(obuf[a], nbuf[a]) == 0)
+			continue;
+		rc = cb(&r, ud);
+	}
+	return rc;
+}
+
 enum sw_status sw_store_history(struct sw_store *s, const char *uuid, sw_history_cb cb, void *ud,
                                 struct sw_error *err)
 {
@@ -417,8 +454,10 @@ enum sw_status sw_store_history(struct sw_store *s, const char *uuid, sw_history
 		return rc;
 	rc = sw_store_prepare(
 	    s,
-	    "SELECT seq, point_id, point_uuid, action, field, old_value, new_value, who,"
-	    " at FROM schouw_history WHERE point_id IN (SELECT id FROM points WHERE"
+	    "SELECT seq, point_id, point_uuid, action, field,"
+	    " CASE WHEN action = 'delete' THEN " TRIGGER_RECORD("old_value") " ELSE old_value END,"
+	    " CASE WHEN action = 'insert' THEN " TRIGGER_RECORD("new_value") " ELSE new_value END,"
+	    " who, at FROM schouw_history WHERE point_id IN (SELECT id FROM points WHERE"
 	    " uuid = ?1 UNION SELECT point_id FROM schouw_history WHERE point_uuid = ?1"
 	    " AND action = 'delete') AND point_uuid = ?1 ORDER BY seq",
 	    &st, err);
@@ -438,7 +477,11 @@ enum sw_status sw_store_history(struct sw_store *s, const char *uuid, sw_history
 		    .at = (const char *)sqlite3_column_text(st, 8),
 		};
 
-		rc = cb(&h, ud);
+		if (h.field != NULL && strcmp(h.field, "geom") == 0 &&
+		    strcmp(h.action, "update") == 0)
+			rc = geom_rows(&h, cb, ud);
+		else
+			rc = cb(&h, ud);
 		if (rc != SW_OK)
 			goto out;
 	}

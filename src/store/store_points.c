@@ -159,6 +159,7 @@ static enum sw_status decode_row(struct sw_store *s, sqlite3_stmt *st, const str
 {
 	enum sw_status rc = SW_OK;
 
+	(void)s;
 	sw_point_clear(p);
 	p->x = p->y = NAN;
 	for (int c = 0; c < m->n && rc == SW_OK; c++) {
@@ -176,8 +177,13 @@ static enum sw_status decode_row(struct sw_store *s, sqlite3_stmt *st, const str
 			if (sw_gpkg_geom_decode(sqlite3_column_blob(st, c),
 			                        (size_t)sqlite3_column_bytes(st, c), &g,
 			                        err) != SW_OK) {
-				rc = sw_error_prefix(err, _("%s: point %lld: "), s->path,
-				                     (long long)sqlite3_column_int64(st, 0));
+				rc = err ? err->code : SW_ERR_INPUT;
+				break;
+			}
+			if (g.wkb_type != 1) {
+				rc = sw_error_set(err, SW_ERR_INPUT,
+				                  _("geometry type %u is not a point"),
+				                  (unsigned)g.wkb_type);
 				break;
 			}
 			p->x = g.x;
@@ -242,6 +248,47 @@ static enum sw_status decode_row(struct sw_store *s, sqlite3_stmt *st, const str
 	if (rc != SW_OK)
 		sw_point_clear(p);
 	return rc;
+}
+
+/* ---- rows that cannot be read ---- */
+
+void sw_store_on_skip(struct sw_store *s, sw_skip_cb cb, void *ud)
+{
+	s->skip_cb = cb;
+	s->skip_ud = ud;
+	s->skip_on = true;
+}
+
+long long sw_store_skipped(const struct sw_store *s)
+{
+	return s ? s->nskipped : 0;
+}
+
+enum sw_status sw_store_skip_row(struct sw_store *s, long long id, const char *uuid,
+                                 struct sw_error *err)
+{
+	char what[SW_ERROR_MSG_MAX];
+
+	snprintf(what, sizeof what, "%s", err && err->msg[0] ? err->msg : _("unreadable"));
+	if (s->skip_on) {
+		s->nskipped++;
+		if (s->skip_cb != NULL)
+			s->skip_cb(id, uuid, what, s->skip_ud);
+		sw_error_clear(err);
+		return SW_OK;
+	}
+	return sw_error_set(err, SW_ERR_STORE,
+	                    _("%s: point %lld (uuid %s) cannot be read: %s; run 'schouw doctor'"),
+	                    s->path, id, uuid && *uuid ? uuid : "?", what);
+}
+
+/* The uuid column of the current row (NULL when none). */
+static const char *row_uuid(sqlite3_stmt *st, const struct colmap *m)
+{
+	for (int c = 0; c < m->n; c++)
+		if (m->role[c] == COL_UUID)
+			return (const char *)sqlite3_column_text(st, c);
+	return NULL;
 }
 
 /* ---- filters ---- */
@@ -404,8 +451,15 @@ enum sw_status sw_store_query(struct sw_store *s, const struct sw_filter *f, sw_
 		goto out;
 	while ((src = sqlite3_step(st)) == SQLITE_ROW) {
 		rc = decode_row(s, st, &map, &p, err);
-		if (rc != SW_OK)
+		if (rc == SW_ERR_NOMEM)
 			goto out;
+		if (rc != SW_OK) {
+			rc = sw_store_skip_row(s, sqlite3_column_int64(st, 0), row_uuid(st, &map),
+			                       err);
+			if (rc != SW_OK)
+				goto out;
+			continue;
+		}
 		if (!filter_exact(f, p.x, p.y))
 			continue;
 		rc = cb(&p, ud);
@@ -435,7 +489,7 @@ static enum sw_status count_spatial(struct sw_store *s, const struct sw_filter *
 	rc = filter_check(s, f, err);
 	if (rc != SW_OK)
 		return rc;
-	sw_store_sb_add(&b, "SELECT id, geom FROM points WHERE geom IS NOT NULL");
+	sw_store_sb_add(&b, "SELECT id, geom, uuid FROM points WHERE geom IS NOT NULL");
 	filter_sql(&b, f);
 	if (b.oom) {
 		rc = oom(err);
@@ -450,9 +504,11 @@ static enum sw_status count_spatial(struct sw_store *s, const struct sw_filter *
 
 		if (sw_gpkg_geom_decode(sqlite3_column_blob(st, 1), (size_t)sqlite3_column_bytes(st, 1),
 		                        &g, err) != SW_OK) {
-			rc = sw_error_prefix(err, _("%s: point %lld: "), s->path,
-			                     (long long)sqlite3_column_int64(st, 0));
-			goto out;
+			rc = sw_store_skip_row(s, sqlite3_column_int64(st, 0),
+			                       (const char *)sqlite3_column_text(st, 2), err);
+			if (rc != SW_OK)
+				goto out;
+			continue;
 		}
 		if (filter_exact(f, g.x, g.y))
 			(*n)++;
@@ -522,6 +578,20 @@ static enum sw_status get_where(struct sw_store *s, enum sw_stmt which, long lon
 		rc = colmap_build(st, &map, err);
 		if (rc == SW_OK)
 			rc = decode_row(s, st, &map, out, err);
+		if (rc != SW_OK && rc != SW_ERR_NOMEM) {
+			long long rid = sqlite3_column_int64(st, 0);
+			const char *ruuid = row_uuid(st, &map);
+			char u[SW_UUID_LEN + 8];
+
+			snprintf(u, sizeof u, "%s", ruuid ? ruuid : "");
+			/* named to the hook, and never read for a write */
+			if (sw_store_skip_row(s, rid, u, err) == SW_OK)
+				sw_error_set(err, SW_ERR_STORE,
+				             _("%s: point %lld (uuid %s) cannot be read; run "
+				               "'schouw doctor'"),
+				             s->path, rid, u[0] ? u : "?");
+			rc = SW_ERR_STORE;
+		}
 		colmap_free(&map);
 	}
 	else if (src == SQLITE_DONE && uuid != NULL)
@@ -1086,7 +1156,7 @@ enum sw_status sw_store_delete(struct sw_store *s, long long id, const char *who
 	if (rc != SW_OK)
 		return rc;
 	rc = get_by_id(s, id, &old, err);
-	if (rc == SW_OK)
+	if (rc == SW_OK && s->photos)
 		rc = sw_store_photo_detach_all(s, id, &photos, err);
 	if (rc != SW_OK)
 		goto out;

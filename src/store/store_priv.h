@@ -24,6 +24,8 @@ enum sw_stmt {
 	SW_ST_RELEASE,
 	SW_ST_ROLLBACK_TO,
 	SW_ST_HISTORY_BATCH,
+	SW_ST_MARK,
+	SW_ST_UNMARK,
 	SW_ST_COUNT
 };
 
@@ -45,6 +47,12 @@ struct sw_store {
 	bool ext_pending;
 	double ext_minx, ext_miny, ext_maxx, ext_maxy;
 	size_t ncols;
+	bool photos;  /* schema 3 or later: the photo and user tables */
+	bool guarded; /* schema 4 or later: schouw_writer and the guard triggers */
+	bool skip_on; /* sw_store_on_skip was called */
+	sw_skip_cb skip_cb;
+	void *skip_ud;
+	long long nskipped;
 };
 
 /* The cached statement `which`, prepared from sql on first use, reset and
@@ -160,9 +168,52 @@ enum sw_status sw_store_open_version(const char *path, enum sw_store_mode mode, 
 /* The R-tree insert trigger (GeoPackage 1.4, Annex F.3), which bulk imports
  * drop and restore. */
 extern const char sw_store_rtree_insert_trigger[];
+/* All seven R-tree triggers, and their names. */
+extern const char sw_store_rtree_triggers[];
+#define SW_RTREE_NTRIG 7
+extern const char *const sw_store_rtree_trigger_names[SW_RTREE_NTRIG];
+
+/* Open a repair transaction (store_doctor.c): BEGIN IMMEDIATE, the writer
+ * table made when missing and emptied, the mark set; then as sw_store_begin
+ * (end with sw_store_commit or sw_store_rollback). */
+enum sw_status sw_store_begin_repair(struct sw_store *s, struct sw_error *err);
 
 /* The OGC WKT (WKT1, as PROJ 9.1 writes it) of EPSG:28992 and 4326. */
 extern const char sw_store_wkt_rd[];
 extern const char sw_store_wkt_wgs84[];
+
+/* ---- store_guard.c ---- */
+
+#define SW_GUARD_NTRIG 3
+extern const char *const sw_store_guard_names[SW_GUARD_NTRIG];
+enum sw_guard_state { SW_GUARD_OK, SW_GUARD_MISSING, SW_GUARD_STALE };
+
+/* The DDL of the writer marker table (part of schema 4). */
+extern const char sw_store_guard_schema[];
+
+/* For each guard trigger: present as generated for the current columns,
+ * missing, or different (stale). */
+enum sw_status sw_store_guard_check(struct sw_store *s, enum sw_guard_state state[SW_GUARD_NTRIG],
+                                    struct sw_error *err);
+
+/* Create the writer table and (re-)create every guard trigger that is not as
+ * generated for s->cols. Inside a write. */
+enum sw_status sw_store_guard_install(struct sw_store *s, struct sw_error *err);
+
+/* Create guard trigger `which` (0 insert, 1 update, 2 delete). */
+enum sw_status sw_store_guard_create(struct sw_store *s, int which, struct sw_error *err);
+
+/* Put (on) or take away the marker row that tells the triggers schouw is
+ * writing; inside a transaction. */
+enum sw_status sw_store_guard_mark(struct sw_store *s, bool on, struct sw_error *err);
+
+/* A row that cannot be read: call the skip hook and count it. Returns
+ * SW_OK when a hook is set (go on), else the error (filled in err). */
+enum sw_status sw_store_skip_row(struct sw_store *s, long long id, const char *uuid,
+                                 struct sw_error *err);
+
+/* Decode the hex text of a GeoPackage point blob (as the triggers write it)
+ * into x, y. False when it is not one. */
+bool sw_store_hex_point(const char *hex, double *x, double *y);
 
 #endif

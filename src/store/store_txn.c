@@ -38,6 +38,15 @@ enum sw_status sw_store_wbegin(struct sw_store *s, struct sw_error *err)
 	}
 	if (sqlite3_exec(s->db, "BEGIN IMMEDIATE", NULL, NULL, NULL) != SQLITE_OK)
 		return sw_store_sqlerr(s, err, _("starting a write"));
+	/* the guard triggers leave schouw's own writes to schouw */
+	if (s->guarded) {
+		enum sw_status rc = sw_store_guard_mark(s, true, err);
+
+		if (rc != SW_OK) {
+			sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
+			return rc;
+		}
+	}
 	return SW_OK;
 }
 
@@ -51,6 +60,8 @@ enum sw_status sw_store_wend(struct sw_store *s, enum sw_status rc, struct sw_er
 		}
 		return run_cached(s, SW_ST_RELEASE, "RELEASE sw_write", err);
 	}
+	if (rc == SW_OK && s->guarded)
+		rc = sw_store_guard_mark(s, false, err);
 	if (rc == SW_OK && sqlite3_exec(s->db, "COMMIT", NULL, NULL, NULL) != SQLITE_OK)
 		rc = sw_store_sqlerr(s, err, _("committing a write"));
 	if (rc != SW_OK && !sqlite3_get_autocommit(s->db))
@@ -106,4 +117,29 @@ void sw_store_txn_bulk(struct sw_store *s, bool on)
 void sw_store_txn_broken(struct sw_store *s)
 {
 	s->bulk_broken = true;
+}
+
+enum sw_status sw_store_begin_repair(struct sw_store *s, struct sw_error *err)
+{
+	enum sw_status rc;
+
+	if (s->user_txn)
+		return sw_error_set(err, SW_ERR_INTERNAL, _("%s: a transaction is already open"),
+		                    s->path);
+	if (s->mode != SW_STORE_WRITE)
+		return sw_error_set(err, SW_ERR_STORE,
+		                    _("%s: the store was opened for reading only"), s->path);
+	if (sqlite3_exec(s->db, "BEGIN IMMEDIATE", NULL, NULL, NULL) != SQLITE_OK)
+		return sw_store_sqlerr(s, err, _("starting a write"));
+	rc = sw_store_exec(s, sw_store_guard_schema, err);
+	if (rc == SW_OK)
+		rc = sw_store_exec(s, "DELETE FROM schouw_writer", err);
+	if (rc == SW_OK)
+		rc = sw_store_guard_mark(s, true, err);
+	if (rc != SW_OK) {
+		sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
+		return rc;
+	}
+	s->user_txn = true;
+	return SW_OK;
 }
