@@ -140,9 +140,14 @@ struct sw_filter {
 	/* only points inside this polygon (RD New; boundary included), NULL: any.
 	 * Not owned; must outlive the query. */
 	const struct sw_polygon *within;
+	/* the points as they were at a past moment instead of now, rebuilt from
+	 * schouw_history (see sw_store_query_as_of): an ISO 8601 instant, an
+	 * exclusive bound (everything before it happened). NULL: now. Not owned. */
+	const char *as_of;
 };
 
-/* Call cb for every point matching f (NULL: all), in id order. Spatial
+/* Call cb for every point matching f (NULL: all), in id order. With
+ * f->as_of set this is sw_store_query_as_of. Spatial
  * filters go through the R-tree (with the polygon's bbox for within), then
  * the exact coordinates are checked (bbox inclusive; near: distance <=
  * radius; within: sw_polygon_contains). The point passed to cb carries
@@ -151,6 +156,20 @@ struct sw_filter {
 typedef enum sw_status (*sw_point_cb)(const struct sw_point *p, void *ud);
 enum sw_status sw_store_query(struct sw_store *s, const struct sw_filter *f, sw_point_cb cb,
                               void *ud, struct sw_error *err);
+
+/* The points as they were just before the instant f->as_of (ISO 8601, e.g.
+ * "2025-06-30T22:00:00Z"), streamed like sw_store_query with the other
+ * filters applied to the rebuilt points. The rebuild starts from the points
+ * table and undoes, newest first, every schouw_history row at or after the
+ * bound, driven only by the rows' action and field: an update puts the
+ * field's old value back, an insert removes the point, a delete brings the
+ * old record of its old_value JSON back (with its old id). So points created
+ * later are absent, points deleted later are back with their values then,
+ * whoever wrote the rows (schouw or triggers). Points come in id order;
+ * updated_at is as stored now. Spatial filters are checked on the rebuilt
+ * coordinates (no R-tree). An unreadable bound: SW_ERR_INPUT. */
+enum sw_status sw_store_query_as_of(struct sw_store *s, const struct sw_filter *f, sw_point_cb cb,
+                                    void *ud, struct sw_error *err);
 
 struct sw_history_row {
 	long long seq;
