@@ -187,6 +187,12 @@ typedef enum sw_status (*sw_history_cb)(const struct sw_history_row *h, void *ud
 enum sw_status sw_store_history(struct sw_store *s, const char *uuid, sw_history_cb cb, void *ud,
                                 struct sw_error *err);
 
+/* Every history row with from <= at < to (ISO 8601 instants; NULL: no
+ * bound), of every point, oldest first (by seq). For reports: status
+ * changes per quarter. */
+enum sw_status sw_store_history_range(struct sw_store *s, const char *from, const char *to,
+                                      sw_history_cb cb, void *ud, struct sw_error *err);
+
 /* Count of points / history rows (for summaries and tests). */
 enum sw_status sw_store_count(struct sw_store *s, const struct sw_filter *f, long long *n,
                               struct sw_error *err);
@@ -252,6 +258,29 @@ enum sw_status sw_store_check_end(struct sw_store_check *c, const struct sw_chec
 typedef enum sw_status (*sw_verdict_cb)(long long point_id, const char *verdict, void *ud);
 enum sw_status sw_store_check_latest(struct sw_store *s, sw_verdict_cb cb, void *ud,
                                      struct sw_error *err);
+
+/* One stored run, as listed by sw_store_check_runs; strings live during the
+ * call. */
+struct sw_check_run_info {
+	long long id;
+	const char *at; /* ISO 8601 UTC */
+	const char *profile;
+	const char *profile_hash;
+	struct sw_check_counts counts;
+};
+typedef enum sw_status (*sw_check_run_cb)(const struct sw_check_run_info *r, void *ud);
+
+/* The runs with from <= at < to (ISO 8601 instants; NULL: no bound) of the
+ * named profile (NULL: any), oldest first. Non-SW_OK from cb stops. */
+enum sw_status sw_store_check_runs(struct sw_store *s, const char *from, const char *to,
+                                   const char *profile, sw_check_run_cb cb, void *ud,
+                                   struct sw_error *err);
+
+/* Every check_result row of run run_id, by point id, the point's verdict row
+ * first and then its failed rules in the order stored. Non-SW_OK stops. */
+typedef enum sw_status (*sw_check_row_cb)(const struct sw_check_row *r, void *ud);
+enum sw_status sw_store_check_results(struct sw_store *s, long long run_id, sw_check_row_cb cb,
+                                      void *ud, struct sw_error *err);
 
 /* ---- R-tree box query (store_check.c), for neighbour lookups ---- */
 

@@ -20,5 +20,6 @@ int cmd_profile(struct sw_cli *cli, int argc, char **argv);
 int cmd_config(struct sw_cli *cli, int argc, char **argv);
 int cmd_areas(struct sw_cli *cli, int argc, char **argv);
 int cmd_map(struct sw_cli *cli, int argc, char **argv);
+int cmd_report(struct sw_cli *cli, int argc, char **argv);
 
 #endif

@@ -32,6 +32,7 @@ static const struct command commands[] = {
 	{"config", cmd_config, N_("your settings, such as the surveyor name (like git config)")},
 	{"areas", cmd_areas, N_("list the named areas (for --area) with their point counts")},
 	{"map", cmd_map, N_("draw a status map as a georeferenced PNG or a PDF")},
+	{"report", cmd_report, N_("write the progress report of a period (Markdown, HTML, CSV, charts)")},
 };
 
 static void print_help(FILE *f)

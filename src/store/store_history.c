@@ -398,6 +398,58 @@ enum sw_status sw_store_hist_delete(struct sw_store *s, long long id, const stru
 
 /* ---- reading ---- */
 
+static enum sw_status history_rows(struct sw_store *s, sqlite3_stmt *st, sw_history_cb cb,
+                                   void *ud, struct sw_error *err)
+{
+	enum sw_status rc = SW_OK;
+	int src;
+
+	while ((src = sqlite3_step(st)) == SQLITE_ROW) {
+		struct sw_history_row h = {
+		    .seq = sqlite3_column_int64(st, 0),
+		    .point_id = sqlite3_column_int64(st, 1),
+		    .point_uuid = (const char *)sqlite3_column_text(st, 2),
+		    .action = (const char *)sqlite3_column_text(st, 3),
+		    .field = (const char *)sqlite3_column_text(st, 4),
+		    .old_value = (const char *)sqlite3_column_text(st, 5),
+		    .new_value = (const char *)sqlite3_column_text(st, 6),
+		    .who = (const char *)sqlite3_column_text(st, 7),
+		    .at = (const char *)sqlite3_column_text(st, 8),
+		};
+
+		rc = cb(&h, ud);
+		if (rc != SW_OK)
+			return rc;
+	}
+	if (src != SQLITE_DONE)
+		rc = sw_store_sqlerr(s, err, _("reading history"));
+	return rc;
+}
+
+enum sw_status sw_store_history_range(struct sw_store *s, const char *from, const char *to,
+                                      sw_history_cb cb, void *ud, struct sw_error *err)
+{
+	sqlite3_stmt *st = NULL;
+	enum sw_status rc;
+
+	rc = sw_store_hist_flush(s, err);
+	if (rc != SW_OK)
+		return rc;
+	rc = sw_store_prepare(
+	    s,
+	    "SELECT seq, point_id, point_uuid, action, field, old_value, new_value, who, at"
+	    " FROM schouw_history WHERE (?1 IS NULL OR julianday(at) >= julianday(?1))"
+	    " AND (?2 IS NULL OR julianday(at) < julianday(?2)) ORDER BY seq",
+	    &st, err);
+	if (rc != SW_OK)
+		return rc;
+	sw_store_bind_str(st, 1, from);
+	sw_store_bind_str(st, 2, to);
+	rc = history_rows(s, st, cb, ud, err);
+	sqlite3_finalize(st);
+	return rc;
+}
+
 enum sw_status sw_store_history(struct sw_store *s, const char *uuid, sw_history_cb cb, void *ud,
                                 struct sw_error *err)
 {
