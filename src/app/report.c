@@ -1254,6 +1254,12 @@ static enum sw_status section_maps(struct rep *r)
 		double mx = (a->poly->maxx - a->poly->minx) * 0.05,
 		       my = (a->poly->maxy - a->poly->miny) * 0.05;
 
+		long long inside = 0;
+
+		for (size_t k = 0; k < (r->ntypes + 1) * (r->nstates + 1); k++)
+			inside += r->st[1].counts[i * (r->ntypes + 1) * (r->nstates + 1) + k];
+		if (inside == 0)
+			continue; /* an empty map says nothing */
 		safe_name(a->name, safe, sizeof safe);
 		snprintf(name, sizeof name, "map_%s.png", safe);
 		snprintf(title, sizeof title, _("%s: status on %s"),
