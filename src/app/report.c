@@ -670,12 +670,50 @@ static bool col_numeric(const struct table *t, size_t c)
 	return t->nrows > 1;
 }
 
+/* The cells of t as RFC 4180 CSV at path. Text cells are guarded against
+ * formulas; numbers (-1 too) are written as they are. */
+static enum sw_status write_csv(struct rep *r, const char *path, const struct table *t)
+{
+	FILE *fp = fopen(path, "w");
+	char small[512];
+	bool bad = fp == NULL;
+
+	for (size_t i = 0; !bad && i < t->nrows; i++) {
+		for (size_t k = 0; !bad && k < t->ncols; k++) {
+			const char *cell = t->cells[i * t->ncols + k];
+			double d;
+			bool number = sw_num_parse(cell, SW_NUM_STRICT, &d);
+			size_t n = sw_csv_format_cell(small, sizeof small, cell, SW_CSV_RFC4180, !number);
+			char *buf = small;
+
+			if (n >= sizeof small) {
+				buf = malloc(n + 1);
+				if (buf == NULL) {
+					if (fp != NULL)
+						fclose(fp);
+					return sw_error_nomem(r->err);
+				}
+				sw_csv_format_cell(buf, n + 1, cell, SW_CSV_RFC4180, !number);
+			}
+			bad = (k > 0 && fputc(',', fp) == EOF) || fwrite(buf, 1, n, fp) != n;
+			if (buf != small)
+				free(buf);
+		}
+		bad = bad || fputs("\r\n", fp) == EOF;
+	}
+	if (fp != NULL && fclose(fp) != 0)
+		bad = true;
+	if (bad)
+		return sw_error_set(r->err, SW_ERR_IO, _("%s: cannot write: %s"), path,
+		                    strerror(errno));
+	return SW_OK;
+}
+
 /* csv: the same cells with plain numbers (the Markdown/HTML cells are for
  * people); csv_cells NULL: the display cells. */
 static enum sw_status tb_write(struct rep *r, struct table *t, const struct table *csv_cells)
 {
 	const struct table *c = csv_cells ? csv_cells : t;
-	struct sw_csv_out *w = NULL;
 	enum sw_status rc;
 	char *path;
 
@@ -684,16 +722,7 @@ static enum sw_status tb_write(struct rep *r, struct table *t, const struct tabl
 	path = path_in(r->tmpdir, t->csv);
 	if (path == NULL)
 		return sw_error_nomem(r->err);
-	rc = sw_csv_out_open(path, SW_CSV_RFC4180, &w, r->err);
-	for (size_t i = 0; rc == SW_OK && i < c->nrows; i++)
-		rc = sw_csv_out_row(w, c->ncols, (const char *const *)&c->cells[i * c->ncols],
-		                    r->err);
-	if (w != NULL) {
-		enum sw_status rc2 = sw_csv_out_close(w, rc == SW_OK, rc == SW_OK ? r->err : NULL);
-
-		if (rc == SW_OK)
-			rc = rc2;
-	}
+	rc = write_csv(r, path, c);
 	free(path);
 	if (rc == SW_OK)
 		rc = note_file(r, t->csv);
