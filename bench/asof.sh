@@ -44,7 +44,7 @@ run "summary (now, anchor)" "$S" summary
 base=$CPU
 for d in 2025-03-31 2025-01-01 2025-06-14; do
 	run "summary --as-of $d" "$S" summary --as-of "$d"
-	echo "  ratio to the plain summary (CPU): $(awk -v a="$CPU" -v b="$base" 'BEGIN { printf "%.1f", b > 0 ? a / b : 0 }')"
+	echo "  ratio to the plain summary (CPU): $(awk -v a="$CPU" -v b="$base" 'BEGIN { printf "%.1f", (b > 0 ? a / b : 0) }')"
 done
 run "report --year 2025 --no-maps" "$S" report --year 2025 --no-maps --lang en -o "$W/report"
 sed 's/^/  /' "$W/out.report --year 2025 --no-maps"

@@ -25,14 +25,14 @@ struct sw_chart_series {
 
 struct sw_chart {
 	const char *title;
-	const char *y_label;               /* may be NULL */
-	const char *const *categories;     /* x axis labels, ncat of them */
+	const char *y_label;           /* may be NULL */
+	const char *const *categories; /* x axis labels, ncat of them */
 	size_t ncat;
 	const struct sw_chart_series *series;
-	size_t nseries;                    /* 1 .. SW_CHART_MAX_SERIES */
-	bool percent;                      /* the y axis runs 0 .. 100 */
-	bool decimal_comma;                /* numbers as 12,5 instead of 12.5 */
-	const char *empty_text;            /* drawn when ncat is 0 */
+	size_t nseries;         /* 1 .. SW_CHART_MAX_SERIES */
+	bool percent;           /* the y axis runs 0 .. 100 */
+	bool decimal_comma;     /* numbers as 12,5 instead of 12.5 */
+	const char *empty_text; /* drawn when ncat is 0 */
 };
 
 /* Draw c as grouped bars (sw_chart_bars) or lines with markers
@@ -41,7 +41,7 @@ struct sw_chart {
  * or series counts: SW_ERR_INPUT. */
 enum sw_status sw_chart_bars(const struct sw_chart *c, int w, int h, double dpi, const char *path,
                              struct sw_error *err);
-enum sw_status sw_chart_lines(const struct sw_chart *c, int w, int h, double dpi,
-                              const char *path, struct sw_error *err);
+enum sw_status sw_chart_lines(const struct sw_chart *c, int w, int h, double dpi, const char *path,
+                              struct sw_error *err);
 
 #endif

@@ -27,6 +27,10 @@
 #define MAX_AREAS 64
 #define MAX_QUARTERS 40
 #define NVERDICTS 3 /* pass, fail, incomplete */
+#define MAX_COLS 16
+/* Rows of a table shown in the Markdown and HTML; the CSV has them all (a
+ * letter to the council lists dozens, not 100 000). */
+#define MAX_SHOWN 500
 
 /* One point of a state, as far as the report needs it. */
 struct pinfo {
@@ -89,7 +93,7 @@ struct rep {
 	size_t nfiles;
 	struct text md, html;
 	/* state being read */
-	int reading;       /* 0/1: st index; 2: counting planned for quarter q */
+	int reading; /* 0/1: st index; 2: counting planned for quarter q */
 	size_t q;
 	int realised_state, inspected_state, planned_state, progress_state, rejected_state;
 };
@@ -479,8 +483,8 @@ static void make_quarters(struct rep *r)
 			break;
 		r->qstart[r->nq] = a > r->start ? a : r->start;
 		r->qend[r->nq] = b < r->end ? b : r->end;
-		snprintf(r->qlabel[r->nq], sizeof r->qlabel[0], "%s%d %d",
-		         r->o->dutch ? "K" : "Q", (m - 1) / 3 + 1, y);
+		snprintf(r->qlabel[r->nq], sizeof r->qlabel[0], "%s%d %d", r->o->dutch ? "K" : "Q",
+		         (m - 1) / 3 + 1, y);
 		r->nq++;
 		m += 3;
 		if (m > 12) {
@@ -570,7 +574,9 @@ static enum sw_status result_cb(const struct sw_check_row *row, void *ud)
 		char buf[1024];
 
 		snprintf(buf, sizeof buf, "%s: %s", row->rule_id,
-		         row->message ? row->message : row->field ? row->field : "");
+		         row->message ? row->message
+		         : row->field ? row->field
+		                      : "");
 		if (append_reason(p, buf) != SW_OK)
 			return sw_error_nomem(c->r->err);
 	}
@@ -623,20 +629,26 @@ struct table {
 	const char *caption;
 	size_t ncols;
 	char **cells; /* rows * ncols */
-	size_t nrows;
+	size_t nrows, caprows;
 	bool oom;
 };
 
 static void tb_row(struct table *t, ...)
 {
 	va_list ap;
-	char **q = realloc(t->cells, (t->nrows + 1) * t->ncols * sizeof *q);
+	char **q = t->cells;
 
-	if (q == NULL) {
-		t->oom = true;
-		return;
+	if (t->nrows == t->caprows) {
+		size_t cap = t->caprows ? t->caprows * 2 : 16;
+
+		q = realloc(t->cells, cap * t->ncols * sizeof *q);
+		if (q == NULL) {
+			t->oom = true;
+			return;
+		}
+		t->cells = q;
+		t->caprows = cap;
 	}
-	t->cells = q;
 	va_start(ap, t);
 	for (size_t i = 0; i < t->ncols; i++) {
 		const char *c = va_arg(ap, const char *);
@@ -655,13 +667,13 @@ static void tb_free(struct table *t)
 		free(t->cells[i]);
 	free(t->cells);
 	t->cells = NULL;
-	t->nrows = 0;
+	t->nrows = t->caprows = 0;
 }
 
 /* Columns whose cells are numbers are right-aligned. */
 static bool col_numeric(const struct table *t, size_t c)
 {
-	for (size_t r = 1; r < t->nrows; r++) {
+	for (size_t r = 1; r < t->nrows && r <= MAX_SHOWN; r++) {
 		const char *s = t->cells[r * t->ncols + c];
 
 		if (*s != '\0' && strspn(s, "0123456789.,-+ %") != strlen(s))
@@ -683,7 +695,8 @@ static enum sw_status write_csv(struct rep *r, const char *path, const struct ta
 			const char *cell = t->cells[i * t->ncols + k];
 			double d;
 			bool number = sw_num_parse(cell, SW_NUM_STRICT, &d);
-			size_t n = sw_csv_format_cell(small, sizeof small, cell, SW_CSV_RFC4180, !number);
+			size_t n =
+			    sw_csv_format_cell(small, sizeof small, cell, SW_CSV_RFC4180, !number);
 			char *buf = small;
 
 			if (n >= sizeof small) {
@@ -714,6 +727,9 @@ static enum sw_status write_csv(struct rep *r, const char *path, const struct ta
 static enum sw_status tb_write(struct rep *r, struct table *t, const struct table *csv_cells)
 {
 	const struct table *c = csv_cells ? csv_cells : t;
+	size_t shown = t->nrows > MAX_SHOWN + 1 ? MAX_SHOWN + 1 : t->nrows;
+	bool numeric[MAX_COLS] = {false};
+	char more[256] = "";
 	enum sw_status rc;
 	char *path;
 
@@ -728,8 +744,10 @@ static enum sw_status tb_write(struct rep *r, struct table *t, const struct tabl
 		rc = note_file(r, t->csv);
 	if (rc != SW_OK)
 		return rc;
+	for (size_t k = 0; k < t->ncols && k < MAX_COLS; k++)
+		numeric[k] = col_numeric(t, k);
 	/* Markdown */
-	for (size_t i = 0; i < t->nrows; i++) {
+	for (size_t i = 0; i < shown; i++) {
 		tx_puts(&r->md, "|");
 		for (size_t k = 0; k < t->ncols; k++) {
 			tx_puts(&r->md, " ");
@@ -740,12 +758,17 @@ static enum sw_status tb_write(struct rep *r, struct table *t, const struct tabl
 		if (i == 0) {
 			tx_puts(&r->md, "|");
 			for (size_t k = 0; k < t->ncols; k++)
-				tx_puts(&r->md, col_numeric(t, k) ? "---:|" : "---|");
+				tx_puts(&r->md, numeric[k] ? "---:|" : "---|");
 			tx_puts(&r->md, "\n");
 		}
 	}
 	if (t->nrows <= 1)
 		tx_printf(&r->md, "\n*%s*\n", _("(none)"));
+	if (shown < t->nrows) {
+		snprintf(more, sizeof more, _("... and %s more rows in %s"),
+		         inum(r, (long long)(t->nrows - shown)), t->csv);
+		tx_printf(&r->md, "\n*%s*\n", more);
+	}
 	tx_printf(&r->md, "\n%s: `%s`\n\n", _("Table as CSV"), t->csv);
 	/* HTML */
 	tx_puts(&r->html, "<table>\n<caption>");
@@ -757,10 +780,10 @@ static enum sw_status tb_write(struct rep *r, struct table *t, const struct tabl
 		tx_puts(&r->html, "</th>");
 	}
 	tx_puts(&r->html, "</tr></thead>\n<tbody>\n");
-	for (size_t i = 1; i < t->nrows; i++) {
+	for (size_t i = 1; i < shown; i++) {
 		tx_puts(&r->html, "<tr>");
 		for (size_t k = 0; k < t->ncols; k++) {
-			tx_puts(&r->html, col_numeric(t, k) ? "<td class=\"n\">" : "<td>");
+			tx_puts(&r->html, numeric[k] ? "<td class=\"n\">" : "<td>");
 			tx_html(&r->html, t->cells[i * t->ncols + k]);
 			tx_puts(&r->html, "</td>");
 		}
@@ -769,6 +792,11 @@ static enum sw_status tb_write(struct rep *r, struct table *t, const struct tabl
 	if (t->nrows <= 1) {
 		tx_printf(&r->html, "<tr><td colspan=\"%zu\"><em>", t->ncols);
 		tx_html(&r->html, _("(none)"));
+		tx_puts(&r->html, "</em></td></tr>\n");
+	}
+	if (shown < t->nrows) {
+		tx_printf(&r->html, "<tr><td colspan=\"%zu\"><em>", t->ncols);
+		tx_html(&r->html, more);
 		tx_puts(&r->html, "</em></td></tr>\n");
 	}
 	tx_puts(&r->html, "</tbody>\n</table>\n");
@@ -808,7 +836,8 @@ static enum sw_status image(struct rep *r, const char *name, const char *alt)
 		goto out;
 	}
 	if (fseek(fp, 0, SEEK_END) != 0 || (size = ftell(fp)) < 0 || fseek(fp, 0, SEEK_SET) != 0) {
-		rc = sw_error_set(r->err, SW_ERR_IO, _("%s: cannot read: %s"), path, strerror(errno));
+		rc = sw_error_set(r->err, SW_ERR_IO, _("%s: cannot read: %s"), path,
+		                  strerror(errno));
 		goto out;
 	}
 	data = malloc((size_t)size + 1);
@@ -818,7 +847,8 @@ static enum sw_status image(struct rep *r, const char *name, const char *alt)
 		goto out;
 	}
 	if (fread(data, 1, (size_t)size, fp) != (size_t)size) {
-		rc = sw_error_set(r->err, SW_ERR_IO, _("%s: cannot read: %s"), path, strerror(errno));
+		rc = sw_error_set(r->err, SW_ERR_IO, _("%s: cannot read: %s"), path,
+		                  strerror(errno));
 		goto out;
 	}
 	base64_encode_raw((char *)b64, (size_t)size, data);
@@ -844,8 +874,8 @@ out:
 
 static enum sw_status section_counts(struct rep *r)
 {
-	struct table t = {.csv = "counts.csv", .caption = _("Points per type and status"),
-	                  .ncols = 6};
+	struct table t = {
+	    .csv = "counts.csv", .caption = _("Points per type and status"), .ncols = 6};
 	struct table c = {.csv = "counts.csv", .ncols = 6};
 	enum sw_status rc;
 
@@ -880,7 +910,8 @@ static enum sw_status section_counts(struct rep *r)
 				       state_label(r, (int)s), inum(r, a), inum(r, b), d);
 				tb_row(&c, sc == r->nareas ? "total" : r->area[sc]->name,
 				       ty < r->ntypes ? r->forms->forms[ty].type : "other",
-				       s < r->nstates ? r->forms->states[s].name : "other", cs, ce, cd);
+				       s < r->nstates ? r->forms->states[s].name : "other", cs, ce,
+				       cd);
 			}
 		{
 			char d[32], cs[32], ce[32], cd[32];
@@ -889,10 +920,10 @@ static enum sw_status section_counts(struct rep *r)
 			snprintf(cs, sizeof cs, "%lld", ts);
 			snprintf(ce, sizeof ce, "%lld", te);
 			snprintf(cd, sizeof cd, "%lld", te - ts);
-			tb_row(&t, scope_label(r, sc), _("all types"), _("all statuses"), inum(r, ts),
-			       inum(r, te), d);
-			tb_row(&c, sc == r->nareas ? "total" : r->area[sc]->name, "all", "all", cs, ce,
-			       cd);
+			tb_row(&t, scope_label(r, sc), _("all types"), _("all statuses"),
+			       inum(r, ts), inum(r, te), d);
+			tb_row(&c, sc == r->nareas ? "total" : r->area[sc]->name, "all", "all", cs,
+			       ce, cd);
 		}
 	}
 	rc = tb_write(r, &t, &c);
@@ -922,8 +953,8 @@ static enum sw_status section_quarter_counts(struct rep *r)
 				if (n == 0)
 					continue;
 				snprintf(cn, sizeof cn, "%lld", n);
-				tb_row(&t, r->qlabel[q], type_label(r, (int)ty), state_label(r, (int)s),
-				       inum(r, n));
+				tb_row(&t, r->qlabel[q], type_label(r, (int)ty),
+				       state_label(r, (int)s), inum(r, n));
 				tb_row(&c, r->qlabel[q],
 				       ty < r->ntypes ? r->forms->forms[ty].type : "other",
 				       s < r->nstates ? r->forms->states[s].name : "other", cn);
@@ -971,9 +1002,8 @@ static enum sw_status write_chart_bars(struct rep *r)
 
 static enum sw_status section_quarters(struct rep *r)
 {
-	struct table t = {.csv = "quarters.csv",
-	                  .caption = _("Status changes per quarter"),
-	                  .ncols = 4};
+	struct table t = {
+	    .csv = "quarters.csv", .caption = _("Status changes per quarter"), .ncols = 4};
 	struct table c = {.csv = "quarters.csv", .ncols = 6};
 	enum sw_status rc;
 
@@ -1137,9 +1167,8 @@ static void areas_text(const struct rep *r, uint64_t m, char *buf, size_t len)
 static enum sw_status section_lists(struct rep *r)
 {
 	struct state *e = &r->st[1];
-	struct table t = {.csv = "failing.csv",
-	                  .caption = _("Rejected and failing points"),
-	                  .ncols = 6};
+	struct table t = {
+	    .csv = "failing.csv", .caption = _("Rejected and failing points"), .ncols = 6};
 	struct table c = {.csv = "failing.csv", .ncols = 7};
 	enum sw_status rc;
 	char ar[512], id[32];
@@ -1159,9 +1188,10 @@ static enum sw_status section_lists(struct rep *r)
 		areas_text(r, p->areas, ar, sizeof ar);
 		snprintf(id, sizeof id, "%lld", p->id);
 		tb_row(&t, id, type_label(r, p->type), state_label(r, p->status), ar,
-		       p->verdict == 1 ? _("fail") : p->verdict == 0 ? _("pass")
-		                                     : p->verdict == 2 ? _("incomplete")
-		                                                       : "",
+		       p->verdict == 1   ? _("fail")
+		       : p->verdict == 0 ? _("pass")
+		       : p->verdict == 2 ? _("incomplete")
+		                         : "",
 		       reasons);
 		tb_row(&c, id, p->uuid,
 		       p->type < (int)r->ntypes ? r->forms->forms[p->type].type : "other",
@@ -1261,9 +1291,8 @@ static void safe_name(const char *s, char *buf, size_t len)
 
 		if (ch >= 'A' && ch <= 'Z')
 			ch = (char)(ch - 'A' + 'a');
-		buf[n++] = (ch >= 'a' && ch <= 'z') || (ch >= '0' && ch <= '9') || ch == '-'
-		               ? ch
-		               : '_';
+		buf[n++] =
+		    (ch >= 'a' && ch <= 'z') || (ch >= '0' && ch <= '9') || ch == '-' ? ch : '_';
 	}
 	buf[n] = '\0';
 }
@@ -1292,7 +1321,8 @@ static enum sw_status section_maps(struct rep *r)
 		safe_name(a->name, safe, sizeof safe);
 		snprintf(name, sizeof name, "map_%s.png", safe);
 		snprintf(title, sizeof title, _("%s: status on %s"),
-		         sw_area_label(a, r->o->dutch ? "nl" : "en"), day_text(r, r->ty, r->tm, r->td));
+		         sw_area_label(a, r->o->dutch ? "nl" : "en"),
+		         day_text(r, r->ty, r->tm, r->td));
 		path = path_in(r->tmpdir, name);
 		if (path == NULL)
 			return sw_error_nomem(r->err);
@@ -1425,12 +1455,15 @@ static enum sw_status setup(struct rep *r)
 	size_t per;
 
 	if (o->forms == NULL || o->dir == NULL)
-		return sw_error_set(r->err, SW_ERR_INPUT, "%s", _("report: no forms or no directory"));
+		return sw_error_set(r->err, SW_ERR_INPUT, "%s",
+		                    _("report: no forms or no directory"));
 	if (!sw_date_parse_day(o->from, &r->fy, &r->fm, &r->fd))
-		return sw_error_set(r->err, SW_ERR_INPUT, _("--from: expected a date YYYY-MM-DD, got '%s'"),
+		return sw_error_set(r->err, SW_ERR_INPUT,
+		                    _("--from: expected a date YYYY-MM-DD, got '%s'"),
 		                    o->from ? o->from : "");
 	if (!sw_date_parse_day(o->to, &r->ty, &r->tm, &r->td))
-		return sw_error_set(r->err, SW_ERR_INPUT, _("--to: expected a date YYYY-MM-DD, got '%s'"),
+		return sw_error_set(r->err, SW_ERR_INPUT,
+		                    _("--to: expected a date YYYY-MM-DD, got '%s'"),
 		                    o->to ? o->to : "");
 	r->start = sw_date_ams_midnight(r->fy, r->fm, r->fd);
 	r->end = sw_date_ams_midnight(r->ty, r->tm, r->td + 1);
@@ -1448,7 +1481,8 @@ static enum sw_status setup(struct rep *r)
 		return SW_ERR_INPUT;
 	if (o->narea_names > 0) {
 		if (o->areas == NULL)
-			return sw_error_set(r->err, SW_ERR_INPUT, "%s", _("--area: no areas are loaded"));
+			return sw_error_set(r->err, SW_ERR_INPUT, "%s",
+			                    _("--area: no areas are loaded"));
 		for (size_t i = 0; i < o->narea_names; i++) {
 			const struct sw_area *a = sw_area_find(o->areas, o->area_names[i], r->err);
 			bool dup = false;
@@ -1460,8 +1494,8 @@ static enum sw_status setup(struct rep *r)
 			if (dup)
 				continue;
 			if (r->nareas == MAX_AREAS)
-				return sw_error_set(r->err, SW_ERR_INPUT, _("at most %d areas in a report"),
-				                    MAX_AREAS);
+				return sw_error_set(r->err, SW_ERR_INPUT,
+				                    _("at most %d areas in a report"), MAX_AREAS);
 			r->area[r->nareas++] = a;
 		}
 		r->restrict_areas = true;
@@ -1507,7 +1541,8 @@ static enum sw_status gather(struct rep *r)
 	for (size_t q = 0; rc == SW_OK && r->o->quarterly && q < r->nq; q++)
 		rc = read_state(r, 3, r->qend[q], q);
 	if (rc == SW_OK)
-		rc = sw_store_history_range(r->s, r->start_iso, r->end_iso, transition_cb, r, r->err);
+		rc = sw_store_history_range(r->s, r->start_iso, r->end_iso, transition_cb, r,
+		                            r->err);
 	if (rc == SW_OK)
 		rc = read_runs(r);
 	/* the lists go by id */
@@ -1588,8 +1623,8 @@ enum sw_status sw_report_write(struct sw_store *s, const struct sw_report_option
 	}
 	snprintf(r.tmpdir, n, "%s/.report-%ld", o->dir, (long)getpid());
 	if (mkdir(r.tmpdir, 0777) != 0) {
-		rc = sw_error_set(err, SW_ERR_IO, _("%s: cannot create the directory: %s"), r.tmpdir,
-		                  strerror(errno));
+		rc = sw_error_set(err, SW_ERR_IO, _("%s: cannot create the directory: %s"),
+		                  r.tmpdir, strerror(errno));
 		free(r.tmpdir);
 		r.tmpdir = NULL;
 		goto out;

@@ -12,31 +12,31 @@
 #include "schouw/render.h"
 #include "schouw/report.h"
 
-static const char usage[] = N_(
-	"usage: schouw report [--year Y | --from DATE --to DATE] [--quarterly]\n"
-	"                     [--area NAME ...] [--type T] [--profile P] [--lang nl|en]\n"
-	"                     -o DIR\n\n"
-	"The progress report of a period for the council letter, with every figure\n"
-	"rebuilt from the store's history: points per type and status at the start\n"
-	"and the end of the period (per area and in total), status changes per\n"
-	"quarter against the planned points, compliance from the stored check runs\n"
-	"and its trend, lists of rejected and failing points, of planned points not\n"
-	"realised and of points not inspected for more than a year, and a status map\n"
-	"of each area. DIR gets report.md, report.html (self-contained, prints on A4),\n"
-	"a CSV per table and the charts and maps as PNG.\n\n"
-	"Options:\n"
-	"  -o, --output DIR     where the report goes (created when missing)\n"
-	"  --year Y             the calendar year Y (default: the current year)\n"
-	"  --from DATE --to DATE  the period, first and last day (YYYY-MM-DD)\n"
-	"  --quarterly          also the counts at the end of every quarter\n"
-	"  --area NAME          report on this area only (repeatable; default: every\n"
-	"                       area of gis/areas.shp, and the total)\n"
-	"  --type T             only points of type T\n"
-	"  --profile P          compliance from the runs of profile P only\n"
-	"  --lang nl|en         language of the report (default Dutch, English when\n"
-	"                       the locale is English)\n"
-	"  --no-maps            leave the area maps out\n"
-	"  --db PATH            the store\n");
+static const char usage[] =
+    N_("usage: schouw report [--year Y | --from DATE --to DATE] [--quarterly]\n"
+       "                     [--area NAME ...] [--type T] [--profile P] [--lang nl|en]\n"
+       "                     -o DIR\n\n"
+       "The progress report of a period for the council letter, with every figure\n"
+       "rebuilt from the store's history: points per type and status at the start\n"
+       "and the end of the period (per area and in total), status changes per\n"
+       "quarter against the planned points, compliance from the stored check runs\n"
+       "and its trend, lists of rejected and failing points, of planned points not\n"
+       "realised and of points not inspected for more than a year, and a status map\n"
+       "of each area. DIR gets report.md, report.html (self-contained, prints on A4),\n"
+       "a CSV per table and the charts and maps as PNG.\n\n"
+       "Options:\n"
+       "  -o, --output DIR     where the report goes (created when missing)\n"
+       "  --year Y             the calendar year Y (default: the current year)\n"
+       "  --from DATE --to DATE  the period, first and last day (YYYY-MM-DD)\n"
+       "  --quarterly          also the counts at the end of every quarter\n"
+       "  --area NAME          report on this area only (repeatable; default: every\n"
+       "                       area of gis/areas.shp, and the total)\n"
+       "  --type T             only points of type T\n"
+       "  --profile P          compliance from the runs of profile P only\n"
+       "  --lang nl|en         language of the report (default Dutch, English when\n"
+       "                       the locale is English)\n"
+       "  --no-maps            leave the area maps out\n"
+       "  --db PATH            the store\n");
 
 enum {
 	OPT_OUT = SW_OPT_FIRST_FREE,
@@ -66,18 +66,18 @@ static bool locale_english(void)
 int cmd_report(struct sw_cli *cli, int argc, char **argv)
 {
 	static const struct option opts[] = {
-		SW_CLI_COMMON_OPTS,
-		{"output", required_argument, NULL, OPT_OUT},
-		{"year", required_argument, NULL, OPT_YEAR},
-		{"from", required_argument, NULL, OPT_FROM},
-		{"to", required_argument, NULL, OPT_TO},
-		{"quarterly", no_argument, NULL, OPT_QUARTERLY},
-		{"area", required_argument, NULL, OPT_AREA},
-		{"type", required_argument, NULL, OPT_TYPE},
-		{"profile", required_argument, NULL, OPT_PROFILE},
-		{"lang", required_argument, NULL, OPT_LANG},
-		{"no-maps", no_argument, NULL, OPT_NO_MAPS},
-		{NULL, 0, NULL, 0},
+	    SW_CLI_COMMON_OPTS,
+	    {"output", required_argument, NULL, OPT_OUT},
+	    {"year", required_argument, NULL, OPT_YEAR},
+	    {"from", required_argument, NULL, OPT_FROM},
+	    {"to", required_argument, NULL, OPT_TO},
+	    {"quarterly", no_argument, NULL, OPT_QUARTERLY},
+	    {"area", required_argument, NULL, OPT_AREA},
+	    {"type", required_argument, NULL, OPT_TYPE},
+	    {"profile", required_argument, NULL, OPT_PROFILE},
+	    {"lang", required_argument, NULL, OPT_LANG},
+	    {"no-maps", no_argument, NULL, OPT_NO_MAPS},
+	    {NULL, 0, NULL, 0},
 	};
 	struct sw_report_options o = {.dutch = !locale_english()};
 	struct sw_report_result res;
@@ -103,9 +103,9 @@ int cmd_report(struct sw_cli *cli, int argc, char **argv)
 
 			if (!sw_num_parse(optarg, SW_NUM_TRIM | SW_NUM_WHOLE, &d) || d < 1900 ||
 			    d > 9999) {
-				sw_cli_usage_error(cli, "report",
-				                   _("--year: expected a year such as 2025, got '%s'"),
-				                   optarg);
+				sw_cli_usage_error(
+				    cli, "report",
+				    _("--year: expected a year such as 2025, got '%s'"), optarg);
 				goto out;
 			}
 			year = (int)d;
@@ -139,7 +139,8 @@ int cmd_report(struct sw_cli *cli, int argc, char **argv)
 			break;
 		case OPT_LANG:
 			if (strcmp(optarg, "nl") != 0 && strcmp(optarg, "en") != 0) {
-				sw_cli_usage_error(cli, "report", _("--lang: expected nl or en, got '%s'"),
+				sw_cli_usage_error(cli, "report",
+				                   _("--lang: expected nl or en, got '%s'"),
 				                   optarg);
 				goto out;
 			}
@@ -231,9 +232,11 @@ int cmd_report(struct sw_cli *cli, int argc, char **argv)
 	if (rc_rep != SW_OK)
 		goto fail;
 	if (!cli->quiet)
-		printf(_("%s: report of %s to %s: %lld points at the start, %lld at the end, %zu check "
+		printf(_("%s: report of %s to %s: %lld points at the start, %lld at the end, %zu "
+		         "check "
 		         "runs; %zu files\n"),
-		       o.dir, o.from, o.to, res.npoints_start, res.npoints_end, res.nruns, res.nfiles);
+		       o.dir, o.from, o.to, res.npoints_start, res.npoints_end, res.nruns,
+		       res.nfiles);
 	rc = SW_EXIT_OK;
 	goto out;
 fail:

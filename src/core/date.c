@@ -189,12 +189,12 @@ void sw_date_iso_utc(long long t, char *buf, size_t len)
 size_t sw_date_long(int y, int m, int d, bool dutch, char *buf, size_t len)
 {
 	/* month names are language facts, not staff data */
-	static const char *const nl[] = {"januari", "februari", "maart",     "april",
-	                                 "mei",     "juni",     "juli",      "augustus",
-	                                 "september", "oktober", "november", "december"};
-	static const char *const en[] = {"January", "February", "March",     "April",
-	                                 "May",     "June",     "July",      "August",
-	                                 "September", "October", "November", "December"};
+	static const char *const nl[] = {"januari",   "februari", "maart",    "april",
+	                                 "mei",       "juni",     "juli",     "augustus",
+	                                 "september", "oktober",  "november", "december"};
+	static const char *const en[] = {"January",   "February", "March",    "April",
+	                                 "May",       "June",     "July",     "August",
+	                                 "September", "October",  "November", "December"};
 	int n;
 
 	if (len == 0)

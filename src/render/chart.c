@@ -8,8 +8,8 @@
 #include "schouw/i18n.h"
 #include "schouw/num.h"
 
-static const struct sw_rgb black = {0, 0, 0}, grey = {0.45, 0.45, 0.45},
-                           light = {0.86, 0.86, 0.86}, white = {1, 1, 1};
+static const struct sw_rgb black = {0, 0, 0}, grey = {0.45, 0.45, 0.45}, light = {0.86, 0.86, 0.86},
+                           white = {1, 1, 1};
 
 /* The plot area inside the margins, in pixels. */
 struct frame {
@@ -45,10 +45,11 @@ static enum sw_status check_args(const struct sw_chart *c, int w, int h, double 
                                  struct sw_error *err)
 {
 	if (w < 200 || h < 150 || w > 6000 || h > 6000 || !(dpi >= 30 && dpi <= 1200))
-		return sw_error_set(err, SW_ERR_INPUT,
-		                    _("chart size %d x %d at %g dpi: expected 200..6000 x 150..6000 "
-		                      "pixels at 30..1200 dpi"),
-		                    w, h, dpi);
+		return sw_error_set(
+		    err, SW_ERR_INPUT,
+		    _("chart size %d x %d at %g dpi: expected 200..6000 x 150..6000 "
+		      "pixels at 30..1200 dpi"),
+		    w, h, dpi);
 	if (c->nseries < 1 || c->nseries > SW_CHART_MAX_SERIES)
 		return sw_error_set(err, SW_ERR_INPUT, _("a chart needs 1 to %d series, got %zu"),
 		                    SW_CHART_MAX_SERIES, c->nseries);
@@ -56,8 +57,7 @@ static enum sw_status check_args(const struct sw_chart *c, int w, int h, double 
 }
 
 /* Title, legend, axes and grid; fills f. */
-static void draw_frame(struct sw_canvas *cv, const struct sw_chart *c, struct frame *f,
-                       bool lines)
+static void draw_frame(struct sw_canvas *cv, const struct sw_chart *c, struct frame *f, bool lines)
 {
 	int w = sw_canvas_width(cv), h = sw_canvas_height(cv);
 	double pt = sw_canvas_pt(cv), max = 0, lx, tw, asc, desc;
@@ -99,8 +99,8 @@ static void draw_frame(struct sw_canvas *cv, const struct sw_chart *c, struct fr
 		}
 		sw_canvas_text(cv, lx + 22 * pt, sy, c->series[s].name ? c->series[s].name : "", 9,
 		               false, black, SW_ALIGN_LEFT, 0);
-		sw_canvas_text_size(cv, c->series[s].name ? c->series[s].name : "", 9, false, &tw, &asc,
-		                    &desc);
+		sw_canvas_text_size(cv, c->series[s].name ? c->series[s].name : "", 9, false, &tw,
+		                    &asc, &desc);
 		lx += 22 * pt + tw + 16 * pt;
 	}
 	/* grid and y labels */
@@ -113,14 +113,16 @@ static void draw_frame(struct sw_canvas *cv, const struct sw_chart *c, struct fr
 		num_text(v, 0, c->decimal_comma, buf, sizeof buf);
 		if (c->percent)
 			strncat(buf, " %", sizeof buf - strlen(buf) - 1);
-		sw_canvas_text(cv, f->x0 - 4 * pt, y + 3 * pt, buf, 8, false, grey, SW_ALIGN_RIGHT, 0);
+		sw_canvas_text(cv, f->x0 - 4 * pt, y + 3 * pt, buf, 8, false, grey, SW_ALIGN_RIGHT,
+		               0);
 	}
 	if (c->y_label != NULL)
 		sw_canvas_text(cv, f->x0, f->y0 - 6 * pt, c->y_label, 8, false, grey, SW_ALIGN_LEFT,
 		               0);
 	if (c->ncat == 0)
 		sw_canvas_text(cv, (f->x0 + f->x1) / 2, (f->y0 + f->y1) / 2,
-		               c->empty_text ? c->empty_text : "", 10, false, grey, SW_ALIGN_CENTER, 0);
+		               c->empty_text ? c->empty_text : "", 10, false, grey, SW_ALIGN_CENTER,
+		               0);
 }
 
 static double cat_x(const struct frame *f, size_t ncat, size_t i)
@@ -194,8 +196,8 @@ out:
 	return rc;
 }
 
-enum sw_status sw_chart_lines(const struct sw_chart *c, int w, int h, double dpi,
-                              const char *path, struct sw_error *err)
+enum sw_status sw_chart_lines(const struct sw_chart *c, int w, int h, double dpi, const char *path,
+                              struct sw_error *err)
 {
 	struct sw_canvas *cv = NULL;
 	struct frame f;
@@ -238,8 +240,8 @@ enum sw_status sw_chart_lines(const struct sw_chart *c, int w, int h, double dpi
 			sw_canvas_symbol(cv, &sym, cat_x(&f, c->ncat, i), val_y(&f, v));
 			if (s == 0) {
 				num_text(v, c->percent ? 1 : 0, c->decimal_comma, buf, sizeof buf);
-				sw_canvas_text(cv, cat_x(&f, c->ncat, i), val_y(&f, v) - 7 * f.pt, buf, 8,
-				               false, black, SW_ALIGN_CENTER, 2 * f.pt);
+				sw_canvas_text(cv, cat_x(&f, c->ncat, i), val_y(&f, v) - 7 * f.pt,
+				               buf, 8, false, black, SW_ALIGN_CENTER, 2 * f.pt);
 			}
 		}
 	}

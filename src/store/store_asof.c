@@ -19,8 +19,8 @@
 
 /* One history row to undo; strings are offsets into the arena. */
 struct undo {
-	char action; /* 'i', 'u', 'd' */
-	size_t field, old;  /* (size_t)-1: NULL */
+	char action;       /* 'i', 'u', 'd' */
+	size_t field, old; /* (size_t)-1: NULL */
 };
 
 /* The rows of one point (by uuid), newest first. */
@@ -93,8 +93,8 @@ static enum sw_status load_cols(struct asof *a)
 	enum sw_status rc;
 	int src;
 
-	rc = sw_store_prepare(a->s, "SELECT name, upper(type) FROM pragma_table_info('points')", &st,
-	                      a->err);
+	rc = sw_store_prepare(a->s, "SELECT name, upper(type) FROM pragma_table_info('points')",
+	                      &st, a->err);
 	if (rc != SW_OK)
 		return rc;
 	while ((src = sqlite3_step(st)) == SQLITE_ROW) {
@@ -115,10 +115,10 @@ static enum sw_status load_cols(struct asof *a)
 			rc = sw_error_nomem(a->err);
 			goto out;
 		}
-		c[a->ncols].kind = type == NULL                 ? 't'
+		c[a->ncols].kind = type == NULL                  ? 't'
 		                   : strstr(type, "INT") != NULL ? 'i'
-		                   : (strstr(type, "REAL") != NULL || strstr(type, "FLOA") != NULL ||
-		                      strstr(type, "DOUB") != NULL)
+		                   : (strstr(type, "REAL") != NULL ||
+		                      strstr(type, "FLOA") != NULL || strstr(type, "DOUB") != NULL)
 		                       ? 'r'
 		                       : 't';
 		a->ncols++;
@@ -137,13 +137,12 @@ static enum sw_status load_rows(struct asof *a)
 	enum sw_status rc;
 	int src;
 
-	rc = sw_store_prepare(
-	    a->s,
-	    "SELECT coalesce(point_uuid, 'id:' || point_id), action, field,"
-	    " CASE WHEN action = 'insert' THEN NULL ELSE old_value END"
-	    " FROM schouw_history WHERE julianday(at) >= julianday(?1)"
-	    " ORDER BY 1, seq DESC",
-	    &st, a->err);
+	rc = sw_store_prepare(a->s,
+	                      "SELECT coalesce(point_uuid, 'id:' || point_id), action, field,"
+	                      " CASE WHEN action = 'insert' THEN NULL ELSE old_value END"
+	                      " FROM schouw_history WHERE julianday(at) >= julianday(?1)"
+	                      " ORDER BY 1, seq DESC",
+	                      &st, a->err);
 	if (rc != SW_OK)
 		return rc;
 	sqlite3_bind_text(st, 1, a->f->as_of, -1, SQLITE_STATIC);
@@ -474,8 +473,9 @@ enum sw_status sw_store_query_as_of(struct sw_store *s, const struct sw_filter *
 		goto out;
 	sqlite3_bind_text(st, 1, f->as_of, -1, SQLITE_STATIC);
 	if (sqlite3_step(st) != SQLITE_ROW || sqlite3_column_type(st, 0) == SQLITE_NULL) {
-		rc = sw_error_set(err, SW_ERR_INPUT,
-		                  _("as of '%s': expected an ISO 8601 date or timestamp"), f->as_of);
+		rc =
+		    sw_error_set(err, SW_ERR_INPUT,
+		                 _("as of '%s': expected an ISO 8601 date or timestamp"), f->as_of);
 		goto out;
 	}
 	rc = sw_store_hist_flush(s, err);
