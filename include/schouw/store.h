@@ -155,9 +155,14 @@ struct sw_filter {
 	/* only points inside this polygon (RD New; boundary included), NULL: any.
 	 * Not owned; must outlive the query. */
 	const struct sw_polygon *within;
+	/* the points as they were at a past moment instead of now, rebuilt from
+	 * schouw_history (see sw_store_query_as_of): an ISO 8601 instant, an
+	 * exclusive bound (everything before it happened). NULL: now. Not owned. */
+	const char *as_of;
 };
 
-/* Call cb for every point matching f (NULL: all), in id order. Spatial
+/* Call cb for every point matching f (NULL: all), in id order. With
+ * f->as_of set this is sw_store_query_as_of. Spatial
  * filters go through the R-tree (with the polygon's bbox for within), then
  * the exact coordinates are checked (bbox inclusive; near: distance <=
  * radius; within: sw_polygon_contains). The point passed to cb carries
@@ -177,6 +182,20 @@ typedef void (*sw_skip_cb)(long long id, const char *uuid, const char *what, voi
 void sw_store_on_skip(struct sw_store *s, sw_skip_cb cb, void *ud);
 /* How many rows were skipped since the store was opened. */
 long long sw_store_skipped(const struct sw_store *s);
+
+/* The points as they were just before the instant f->as_of (ISO 8601, e.g.
+ * "2025-06-30T22:00:00Z"), streamed like sw_store_query with the other
+ * filters applied to the rebuilt points. The rebuild starts from the points
+ * table and undoes, newest first, every schouw_history row at or after the
+ * bound, driven only by the rows' action and field: an update puts the
+ * field's old value back, an insert removes the point, a delete brings the
+ * old record of its old_value JSON back (with its old id). So points created
+ * later are absent, points deleted later are back with their values then,
+ * whoever wrote the rows (schouw or triggers). Points come in id order;
+ * updated_at is as stored now. Spatial filters are checked on the rebuilt
+ * coordinates (no R-tree). An unreadable bound: SW_ERR_INPUT. */
+enum sw_status sw_store_query_as_of(struct sw_store *s, const struct sw_filter *f, sw_point_cb cb,
+                                    void *ud, struct sw_error *err);
 
 struct sw_history_row {
 	long long seq;
@@ -198,6 +217,12 @@ typedef enum sw_status (*sw_history_cb)(const struct sw_history_row *h, void *ud
  * blob that is no GeoPackage point stays a 'geom' row with the hex. */
 enum sw_status sw_store_history(struct sw_store *s, const char *uuid, sw_history_cb cb, void *ud,
                                 struct sw_error *err);
+
+/* Every history row with from <= at < to (ISO 8601 instants; NULL: no
+ * bound), of every point, oldest first (by seq). For reports: status
+ * changes per quarter. */
+enum sw_status sw_store_history_range(struct sw_store *s, const char *from, const char *to,
+                                      sw_history_cb cb, void *ud, struct sw_error *err);
 
 /* Count of points / history rows (for summaries and tests). */
 enum sw_status sw_store_count(struct sw_store *s, const struct sw_filter *f, long long *n,
@@ -293,6 +318,29 @@ enum sw_status sw_store_check_end(struct sw_store_check *c, const struct sw_chec
 typedef enum sw_status (*sw_verdict_cb)(long long point_id, const char *verdict, void *ud);
 enum sw_status sw_store_check_latest(struct sw_store *s, sw_verdict_cb cb, void *ud,
                                      struct sw_error *err);
+
+/* One stored run, as listed by sw_store_check_runs; strings live during the
+ * call. */
+struct sw_check_run_info {
+	long long id;
+	const char *at; /* ISO 8601 UTC */
+	const char *profile;
+	const char *profile_hash;
+	struct sw_check_counts counts;
+};
+typedef enum sw_status (*sw_check_run_cb)(const struct sw_check_run_info *r, void *ud);
+
+/* The runs with from <= at < to (ISO 8601 instants; NULL: no bound) of the
+ * named profile (NULL: any), oldest first. Non-SW_OK from cb stops. */
+enum sw_status sw_store_check_runs(struct sw_store *s, const char *from, const char *to,
+                                   const char *profile, sw_check_run_cb cb, void *ud,
+                                   struct sw_error *err);
+
+/* Every check_result row of run run_id, by point id, the point's verdict row
+ * first and then its failed rules in the order stored. Non-SW_OK stops. */
+typedef enum sw_status (*sw_check_row_cb)(const struct sw_check_row *r, void *ud);
+enum sw_status sw_store_check_results(struct sw_store *s, long long run_id, sw_check_row_cb cb,
+                                      void *ud, struct sw_error *err);
 
 /* ---- R-tree box query (store_check.c), for neighbour lookups ---- */
 

@@ -30,6 +30,7 @@ struct sw_cli {
 	char *user;               /* found by sw_cli_who(), owned */
 	struct sw_areas *areas;   /* loaded by sw_cli_areas() */
 	bool quiet;
+	char as_of[32]; /* --as-of as an ISO 8601 UTC bound (filter.as_of points here) */
 };
 
 /* Long options every command accepts; put SW_CLI_COMMON_OPTS first in a
@@ -48,6 +49,7 @@ enum {
 	SW_OPT_NEAR,
 	SW_OPT_RADIUS,
 	SW_OPT_AREA,
+	SW_OPT_AS_OF,
 };
 #define SW_CLI_FILTER_OPTS                                                                          \
 	{"type", required_argument, NULL, SW_OPT_TYPE},                                             \
@@ -56,7 +58,8 @@ enum {
 		{"bbox", required_argument, NULL, SW_OPT_BBOX},                                     \
 		{"near", required_argument, NULL, SW_OPT_NEAR},                                     \
 		{"radius", required_argument, NULL, SW_OPT_RADIUS},                                 \
-		{"area", required_argument, NULL, SW_OPT_AREA}
+		{"area", required_argument, NULL, SW_OPT_AREA},                                     \
+		{"as-of", required_argument, NULL, SW_OPT_AS_OF}
 #define SW_CLI_FILTER_HELP                                                                          \
 	N_("  --type T            only points of type T\n"                                          \
 	   "  --status S          only points with status S\n"                                      \
@@ -64,7 +67,10 @@ enum {
 	   "  --bbox X1,Y1,X2,Y2  only points inside this RD New box (metres)\n"                   \
 	   "  --near X,Y          only points near this RD New position (with --radius)\n"          \
 	   "  --radius M          radius for --near in metres\n"                                 \
-	   "  --area NAME         only points inside the named area (see 'schouw areas')\n")
+	   "  --area NAME         only points inside the named area (see 'schouw areas')\n"        \
+	   "  --as-of DATE        the points as they were then, rebuilt from the history:\n"     \
+	   "                      YYYY-MM-DD (the end of that day, Amsterdam time) or an\n"     \
+	   "                      ISO 8601 timestamp\n")
 
 /* The option loop every command shares: returns the next option that is the
  * command's own, or -1 after the last option. The common options (--db,

@@ -29,7 +29,8 @@ static const char usage[] =
        "                      else kor-dordrecht); a path to a .csv file also works\n"
        "  --format F          table (default), csv or json\n"
        "  --summary           only the summary per type and status\n"
-       "  --no-record         do not store the run (the store is opened read-only)\n"
+       "  --no-record         do not store the run (the store is opened read-only);\n"
+       "                      implied by --as-of\n"
        "  --db PATH           the store\n");
 
 enum { OPT_FORMAT = SW_OPT_FIRST_FREE, OPT_PROFILE, OPT_SUMMARY, OPT_NO_RECORD };
@@ -310,6 +311,9 @@ int cmd_check(struct sw_cli *cli, int argc, char **argv)
 			goto out;
 		}
 	}
+	/* a run judges the store as it is: a look at the past is not recorded */
+	if (filter.as_of != NULL)
+		record = false;
 	store = sw_cli_filtered_store(cli, "check", argc, argv, &filter,
 	                              record ? SW_STORE_WRITE : SW_STORE_READ);
 	if (store == NULL)

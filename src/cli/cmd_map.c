@@ -37,6 +37,9 @@ static const char usage[] = N_(
 	"  --status S           only points with status S\n"
 	"  --surveyor NAME      only points logged by NAME\n"
 	"  --near X,Y --radius M  only points near this RD New position\n"
+	"  --area NAME          only points inside the named area\n"
+	"  --as-of DATE         the points as they were then (YYYY-MM-DD: the end of\n"
+	"                       that day), rebuilt from the history\n"
 	"  --db PATH            the store\n");
 
 enum {
@@ -89,6 +92,8 @@ int cmd_map(struct sw_cli *cli, int argc, char **argv)
 		{"bbox", required_argument, NULL, SW_OPT_BBOX},
 		{"near", required_argument, NULL, SW_OPT_NEAR},
 		{"radius", required_argument, NULL, SW_OPT_RADIUS},
+		{"area", required_argument, NULL, SW_OPT_AREA},
+		{"as-of", required_argument, NULL, SW_OPT_AS_OF},
 		{"output", required_argument, NULL, OPT_OUT},
 		{"width", required_argument, NULL, OPT_WIDTH},
 		{"height", required_argument, NULL, OPT_HEIGHT},

@@ -24,5 +24,6 @@ int cmd_photo(struct sw_cli *cli, int argc, char **argv);
 int cmd_user(struct sw_cli *cli, int argc, char **argv);
 int cmd_serve(struct sw_cli *cli, int argc, char **argv);
 int cmd_doctor(struct sw_cli *cli, int argc, char **argv);
+int cmd_report(struct sw_cli *cli, int argc, char **argv);
 
 #endif

@@ -8,6 +8,7 @@
 #include <unistd.h>
 
 #include "cli.h"
+#include "schouw/date.h"
 #include "schouw/config.h"
 #include "schouw/num.h"
 #include "schouw/utf8.h"
@@ -283,6 +284,19 @@ static int filter_opt(struct sw_cli *cli, struct sw_filter *f, int c, const char
 			return SW_EXIT_ERROR;
 		}
 		f->within = a->poly;
+		return 0;
+	}
+	case SW_OPT_AS_OF: {
+		long long bound;
+
+		if (!sw_date_parse_as_of(arg, &bound)) {
+			sw_cli_errorf(cli, _("--as-of: expected a date YYYY-MM-DD or an ISO 8601 "
+					     "timestamp such as 2025-06-30T17:00:00+02:00, got '%s'"),
+				      arg);
+			return SW_EXIT_ERROR;
+		}
+		sw_date_iso_utc(bound, cli->as_of, sizeof cli->as_of);
+		f->as_of = cli->as_of;
 		return 0;
 	}
 	default:

@@ -36,6 +36,7 @@ static const struct command commands[] = {
 	{"user", cmd_user, N_("add, list or revoke the surveyors of the field server")},
 	{"serve", cmd_serve, N_("the field server: a phone page and JSON API over HTTPS")},
 	{"doctor", cmd_doctor, N_("check the store and repair what is safe (--repair)")},
+	{"report", cmd_report, N_("write the progress report of a period (Markdown, HTML, CSV, charts)")},
 };
 
 static void print_help(FILE *f)

@@ -192,6 +192,86 @@ out:
 	return rc;
 }
 
+enum sw_status sw_store_check_runs(struct sw_store *s, const char *from, const char *to,
+                                   const char *profile, sw_check_run_cb cb, void *ud,
+                                   struct sw_error *err)
+{
+	static const char sql[] =
+	    "SELECT id, at, profile, profile_hash, npoints, npass, nfail, nincomplete"
+	    " FROM check_run WHERE (?1 IS NULL OR julianday(at) >= julianday(?1))"
+	    " AND (?2 IS NULL OR julianday(at) < julianday(?2)) AND (?3 IS NULL OR profile = ?3)"
+	    " ORDER BY julianday(at), id";
+	sqlite3_stmt *q = NULL;
+	enum sw_status rc;
+	int r;
+
+	rc = sw_store_prepare(s, sql, &q, err);
+	if (rc != SW_OK)
+		return rc;
+	sw_store_bind_str(q, 1, from);
+	sw_store_bind_str(q, 2, to);
+	sw_store_bind_str(q, 3, profile);
+	while ((r = sqlite3_step(q)) == SQLITE_ROW) {
+		struct sw_check_run_info info = {
+		    .id = sqlite3_column_int64(q, 0),
+		    .at = (const char *)sqlite3_column_text(q, 1),
+		    .profile = (const char *)sqlite3_column_text(q, 2),
+		    .profile_hash = (const char *)sqlite3_column_text(q, 3),
+		    .counts = {sqlite3_column_int64(q, 4), sqlite3_column_int64(q, 5),
+		               sqlite3_column_int64(q, 6), sqlite3_column_int64(q, 7)},
+		};
+
+		rc = cb(&info, ud);
+		if (rc != SW_OK)
+			goto out;
+	}
+	if (r != SQLITE_DONE)
+		rc = sw_store_sqlerr(s, err, _("reading the check runs"));
+out:
+	sqlite3_finalize(q);
+	return rc;
+}
+
+enum sw_status sw_store_check_results(struct sw_store *s, long long run_id, sw_check_row_cb cb,
+                                      void *ud, struct sw_error *err)
+{
+	static const char sql[] =
+	    "SELECT point_id, point_uuid, verdict, rule_id, field, measured, limit_text, severity,"
+	    " message, source FROM check_result WHERE run_id = ?1"
+	    " ORDER BY point_id, rule_id IS NOT NULL, id";
+	sqlite3_stmt *q = NULL;
+	enum sw_status rc;
+	int r;
+
+	rc = sw_store_prepare(s, sql, &q, err);
+	if (rc != SW_OK)
+		return rc;
+	sqlite3_bind_int64(q, 1, run_id);
+	while ((r = sqlite3_step(q)) == SQLITE_ROW) {
+		struct sw_check_row row = {
+		    .point_id = sqlite3_column_int64(q, 0),
+		    .point_uuid = (const char *)sqlite3_column_text(q, 1),
+		    .verdict = (const char *)sqlite3_column_text(q, 2),
+		    .rule_id = (const char *)sqlite3_column_text(q, 3),
+		    .field = (const char *)sqlite3_column_text(q, 4),
+		    .measured = (const char *)sqlite3_column_text(q, 5),
+		    .limit_text = (const char *)sqlite3_column_text(q, 6),
+		    .severity = (const char *)sqlite3_column_text(q, 7),
+		    .message = (const char *)sqlite3_column_text(q, 8),
+		    .source = (const char *)sqlite3_column_text(q, 9),
+		};
+
+		rc = cb(&row, ud);
+		if (rc != SW_OK)
+			goto out;
+	}
+	if (r != SQLITE_DONE)
+		rc = sw_store_sqlerr(s, err, _("reading check results"));
+out:
+	sqlite3_finalize(q);
+	return rc;
+}
+
 static const char join_sql[] =
     "SELECT id, x, y FROM (SELECT p.id, schouw_coord(p.geom, 0) AS x,"
     " schouw_coord(p.geom, 1) AS y FROM rtree_points_geom r"

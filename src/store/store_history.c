@@ -442,28 +442,20 @@ static enum sw_status geom_rows(const struct sw_history_row *h, sw_history_cb cb
 	return rc;
 }
 
-enum sw_status sw_store_history(struct sw_store *s, const char *uuid, sw_history_cb cb, void *ud,
-                                struct sw_error *err)
+/* The columns of a history row, with the records the guard triggers wrote
+ * read as schouw writes them. */
+#define HISTORY_COLUMNS                                                                            \
+	"seq, point_id, point_uuid, action, field,"                                                \
+	" CASE WHEN action = 'delete' THEN " TRIGGER_RECORD("old_value") " ELSE old_value END,"    \
+	" CASE WHEN action = 'insert' THEN " TRIGGER_RECORD("new_value") " ELSE new_value END,"    \
+	" who, at"
+
+static enum sw_status history_rows(struct sw_store *s, sqlite3_stmt *st, sw_history_cb cb,
+                                   void *ud, struct sw_error *err)
 {
-	sqlite3_stmt *st = NULL;
-	enum sw_status rc;
+	enum sw_status rc = SW_OK;
 	int src;
 
-	rc = sw_store_hist_flush(s, err);
-	if (rc != SW_OK)
-		return rc;
-	rc = sw_store_prepare(
-	    s,
-	    "SELECT seq, point_id, point_uuid, action, field,"
-	    " CASE WHEN action = 'delete' THEN " TRIGGER_RECORD("old_value") " ELSE old_value END,"
-	    " CASE WHEN action = 'insert' THEN " TRIGGER_RECORD("new_value") " ELSE new_value END,"
-	    " who, at FROM schouw_history WHERE point_id IN (SELECT id FROM points WHERE"
-	    " uuid = ?1 UNION SELECT point_id FROM schouw_history WHERE point_uuid = ?1"
-	    " AND action = 'delete') AND point_uuid = ?1 ORDER BY seq",
-	    &st, err);
-	if (rc != SW_OK)
-		return rc;
-	sqlite3_bind_text(st, 1, uuid, -1, SQLITE_STATIC);
 	while ((src = sqlite3_step(st)) == SQLITE_ROW) {
 		struct sw_history_row h = {
 		    .seq = sqlite3_column_int64(st, 0),
@@ -483,11 +475,55 @@ enum sw_status sw_store_history(struct sw_store *s, const char *uuid, sw_history
 		else
 			rc = cb(&h, ud);
 		if (rc != SW_OK)
-			goto out;
+			return rc;
 	}
 	if (src != SQLITE_DONE)
 		rc = sw_store_sqlerr(s, err, _("reading history"));
-out:
+	return rc;
+}
+
+enum sw_status sw_store_history_range(struct sw_store *s, const char *from, const char *to,
+                                      sw_history_cb cb, void *ud, struct sw_error *err)
+{
+	sqlite3_stmt *st = NULL;
+	enum sw_status rc;
+
+	rc = sw_store_hist_flush(s, err);
+	if (rc != SW_OK)
+		return rc;
+	rc = sw_store_prepare(
+	    s,
+	    "SELECT " HISTORY_COLUMNS " FROM schouw_history WHERE (?1 IS NULL OR julianday(at) >= julianday(?1))"
+	    " AND (?2 IS NULL OR julianday(at) < julianday(?2)) ORDER BY seq",
+	    &st, err);
+	if (rc != SW_OK)
+		return rc;
+	sw_store_bind_str(st, 1, from);
+	sw_store_bind_str(st, 2, to);
+	rc = history_rows(s, st, cb, ud, err);
+	sqlite3_finalize(st);
+	return rc;
+}
+
+enum sw_status sw_store_history(struct sw_store *s, const char *uuid, sw_history_cb cb, void *ud,
+                                struct sw_error *err)
+{
+	sqlite3_stmt *st = NULL;
+	enum sw_status rc;
+
+	rc = sw_store_hist_flush(s, err);
+	if (rc != SW_OK)
+		return rc;
+	rc = sw_store_prepare(s,
+	                      "SELECT " HISTORY_COLUMNS " FROM schouw_history WHERE point_id IN"
+	                      " (SELECT id FROM points WHERE uuid = ?1 UNION SELECT point_id FROM"
+	                      " schouw_history WHERE point_uuid = ?1 AND action = 'delete') AND"
+	                      " point_uuid = ?1 ORDER BY seq",
+	                      &st, err);
+	if (rc != SW_OK)
+		return rc;
+	sqlite3_bind_text(st, 1, uuid, -1, SQLITE_STATIC);
+	rc = history_rows(s, st, cb, ud, err);
 	sqlite3_finalize(st);
 	return rc;
 }

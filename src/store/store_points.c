@@ -398,6 +398,19 @@ static bool filter_exact(const struct sw_filter *f, double x, double y)
 	return true;
 }
 
+bool sw_store_filter_match(const struct sw_filter *f, const struct sw_point *p)
+{
+	if (f == NULL)
+		return true;
+	if (f->type != NULL && (p->type == NULL || strcmp(f->type, p->type) != 0))
+		return false;
+	if (f->status != NULL && (p->status == NULL || strcmp(f->status, p->status) != 0))
+		return false;
+	if (f->by != NULL && (p->surveyor == NULL || strcmp(f->by, p->surveyor) != 0))
+		return false;
+	return filter_exact(f, p->x, p->y);
+}
+
 static bool filter_spatial(const struct sw_filter *f)
 {
 	return f != NULL && (f->has_bbox || f->has_near || f->within != NULL);
@@ -421,6 +434,13 @@ static enum sw_status filter_check(struct sw_store *s, const struct sw_filter *f
 	return SW_OK;
 }
 
+enum sw_status sw_store_filter_check(struct sw_store *s, const struct sw_filter *f,
+                                     struct sw_error *err)
+{
+	return filter_check(s, f, err);
+}
+
+
 enum sw_status sw_store_query(struct sw_store *s, const struct sw_filter *f, sw_point_cb cb,
                               void *ud, struct sw_error *err)
 {
@@ -431,6 +451,8 @@ enum sw_status sw_store_query(struct sw_store *s, const struct sw_filter *f, sw_
 	enum sw_status rc;
 	int src;
 
+	if (f != NULL && f->as_of != NULL)
+		return sw_store_query_as_of(s, f, cb, ud, err);
 	sw_point_init(&p);
 	rc = filter_check(s, f, err);
 	if (rc != SW_OK)
@@ -521,6 +543,13 @@ out:
 	return rc;
 }
 
+static enum sw_status count_one(const struct sw_point *p, void *ud)
+{
+	(void)p;
+	(*(long long *)ud)++;
+	return SW_OK;
+}
+
 enum sw_status sw_store_count(struct sw_store *s, const struct sw_filter *f, long long *n,
                               struct sw_error *err)
 {
@@ -529,6 +558,8 @@ enum sw_status sw_store_count(struct sw_store *s, const struct sw_filter *f, lon
 	enum sw_status rc;
 
 	*n = 0;
+	if (f != NULL && f->as_of != NULL)
+		return sw_store_query_as_of(s, f, count_one, n, err);
 	if (filter_spatial(f))
 		return count_spatial(s, f, n, err);
 	sw_store_sb_add(&b, "SELECT count(*) FROM points WHERE 1");

@@ -104,6 +104,14 @@ enum sw_status sw_store_prepare(struct sw_store *s, const char *sql, sqlite3_stm
 enum sw_status sw_store_step_done(struct sw_store *s, sqlite3_stmt *st, const char *what,
                                   struct sw_error *err);
 
+/* True when p passes every filter of f but as_of (type, status, by, bbox,
+ * near, within on its exact coordinates); f NULL: true. */
+bool sw_store_filter_match(const struct sw_filter *f, const struct sw_point *p);
+
+/* SW_ERR_INPUT for an inverted bbox or a bad --near radius. */
+enum sw_status sw_store_filter_check(struct sw_store *s, const struct sw_filter *f,
+                                     struct sw_error *err);
+
 /* Bind v (NULL: SQL NULL) without a copy: step before v changes. */
 void sw_store_bind_str(sqlite3_stmt *st, int i, const char *v);
 
