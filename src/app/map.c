@@ -239,7 +239,7 @@ static int verdict_class(const struct map_ctx *m, long long id)
 
 /* ---- extent ------------------------------------------------------------ */
 
-static enum sw_status fit_cb(const struct sw_point *p, void *ud)
+static enum sw_status fit_cb(const struct sw_point_xy *p, void *ud)
 {
 	struct map_ctx *m = ud;
 
@@ -257,7 +257,7 @@ static enum sw_status points_box(struct map_ctx *m, struct sw_store *st, const s
 	m->bx0 = m->by0 = INFINITY;
 	m->bx1 = m->by1 = -INFINITY;
 	m->nfit = 0;
-	return sw_store_query(st, f, fit_cb, m, err);
+	return sw_store_query_xy(st, f, fit_cb, m, err);
 }
 
 /* ---- basemap ----------------------------------------------------------- */
@@ -402,7 +402,7 @@ static enum sw_status draw_basemap(struct map_ctx *m, struct sw_error *err)
 
 /* ---- points ------------------------------------------------------------ */
 
-static enum sw_status point_cb(const struct sw_point *p, void *ud)
+static enum sw_status point_cb(const struct sw_point_xy *p, void *ud)
 {
 	struct map_ctx *m = ud;
 	int ti = class_index(m->types, m->ntypes, p->type), ci = -1;
@@ -422,9 +422,8 @@ static enum sw_status point_cb(const struct sw_point *p, void *ud)
 		m->cls[ci].count++;
 	m->total++;
 	/* the date of the data: the newest observation (else the newest change) */
-	const char *when = p->observed_at != NULL ? p->observed_at : p->updated_at;
-	if (when != NULL && strncmp(when, m->newest, 10) > 0)
-		snprintf(m->newest, sizeof m->newest, "%s", when);
+	if (p->date != NULL && strncmp(p->date, m->newest, 10) > 0)
+		snprintf(m->newest, sizeof m->newest, "%s", p->date);
 	if (m->o->labels) {
 		if (m->nlabels == MAX_LABELS) {
 			m->labels_skipped++;
@@ -1016,7 +1015,7 @@ enum sw_status sw_map_render(struct sw_store *st, const struct sw_map_options *o
 	r = 8.5 * m.pt * m.px; /* symbols on the edge are drawn too */
 	f.has_bbox = true;
 	f.minx = res->minx - r, f.maxx = res->maxx + r, f.miny = res->miny - r, f.maxy = res->maxy + r;
-	rc = sw_store_query(st, &f, point_cb, &m, err);
+	rc = sw_store_query_xy(st, &f, point_cb, &m, err);
 	if (rc == SW_ERR_NOMEM)
 		sw_error_nomem(err);
 	if (rc != SW_OK)
