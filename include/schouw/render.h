@@ -103,8 +103,8 @@ struct sw_png_text {
 };
 
 /* Write the image canvas as an 8-bit RGB PNG (the map is opaque) through
- * libpng, with the tEXt chunks given, zlib level 6 and adaptive filters,
- * one row at a time. path is written as given (callers pass a temporary
+ * libpng, with the tEXt chunks given, zlib level 3 and no row filters
+ * (measured best for maps; see png.c), one row at a time. path is written as given (callers pass a temporary
  * name and rename). */
 enum sw_status sw_png_write(struct sw_canvas *c, const char *path, const struct sw_png_text *text,
                             int ntext, struct sw_error *err);

@@ -19,6 +19,18 @@
 struct sprite {
 	cairo_surface_t *surf; /* ARGB32, premultiplied */
 	int size;              /* square, pixels */
+	int y0, y1;            /* rows holding any ink */
+	int *span;             /* per row: first and one past the last inked column */
+};
+
+/* Stamps wait in a short queue while the pixels they will touch are
+ * prefetched: a million points land at random places in an image far larger
+ * than the cache, and waiting for memory was most of their time. */
+#define STAMP_QUEUE 8
+
+struct stamp_job {
+	const struct sprite *sp;
+	int x0, y0; /* the sprite's top-left pixel */
 };
 
 struct sw_canvas {
@@ -29,7 +41,11 @@ struct sw_canvas {
 	bool pdf;
 	bool raw; /* pixels written directly since the last flush */
 	struct sprite sprites[SW_SYMBOL_MAX];
+	struct stamp_job queue[STAMP_QUEUE];
+	int qhead, qlen;
 };
+
+static void stamps_flush(struct sw_canvas *c);
 
 bool sw_rgb_parse(const char *hex, struct sw_rgb *out)
 {
@@ -133,6 +149,7 @@ enum sw_status sw_canvas_open_pdf(FILE *fp, int w, int h, double dpi, const char
 
 static void leave_raw(struct sw_canvas *c)
 {
+	stamps_flush(c);
 	if (c->raw) {
 		cairo_surface_mark_dirty(c->surf);
 		c->raw = false;
@@ -163,8 +180,10 @@ void sw_canvas_free(struct sw_canvas *c)
 	if (c == NULL)
 		return;
 	for (int i = 0; i < SW_SYMBOL_MAX; i++)
-		if (c->sprites[i].surf != NULL)
+		if (c->sprites[i].surf != NULL) {
 			cairo_surface_destroy(c->sprites[i].surf);
+			free(c->sprites[i].span);
+		}
 	if (c->cr != NULL)
 		cairo_destroy(c->cr);
 	if (c->surf != NULL)
@@ -363,63 +382,128 @@ static struct sprite *sprite_for(struct sw_canvas *c, const struct sw_symbol *s)
 	draw_symbol(cr, s);
 	cairo_destroy(cr);
 	cairo_surface_flush(sp->surf);
-	if (cairo_surface_status(sp->surf) != CAIRO_STATUS_SUCCESS) {
+	sp->span = malloc(2 * (size_t)sp->size * sizeof *sp->span);
+	if (cairo_surface_status(sp->surf) != CAIRO_STATUS_SUCCESS || sp->span == NULL) {
 		cairo_surface_destroy(sp->surf);
+		free(sp->span);
 		sp->surf = NULL;
+		sp->span = NULL;
 		return NULL;
+	}
+	/* what stamping skips: the transparent rows and row ends */
+	sp->y0 = sp->size;
+	sp->y1 = 0;
+	for (int y = 0; y < sp->size; y++) {
+		const uint32_t *row = (const uint32_t *)(cairo_image_surface_get_data(sp->surf) +
+		                                         (size_t)y * cairo_image_surface_get_stride(sp->surf));
+		int a = 0, b = sp->size;
+
+		while (a < b && row[a] >> 24 == 0)
+			a++;
+		while (b > a && row[b - 1] >> 24 == 0)
+			b--;
+		sp->span[2 * y] = a;
+		sp->span[2 * y + 1] = b;
+		if (a < b) {
+			sp->y0 = y < sp->y0 ? y : sp->y0;
+			sp->y1 = y + 1;
+		}
 	}
 	return sp;
 }
 
-/* Porter-Duff OVER of a premultiplied sprite onto the image, clipped. */
-static void stamp(struct sw_canvas *c, const struct sprite *sp, double x, double y)
+/* Premultiplied s OVER d, both channels pairs at once; x * inv / 255 is
+ * rounded exactly ((t + (t >> 8)) >> 8 with t = x * inv + 128). */
+static inline uint32_t over(uint32_t s, uint32_t d)
 {
-	int half = sp->size / 2;
-	int x0 = (int)floor(x) - half, y0 = (int)floor(y) - half;
-	int sx0 = 0, sy0 = 0, sx1 = sp->size, sy1 = sp->size;
-	int dstride, sstride;
-	unsigned char *dst;
-	const unsigned char *src;
+	uint32_t inv = 255 - (s >> 24);
+	uint32_t rb = (d & 0x00ff00ffu) * inv + 0x00800080u;
+	uint32_t ag = ((d >> 8) & 0x00ff00ffu) * inv + 0x00800080u;
 
-	if (x0 >= c->w || y0 >= c->h || x0 + sp->size <= 0 || y0 + sp->size <= 0)
-		return;
+	rb = ((rb + ((rb >> 8) & 0x00ff00ffu)) >> 8) & 0x00ff00ffu;
+	ag = (ag + ((ag >> 8) & 0x00ff00ffu)) & 0xff00ff00u;
+	return s + (rb | ag);
+}
+
+/* Porter-Duff OVER of a premultiplied sprite onto the image, clipped. */
+static void stamp(struct sw_canvas *c, const struct sprite *sp, int x0, int y0)
+{
+	int sy0 = sp->y0, sy1 = sp->y1;
+	int dstride = cairo_image_surface_get_stride(c->surf);
+	int sstride = cairo_image_surface_get_stride(sp->surf);
+	unsigned char *dst = cairo_image_surface_get_data(c->surf);
+	const unsigned char *src = cairo_image_surface_get_data(sp->surf);
+
+	if (y0 + sy0 < 0)
+		sy0 = -y0;
+	if (y0 + sy1 > c->h)
+		sy1 = c->h - y0;
+	for (int sy = sy0; sy < sy1; sy++) {
+		const uint32_t *s = (const uint32_t *)(src + (size_t)sy * sstride);
+		uint32_t *d = (uint32_t *)(dst + (size_t)(y0 + sy) * dstride) + x0;
+		int sx0 = sp->span[2 * sy], sx1 = sp->span[2 * sy + 1];
+
+		if (x0 + sx0 < 0)
+			sx0 = -x0;
+		if (x0 + sx1 > c->w)
+			sx1 = c->w - x0;
+		for (int sx = sx0; sx < sx1; sx++) {
+			uint32_t p = s[sx], a = p >> 24;
+			if (a == 255)
+				d[sx] = p;
+			else if (a != 0)
+				d[sx] = over(p, d[sx]);
+		}
+	}
+}
+
+/* Ask for the cache lines a stamp will touch. */
+static void prefetch(const struct sw_canvas *c, const struct sprite *sp, int x0, int y0)
+{
+	int stride = cairo_image_surface_get_stride(c->surf);
+	const unsigned char *dst = cairo_image_surface_get_data(c->surf);
+	int xa = x0 < 0 ? 0 : x0, xb = x0 + sp->size > c->w ? c->w - 1 : x0 + sp->size - 1;
+
+	for (int sy = sp->y0; sy < sp->y1; sy++) {
+		int y = y0 + sy;
+		if (y < 0 || y >= c->h)
+			continue;
+		__builtin_prefetch(dst + (size_t)y * stride + (size_t)xa * 4, 1);
+		__builtin_prefetch(dst + (size_t)y * stride + (size_t)xb * 4, 1);
+	}
+}
+
+static void stamps_flush(struct sw_canvas *c)
+{
+	for (; c->qlen > 0; c->qlen--) {
+		const struct stamp_job *j = &c->queue[c->qhead];
+		stamp(c, j->sp, j->x0, j->y0);
+		c->qhead = (c->qhead + 1) % STAMP_QUEUE;
+	}
+}
+
+/* Queue a stamp; the oldest is drawn when the queue is full. */
+static void stamp_queue(struct sw_canvas *c, const struct sprite *sp, double x, double y)
+{
+	int x0, y0;
+
+	if (!(x > -sp->size && y > -sp->size && x < c->w + sp->size && y < c->h + sp->size))
+		return; /* also NAN */
+	x0 = (int)floor(x) - sp->size / 2;
+	y0 = (int)floor(y) - sp->size / 2;
 	if (!c->raw) {
 		cairo_surface_flush(c->surf);
 		c->raw = true;
 	}
-	if (x0 < 0)
-		sx0 = -x0;
-	if (y0 < 0)
-		sy0 = -y0;
-	if (x0 + sx1 > c->w)
-		sx1 = c->w - x0;
-	if (y0 + sy1 > c->h)
-		sy1 = c->h - y0;
-	dst = cairo_image_surface_get_data(c->surf);
-	dstride = cairo_image_surface_get_stride(c->surf);
-	src = cairo_image_surface_get_data(sp->surf);
-	sstride = cairo_image_surface_get_stride(sp->surf);
-	for (int sy = sy0; sy < sy1; sy++) {
-		const uint32_t *s = (const uint32_t *)(src + (size_t)sy * sstride);
-		uint32_t *d = (uint32_t *)(dst + (size_t)(y0 + sy) * dstride) + x0;
-		for (int sx = sx0; sx < sx1; sx++) {
-			uint32_t p = s[sx], a = p >> 24, q, inv, out;
-			if (a == 0)
-				continue;
-			if (a == 255) {
-				d[sx] = p;
-				continue;
-			}
-			q = d[sx];
-			inv = 255 - a;
-			out = 0;
-			for (int sh = 0; sh < 32; sh += 8) {
-				uint32_t v = ((p >> sh) & 0xff) + (((q >> sh) & 0xff) * inv + 127) / 255;
-				out |= (v > 255 ? 255 : v) << sh;
-			}
-			d[sx] = out;
-		}
+	prefetch(c, sp, x0, y0);
+	if (c->qlen == STAMP_QUEUE) {
+		const struct stamp_job *j = &c->queue[c->qhead];
+		stamp(c, j->sp, j->x0, j->y0);
+		c->qhead = (c->qhead + 1) % STAMP_QUEUE;
+		c->qlen--;
 	}
+	c->queue[(c->qhead + c->qlen) % STAMP_QUEUE] = (struct stamp_job){sp, x0, y0};
+	c->qlen++;
 }
 
 void sw_canvas_symbol(struct sw_canvas *c, const struct sw_symbol *s, double x, double y)
@@ -427,7 +511,7 @@ void sw_canvas_symbol(struct sw_canvas *c, const struct sw_symbol *s, double x, 
 	struct sprite *sp = c->pdf ? NULL : sprite_for(c, s);
 
 	if (sp != NULL) {
-		stamp(c, sp, x, y);
+		stamp_queue(c, sp, x, y);
 		return;
 	}
 	leave_raw(c);
