@@ -77,6 +77,10 @@ void sw_canvas_fill(struct sw_canvas *c, struct sw_rgb col, double alpha, bool k
 void sw_canvas_stroke(struct sw_canvas *c, struct sw_rgb col, double alpha, double width,
                       bool keep);
 void sw_canvas_clear_path(struct sw_canvas *c);
+/* Antialias the following fills and strokes of an image canvas with cairo's
+ * fast rasteriser (fewer coverage levels, for backdrops of many lines), or
+ * again with its best. No effect on a PDF. */
+void sw_canvas_set_fast(struct sw_canvas *c, bool fast);
 
 /* Draw a symbol centred at (x, y). On an image canvas a cached sprite is
  * stamped at the nearest whole pixel (fast: a million points), on a PDF it

@@ -361,6 +361,11 @@ static enum sw_status user_shape_cb(const struct sw_basemap_shape *s, void *ud)
 	return shape_cb(s, m);
 }
 
+static enum sw_status draw_layers(struct map_ctx *m, struct sw_error *err);
+
+/* The basemap is a backdrop: its lines and areas are antialiased with
+ * cairo's fast rasteriser (16 coverage levels; 100k street lines took 2.5x
+ * as long with the default); symbols and texts keep the best. */
 static enum sw_status draw_basemap(struct map_ctx *m, struct sw_error *err)
 {
 	const struct sw_map_options *o = m->o;
@@ -368,6 +373,17 @@ static enum sw_status draw_basemap(struct map_ctx *m, struct sw_error *err)
 
 	if (o->no_basemap)
 		return SW_OK;
+	sw_canvas_set_fast(m->cv, true);
+	rc = draw_layers(m, err);
+	sw_canvas_set_fast(m->cv, false);
+	return rc;
+}
+
+static enum sw_status draw_layers(struct map_ctx *m, struct sw_error *err)
+{
+	const struct sw_map_options *o = m->o;
+	enum sw_status rc = SW_OK;
+
 	if (o->nbasemaps == 0) {
 		for (size_t i = 0; m->style != NULL && i < m->style->nlayers; i++) {
 			rc = draw_layer(m, m->style->layers[i].file, &m->style->layers[i].look, err);

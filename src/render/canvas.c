@@ -23,14 +23,17 @@ struct sprite {
 	int *span;             /* per row: first and one past the last inked column */
 };
 
-/* Stamps wait in a short queue while the pixels they will touch are
- * prefetched: a million points land at random places in an image far larger
- * than the cache, and waiting for memory was most of their time. */
-#define STAMP_QUEUE 8
+/* Stamps are collected and drawn band by band: a million points land at
+ * random places in an image far larger than the cache, and waiting for
+ * memory was most of their time. A band of rows fits the cache; a stamp is
+ * drawn into each band it touches, clipped to it, in the order the stamps
+ * came, so the image is exactly that of drawing them one by one. */
+#define STAMP_BATCH 65536
+#define STAMP_BAND 32 /* rows: 2000 px x 32 x 4 bytes = 256 KB */
 
 struct stamp_job {
-	const struct sprite *sp;
 	int x0, y0; /* the sprite's top-left pixel */
+	int sprite; /* index into sprites */
 };
 
 struct sw_canvas {
@@ -41,8 +44,12 @@ struct sw_canvas {
 	bool pdf;
 	bool raw; /* pixels written directly since the last flush */
 	struct sprite sprites[SW_SYMBOL_MAX];
-	struct stamp_job queue[STAMP_QUEUE];
-	int qhead, qlen;
+	struct stamp_job *jobs; /* STAMP_BATCH, allocated with the first stamp */
+	int njobs;
+	unsigned *order; /* jobs by band */
+	size_t order_cap;
+	int *band_pos;   /* bands + 1 */
+	bool no_batch;   /* allocation failed: stamp at once */
 };
 
 static void stamps_flush(struct sw_canvas *c);
@@ -184,6 +191,9 @@ void sw_canvas_free(struct sw_canvas *c)
 			cairo_surface_destroy(c->sprites[i].surf);
 			free(c->sprites[i].span);
 		}
+	free(c->jobs);
+	free(c->order);
+	free(c->band_pos);
 	if (c->cr != NULL)
 		cairo_destroy(c->cr);
 	if (c->surf != NULL)
@@ -215,6 +225,12 @@ double sw_canvas_pt(const struct sw_canvas *c)
 bool sw_canvas_is_pdf(const struct sw_canvas *c)
 {
 	return c->pdf;
+}
+
+void sw_canvas_set_fast(struct sw_canvas *c, bool fast)
+{
+	if (!c->pdf)
+		cairo_set_antialias(c->cr, fast ? CAIRO_ANTIALIAS_FAST : CAIRO_ANTIALIAS_DEFAULT);
 }
 
 void sw_canvas_move(struct sw_canvas *c, double x, double y)
@@ -425,8 +441,9 @@ static inline uint32_t over(uint32_t s, uint32_t d)
 	return s + (rb | ag);
 }
 
-/* Porter-Duff OVER of a premultiplied sprite onto the image, clipped. */
-static void stamp(struct sw_canvas *c, const struct sprite *sp, int x0, int y0)
+/* Porter-Duff OVER of a premultiplied sprite onto the image, clipped to
+ * the rows ylo..yhi-1 (and the image). */
+static void stamp(struct sw_canvas *c, const struct sprite *sp, int x0, int y0, int ylo, int yhi)
 {
 	int sy0 = sp->y0, sy1 = sp->y1;
 	int dstride = cairo_image_surface_get_stride(c->surf);
@@ -434,10 +451,10 @@ static void stamp(struct sw_canvas *c, const struct sprite *sp, int x0, int y0)
 	unsigned char *dst = cairo_image_surface_get_data(c->surf);
 	const unsigned char *src = cairo_image_surface_get_data(sp->surf);
 
-	if (y0 + sy0 < 0)
-		sy0 = -y0;
-	if (y0 + sy1 > c->h)
-		sy1 = c->h - y0;
+	if (y0 + sy0 < ylo)
+		sy0 = ylo - y0;
+	if (y0 + sy1 > yhi)
+		sy1 = yhi - y0;
 	for (int sy = sy0; sy < sy1; sy++) {
 		const uint32_t *s = (const uint32_t *)(src + (size_t)sy * sstride);
 		uint32_t *d = (uint32_t *)(dst + (size_t)(y0 + sy) * dstride) + x0;
@@ -457,33 +474,64 @@ static void stamp(struct sw_canvas *c, const struct sprite *sp, int x0, int y0)
 	}
 }
 
-/* Ask for the cache lines a stamp will touch. */
-static void prefetch(const struct sw_canvas *c, const struct sprite *sp, int x0, int y0)
+/* The bands a job's inked rows touch; false when none is on the image. */
+static bool job_bands(const struct sw_canvas *c, const struct stamp_job *j, int *b0, int *b1)
 {
-	int stride = cairo_image_surface_get_stride(c->surf);
-	const unsigned char *dst = cairo_image_surface_get_data(c->surf);
-	int xa = x0 < 0 ? 0 : x0, xb = x0 + sp->size > c->w ? c->w - 1 : x0 + sp->size - 1;
+	const struct sprite *sp = &c->sprites[j->sprite];
+	int ya = j->y0 + sp->y0, yb = j->y0 + sp->y1;
 
-	for (int sy = sp->y0; sy < sp->y1; sy++) {
-		int y = y0 + sy;
-		if (y < 0 || y >= c->h)
-			continue;
-		__builtin_prefetch(dst + (size_t)y * stride + (size_t)xa * 4, 1);
-		__builtin_prefetch(dst + (size_t)y * stride + (size_t)xb * 4, 1);
-	}
+	ya = ya < 0 ? 0 : ya;
+	yb = yb > c->h ? c->h : yb;
+	if (ya >= yb)
+		return false;
+	*b0 = ya / STAMP_BAND;
+	*b1 = (yb - 1) / STAMP_BAND;
+	return true;
 }
 
+/* Draw the collected stamps band by band (a counting sort by band keeps
+ * their order within each band). */
 static void stamps_flush(struct sw_canvas *c)
 {
-	for (; c->qlen > 0; c->qlen--) {
-		const struct stamp_job *j = &c->queue[c->qhead];
-		stamp(c, j->sp, j->x0, j->y0);
-		c->qhead = (c->qhead + 1) % STAMP_QUEUE;
+	int nb = (c->h + STAMP_BAND - 1) / STAMP_BAND, b0, b1;
+	size_t total = 0;
+
+	if (c->njobs == 0)
+		return;
+	memset(c->band_pos, 0, (size_t)(nb + 1) * sizeof *c->band_pos);
+	for (int i = 0; i < c->njobs; i++)
+		if (job_bands(c, &c->jobs[i], &b0, &b1))
+			for (int b = b0; b <= b1; b++, total++)
+				c->band_pos[b + 1]++;
+	if (total > c->order_cap) {
+		unsigned *o = realloc(c->order, total * sizeof *o);
+		if (o == NULL) { /* one by one, unclipped */
+			for (int i = 0; i < c->njobs; i++)
+				stamp(c, &c->sprites[c->jobs[i].sprite], c->jobs[i].x0, c->jobs[i].y0,
+				      0, c->h);
+			c->njobs = 0;
+			return;
+		}
+		c->order = o;
+		c->order_cap = total;
 	}
+	for (int b = 0; b < nb; b++)
+		c->band_pos[b + 1] += c->band_pos[b];
+	for (int i = 0; i < c->njobs; i++)
+		if (job_bands(c, &c->jobs[i], &b0, &b1))
+			for (int b = b0; b <= b1; b++)
+				c->order[c->band_pos[b]++] = (unsigned)i;
+	/* band_pos[b] is now where band b ends */
+	for (int b = 0, k = 0; b < nb; b++)
+		for (; k < c->band_pos[b]; k++) {
+			const struct stamp_job *j = &c->jobs[c->order[k]];
+			stamp(c, &c->sprites[j->sprite], j->x0, j->y0, b * STAMP_BAND,
+			      (b + 1) * STAMP_BAND);
+		}
+	c->njobs = 0;
 }
 
-/* Queue a stamp; the oldest is drawn when the queue is full. */
-static void stamp_queue(struct sw_canvas *c, const struct sprite *sp, double x, double y)
+static void stamp_add(struct sw_canvas *c, const struct sprite *sp, double x, double y)
 {
 	int x0, y0;
 
@@ -495,15 +543,24 @@ static void stamp_queue(struct sw_canvas *c, const struct sprite *sp, double x, 
 		cairo_surface_flush(c->surf);
 		c->raw = true;
 	}
-	prefetch(c, sp, x0, y0);
-	if (c->qlen == STAMP_QUEUE) {
-		const struct stamp_job *j = &c->queue[c->qhead];
-		stamp(c, j->sp, j->x0, j->y0);
-		c->qhead = (c->qhead + 1) % STAMP_QUEUE;
-		c->qlen--;
+	if (c->jobs == NULL && !c->no_batch) {
+		c->jobs = malloc(STAMP_BATCH * sizeof *c->jobs);
+		c->band_pos = malloc(((size_t)c->h / STAMP_BAND + 2) * sizeof *c->band_pos);
+		if (c->jobs == NULL || c->band_pos == NULL) {
+			free(c->jobs);
+			free(c->band_pos);
+			c->jobs = NULL;
+			c->band_pos = NULL;
+			c->no_batch = true;
+		}
 	}
-	c->queue[(c->qhead + c->qlen) % STAMP_QUEUE] = (struct stamp_job){sp, x0, y0};
-	c->qlen++;
+	if (c->no_batch) {
+		stamp(c, sp, x0, y0, 0, c->h);
+		return;
+	}
+	if (c->njobs == STAMP_BATCH)
+		stamps_flush(c);
+	c->jobs[c->njobs++] = (struct stamp_job){x0, y0, (int)(sp - c->sprites)};
 }
 
 void sw_canvas_symbol(struct sw_canvas *c, const struct sw_symbol *s, double x, double y)
@@ -511,7 +568,7 @@ void sw_canvas_symbol(struct sw_canvas *c, const struct sw_symbol *s, double x, 
 	struct sprite *sp = c->pdf ? NULL : sprite_for(c, s);
 
 	if (sp != NULL) {
-		stamp_queue(c, sp, x, y);
+		stamp_add(c, sp, x, y);
 		return;
 	}
 	leave_raw(c);
