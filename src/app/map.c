@@ -77,6 +77,8 @@ struct map_ctx {
 	/* extent pass */
 	double bx0, by0, bx1, by1;
 	long long nfit;
+	/* RD New's name and WKT, asked of PROJ once, before the image exists */
+	char *crs_name, *crs_wkt;
 };
 
 static const char *T(const struct map_ctx *m, enum txt t)
@@ -789,8 +791,6 @@ static void decorate(struct map_ctx *m, struct sw_map_result *res, struct box *k
 	const struct sw_map_options *o = m->o;
 	double fs = 8 * m->pt, W = o->width, H = o->height, tw;
 	char line[512], num[32], date[16];
-	char *crs_name = NULL, *wkt = NULL;
-	struct sw_error e;
 	const char *title = o->title ? o->title : T(m, T_TITLE);
 
 	/* title band */
@@ -816,9 +816,9 @@ static void decorate(struct map_ctx *m, struct sw_map_result *res, struct box *k
 	/* footer: scale, CRS, attribution, left-out labels */
 	group_thousands((long long)llround(res->scale), num, sizeof num);
 	snprintf(line, sizeof line, m->en ? "Scale 1:%s" : "Schaal 1:%s", num);
-	if (sw_crs_describe(SW_CRS_RD, &crs_name, &wkt, &e) == SW_OK) {
+	{
 		size_t n = strlen(line);
-		snprintf(line + n, sizeof line - n, "  |  %s (EPSG:28992)", crs_name);
+		snprintf(line + n, sizeof line - n, "  |  %s (EPSG:28992)", m->crs_name);
 	}
 	if (m->style != NULL && m->style->attribution != NULL && !o->no_basemap) {
 		size_t n = strlen(line);
@@ -838,8 +838,6 @@ static void decorate(struct map_ctx *m, struct sw_map_result *res, struct box *k
 	sw_canvas_text(m->cv, W - 8 * m->pt, H - 4 * m->pt, line, 7 * m->pt, false, INK,
 	               SW_ALIGN_RIGHT, 0);
 	keep[(*nkeep)++] = (struct box){0, H - 13 * m->pt, W, H};
-	free(crs_name);
-	free(wkt);
 }
 
 static enum sw_status write_outputs(struct map_ctx *m, struct sw_map_result *res, bool pdf,
@@ -847,7 +845,7 @@ static enum sw_status write_outputs(struct map_ctx *m, struct sw_map_result *res
 {
 	const struct sw_map_options *o = m->o;
 	char *tmp[3] = {NULL, NULL, NULL}, *fin[3] = {NULL, NULL, NULL};
-	char *crs_name = NULL, *wkt = NULL, bbox[160], when[64];
+	char bbox[160], when[64];
 	const char *title = o->title ? o->title : T(m, T_TITLE);
 	struct sw_georef g = {res->minx, res->maxy, res->px_size};
 	enum sw_status rc = SW_OK;
@@ -871,9 +869,6 @@ static enum sw_status write_outputs(struct map_ctx *m, struct sw_map_result *res
 			if (rc != SW_OK)
 				goto out;
 		}
-		rc = sw_crs_describe(SW_CRS_RD, &crs_name, &wkt, err);
-		if (rc != SW_OK)
-			goto out;
 		snprintf(bbox, sizeof bbox, "%.2f,%.2f,%.2f,%.2f", res->minx, res->miny, res->maxx,
 		         res->maxy);
 		gmtime_r(&now, &tmv);
@@ -887,7 +882,7 @@ static enum sw_status write_outputs(struct map_ctx *m, struct sw_map_result *res
 		if (rc == SW_OK)
 			rc = sw_georef_write_world(tmp[1], &g, err);
 		if (rc == SW_OK)
-			rc = sw_georef_write_aux(tmp[2], &g, wkt, err);
+			rc = sw_georef_write_aux(tmp[2], &g, m->crs_wkt, err);
 		if (rc != SW_OK)
 			goto out;
 	}
@@ -914,8 +909,6 @@ out:
 		unlink(pdf_tmp);
 		free(pdf_tmp);
 	}
-	free(crs_name);
-	free(wkt);
 	return rc;
 }
 
@@ -981,7 +974,9 @@ enum sw_status sw_map_render(struct sw_store *st, const struct sw_map_options *o
 			goto out;
 		}
 	}
-	rc = make_classes(&m, err);
+	rc = sw_crs_describe(SW_CRS_RD, &m.crs_name, &m.crs_wkt, err);
+	if (rc == SW_OK)
+		rc = make_classes(&m, err);
 	if (rc == SW_OK && o->by == SW_MAP_BY_COMPLIANCE)
 		rc = load_verdicts(&m, st, err);
 	if (rc != SW_OK)
@@ -1068,6 +1063,8 @@ out:
 		free(pdf_tmp);
 	}
 	sw_basemap_style_free(m.style);
+	free(m.crs_name);
+	free(m.crs_wkt);
 	free(m.v_id);
 	free(m.v_cls);
 	free(m.labels);

@@ -451,6 +451,8 @@ static void stamp(struct sw_canvas *c, const struct sprite *sp, int x0, int y0, 
 	unsigned char *dst = cairo_image_surface_get_data(c->surf);
 	const unsigned char *src = cairo_image_surface_get_data(sp->surf);
 
+	yhi = yhi < c->h ? yhi : c->h;
+	ylo = ylo > 0 ? ylo : 0;
 	if (y0 + sy0 < ylo)
 		sy0 = ylo - y0;
 	if (y0 + sy1 > yhi)

@@ -464,6 +464,10 @@ enum sw_status sw_store_query_xy(struct sw_store *s, const struct sw_filter *f, 
 	rc = filter_check(s, f, err);
 	if (rc != SW_OK)
 		return rc;
+	/* each page is read once: a small page cache does (a reading handle's
+	 * default 2 MB would all be filled by a million points) */
+	if (s->mode == SW_STORE_READ)
+		sqlite3_exec(s->db, "PRAGMA cache_size = -256", NULL, NULL, NULL);
 	if (filter_box(f, box) && !box_holds_extent(s, box))
 		sw_store_sb_add(&b, "SELECT p.id, p.geom, p.type, p.status,"
 		                    " coalesce(p.observed_at, p.updated_at)"
