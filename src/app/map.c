@@ -418,6 +418,40 @@ static enum sw_status draw_layers(struct map_ctx *m, struct sw_error *err)
 	return SW_OK;
 }
 
+/* The outline of the named area over the basemap, under the points. */
+static void draw_area(struct map_ctx *m)
+{
+	const struct sw_polygon *a = m->o->area;
+	const struct sw_basemap_look *l = m->style != NULL && m->style->area.stroke != NULL
+	                                      ? &m->style->area
+	                                      : NULL;
+	struct sw_rgb ink = m->neutral;
+
+	if (a == NULL)
+		return;
+	for (size_t r = 0; r < a->nrings; r++) {
+		size_t i = a->ring_start[r], end = a->ring_start[r + 1];
+		if (end - i < 2)
+			continue;
+		sw_canvas_move(m->cv, wx(m, a->x[i]), wy(m, a->y[i]));
+		for (i++; i < end; i++)
+			sw_canvas_line(m->cv, wx(m, a->x[i]), wy(m, a->y[i]));
+		sw_canvas_close(m->cv);
+	}
+	if (l == NULL) { /* no [area] in the style: the neutral ink */
+		sw_canvas_stroke(m->cv, ink, 0.9, 1.6 * m->pt, false);
+		return;
+	}
+	if (l->fill != NULL)
+		sw_canvas_fill(m->cv, rgb_or(l->fill, ink), l->opacity, true);
+	if (l->casing != NULL && l->casing_width > 0)
+		sw_canvas_stroke(m->cv, rgb_or(l->casing, ink), l->opacity, l->casing_width * m->pt,
+		                 true);
+	if (l->width > 0)
+		sw_canvas_stroke(m->cv, rgb_or(l->stroke, ink), l->opacity, l->width * m->pt, true);
+	sw_canvas_clear_path(m->cv);
+}
+
 /* ---- points ------------------------------------------------------------ */
 
 static enum sw_status point_cb(const struct sw_point_xy *p, void *ud)
@@ -801,11 +835,18 @@ static void decorate(struct map_ctx *m, struct sw_map_result *res, struct box *k
 	sw_canvas_stroke(m->cv, (struct sw_rgb){0.55, 0.55, 0.55}, 1, 0.6 * m->pt, false);
 	sw_canvas_text(m->cv, 10 * m->pt, 16.5 * m->pt, title, 12 * m->pt, true, INK, SW_ALIGN_LEFT,
 	               0);
-	if (m->newest[0] != '\0') {
-		snprintf(date, sizeof date, "%.10s", m->newest);
-		snprintf(line, sizeof line, m->en ? "Data as of %s" : "Gegevens t/m %s", date);
-	} else {
-		snprintf(line, sizeof line, "%s", T(m, T_NODATA));
+	line[0] = '\0';
+	if (o->area_label != NULL) /* the area as a subtitle, before the date */
+		snprintf(line, sizeof line, "%s  |  ", o->area_label);
+	{
+		size_t n = strlen(line);
+		if (m->newest[0] != '\0') {
+			snprintf(date, sizeof date, "%.10s", m->newest);
+			snprintf(line + n, sizeof line - n,
+			         m->en ? "Data as of %s" : "Gegevens t/m %s", date);
+		} else {
+			snprintf(line + n, sizeof line - n, "%s", T(m, T_NODATA));
+		}
 	}
 	sw_canvas_text(m->cv, W - 10 * m->pt, 16 * m->pt, line, 9 * m->pt, false, INK,
 	               SW_ALIGN_RIGHT, 0);
@@ -876,9 +917,9 @@ static enum sw_status write_outputs(struct map_ctx *m, struct sw_map_result *res
 		const struct sw_png_text text[] = {
 			{"Title", title},       {"Software", "schouw " SW_VERSION},
 			{"Creation Time", when}, {"CRS", "EPSG:28992 (Amersfoort / RD New)"},
-			{"Bbox", bbox},
+			{"Bbox", bbox},         {"Area", o->area_label},
 		};
-		rc = sw_png_write(m->cv, tmp[0], text, 5, err);
+		rc = sw_png_write(m->cv, tmp[0], text, o->area_label != NULL ? 6 : 5, err);
 		if (rc == SW_OK)
 			rc = sw_georef_write_world(tmp[1], &g, err);
 		if (rc == SW_OK)
@@ -982,10 +1023,17 @@ enum sw_status sw_map_render(struct sw_store *st, const struct sw_map_options *o
 	if (rc != SW_OK)
 		goto out;
 
-	/* the extent: asked, else the selected points, else every point */
+	/* the extent: asked, else the area's box, else the selected points,
+	 * else every point */
 	f.has_bbox = false;
 	if (o->extent.set) {
 		x0 = o->extent.minx, y0 = o->extent.miny, x1 = o->extent.maxx, y1 = o->extent.maxy;
+	} else if (o->area != NULL && o->area->minx < o->area->maxx &&
+	           o->area->miny < o->area->maxy) {
+		double mg = SW_MAP_AREA_MARGIN *
+		            fmax(o->area->maxx - o->area->minx, o->area->maxy - o->area->miny);
+		x0 = o->area->minx - mg, y0 = o->area->miny - mg;
+		x1 = o->area->maxx + mg, y1 = o->area->maxy + mg;
 	} else {
 		rc = points_box(&m, st, &f, err);
 		if (rc == SW_OK && m.nfit == 0)
@@ -1022,6 +1070,7 @@ enum sw_status sw_map_render(struct sw_store *st, const struct sw_map_options *o
 	rc = draw_basemap(&m, err);
 	if (rc != SW_OK)
 		goto out;
+	draw_area(&m);
 
 	r = 8.5 * m.pt * m.px; /* symbols on the edge are drawn too */
 	f.has_bbox = true;
