@@ -78,8 +78,9 @@ void sw_canvas_stroke(struct sw_canvas *c, struct sw_rgb col, double alpha, doub
                       bool keep);
 void sw_canvas_clear_path(struct sw_canvas *c);
 /* Antialias the following fills and strokes of an image canvas with cairo's
- * fast rasteriser (fewer coverage levels, for backdrops of many lines), or
- * again with its best. No effect on a PDF. */
+ * fast rasteriser (fewer coverage levels, for backdrops of many lines; lines
+ * under 2 px then get plain ends and corners), or again with its best and
+ * round ends. No effect on a PDF. */
 void sw_canvas_set_fast(struct sw_canvas *c, bool fast);
 
 /* Draw a symbol centred at (x, y). On an image canvas a cached sprite is
