@@ -10,6 +10,7 @@
  *                     casing = #rrggbb, casing_width = points (lines drawn
  *                     twice: a wider casing under the stroke), opacity = 0..1
  *   [default line|polygon|point]  the look of a user's own --basemap FILE.shp
+ *   [area]            the look of the outline of a named area (map --area)
  *   [verdict pass|fail|incomplete|unchecked]  label_nl, label_en, color,
  *                     fill (as in statuses.ini): the classes of a map by
  *                     compliance
@@ -48,6 +49,7 @@ struct sw_basemap_style {
 	struct sw_basemap_layer *layers;
 	size_t nlayers;
 	struct sw_basemap_look deflt[3]; /* by enum sw_basemap_kind */
+	struct sw_basemap_look area;     /* outline of --area; stroke NULL: not set */
 	struct sw_basemap_class *verdicts;
 	size_t nverdicts;
 };

@@ -14,9 +14,10 @@
 
 enum sw_map_by { SW_MAP_BY_STATUS, SW_MAP_BY_COMPLIANCE, SW_MAP_BY_TYPE };
 
-/* The part of the plane a map must show (RD New metres). Unset: the
- * selected points with a margin. Front ends fill it from --bbox, or from a
- * named area's box. */
+/* The part of the plane a map must show (RD New metres). Unset: the named
+ * area's box with a margin (SW_MAP_AREA_MARGIN of its longer side) when
+ * there is an area, else the selected points with a margin. Front ends fill
+ * it from --bbox. */
 struct sw_map_extent {
 	bool set;
 	double minx, miny, maxx, maxy;
@@ -25,6 +26,7 @@ struct sw_map_extent {
 /* Limits of the image size; larger requests are capped (see capped). */
 #define SW_MAP_MAX_SIDE 10000
 #define SW_MAP_MAX_DPI 1200
+#define SW_MAP_AREA_MARGIN 0.05
 
 struct sw_map_options {
 	const char *out;             /* path ending in .png or .pdf */
@@ -42,6 +44,11 @@ struct sw_map_options {
 	bool english;      /* map texts in English instead of Dutch */
 	bool labels;       /* id labels */
 	const struct sw_forms *forms;
+	/* A named area (map --area): its outline is drawn (the look of the
+	 * style's [area]) and its label shown under the title and written to
+	 * the PNG's tEXt "Area". Select its points with filter.within too. */
+	const struct sw_polygon *area;
+	const char *area_label;
 };
 
 struct sw_map_result {

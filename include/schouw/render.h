@@ -77,6 +77,11 @@ void sw_canvas_fill(struct sw_canvas *c, struct sw_rgb col, double alpha, bool k
 void sw_canvas_stroke(struct sw_canvas *c, struct sw_rgb col, double alpha, double width,
                       bool keep);
 void sw_canvas_clear_path(struct sw_canvas *c);
+/* Antialias the following fills and strokes of an image canvas with cairo's
+ * fast rasteriser (fewer coverage levels, for backdrops of many lines; lines
+ * under 2 px then get plain ends and corners), or again with its best and
+ * round ends. No effect on a PDF. */
+void sw_canvas_set_fast(struct sw_canvas *c, bool fast);
 
 /* Draw a symbol centred at (x, y). On an image canvas a cached sprite is
  * stamped at the nearest whole pixel (fast: a million points), on a PDF it
@@ -103,8 +108,8 @@ struct sw_png_text {
 };
 
 /* Write the image canvas as an 8-bit RGB PNG (the map is opaque) through
- * libpng, with the tEXt chunks given, zlib level 6 and adaptive filters,
- * one row at a time. path is written as given (callers pass a temporary
+ * libpng, with the tEXt chunks given, zlib level 3 and no row filters
+ * (measured best for maps; see png.c), one row at a time. path is written as given (callers pass a temporary
  * name and rename). */
 enum sw_status sw_png_write(struct sw_canvas *c, const char *path, const struct sw_png_text *text,
                             int ntext, struct sw_error *err);

@@ -197,6 +197,27 @@ long long sw_store_skipped(const struct sw_store *s);
 enum sw_status sw_store_query_as_of(struct sw_store *s, const struct sw_filter *f, sw_point_cb cb,
                                     void *ud, struct sw_error *err);
 
+/* A point as a map draws it: no measurements, nothing to free. The strings
+ * are valid during the call only. */
+struct sw_point_xy {
+	long long id;
+	const char *type;
+	const char *status; /* NULL when unset */
+	const char *date;   /* observed_at, else updated_at; NULL when neither */
+	double x, y;        /* RD New */
+};
+typedef enum sw_status (*sw_point_xy_cb)(const struct sw_point_xy *p, void *ud);
+
+/* Stream the points matching f (NULL: all) with only what a map needs, for
+ * a million points at a time: no measurement columns are read and the
+ * geometry blob's header is decoded in place. A spatial filter goes through
+ * the R-tree unless its box holds the whole stored extent (then one pass in
+ * table order is cheaper); the exact check is the one of sw_store_query.
+ * Points without a position are skipped. No order is promised. cb returns
+ * SW_OK to go on; anything else stops and is returned. */
+enum sw_status sw_store_query_xy(struct sw_store *s, const struct sw_filter *f, sw_point_xy_cb cb,
+                                 void *ud, struct sw_error *err);
+
 struct sw_history_row {
 	long long seq;
 	long long point_id;

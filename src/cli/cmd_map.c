@@ -18,6 +18,7 @@ static const char usage[] = N_(
 	"Options:\n"
 	"  -o, --output FILE    the map: .png or .pdf\n"
 	"  --bbox X1,Y1,X2,Y2   show this RD New box (metres); only points in it\n"
+
 	"  --width PX --height PX  image size in pixels\n"
 	"  --paper A4|A3        paper size instead (portrait; --landscape turns it)\n"
 	"  --landscape          landscape paper\n"
@@ -37,7 +38,8 @@ static const char usage[] = N_(
 	"  --status S           only points with status S\n"
 	"  --surveyor NAME      only points logged by NAME\n"
 	"  --near X,Y --radius M  only points near this RD New position\n"
-	"  --area NAME          only points inside the named area\n"
+	"  --area NAME          only points inside this named area (schouw areas);\n"
+	"                       without --bbox the map shows the area, outlined\n"
 	"  --as-of DATE         the points as they were then (YYYY-MM-DD: the end of\n"
 	"                       that day), rebuilt from the history\n"
 	"  --db PATH            the store\n");
@@ -90,6 +92,7 @@ int cmd_map(struct sw_cli *cli, int argc, char **argv)
 		{"status", required_argument, NULL, SW_OPT_STATUS},
 		{"surveyor", required_argument, NULL, SW_OPT_BY},
 		{"bbox", required_argument, NULL, SW_OPT_BBOX},
+		{"area", required_argument, NULL, SW_OPT_AREA},
 		{"near", required_argument, NULL, SW_OPT_NEAR},
 		{"radius", required_argument, NULL, SW_OPT_RADIUS},
 		{"area", required_argument, NULL, SW_OPT_AREA},
@@ -274,7 +277,17 @@ int cmd_map(struct sw_cli *cli, int argc, char **argv)
 	o.width = (int)width;
 	o.height = (int)height;
 	o.basemaps = basemaps;
-	/* the map's extent: --bbox (a named area's box joins here) */
+	/* --area: the shared filter found the area (a bad name stopped there);
+	 * the map also outlines and names it, and shows its box without --bbox */
+	if (o.filter.within != NULL && cli->areas != NULL) {
+		for (size_t i = 0; i < cli->areas->n; i++)
+			if (cli->areas->items[i].poly == o.filter.within) {
+				o.area = o.filter.within;
+				o.area_label = sw_area_label(&cli->areas->items[i],
+				                             o.english ? "en" : "nl");
+			}
+	}
+	/* the map's extent: --bbox, else the area's box (sw_map_render) */
 	if (o.filter.has_bbox) {
 		o.extent = (struct sw_map_extent){true, o.filter.minx, o.filter.miny, o.filter.maxx,
 		                                  o.filter.maxy};

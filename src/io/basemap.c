@@ -158,10 +158,10 @@ static int on_key(void *user, const char *section, const char *name, const char 
 		                _("unknown key '%s' in [map]; expected attribution, background or neutral"),
 		                name);
 	}
-	for (int k = 0; k < 3; k++) {
-		if (strcmp(section, kinds[k]) != 0)
+	for (int k = 0; k < 4; k++) {
+		if (strcmp(section, k < 3 ? kinds[k] : "area") != 0)
 			continue;
-		r = look_key(c, &s->deflt[k], name, v);
+		r = look_key(c, k < 3 ? &s->deflt[k] : &s->area, name, v);
 		if (r < 0)
 			return ctx_fail(c, SW_ERR_INPUT,
 			                _("unknown key '%s' in [%s]; expected fill, stroke, width, "
@@ -205,7 +205,7 @@ static int on_key(void *user, const char *section, const char *name, const char 
 	}
 	return ctx_fail(c, SW_ERR_INPUT,
 	                _("unknown section [%s]; expected [map], [layer NAME], [default line], "
-	                  "[default polygon], [default point] or [verdict NAME]"),
+	                  "[default polygon], [default point], [area] or [verdict NAME]"),
 	                section);
 }
 
@@ -232,6 +232,7 @@ enum sw_status sw_basemap_style_load(const char *path, struct sw_basemap_style *
 		strcpy(c.dir, ".");
 	for (int k = 0; k < 3; k++)
 		c.s->deflt[k].opacity = 1;
+	c.s->area.opacity = 1;
 	fp = fopen(path, "r");
 	if (fp == NULL) {
 		rc = sw_error_set(err, errno == ENOENT ? SW_ERR_NOTFOUND : SW_ERR_IO,
@@ -293,6 +294,7 @@ void sw_basemap_style_free(struct sw_basemap_style *s)
 	}
 	for (int k = 0; k < 3; k++)
 		look_free(&s->deflt[k]);
+	look_free(&s->area);
 	free(s->layers);
 	free(s->verdicts);
 	free(s->attribution);

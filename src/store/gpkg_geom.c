@@ -171,6 +171,24 @@ static bool rd_wkb(struct rd *r, struct sw_gpkg_geom *g, int depth, uint32_t *ba
 	}
 }
 
+bool sw_gpkg_geom_point_fast(const void *blob, size_t len, double *x, double *y)
+{
+	const unsigned char *b = blob;
+	uint64_t u[2];
+
+	if (b == NULL || len != SW_GPKG_POINT_BLOB_LEN || b[0] != 'G' || b[1] != 'P' || b[2] != 0 ||
+	    b[3] != GP_FLAG_LE || b[8] != 1 || b[9] != 1 || b[10] != 0 || b[11] != 0 || b[12] != 0)
+		return false;
+	for (int k = 0; k < 2; k++) {
+		u[k] = 0;
+		for (int i = 0; i < 8; i++)
+			u[k] |= (uint64_t)b[13 + 8 * k + i] << (8 * i);
+	}
+	memcpy(x, &u[0], sizeof *x);
+	memcpy(y, &u[1], sizeof *y);
+	return !isnan(*x) && !isnan(*y);
+}
+
 enum sw_status sw_gpkg_geom_decode(const void *blob, size_t len, struct sw_gpkg_geom *out,
                                    struct sw_error *err)
 {

@@ -38,4 +38,9 @@ size_t sw_gpkg_geom_point(double x, double y, int32_t srs_id,
 enum sw_status sw_gpkg_geom_decode(const void *blob, size_t len, struct sw_gpkg_geom *out,
                                    struct sw_error *err);
 
+/* The coordinates of a blob the way this store writes points (little-endian,
+ * no envelope, not empty, a 2D WKB point), read in place: true and (x, y)
+ * filled, else false and the caller decodes with sw_gpkg_geom_decode. */
+bool sw_gpkg_geom_point_fast(const void *blob, size_t len, double *x, double *y);
+
 #endif

@@ -336,10 +336,9 @@ static bool filter_box(const struct sw_filter *f, double box[4])
 	return any;
 }
 
-static void filter_sql(struct sw_store_sbuf *b, const struct sw_filter *f)
+/* The filters on columns of points (not the spatial ones). */
+static void filter_sql_attrs(struct sw_store_sbuf *b, const struct sw_filter *f)
 {
-	double box[4];
-
 	if (f == NULL)
 		return;
 	if (f->type != NULL)
@@ -348,6 +347,15 @@ static void filter_sql(struct sw_store_sbuf *b, const struct sw_filter *f)
 		sw_store_sb_add(b, " AND status = :status");
 	if (f->by != NULL)
 		sw_store_sb_add(b, " AND surveyor = :by");
+}
+
+static void filter_sql(struct sw_store_sbuf *b, const struct sw_filter *f)
+{
+	double box[4];
+
+	if (f == NULL)
+		return;
+	filter_sql_attrs(b, f);
 	/* R-tree boxes are float32 rounded outward; widen the query a little
 	 * and check the exact coordinates in C. */
 	if (filter_box(f, box))
@@ -493,6 +501,128 @@ enum sw_status sw_store_query(struct sw_store *s, const struct sw_filter *f, sw_
 out:
 	sw_point_clear(&p);
 	colmap_free(&map);
+	sqlite3_finalize(st);
+	free(b.p);
+	return rc;
+}
+
+/* Does box hold the whole stored extent of points (gpkg_contents)? Unknown:
+ * false. A stale extent costs only speed: the exact check still decides. */
+static bool box_holds_extent(struct sw_store *s, const double box[4])
+{
+	sqlite3_stmt *st = NULL;
+	bool holds = false;
+
+	if (sqlite3_prepare_v2(s->db,
+	                       "SELECT min_x, min_y, max_x, max_y FROM gpkg_contents"
+	                       " WHERE table_name = 'points'",
+	                       -1, &st, NULL) == SQLITE_OK &&
+	    sqlite3_step(st) == SQLITE_ROW && sqlite3_column_type(st, 0) != SQLITE_NULL &&
+	    sqlite3_column_type(st, 1) != SQLITE_NULL && sqlite3_column_type(st, 2) != SQLITE_NULL &&
+	    sqlite3_column_type(st, 3) != SQLITE_NULL)
+		holds = box[0] <= sqlite3_column_double(st, 0) &&
+		        box[1] <= sqlite3_column_double(st, 1) &&
+		        box[2] >= sqlite3_column_double(st, 2) &&
+		        box[3] >= sqlite3_column_double(st, 3);
+	sqlite3_finalize(st);
+	return holds;
+}
+
+struct xy_of_point {
+	sw_point_xy_cb cb;
+	void *ud;
+};
+
+/* A rebuilt past point (--as-of) as a map draws it. */
+static enum sw_status xy_of_point(const struct sw_point *p, void *ud)
+{
+	const struct xy_of_point *a = ud;
+	struct sw_point_xy xy = {.id = p->id,
+	                         .type = p->type,
+	                         .status = p->status,
+	                         .date = p->observed_at ? p->observed_at : p->updated_at,
+	                         .x = p->x,
+	                         .y = p->y};
+
+	if (isnan(p->x) || isnan(p->y))
+		return SW_OK;
+	return a->cb(&xy, a->ud);
+}
+
+enum sw_status sw_store_query_xy(struct sw_store *s, const struct sw_filter *f, sw_point_xy_cb cb,
+                                 void *ud, struct sw_error *err)
+{
+	struct sw_store_sbuf b = {0};
+	sqlite3_stmt *st = NULL;
+	enum sw_status rc;
+	double box[4];
+	int src;
+
+	if (f != NULL && f->as_of != NULL) {
+		struct xy_of_point a = {cb, ud};
+		return sw_store_query_as_of(s, f, xy_of_point, &a, err);
+	}
+	rc = filter_check(s, f, err);
+	if (rc != SW_OK)
+		return rc;
+	/* each page is read once: a small page cache does (a reading handle's
+	 * default 2 MB would all be filled by a million points) */
+	if (s->mode == SW_STORE_READ)
+		sqlite3_exec(s->db, "PRAGMA cache_size = -256", NULL, NULL, NULL);
+	if (filter_box(f, box) && !box_holds_extent(s, box))
+		sw_store_sb_add(&b, "SELECT p.id, p.geom, p.type, p.status,"
+		                    " coalesce(p.observed_at, p.updated_at)"
+		                    " FROM rtree_points_geom r CROSS JOIN points p ON p.id = r.id"
+		                    " WHERE r.minx <= :maxx AND r.maxx >= :minx AND r.miny <= :maxy"
+		                    " AND r.maxy >= :miny");
+	else
+		sw_store_sb_add(&b, "SELECT id, geom, type, status, coalesce(observed_at, updated_at)"
+		                    " FROM points WHERE geom IS NOT NULL");
+	filter_sql_attrs(&b, f);
+	if (b.oom) {
+		rc = oom(err);
+		goto out;
+	}
+	rc = sw_store_prepare(s, b.p, &st, err);
+	if (rc != SW_OK)
+		goto out;
+	filter_bind(st, f);
+	while ((src = sqlite3_step(st)) == SQLITE_ROW) {
+		const void *blob = sqlite3_column_blob(st, 1);
+		size_t len = (size_t)sqlite3_column_bytes(st, 1);
+		struct sw_point_xy p = {.id = sqlite3_column_int64(st, 0)};
+
+		if (!sw_gpkg_geom_point_fast(blob, len, &p.x, &p.y)) {
+			struct sw_gpkg_geom g;
+
+			if (sw_gpkg_geom_decode(blob, len, &g, err) != SW_OK) {
+				/* the uuid is not selected here: doctor names it */
+				rc = sw_store_skip_row(s, p.id, NULL, err);
+				if (rc != SW_OK)
+					goto out;
+				continue;
+			}
+			if (g.empty || isnan(g.x) || isnan(g.y))
+				continue;
+			p.x = g.x;
+			p.y = g.y;
+		}
+		if (!filter_exact(f, p.x, p.y))
+			continue;
+		p.type = (const char *)sqlite3_column_text(st, 2);
+		p.status = (const char *)sqlite3_column_text(st, 3);
+		p.date = (const char *)sqlite3_column_text(st, 4);
+		if (p.type == NULL && sqlite3_errcode(s->db) == SQLITE_NOMEM) {
+			rc = oom(err);
+			goto out;
+		}
+		rc = cb(&p, ud);
+		if (rc != SW_OK)
+			goto out;
+	}
+	if (src != SQLITE_DONE)
+		rc = sw_store_sqlerr(s, err, _("reading points"));
+out:
 	sqlite3_finalize(st);
 	free(b.p);
 	return rc;

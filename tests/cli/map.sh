@@ -114,6 +114,56 @@ JSON
 		--width 400 --height 300
 fi
 
+# --- --area: its box plus 5% of its longer side is the extent, only its
+# points are drawn, its name is on the map
+A=(--db "$T/area.gpkg")
+export SCHOUW_GIS="$SW_SRC/gis"
+expect 0 "$SCHOUW" "${A[@]}" init -q
+expect 0 "$SCHOUW" "${A[@]}" log kerb_ramp --x 105100 --y 425100 --status realised -q
+# inside binnenstad's box but outside the area itself
+expect 0 "$SCHOUW" "${A[@]}" log kerb_ramp --x 104640 --y 424800 --status realised -q
+expect 0 "$SCHOUW" "${A[@]}" list --area binnenstad
+contains "$OUT" "(1 point)"
+# the box as GDAL reads it from areas.shp, with the margin
+box=$(/usr/bin/python3 - "$SCHOUW_GIS/areas.shp" <<'PY'
+import sys
+from osgeo import ogr
+ds = ogr.Open(sys.argv[1])  # held: a layer outliving its dataset crashes GDAL
+for f in ds.GetLayer():
+    if f.GetField("name") == "binnenstad":
+        x0, x1, y0, y1 = f.GetGeometryRef().GetEnvelope()
+m = 0.05 * max(x1 - x0, y1 - y0)
+print("%.6f,%.6f,%.6f,%.6f" % (x0 - m, y0 - m, x1 + m, y1 + m))
+PY
+)
+expect 0 "$SCHOUW" "${A[@]}" map -o out/area.png --area binnenstad --width 800 --height 600
+contains "$OUT" "1 points" "points drawn with --area"
+expect 0 "$SCHOUW" "${A[@]}" map -o out/areabox.png --bbox "$box" --width 800 --height 600 \
+	--type playground
+equal "$(cat out/area.pgw)" "$(cat out/areabox.pgw)" "world file of --area binnenstad vs its box + 5%"
+read -r c r < <(px 105100 425100 out/area.png)
+near out/area.png "$c" "$r" "#0072b2" && ok || fail "the point inside binnenstad is not drawn"
+read -r c r < <(px 104640 424800 out/area.png)
+near out/area.png "$c" "$r" "#0072b2" && fail "a point outside binnenstad is drawn at $c,$r" || ok
+meta=$("$PY" -c 'import sys; from PIL import Image; print(Image.open(sys.argv[1]).info.get("Area"))' out/area.png)
+equal "$meta" "Binnenstad" "tEXt Area"
+expect 0 "$SCHOUW" "${A[@]}" map -o out/area-en.png --area binnenstad --lang en --width 400 --height 300
+meta=$("$PY" -c 'import sys; from PIL import Image; print(Image.open(sys.argv[1]).info.get("Area"))' out/area-en.png)
+equal "$meta" "Historic city centre" "tEXt Area in English"
+# with --bbox the box is the extent and the area still selects
+expect 0 "$SCHOUW" "${A[@]}" map -o out/areabb.png --area binnenstad --bbox 104000,424000,106000,426000 \
+	--width 400 --height 300
+contains "$OUT" "1 points"
+expect 0 "$SCHOUW" "${A[@]}" map -o out/bb.png --bbox 104000,424000,106000,426000 --width 400 --height 300
+equal "$(cat out/areabb.pgw)" "$(cat out/bb.pgw)" "--bbox wins over the area's box"
+# an unknown area: exit 2 naming the valid ones, nothing written
+expect 2 "$SCHOUW" "${A[@]}" map -o out/na.png --area atlantis
+contains "$ERR" "atlantis"
+contains "$ERR" "binnenstad"
+contains "$ERR" "reeland"
+[ ! -e out/na.png ] && [ ! -e out/na.pgw ] && [ ! -e out/na.png.aux.xml ] && ok || fail "--area atlantis left a file"
+notmp out
+
 # --- bad input: a clear message, exit 2, no file left
 expect 2 "$SCHOUW" map -o out/bad.png --bbox 105400,425000,105000,425300
 contains "$ERR" "--bbox"
