@@ -214,8 +214,10 @@ unsigned sw_rule_diff(const struct sw_rule *a, const struct sw_rule *b);
  * field, or the distance of within. */
 bool sw_rule_sweepable(const struct sw_rule *r);
 
-/* The limit text of r as if its limit were lo (base units): "<= 6 %". */
-void sw_rule_limit_text_at(const struct sw_rule *r, double lo, char *buf, size_t len);
+/* The limit text of r as if its limit were lo (base units), written in
+ * unit u (NULL: the rule's): "<= 6 %". */
+void sw_rule_limit_text_at(const struct sw_rule *r, double lo, const struct sw_unit *u, char *buf,
+                           size_t len);
 
 /* The swept rule's state on one point, whatever the limit. */
 enum sw_sweep_state {

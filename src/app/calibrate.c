@@ -141,6 +141,11 @@ static void measured_text(const struct sw_finding *f, char *buf, size_t len)
 	if (f->rule->op == SW_NOP_WITHIN && isfinite(f->nearest_m)) {
 		sw_unit_format(f->rule->unit, f->nearest_m, d, sizeof d);
 		snprintf(buf, len, _("%s (nearest at %s)"), m, d);
+	} else if (f->has_measured && f->rule->op != SW_NOP_WITHIN && f->rule->field_unit != NULL &&
+	           f->rule->unit != f->rule->field_unit && f->rule->kind != SW_KIND_BOOL) {
+		/* also in the form's unit, as the surveyor wrote it: 1:11.76 (8.5 %) */
+		sw_unit_format(f->rule->field_unit, f->measured, d, sizeof d);
+		snprintf(buf, len, "%s (%s)", m, d);
 	} else {
 		snprintf(buf, len, "%s", m);
 	}
@@ -404,7 +409,7 @@ static enum sw_status point_groups(struct sweep_state *st, const struct sw_point
 		*ng = rc == SW_OK;
 	} else if (o->lines == SW_LINES_EXPERIENCED) {
 		const struct sw_value *e = sw_point_get_attr(p, SW_CALIB_EXPERIENCED);
-		const char *name = e && e->t == SW_V_TEXT && e->s ? e->s : "-";
+		const char *name = e && e->t == SW_V_TEXT && e->s ? e->s : _("(not judged)");
 		rc = group_index(st, name, &st->gidx[0]);
 		*ng = rc == SW_OK;
 	} else if (o->areas != NULL) {
@@ -594,12 +599,11 @@ enum sw_status sw_calib_sweep_chart(const struct sw_calib_sweep *sw, const struc
 	         r->op == SW_NOP_WITHIN ? "afstand" : r->field, unitname);
 	if (english && r->op == SW_NOP_WITHIN)
 		snprintf(xlabel, sizeof xlabel, "limit: distance (%s)", unitname);
-	sw_rule_limit_text(r, lim, sizeof lim);
+	sw_rule_limit_text_at(r, r->lo, u, lim, sizeof lim);
 	snprintf(sub, sizeof sub,
 	         english ? "rule %s (%s %s); %lld points measured, share passing"
 	                 : "regel %s (%s %s); %lld punten gemeten, aandeel dat voldoet",
-	         r->id, r->type, r->op == SW_NOP_WITHIN ? r->field : r->field,
-	         sw->napplies - sw->nmissing);
+	         r->id, r->type, r->field, sw->napplies - sw->nmissing);
 	snprintf(mark, sizeof mark, english ? "profile: %s" : "profiel: %s", lim);
 	{
 		struct sw_plot p = {

@@ -337,11 +337,14 @@ bool sw_rule_sweepable(const struct sw_rule *r)
 	       r->op == SW_NOP_GT || r->op == SW_NOP_EQ;
 }
 
-void sw_rule_limit_text_at(const struct sw_rule *r, double lo, char *buf, size_t len)
+void sw_rule_limit_text_at(const struct sw_rule *r, double lo, const struct sw_unit *u, char *buf,
+                           size_t len)
 {
 	struct sw_rule t = *r;
 
 	t.lo = t.hi = lo;
+	if (u != NULL)
+		t.unit = u;
 	sw_rule_limit_text(&t, buf, len);
 }
 

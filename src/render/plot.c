@@ -68,7 +68,7 @@ static void draw(struct sw_canvas *c, const struct sw_plot *p)
 {
 	double pt = sw_canvas_pt(c), W = p->width, H = p->height;
 	double xmin = p->x[0], xmax = p->x[p->n - 1], ymin = p->ymin, ymax = p->ymax;
-	double left = 46 * pt, right = W - 12 * pt, top = 44 * pt, bottom = H - 34 * pt;
+	double left = 46 * pt, right = W - 12 * pt, top = 52 * pt, bottom = H - 34 * pt;
 	double legend_w = 0, step;
 	char buf[64];
 
