@@ -3,7 +3,7 @@
  * points change verdict between them (check --compare), and how one
  * rule's candidate limits judge the surveyed points (check --sweep), each
  * next to the experts' own judgement of the element (the optional form
- * field `experienced`: easy, doable, hard, impassable).
+ * field `experience`: easy, doable, hard, impassable).
  *
  * Everything here only reads the store. Results are owned by the caller;
  * free each with its _free function (NULL ok).
@@ -20,8 +20,8 @@
 #include "schouw/store.h"
 
 /* The form field holding the experts' judgement, and its note. */
-#define SW_CALIB_EXPERIENCED "experienced"
-#define SW_CALIB_EXPERIENCED_NOTE "experienced_note"
+#define SW_CALIB_EXPERIENCED "experience"
+#define SW_CALIB_EXPERIENCED_NOTE "exp_note"
 
 /* The judgement of p: "hard" and "impassable" count as hard, "easy" as
  * easy, anything else (doable, none) as neither. */

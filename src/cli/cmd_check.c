@@ -8,7 +8,7 @@
 
 #include "cli.h"
 #include "commands.h"
-#include "calibrate.h"
+#include "calib_print.h"
 #include "schouw/check.h"
 #include "verdict.h"
 
@@ -38,14 +38,14 @@ static const char usage[] =
        "  --compare A B       judge every point under profiles A and B; list the points\n"
        "                      whose verdict changes, grouped by the rule that makes the\n"
        "                      difference, a summary per type and status, and how each\n"
-       "                      profile agrees with the experts' field 'experienced'\n"
+       "                      profile agrees with the experts' field 'experience'\n"
        "  --sweep RULE        judge the points with each candidate limit of one rule:\n"
        "                      pass/fail of the rule and overall, and the agreement\n"
        "  --values LIST       the candidates, in the field's unit: 5,6,7 (or 5,5;6 with ';')\n"
        "  --from X --to Y --step S   the candidates X, X+S, ... Y\n"
        "  --unit U            the unit of the candidates (default: the field's; 1:N: ratio)\n"
        "  -o, --output FILE   also draw the pass share against the limit as a PNG chart\n"
-       "  --lines L           chart lines per type (default), area or experienced\n"
+       "  --lines L           chart lines per type (default), area or experience\n"
        "  --title TEXT        the chart's title\n"
        "  --db PATH           the store\n");
 
@@ -384,12 +384,12 @@ int cmd_check(struct sw_cli *cli, int argc, char **argv)
 				sweep.lines = SW_LINES_TYPE;
 			} else if (strcmp(optarg, "area") == 0) {
 				sweep.lines = SW_LINES_AREA;
-			} else if (strcmp(optarg, "experienced") == 0) {
+			} else if (strcmp(optarg, "experience") == 0) {
 				sweep.lines = SW_LINES_EXPERIENCED;
 			} else {
 				sw_cli_usage_error(
 				    cli, "check",
-				    _("--lines: expected type, area or experienced, got '%s'"),
+				    _("--lines: expected type, area or experience, got '%s'"),
 				    optarg);
 				goto out;
 			}

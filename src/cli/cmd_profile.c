@@ -4,7 +4,7 @@
 #include <string.h>
 
 #include "cli.h"
-#include "calibrate.h"
+#include "calib_print.h"
 #include "commands.h"
 #include "verdict.h"
 

@@ -1,7 +1,7 @@
-/* calibrate.h - printing profile diff, check --compare and check --sweep
+/* calib_print.h - printing profile diff, check --compare and check --sweep
  * (the analyses are in the app layer, include/schouw/calibrate.h). */
-#ifndef SCHOUW_CLI_CALIBRATE_H
-#define SCHOUW_CLI_CALIBRATE_H
+#ifndef SCHOUW_CLI_CALIB_PRINT_H
+#define SCHOUW_CLI_CALIB_PRINT_H
 
 #include "cli.h"
 #include "schouw/calibrate.h"

@@ -1,6 +1,6 @@
-/* calibrate.c - printing profile diff, check --compare and check --sweep as
+/* calib_print.c - printing profile diff, check --compare and check --sweep as
  * a table, CSV or JSON. The counting is done by the app layer. */
-#include "calibrate.h"
+#include "calib_print.h"
 
 #include <jansson.h>
 #include <math.h>
@@ -163,7 +163,7 @@ static void compare_json(const struct sw_profile *a, const struct sw_profile *b,
 		              sw_outcome_name(ch->verdict_a), "verdict_b",
 		              sw_outcome_name(ch->verdict_b), "rule_a", sw_outcome_name(ch->rule_a),
 		              "rule_b", sw_outcome_name(ch->rule_b), "measured", ch->measured,
-		              "limit_a", ch->limit_a, "limit_b", ch->limit_b, "experienced",
+		              "limit_a", ch->limit_a, "limit_b", ch->limit_b, "experience",
 		              ch->experienced ? json_string(ch->experienced) : json_null()));
 	}
 	for (size_t i = 0; i < c->ngroups; i++) {
@@ -187,7 +187,7 @@ static void compare_csv(const struct sw_calib_compare *c)
 	static const char *const head[] = {"rule_id",   "point_id",  "uuid",    "type",
 	                                   "status",    "verdict_a", "verdict_b", "rule_a",
 	                                   "rule_b",    "measured",  "limit_a", "limit_b",
-	                                   "experienced"};
+	                                   "experience"};
 	csv_row(head, 13);
 	for (size_t i = 0; i < c->nchanges; i++) {
 		const struct sw_calib_change *ch = &c->changes[i];
@@ -234,7 +234,7 @@ static void compare_table(const struct sw_profile *a, const struct sw_profile *b
 		}
 		printf("  #%-6lld %-18s %-12s %-10s -> %-10s  %-26s %s%s\n", ch->point_id, ch->type,
 		       ch->status, sw_outcome_name(ch->verdict_a), sw_outcome_name(ch->verdict_b),
-		       ch->measured, ch->experienced ? _("experienced: ") : "",
+		       ch->measured, ch->experienced ? _("experience: ") : "",
 		       nz(ch->experienced));
 	}
 	printf(_("\nSummary per type and status (A -> B)\n"));
