@@ -331,8 +331,11 @@ static bool sweep_values(struct sw_cli *cli, const struct sw_cli_sweep *o, const
 			}
 			memcpy(cell, s, len);
 			cell[len] = '\0';
-			if (!sw_num_parse(cell, SW_NUM_COMMA | SW_NUM_TRIM, &x) ||
-			    (strcmp(u->name, "ratio") == 0 && !(x > 0))) {
+			if (strncmp(cell, "1:", 2) == 0 && u->dim == SW_DIM_SLOPE &&
+			    sw_unit_parse(u, cell, &x)) {
+				x = sw_unit_from_base(u, x); /* 1:16 in the sweep's unit */
+			} else if (!sw_num_parse(cell, SW_NUM_COMMA | SW_NUM_TRIM, &x) ||
+			           (strcmp(u->name, "ratio") == 0 && !(x > 0))) {
 				sw_cli_usage_error(cli, "check", _("--values: '%s' is not a number"),
 				                   cell);
 				goto bad;
