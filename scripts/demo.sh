@@ -10,7 +10,8 @@ DB=out/demo.gpkg
 export SCHOUW_DATA="$PWD/survey"
 
 mkdir -p out
-rm -rf "$DB" "$DB-wal" "$DB-shm" out/shp out/demo.geojson out/demo.csv out/binnenstad.*
+rm -rf "$DB" "$DB-wal" "$DB-shm" out/shp out/demo.geojson out/demo.csv out/binnenstad.* \
+	out/sweep.png out/sweep.txt out/compare.txt
 
 echo "== schouw init"
 "$SCHOUW" --db "$DB" init
@@ -32,6 +33,12 @@ if [ "$status" -gt 1 ]; then
 	exit "$status"
 fi
 sed -n '/^Summary/,$p' out/check.txt
+echo "== schouw check --sweep kr-running-slope (re-calibration: every candidate limit at once)"
+"$SCHOUW" --db "$DB" check --sweep kr-running-slope --from 5 --to 12 --step 0.5 --type kerb_ramp \
+	-o out/sweep.png --lines experience \
+	--title "Op- en afritten binnenstad: hellingsgrens tegen de ervaring" > out/sweep.txt
+cat out/sweep.txt
+"$SCHOUW" --db "$DB" check --compare kor-dordrecht kor-dordrecht-draft > out/compare.txt
 echo "== schouw map (status map over the schematic basemap of gis/)"
 "$SCHOUW" --db "$DB" map -o out/binnenstad.png --labels \
 	--title "Op- en afritten binnenstad Dordrecht: stand van zaken"
@@ -39,4 +46,5 @@ echo "== schouw map (status map over the schematic basemap of gis/)"
 	--title "Op- en afritten binnenstad Dordrecht: stand van zaken"
 echo
 echo "Results in out/: demo.gpkg (open it in QGIS), shp/, demo.geojson, demo.csv, check.txt,"
-echo "binnenstad.png (+ .pgw, .png.aux.xml: drop it into QGIS) and binnenstad.pdf"
+echo "binnenstad.png (+ .pgw, .png.aux.xml: drop it into QGIS) and binnenstad.pdf,"
+echo "sweep.txt and sweep.png (kr-running-slope swept from 5 to 12 %), compare.txt (the draft profile)"

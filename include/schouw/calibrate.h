@@ -68,7 +68,7 @@ struct sw_calib_change {
 	char *rule_id;
 	enum sw_outcome verdict_a, verdict_b; /* the point's verdicts */
 	enum sw_outcome rule_a, rule_b;       /* that rule's part: PASS, FAIL or INCOMPLETE */
-	char measured[128];                   /* "12 %", "missing width_m", "0 (nearest 5.01 m)" */
+	char measured[192];                   /* "12 %", "missing width_m", "0 (nearest 5.01 m)" */
 	char limit_a[256], limit_b[256];      /* "" when the profile lacks the rule */
 };
 
