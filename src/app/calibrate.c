@@ -43,6 +43,42 @@ static void agree_add(struct sw_calib_agree *a, enum sw_calib_judged j, enum sw_
 	}
 }
 
+/* The measurements the rules of a and b (b may be NULL) read, and the
+ * experts' judgement: what the store query decodes. Borrows the names; free
+ * the array. */
+static enum sw_status rule_fields(const struct sw_profile *a, const struct sw_profile *b,
+                                  const char ***out, size_t *n, struct sw_error *err)
+{
+	const struct sw_profile *ps[2] = {a, b};
+	size_t cap = 1;
+	const char **v;
+
+	for (int k = 0; k < 2; k++)
+		for (size_t i = 0; ps[k] != NULL && i < ps[k]->nrules; i++)
+			cap += 1 + ps[k]->rules[i].nconds;
+	v = calloc(cap, sizeof *v);
+	if (v == NULL)
+		return sw_error_nomem(err);
+	*n = 0;
+	v[(*n)++] = SW_CALIB_EXPERIENCED;
+	for (int k = 0; k < 2; k++)
+		for (size_t i = 0; ps[k] != NULL && i < ps[k]->nrules; i++) {
+			const struct sw_rule *r = &ps[k]->rules[i];
+			for (size_t c = 0; c <= r->nconds; c++) {
+				const char *name = c < r->nconds ? r->conds[c].field : r->field;
+				bool seen = false;
+				if (c == r->nconds && r->op == SW_NOP_WITHIN)
+					continue;
+				for (size_t j = 0; j < *n && !seen; j++)
+					seen = strcmp(v[j], name) == 0;
+				if (!seen)
+					v[(*n)++] = name;
+			}
+		}
+	*out = v;
+	return SW_OK;
+}
+
 /* ---- profile diff -------------------------------------------------------- */
 
 #define JUDGING                                                                                    \
@@ -297,6 +333,8 @@ enum sw_status sw_calib_compare(struct sw_store *s, const struct sw_filter *f,
                                 struct sw_calib_compare **out, struct sw_error *err)
 {
 	struct cmp_state st = {.a = a, .b = b, .err = err};
+	const char **fields = NULL;
+	size_t nfields = 0;
 	enum sw_status rc;
 
 	*out = NULL;
@@ -309,7 +347,9 @@ enum sw_status sw_calib_compare(struct sw_store *s, const struct sw_filter *f,
 	if (rc == SW_OK)
 		rc = sw_check_near_open(s, &st.near, err);
 	if (rc == SW_OK)
-		rc = sw_store_query(s, f, compare_one, &st, err);
+		rc = rule_fields(a, b, &fields, &nfields, err);
+	if (rc == SW_OK)
+		rc = sw_store_query_fields(s, f, fields, nfields, compare_one, &st, err);
 	if (rc != SW_OK)
 		goto out;
 	if (st.c->nchanges > 1)
@@ -319,6 +359,7 @@ enum sw_status sw_calib_compare(struct sw_store *s, const struct sw_filter *f,
 	*out = st.c;
 	st.c = NULL;
 out:
+	free(fields);
 	sw_calib_compare_free(st.c);
 	sw_check_near_close(st.near);
 	sw_verdict_clear(&st.va);
@@ -475,7 +516,8 @@ enum sw_status sw_calib_sweep(struct sw_store *s, const struct sw_filter *f,
 {
 	struct sweep_state st = {.o = o, .err = err};
 	const struct sw_rule *r = sw_profile_rule(o->prof, o->rule_id);
-	size_t maxg = 4;
+	const char **fields = NULL;
+	size_t maxg = 4, nfields = 0;
 	enum sw_status rc;
 
 	*out = NULL;
@@ -515,12 +557,15 @@ enum sw_status sw_calib_sweep(struct sw_store *s, const struct sw_filter *f,
 	if (rc == SW_OK)
 		rc = sw_check_near_open(s, &st.near, err);
 	if (rc == SW_OK)
-		rc = sw_store_query(s, f, sweep_one, &st, err);
+		rc = rule_fields(o->prof, NULL, &fields, &nfields, err);
+	if (rc == SW_OK)
+		rc = sw_store_query_fields(s, f, fields, nfields, sweep_one, &st, err);
 	if (rc != SW_OK)
 		goto out;
 	*out = st.sw;
 	st.sw = NULL;
 out:
+	free(fields);
 	sw_calib_sweep_free(st.sw);
 	sw_check_near_close(st.near);
 	sw_verdict_clear(&st.v);
