@@ -111,14 +111,14 @@ struct sw_calib_sweep_opts {
 
 /* The counts of one candidate limit. */
 struct sw_calib_sweep_row {
-	double limit;        /* base units */
-	long long rule[3];   /* the rule's outcome on the points it applies to, by sw_outcome */
+	double limit;         /* base units */
+	long long rule[3];    /* the rule's outcome on the points it applies to, by sw_outcome */
 	long long overall[3]; /* every selected point's verdict with this limit */
 	struct sw_calib_agree agree; /* the rule's pass/fail vs the experts */
 };
 
 struct sw_calib_sweep {
-	const struct sw_rule *rule; /* borrowed from the profile */
+	const struct sw_rule *rule;      /* borrowed from the profile */
 	struct sw_calib_sweep_row *rows; /* one per limit, in the order given */
 	size_t nrows;
 	long long npoints;  /* selected */

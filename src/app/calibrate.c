@@ -82,7 +82,7 @@ static enum sw_status rule_fields(const struct sw_profile *a, const struct sw_pr
 /* ---- profile diff -------------------------------------------------------- */
 
 #define JUDGING                                                                                    \
-	(SW_RULE_DIFF_TYPE | SW_RULE_DIFF_FIELD | SW_RULE_DIFF_WHEN | SW_RULE_DIFF_LIMIT |           \
+	(SW_RULE_DIFF_TYPE | SW_RULE_DIFF_FIELD | SW_RULE_DIFF_WHEN | SW_RULE_DIFF_LIMIT |         \
 	 SW_RULE_DIFF_UNIT | SW_RULE_DIFF_SEVERITY)
 
 enum sw_status sw_calib_profile_diff(const struct sw_profile *a, const struct sw_profile *b,
@@ -146,8 +146,7 @@ struct cmp_state {
 
 /* What a finding does to the point's verdict: FAIL (a failed error rule),
  * INCOMPLETE, or PASS (nothing: passed, not applicable, or a warning). */
-static enum sw_outcome part(const struct sw_verdict *v, const char *id,
-                            const struct sw_finding **f)
+static enum sw_outcome part(const struct sw_verdict *v, const char *id, const struct sw_finding **f)
 {
 	*f = NULL;
 	for (size_t i = 0; i < v->nfindings; i++) {
@@ -216,7 +215,8 @@ static enum sw_status add_change(struct cmp_state *st, const struct sw_point *p,
 	ch->verdict_b = st->vb.outcome;
 	ch->rule_a = part(&st->va, id, &fa);
 	ch->rule_b = part(&st->vb, id, &fb);
-	measured_text(fb && fb->outcome != SW_OUT_PASS ? fb : fa, ch->measured, sizeof ch->measured);
+	measured_text(fb && fb->outcome != SW_OUT_PASS ? fb : fa, ch->measured,
+	              sizeof ch->measured);
 	if (ch->measured[0] == '\0')
 		measured_text(fa ? fa : fb, ch->measured, sizeof ch->measured);
 	if (ra)
@@ -228,7 +228,8 @@ static enum sw_status add_change(struct cmp_state *st, const struct sw_point *p,
 	ch->rule_id = strdup(id);
 	ch->experienced = e && e->t == SW_V_TEXT && e->s ? strdup(e->s) : NULL;
 	c->nchanges++;
-	if (!ch->type || !ch->status || !ch->rule_id || (e && e->t == SW_V_TEXT && e->s && !ch->experienced))
+	if (!ch->type || !ch->status || !ch->rule_id ||
+	    (e && e->t == SW_V_TEXT && e->s && !ch->experienced))
 		return sw_error_nomem(st->err);
 	return SW_OK;
 }
@@ -265,7 +266,8 @@ static enum sw_status add_group(struct cmp_state *st, const struct sw_point *p)
 	const char *type = p->type ? p->type : "", *status = p->status ? p->status : "";
 
 	for (size_t i = 0; i < c->ngroups && g == NULL; i++)
-		if (strcmp(c->groups[i].type, type) == 0 && strcmp(c->groups[i].status, status) == 0)
+		if (strcmp(c->groups[i].type, type) == 0 &&
+		    strcmp(c->groups[i].status, status) == 0)
 			g = &c->groups[i];
 	if (g == NULL) {
 		if (c->ngroups == st->capgroups) {
@@ -522,14 +524,16 @@ enum sw_status sw_calib_sweep(struct sw_store *s, const struct sw_filter *f,
 
 	*out = NULL;
 	if (r == NULL)
-		return sw_error_set(err, SW_ERR_INPUT, _("profile %s has no rule '%s' ('schouw profile "
-		                                         "show %s' lists them)"),
+		return sw_error_set(err, SW_ERR_INPUT,
+		                    _("profile %s has no rule '%s' ('schouw profile "
+		                      "show %s' lists them)"),
 		                    o->prof->name, o->rule_id ? o->rule_id : "", o->prof->name);
 	if (!sw_rule_sweepable(r))
-		return sw_error_set(err, SW_ERR_INPUT,
-		                    _("rule %s (%s %s) has no single number to sweep; a sweep takes "
-		                      "a rule with <=, >=, <, >, = on a number, or within"),
-		                    r->id, r->field, sw_norm_op_name(r->op));
+		return sw_error_set(
+		    err, SW_ERR_INPUT,
+		    _("rule %s (%s %s) has no single number to sweep; a sweep takes "
+		      "a rule with <=, >=, <, >, = on a number, or within"),
+		    r->id, r->field, sw_norm_op_name(r->op));
 	if (o->nlimits == 0)
 		return sw_error_set(err, SW_ERR_INPUT, "%s", _("a sweep needs at least one limit"));
 	if (o->lines == SW_LINES_AREA && o->areas != NULL && o->areas->n > maxg)
@@ -639,7 +643,9 @@ enum sw_status sw_calib_sweep_chart(const struct sw_calib_sweep *sw, const struc
 		ns++;
 	}
 	snprintf(unitname, sizeof unitname, "%s",
-	         strcmp(u->name, "ratio") == 0 ? "1:N" : u->name[0] ? u->name : "-");
+	         strcmp(u->name, "ratio") == 0 ? "1:N"
+	         : u->name[0]                  ? u->name
+	                                       : "-");
 	snprintf(xlabel, sizeof xlabel, english ? "limit of %s (%s)" : "grens %s (%s)",
 	         r->op == SW_NOP_WITHIN ? "afstand" : r->field, unitname);
 	if (english && r->op == SW_NOP_WITHIN)

@@ -9,6 +9,7 @@
 
 #include "output.h"
 #include "schouw/num.h"
+#include "schouw/render.h"
 #include "verdict.h"
 
 #define SWEEP_MAX 1000
@@ -62,8 +63,8 @@ int sw_cli_profile_diff(struct sw_cli *cli, const char *an, const char *bn)
 		if (row->a == NULL || row->b == NULL) {
 			sw_rule_limit_text(r, la, sizeof la);
 			printf(_("\n%s  only in %s: %s %s %s%s%s [%s]\n"), r->id,
-			       row->a ? "A" : "B", r->type, r->op == SW_NOP_WITHIN ? "" : r->field, la,
-			       r->when ? _(" when ") : "", nz(r->when),
+			       row->a ? "A" : "B", r->type, r->op == SW_NOP_WITHIN ? "" : r->field,
+			       la, r->when ? _(" when ") : "", nz(r->when),
 			       sw_severity_name(r->severity));
 			printf("    %-10s %s  [%s]\n", _("source"), r->source,
 			       file_of(r, fa, sizeof fa));
@@ -94,7 +95,8 @@ int sw_cli_profile_diff(struct sw_cli *cli, const char *an, const char *bn)
 			          sw_severity_name(row->b->severity));
 		printf("    %-10s A: %s  [%s]\n", _("source"), row->a->source,
 		       file_of(row->a, fa, sizeof fa));
-		printf("    %-10s B: %s  [%s]\n", "", row->b->source, file_of(row->b, fb, sizeof fb));
+		printf("    %-10s B: %s  [%s]\n", "", row->b->source,
+		       file_of(row->b, fb, sizeof fb));
 	}
 	printf(_("\n%zu only in A, %zu only in B, %zu judge differently, %zu alike (%zu of them "
 	         "differ only in source or message)\n"),
@@ -109,7 +111,7 @@ out:
 
 /* ---- check --compare ------------------------------------------------------ */
 
-static const char *const trans_names[] = {"pass>fail", "fail>pass", "pass>incomplete",
+static const char *const trans_names[] = {"pass>fail",       "fail>pass",       "pass>incomplete",
                                           "incomplete>pass", "fail>incomplete", "incomplete>fail"};
 static const enum sw_outcome trans[6][2] = {
     {SW_OUT_PASS, SW_OUT_FAIL},       {SW_OUT_FAIL, SW_OUT_PASS},
@@ -133,9 +135,9 @@ static long long all3(const long long n[3][3])
 
 static json_t *agree_json(const struct sw_calib_agree *a)
 {
-	return json_pack("{s:I, s:I, s:I, s:I}", "judged_hard", (json_int_t)a->hard,
-	                 "hard_passing", (json_int_t)a->hard_pass, "judged_easy",
-	                 (json_int_t)a->easy, "easy_failing", (json_int_t)a->easy_fail);
+	return json_pack("{s:I, s:I, s:I, s:I}", "judged_hard", (json_int_t)a->hard, "hard_passing",
+	                 (json_int_t)a->hard_pass, "judged_easy", (json_int_t)a->easy,
+	                 "easy_failing", (json_int_t)a->easy_fail);
 }
 
 static json_t *trans_json(const long long n[3][3])
@@ -184,10 +186,9 @@ static void compare_json(const struct sw_profile *a, const struct sw_profile *b,
 
 static void compare_csv(const struct sw_calib_compare *c)
 {
-	static const char *const head[] = {"rule_id",   "point_id",  "uuid",    "type",
-	                                   "status",    "verdict_a", "verdict_b", "rule_a",
-	                                   "rule_b",    "measured",  "limit_a", "limit_b",
-	                                   "experience"};
+	static const char *const head[] = {
+	    "rule_id", "point_id", "uuid",     "type",    "status",  "verdict_a", "verdict_b",
+	    "rule_a",  "rule_b",   "measured", "limit_a", "limit_b", "experience"};
 	csv_row(head, 13);
 	for (size_t i = 0; i < c->nchanges; i++) {
 		const struct sw_calib_change *ch = &c->changes[i];
@@ -234,8 +235,7 @@ static void compare_table(const struct sw_profile *a, const struct sw_profile *b
 		}
 		printf("  #%-6lld %-18s %-12s %-10s -> %-10s  %-26s %s%s\n", ch->point_id, ch->type,
 		       ch->status, sw_outcome_name(ch->verdict_a), sw_outcome_name(ch->verdict_b),
-		       ch->measured, ch->experienced ? _("experience: ") : "",
-		       nz(ch->experienced));
+		       ch->measured, ch->experienced ? _("experience: ") : "", nz(ch->experienced));
 	}
 	printf(_("\nSummary per type and status (A -> B)\n"));
 	printf("%-18s %-12s %6s %9s", _("type"), _("status"), _("points"), _("unchanged"));
@@ -304,8 +304,9 @@ static bool sweep_values(struct sw_cli *cli, const struct sw_cli_sweep *o, const
 	*out = NULL;
 	*n = 0;
 	if ((o->values != NULL) == (o->from != NULL || o->to != NULL || o->step != NULL)) {
-		sw_cli_usage_error(cli, "check",
-		                   _("--sweep needs either --values A,B,C or --from X --to Y --step S"));
+		sw_cli_usage_error(
+		    cli, "check",
+		    _("--sweep needs either --values A,B,C or --from X --to Y --step S"));
 		return false;
 	}
 	v = calloc(SWEEP_MAX, sizeof *v);
@@ -323,10 +324,11 @@ static bool sweep_values(struct sw_cli *cli, const struct sw_cli_sweep *o, const
 			char cell[64];
 			double x;
 			if (len == 0 || len >= sizeof cell || k == SWEEP_MAX) {
-				sw_cli_usage_error(cli, "check",
-				                   _("--values: expected numbers separated by ',' (at "
-				                     "most %d), got '%s'"),
-				                   SWEEP_MAX, o->values);
+				sw_cli_usage_error(
+				    cli, "check",
+				    _("--values: expected numbers separated by ',' (at "
+				      "most %d), got '%s'"),
+				    SWEEP_MAX, o->values);
 				goto bad;
 			}
 			memcpy(cell, s, len);
@@ -336,8 +338,8 @@ static bool sweep_values(struct sw_cli *cli, const struct sw_cli_sweep *o, const
 				x = sw_unit_from_base(u, x); /* 1:16 in the sweep's unit */
 			} else if (!sw_num_parse(cell, SW_NUM_COMMA | SW_NUM_TRIM, &x) ||
 			           (strcmp(u->name, "ratio") == 0 && !(x > 0))) {
-				sw_cli_usage_error(cli, "check", _("--values: '%s' is not a number"),
-				                   cell);
+				sw_cli_usage_error(cli, "check",
+				                   _("--values: '%s' is not a number"), cell);
 				goto bad;
 			}
 			v[k++] = x;
@@ -352,10 +354,11 @@ static bool sweep_values(struct sw_cli *cli, const struct sw_cli_sweep *o, const
 		    !sw_num_parse(o->to, SW_NUM_COMMA | SW_NUM_TRIM, &to) ||
 		    !sw_num_parse(o->step, SW_NUM_COMMA | SW_NUM_TRIM, &step) || !(step > 0) ||
 		    to < from || (to - from) / step >= SWEEP_MAX) {
-			sw_cli_usage_error(cli, "check",
-			                   _("--from X --to Y --step S: three numbers, X <= Y, S > 0, "
-			                     "at most %d candidates"),
-			                   SWEEP_MAX);
+			sw_cli_usage_error(
+			    cli, "check",
+			    _("--from X --to Y --step S: three numbers, X <= Y, S > 0, "
+			      "at most %d candidates"),
+			    SWEEP_MAX);
 			goto bad;
 		}
 		for (double i = 0; from + i * step <= to + step * 1e-9 && k < SWEEP_MAX; i++) {
@@ -442,17 +445,22 @@ static void sweep_table(const struct sw_profile *prof, const struct sw_calib_swe
 		       row->rule[SW_OUT_INCOMPLETE], sh, row->overall[SW_OUT_PASS],
 		       row->overall[SW_OUT_FAIL], row->overall[SW_OUT_INCOMPLETE], hp, ef);
 	}
-	printf(_("\n* the profile's own limit. pass/fail/incompl: the rule on the points it applies "
-	         "to; overall: every selected point's verdict with that limit.\n"));
+	printf(
+	    _("\n* the profile's own limit. pass/fail/incompl: the rule on the points it applies "
+	      "to; overall: every selected point's verdict with that limit.\n"));
 }
 
 static void sweep_csv(const struct sw_calib_sweep *sw, const double *uv, const bool *cur,
                       const struct sw_unit *u)
 {
-	static const char *const head[] = {
-	    "limit",        "unit",         "limit_text",  "rule_pass",    "rule_fail",
-	    "rule_incomplete", "pass_share_pct", "overall_pass", "overall_fail", "overall_incomplete",
-	    "judged_hard",  "hard_passing", "judged_easy", "easy_failing", "profile_limit"};
+	static const char *const head[] = {"limit",          "unit",
+	                                   "limit_text",     "rule_pass",
+	                                   "rule_fail",      "rule_incomplete",
+	                                   "pass_share_pct", "overall_pass",
+	                                   "overall_fail",   "overall_incomplete",
+	                                   "judged_hard",    "hard_passing",
+	                                   "judged_easy",    "easy_failing",
+	                                   "profile_limit"};
 	csv_row(head, 15);
 	for (size_t i = 0; i < sw->nrows; i++) {
 		const struct sw_calib_sweep_row *row = &sw->rows[i];
@@ -496,8 +504,8 @@ static void sweep_json(const struct sw_profile *prof, const struct sw_calib_swee
 		sw_rule_limit_text_at(sw->rule, row->limit, u, lt, sizeof lt);
 		json_array_append_new(
 		    rows, json_pack("{s:f, s:s, s:b, s:{s:I, s:I, s:I}, s:{s:I, s:I, s:I}, s:o}",
-		                    "limit", uv[i], "limit_text", lt, "profile_limit", cur[i], "rule",
-		                    "pass", (json_int_t)row->rule[SW_OUT_PASS], "fail",
+		                    "limit", uv[i], "limit_text", lt, "profile_limit", cur[i],
+		                    "rule", "pass", (json_int_t)row->rule[SW_OUT_PASS], "fail",
 		                    (json_int_t)row->rule[SW_OUT_FAIL], "incomplete",
 		                    (json_int_t)row->rule[SW_OUT_INCOMPLETE], "overall", "pass",
 		                    (json_int_t)row->overall[SW_OUT_PASS], "fail",
@@ -565,9 +573,10 @@ int sw_cli_check_sweep(struct sw_cli *cli, struct sw_store *s, const struct sw_f
 	if (o->unit != NULL) {
 		const struct sw_unit *uu = sw_unit_find(o->unit);
 		if (uu == NULL || uu->dim != u->dim) {
-			sw_cli_usage_error(cli, "check",
-			                   _("--unit '%s': expected a unit of the rule's kind, as %s"),
-			                   o->unit, u->name);
+			sw_cli_usage_error(
+			    cli, "check",
+			    _("--unit '%s': expected a unit of the rule's kind, as %s"), o->unit,
+			    u->name);
 			goto out;
 		}
 		u = uu;
@@ -601,7 +610,10 @@ int sw_cli_check_sweep(struct sw_cli *cli, struct sw_store *s, const struct sw_f
 			snprintf(title, sizeof title,
 			         en ? "Sweep of %s under %s" : "Grenswaarde %s onder %s", r->id,
 			         prof->name);
-		if (sw_calib_sweep_chart(sw, u, o->output, title, en, &err) != SW_OK) {
+		enum sw_status crc = sw_calib_sweep_chart(sw, u, o->output, title, en, &err);
+		/* no canvas is alive: let leak checkers see cairo's caches go */
+		sw_render_release();
+		if (crc != SW_OK) {
 			sw_cli_error(cli, &err);
 			goto out;
 		}

@@ -22,8 +22,8 @@ static const struct sw_rgb WHITE = {1, 1, 1};
 static const char *const palette[PLOT_MAX_SERIES] = {"#0072B2", "#D55E00", "#009E73", "#CC79A7",
                                                      "#E69F00", "#56B4E9", "#000000", "#999999"};
 static const enum sw_shape shapes[PLOT_MAX_SERIES] = {
-    SW_SHAPE_CIRCLE, SW_SHAPE_SQUARE,   SW_SHAPE_TRIANGLE, SW_SHAPE_DIAMOND,
-    SW_SHAPE_STAR,   SW_SHAPE_CIRCLE,   SW_SHAPE_SQUARE,   SW_SHAPE_TRIANGLE};
+    SW_SHAPE_CIRCLE, SW_SHAPE_SQUARE, SW_SHAPE_TRIANGLE, SW_SHAPE_DIAMOND,
+    SW_SHAPE_STAR,   SW_SHAPE_CIRCLE, SW_SHAPE_SQUARE,   SW_SHAPE_TRIANGLE};
 static const enum sw_fill fills[PLOT_MAX_SERIES] = {SW_FILL_SOLID,  SW_FILL_SOLID, SW_FILL_SOLID,
                                                     SW_FILL_SOLID,  SW_FILL_SOLID, SW_FILL_HOLLOW,
                                                     SW_FILL_HOLLOW, SW_FILL_HOLLOW};
@@ -97,8 +97,8 @@ static void draw(struct sw_canvas *c, const struct sw_plot *p)
 	               SW_ALIGN_LEFT, 0);
 	if (p->subtitle)
 		sw_canvas_text(c, left, 30 * pt, p->subtitle, 8 * pt, false, INK, SW_ALIGN_LEFT, 0);
-#define PX(v) (left + ((v) - xmin) / (xmax - xmin) * (right - left))
-#define PY(v) (bottom - ((v) - ymin) / (ymax - ymin) * (bottom - top))
+#define PX(v) (left + ((v)-xmin) / (xmax - xmin) * (right - left))
+#define PY(v) (bottom - ((v)-ymin) / (ymax - ymin) * (bottom - top))
 	/* grid and ticks */
 	step = nice_step(ymax - ymin, 5);
 	for (double v = ceil(ymin / step) * step; v <= ymax + step * 1e-9; v += step) {
@@ -127,8 +127,8 @@ static void draw(struct sw_canvas *c, const struct sw_plot *p)
 	if (p->mark_x == p->mark_x) {
 		dashed(c, PX(p->mark_x), top, bottom, 4 * pt, INK, 0.9 * pt);
 		if (p->mark_label)
-			sw_canvas_text(c, PX(p->mark_x) + 3 * pt, top + 10 * pt, p->mark_label, 8 * pt,
-			               false, INK, SW_ALIGN_LEFT, 2 * pt);
+			sw_canvas_text(c, PX(p->mark_x) + 3 * pt, top + 10 * pt, p->mark_label,
+			               8 * pt, false, INK, SW_ALIGN_LEFT, 2 * pt);
 	}
 	/* lines, then markers on top */
 	for (size_t s = 0; s < p->nseries; s++) {
@@ -150,8 +150,8 @@ static void draw(struct sw_canvas *c, const struct sw_plot *p)
 		sw_canvas_stroke(c, col, 1, 1.6 * pt, false);
 	}
 	for (size_t s = 0; s < p->nseries; s++) {
-		struct sw_symbol sym = {.id = (int)s, .shape = shapes[s], .fill = fills[s],
-		                        .size = 7 * pt};
+		struct sw_symbol sym = {
+		    .id = (int)s, .shape = shapes[s], .fill = fills[s], .size = 7 * pt};
 		double ly = top + 6 * pt + (double)s * 14 * pt, lx = right + 8 * pt;
 		sw_rgb_parse(palette[s], &sym.color);
 		for (size_t i = 0; i < p->n; i++)
@@ -176,7 +176,8 @@ enum sw_status sw_plot_write_png(const struct sw_plot *p, const char *path, stru
 	                                   {"Software", "schouw"}};
 
 	if (p->n == 0 || p->x == NULL)
-		return sw_error_set(err, SW_ERR_INPUT, "%s", _("a chart needs at least one x value"));
+		return sw_error_set(err, SW_ERR_INPUT, "%s",
+		                    _("a chart needs at least one x value"));
 	if (p->nseries > PLOT_MAX_SERIES)
 		return sw_error_set(err, SW_ERR_INPUT, _("a chart shows at most %d lines, not %zu"),
 		                    PLOT_MAX_SERIES, p->nseries);

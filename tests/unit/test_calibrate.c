@@ -95,7 +95,8 @@ static void rule_diff_names_each_difference(void **state)
 	assert_int_equal(sw_rule_diff(rule(base, "width"), rule(draft, "width")),
 	                 SW_RULE_DIFF_LIMIT | SW_RULE_DIFF_SEVERITY | SW_RULE_DIFF_SOURCE);
 	/* 2 % and 20 permille are one limit in two units */
-	assert_int_equal(sw_rule_diff(rule(base, "cross"), rule(draft, "cross")), SW_RULE_DIFF_UNIT);
+	assert_int_equal(sw_rule_diff(rule(base, "cross"), rule(draft, "cross")),
+	                 SW_RULE_DIFF_UNIT);
 	assert_int_equal(sw_rule_diff(rule(base, "bay-width"), rule(draft, "bay-width")),
 	                 SW_RULE_DIFF_WHEN | SW_RULE_DIFF_SOURCE);
 	assert_int_equal(sw_rule_diff(rule(base, "bay-ramp"), rule(draft, "bay-ramp")),
@@ -109,7 +110,8 @@ static void rule_diff_names_each_difference(void **state)
 static void profile_diff_lists_only_a_differing_only_b(void **state)
 {
 	struct sw_calib_diff *d = NULL;
-	const char *want[] = {"gone", "slope", "width", "cross", "bay-width", "bay-ramp", "upstand"};
+	const char *want[] = {"gone",      "slope",    "width",  "cross",
+	                      "bay-width", "bay-ramp", "upstand"};
 
 	(void)state;
 	assert_int_equal(sw_calib_profile_diff(base, draft, &d, NULL), SW_OK);
@@ -228,7 +230,8 @@ static void sweep_at_the_profile_limit_is_the_check(void **state)
 			sw_point_set_attr(&p, "tactile_warning", &nul, NULL);
 		}
 		assert_int_equal(
-		    sw_norm_sweep_point(base, r, &p, NULL, NULL, &r->lo, 1, &v, &sp, &o, NULL), SW_OK);
+		    sw_norm_sweep_point(base, r, &p, NULL, NULL, &r->lo, 1, &v, &sp, &o, NULL),
+		    SW_OK);
 		assert_int_equal(sw_norm_check_point(base, &p, NULL, NULL, &w, NULL), SW_OK);
 		assert_int_equal(sw_sweep_overall(sp.others, r, o), w.outcome);
 		sw_point_clear(&p);
@@ -284,9 +287,8 @@ struct fake_near {
 	int calls;
 };
 
-static enum sw_status fake_near(void *ud, const struct sw_point *p, const char *type,
-                                double radius, size_t *found, double *nearest,
-                                struct sw_error *err)
+static enum sw_status fake_near(void *ud, const struct sw_point *p, const char *type, double radius,
+                                size_t *found, double *nearest, struct sw_error *err)
 {
 	struct fake_near *f = ud;
 
