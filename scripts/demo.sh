@@ -10,7 +10,8 @@ DB=out/demo.gpkg
 export SCHOUW_DATA="$PWD/survey"
 
 mkdir -p out
-rm -rf "$DB" "$DB-wal" "$DB-shm" out/shp out/demo.geojson out/demo.csv out/binnenstad.* out/report
+rm -rf "$DB" "$DB-wal" "$DB-shm" out/shp out/demo.geojson out/demo.csv out/binnenstad.* out/report \
+	out/sweep.png out/sweep.txt out/compare.txt
 
 echo "== schouw init"
 "$SCHOUW" --db "$DB" init
@@ -67,6 +68,12 @@ if [ "$status" -gt 1 ]; then
 	exit "$status"
 fi
 sed -n '/^Summary/,$p' out/check.txt
+echo "== schouw check --sweep kr-running-slope (re-calibration: every candidate limit at once)"
+"$SCHOUW" --db "$DB" check --sweep kr-running-slope --from 5 --to 12 --step 0.5 --type kerb_ramp \
+	-o out/sweep.png --lines experience \
+	--title "Op- en afritten binnenstad: hellingsgrens tegen de ervaring" > out/sweep.txt
+cat out/sweep.txt
+"$SCHOUW" --db "$DB" check --compare kor-dordrecht kor-dordrecht-draft > out/compare.txt
 echo "== schouw map (status map over the schematic basemap of gis/)"
 "$SCHOUW" --db "$DB" map -o out/binnenstad.png --labels \
 	--title "Op- en afritten binnenstad Dordrecht: stand van zaken"
@@ -77,5 +84,6 @@ echo "== schouw report --year 2025 (progress report for the council, in Dutch)"
 sed -n '/^## Voortgang per kwartaal/,/^!\[/p; /^## Progress per quarter/,/^!\[/p' out/report/report.md
 echo
 echo "Results in out/: demo.gpkg (open it in QGIS), shp/, demo.geojson, demo.csv, check.txt,"
-echo "binnenstad.png (+ .pgw, .png.aux.xml: drop it into QGIS), binnenstad.pdf and report/"
-echo "(report.md, report.html, a CSV per table, charts and area maps)"
+echo "binnenstad.png (+ .pgw, .png.aux.xml: drop it into QGIS), binnenstad.pdf, report/"
+echo "(report.md, report.html, a CSV per table, charts and area maps),"
+echo "sweep.txt and sweep.png (kr-running-slope swept from 5 to 12 %), compare.txt (the draft profile)"

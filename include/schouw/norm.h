@@ -188,4 +188,67 @@ void sw_finding_describe(const struct sw_finding *f, char *buf, size_t len);
 void sw_finding_measured(const struct sw_finding *f, char *buf, size_t len);
 void sw_rule_limit_text(const struct sw_rule *r, char *buf, size_t len);
 
+/* ---- comparing profiles and sweeping a limit (calibration) ------------- */
+
+/* The rule called id in prof, or NULL. Lives as long as prof. */
+const struct sw_rule *sw_profile_rule(const struct sw_profile *prof, const char *id);
+
+/* What two rules (usually of one id in two profiles) differ in: a mask of
+ * SW_RULE_DIFF_*. The condition is compared as compiled (field, operator,
+ * value), the limit by operator and value in base units (1:10 and 10 % are
+ * one limit written in two units), the unit by name. 0 when they judge
+ * alike and read alike. */
+enum {
+	SW_RULE_DIFF_TYPE = 1u << 0,
+	SW_RULE_DIFF_FIELD = 1u << 1,
+	SW_RULE_DIFF_WHEN = 1u << 2,
+	SW_RULE_DIFF_LIMIT = 1u << 3,
+	SW_RULE_DIFF_UNIT = 1u << 4,
+	SW_RULE_DIFF_SEVERITY = 1u << 5,
+	SW_RULE_DIFF_MESSAGE = 1u << 6,
+	SW_RULE_DIFF_SOURCE = 1u << 7,
+};
+unsigned sw_rule_diff(const struct sw_rule *a, const struct sw_rule *b);
+
+/* True when r has one numeric limit to sweep: <= >= < > = on a number
+ * field, or the distance of within. */
+bool sw_rule_sweepable(const struct sw_rule *r);
+
+/* The limit text of r as if its limit were lo (base units), written in
+ * unit u (NULL: the rule's): "<= 6 %". */
+void sw_rule_limit_text_at(const struct sw_rule *r, double lo, const struct sw_unit *u, char *buf,
+                           size_t len);
+
+/* The swept rule's state on one point, whatever the limit. */
+enum sw_sweep_state {
+	SW_SWEEP_NA = 0,  /* other type, or its condition does not hold */
+	SW_SWEEP_MISSING, /* a measurement (or the condition's) is missing */
+	SW_SWEEP_MEASURED /* judged against each candidate */
+};
+
+/* One point judged for a sweep: every other rule once, the swept rule
+ * against each candidate limit. */
+struct sw_sweep_point {
+	enum sw_outcome others; /* verdict under every rule but the swept one */
+	enum sw_sweep_state state;
+	double measured; /* base units; within: nearest neighbour (NAN: none) */
+};
+
+/* Judge p for a sweep of rule r (a rule of prof, sw_rule_sweepable) over
+ * the candidate limits lim[0..n) in base units: out->others once, and
+ * rule_out[i] the rule's outcome with limit lim[i] (PASS or FAIL when
+ * measured; INCOMPLETE when missing; PASS when it does not apply). One
+ * evaluation of the other rules per point however many candidates; within
+ * asks near once per point (twice or more only for "N type" counts above
+ * one). v is scratch from sw_verdict_init. */
+enum sw_status sw_norm_sweep_point(const struct sw_profile *prof, const struct sw_rule *r,
+                                   const struct sw_point *p, sw_norm_near_fn near, void *near_ud,
+                                   const double *lim, size_t n, struct sw_verdict *v,
+                                   struct sw_sweep_point *out, enum sw_outcome *rule_out,
+                                   struct sw_error *err);
+
+/* The point's verdict under the profile with the swept rule's outcome o. */
+enum sw_outcome sw_sweep_overall(enum sw_outcome others, const struct sw_rule *r,
+                                 enum sw_outcome o);
+
 #endif

@@ -171,6 +171,13 @@ struct sw_filter {
 typedef enum sw_status (*sw_point_cb)(const struct sw_point *p, void *ud);
 enum sw_status sw_store_query(struct sw_store *s, const struct sw_filter *f, sw_point_cb cb,
                               void *ud, struct sw_error *err);
+/* The same, reading only what a norm engine needs: id, uuid, type, status,
+ * position and the measurements named in fields[0..nfields) (surveyor,
+ * times, note and the other measurements are left out: a sweep over 1M
+ * points spends its time decoding). fields NULL: no measurements. */
+enum sw_status sw_store_query_fields(struct sw_store *s, const struct sw_filter *f,
+                                     const char *const *fields, size_t nfields, sw_point_cb cb,
+                                     void *ud, struct sw_error *err);
 
 /* A row of points that cannot be read (a geometry blob that is not a
  * GeoPackage point, ...): id, uuid (may be NULL) and what is wrong. */

@@ -9,11 +9,15 @@
 #include "cli.h"
 #include "commands.h"
 #include "output.h"
+#include "calib_print.h"
 #include "schouw/check.h"
 #include "verdict.h"
 
 static const char usage[] =
-    N_("usage: schouw check [--profile P] [--format table|csv|json] [--summary] [filters]\n\n"
+    N_("usage: schouw check [--profile P] [--format table|csv|json] [--summary] [filters]\n"
+       "       schouw check --compare A B [--format F] [filters]\n"
+       "       schouw check --sweep RULE (--values 5,6,7 | --from X --to Y --step S)\n"
+       "                    [--unit U] [--profile P] [-o chart.png] [--lines L] [filters]\n\n"
        "Judge every point against the rules of a norm profile (survey/norms/P.csv):\n"
        "pass, fail (naming the rule, the measured value against the limit in the rule's\n"
        "unit, and its source) or incomplete (naming the missing measurement). Rules\n"
@@ -31,9 +35,38 @@ static const char usage[] =
        "  --summary           only the summary per type and status\n"
        "  --no-record         do not store the run (the store is opened read-only);\n"
        "                      implied by --as-of\n"
+       "\nRe-calibrating a profile (survey/norms/README.md; exit status 0 unless an error;\n"
+       "nothing is stored):\n"
+       "  --compare A B       judge every point under profiles A and B; list the points\n"
+       "                      whose verdict changes, grouped by the rule that makes the\n"
+       "                      difference, a summary per type and status, and how each\n"
+       "                      profile agrees with the experts' field 'experience'\n"
+       "  --sweep RULE        judge the points with each candidate limit of one rule:\n"
+       "                      pass/fail of the rule and overall, and the agreement\n"
+       "  --values LIST       the candidates, in the field's unit: 5,6,7 (or 5,5;6 with ';')\n"
+       "  --from X --to Y --step S   the candidates X, X+S, ... Y\n"
+       "  --unit U            the unit of the candidates (default: the field's; 1:N: ratio)\n"
+       "  -o, --output FILE   also draw the pass share against the limit as a PNG chart\n"
+       "  --lines L           chart lines per type (default), area or experience\n"
+       "  --title TEXT        the chart's title\n"
        "  --db PATH           the store\n");
 
-enum { OPT_FORMAT = SW_OPT_FIRST_FREE, OPT_PROFILE, OPT_SUMMARY, OPT_NO_RECORD };
+enum {
+	OPT_FORMAT = SW_OPT_FIRST_FREE,
+	OPT_PROFILE,
+	OPT_SUMMARY,
+	OPT_NO_RECORD,
+	OPT_COMPARE,
+	OPT_SWEEP,
+	OPT_VALUES,
+	OPT_FROM,
+	OPT_TO,
+	OPT_STEP,
+	OPT_UNIT,
+	OPT_OUTPUT,
+	OPT_LINES,
+	OPT_TITLE
+};
 
 struct sum {
 	char *type, *status;
@@ -277,6 +310,16 @@ int cmd_check(struct sw_cli *cli, int argc, char **argv)
 	    {"profile", required_argument, NULL, OPT_PROFILE},
 	    {"summary", no_argument, NULL, OPT_SUMMARY},
 	    {"no-record", no_argument, NULL, OPT_NO_RECORD},
+	    {"compare", required_argument, NULL, OPT_COMPARE},
+	    {"sweep", required_argument, NULL, OPT_SWEEP},
+	    {"values", required_argument, NULL, OPT_VALUES},
+	    {"from", required_argument, NULL, OPT_FROM},
+	    {"to", required_argument, NULL, OPT_TO},
+	    {"step", required_argument, NULL, OPT_STEP},
+	    {"unit", required_argument, NULL, OPT_UNIT},
+	    {"output", required_argument, NULL, OPT_OUTPUT},
+	    {"lines", required_argument, NULL, OPT_LINES},
+	    {"title", required_argument, NULL, OPT_TITLE},
 	    {NULL, 0, NULL, 0},
 	};
 	struct check_state st = {0};
@@ -289,7 +332,14 @@ int cmd_check(struct sw_cli *cli, int argc, char **argv)
 	long long run_id = 0;
 	int rc = SW_EXIT_ERROR;
 	int c;
+	const char *compare = NULL;
+	struct sw_cli_sweep sweep = {0};
+	bool sweep_opt = false;
 
+	/* -o: the shared option loop knows only -h and -q as short options */
+	for (int i = 1; i < argc && strcmp(argv[i], "--") != 0; i++)
+		if (strcmp(argv[i], "-o") == 0)
+			argv[i] = (char *)"--output";
 	while ((c = sw_cli_next_opt(cli, argc, argv, opts, _(usage), &filter, &rc)) != -1) {
 		if (c == SW_CLI_STOP)
 			goto out;
@@ -307,6 +357,56 @@ int cmd_check(struct sw_cli *cli, int argc, char **argv)
 		case OPT_NO_RECORD:
 			record = false;
 			break;
+		case OPT_COMPARE:
+			compare = optarg;
+			break;
+		case OPT_SWEEP:
+			sweep.rule_id = optarg;
+			break;
+		case OPT_VALUES:
+			sweep.values = optarg;
+			sweep_opt = true;
+			break;
+		case OPT_FROM:
+			sweep.from = optarg;
+			sweep_opt = true;
+			break;
+		case OPT_TO:
+			sweep.to = optarg;
+			sweep_opt = true;
+			break;
+		case OPT_STEP:
+			sweep.step = optarg;
+			sweep_opt = true;
+			break;
+		case OPT_UNIT:
+			sweep.unit = optarg;
+			sweep_opt = true;
+			break;
+		case OPT_OUTPUT:
+			sweep.output = optarg;
+			sweep_opt = true;
+			break;
+		case OPT_TITLE:
+			sweep.title = optarg;
+			sweep_opt = true;
+			break;
+		case OPT_LINES:
+			sweep_opt = true;
+			if (strcmp(optarg, "type") == 0) {
+				sweep.lines = SW_LINES_TYPE;
+			} else if (strcmp(optarg, "area") == 0) {
+				sweep.lines = SW_LINES_AREA;
+			} else if (strcmp(optarg, "experience") == 0) {
+				sweep.lines = SW_LINES_EXPERIENCED;
+			} else {
+				sw_cli_usage_error(
+				    cli, "check",
+				    _("--lines: expected type, area or experience, got '%s'"),
+				    optarg);
+				goto out;
+			}
+			break;
 		default:
 			goto out;
 		}
@@ -314,6 +414,54 @@ int cmd_check(struct sw_cli *cli, int argc, char **argv)
 	/* a run judges the store as it is: a look at the past is not recorded */
 	if (filter.as_of != NULL)
 		record = false;
+	if (compare != NULL || sweep.rule_id != NULL) {
+		const char *b = NULL;
+		if (compare != NULL && sweep.rule_id != NULL) {
+			sw_cli_usage_error(cli, "check", "%s",
+			                   _("--compare and --sweep are separate analyses: give one"));
+			goto out;
+		}
+		if (compare != NULL && (pname != NULL || sweep_opt)) {
+			sw_cli_usage_error(cli, "check", "%s",
+			                   _("--compare A B names both profiles; it takes no --profile "
+			                     "or sweep options"));
+			goto out;
+		}
+		if (st.summary_only) {
+			sw_cli_usage_error(cli, "check", "%s",
+			                   _("--summary is for a check run, not --compare or --sweep"));
+			goto out;
+		}
+		if (compare != NULL) {
+			if (optind >= argc) {
+				sw_cli_usage_error(cli, "check", "%s",
+				                   _("--compare needs two profiles: --compare A B"));
+				goto out;
+			}
+			b = argv[optind++];
+		}
+		store = sw_cli_filtered_store(cli, "check", argc, argv, &filter, SW_STORE_READ);
+		if (store == NULL)
+			goto out;
+		if (compare != NULL) {
+			rc = sw_cli_check_compare(cli, store, &filter, compare, b, st.fmt);
+			goto out;
+		}
+		if (pname == NULL) {
+			defname = sw_cli_default_profile(cli);
+			if (defname == NULL)
+				goto out;
+			pname = defname;
+		}
+		rc = sw_cli_check_sweep(cli, store, &filter, pname, &sweep, st.fmt);
+		goto out;
+	}
+	if (sweep_opt) {
+		sw_cli_usage_error(cli, "check", "%s",
+		                   _("--values, --from, --to, --step, --unit, --output, --lines and "
+		                     "--title go with --sweep RULE"));
+		goto out;
+	}
 	store = sw_cli_filtered_store(cli, "check", argc, argv, &filter,
 	                              record ? SW_STORE_WRITE : SW_STORE_READ);
 	if (store == NULL)

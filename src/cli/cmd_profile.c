@@ -4,19 +4,23 @@
 #include <string.h>
 
 #include "cli.h"
+#include "calib_print.h"
 #include "commands.h"
 #include "verdict.h"
 
 static const char usage[] =
     N_("usage: schouw profile [list]\n"
        "       schouw profile show [P | FILE.csv]\n"
-       "       schouw profile set-default P\n\n"
+       "       schouw profile set-default P\n"
+       "       schouw profile diff A B\n\n"
        "Norm profiles are the files survey/norms/<P>.csv that staff edit (see\n"
        "survey/norms/README.md). 'list' shows them with their rule counts and marks the\n"
        "store's default with '*'; 'show' prints the resolved rules of one profile (the\n"
        "default when none is named) with where each rule was defined, or the first\n"
        "error in it as file:line: reason; 'set-default' makes P the profile that check,\n"
-       "log and set use for this store.\n\n"
+       "log and set use for this store; 'diff' lists rule by rule what A and B judge\n"
+       "differently after @extends: rules only in A, only in B, and rules whose\n"
+       "condition, limit, unit or severity differ, with both values and both sources.\n\n"
        "Options:\n"
        "  --db PATH           the store\n");
 
@@ -183,8 +187,10 @@ int cmd_profile(struct sw_cli *cli, int argc, char **argv)
 		return do_show(cli, optind + 1 < argc ? argv[optind + 1] : NULL);
 	if (strcmp(sub, "set-default") == 0 && optind + 2 == argc)
 		return do_set_default(cli, argv[optind + 1]);
+	if (strcmp(sub, "diff") == 0 && optind + 3 == argc)
+		return sw_cli_profile_diff(cli, argv[optind + 1], argv[optind + 2]);
 	sw_cli_usage_error(cli, "profile",
-	                   _("expected 'list', 'show [P]' or 'set-default P', got '%s%s'"), sub,
+	                   _("expected 'list', 'show [P]', 'set-default P' or 'diff A B', got '%s%s'"), sub,
 	                   optind + 1 < argc ? " ..." : "");
 	return SW_EXIT_ERROR;
 }

@@ -222,9 +222,10 @@ static enum sw_status check_rule(const struct sw_rule *r, const struct sw_point 
 	return SW_OK;
 }
 
-enum sw_status sw_norm_check_point(const struct sw_profile *prof, const struct sw_point *p,
-                                   sw_norm_near_fn near, void *near_ud, struct sw_verdict *v,
-                                   struct sw_error *err)
+/* Judge p against every rule of its type but skip (NULL: all). */
+static enum sw_status check_point(const struct sw_profile *prof, const struct sw_point *p,
+                                  sw_norm_near_fn near, void *near_ud, struct sw_verdict *v,
+                                  const struct sw_rule *skip, struct sw_error *err)
 {
 	size_t t;
 
@@ -239,7 +240,10 @@ enum sw_status sw_norm_check_point(const struct sw_profile *prof, const struct s
 		return SW_OK;
 	for (size_t k = 0; k < prof->type_count[t]; k++) {
 		const struct sw_rule *r = &prof->rules[prof->order[prof->type_first[t] + k]];
-		enum sw_status rc = check_rule(r, p, near, near_ud, v, err);
+		enum sw_status rc;
+		if (r == skip)
+			continue;
+		rc = check_rule(r, p, near, near_ud, v, err);
 		if (rc != SW_OK)
 			return rc;
 	}
@@ -248,6 +252,201 @@ enum sw_status sw_norm_check_point(const struct sw_profile *prof, const struct s
 	else if (v->nincomplete > 0)
 		v->outcome = SW_OUT_INCOMPLETE;
 	return SW_OK;
+}
+
+enum sw_status sw_norm_check_point(const struct sw_profile *prof, const struct sw_point *p,
+                                   sw_norm_near_fn near, void *near_ud, struct sw_verdict *v,
+                                   struct sw_error *err)
+{
+	return check_point(prof, p, near, near_ud, v, NULL, err);
+}
+
+/* ---- calibration: comparing rules, sweeping one limit ------------------- */
+
+const struct sw_rule *sw_profile_rule(const struct sw_profile *prof, const char *id)
+{
+	for (size_t i = 0; prof != NULL && id != NULL && i < prof->nrules; i++)
+		if (strcmp(prof->rules[i].id, id) == 0)
+			return &prof->rules[i];
+	return NULL;
+}
+
+static bool str_eq(const char *a, const char *b)
+{
+	if (a == NULL || b == NULL)
+		return a == b;
+	return strcmp(a, b) == 0;
+}
+
+static bool num_eq(double a, double b)
+{
+	if (isnan(a) || isnan(b))
+		return isnan(a) && isnan(b);
+	return fabs(a - b) <= tol(b);
+}
+
+static bool conds_eq(const struct sw_rule *a, const struct sw_rule *b)
+{
+	if (a->nconds != b->nconds)
+		return false;
+	for (size_t i = 0; i < a->nconds; i++) {
+		const struct sw_norm_cond *x = &a->conds[i], *y = &b->conds[i];
+		if (!str_eq(x->field, y->field) || x->op != y->op || x->kind != y->kind ||
+		    !str_eq(x->text, y->text) ||
+		    ((x->kind != SW_KIND_ENUM && x->kind != SW_KIND_TEXT) && !num_eq(x->num, y->num)))
+			return false;
+	}
+	return true;
+}
+
+unsigned sw_rule_diff(const struct sw_rule *a, const struct sw_rule *b)
+{
+	unsigned d = 0;
+
+	if (!str_eq(a->type, b->type))
+		d |= SW_RULE_DIFF_TYPE;
+	if (!str_eq(a->field, b->field))
+		d |= SW_RULE_DIFF_FIELD;
+	if (!conds_eq(a, b))
+		d |= SW_RULE_DIFF_WHEN;
+	if (a->op != b->op || !num_eq(a->lo, b->lo) || !num_eq(a->hi, b->hi) ||
+	    a->nvalues != b->nvalues || a->near_count != b->near_count)
+		d |= SW_RULE_DIFF_LIMIT;
+	else
+		for (size_t i = 0; i < a->nvalues; i++)
+			if (!str_eq(a->values[i], b->values[i]))
+				d |= SW_RULE_DIFF_LIMIT;
+	if (!str_eq(a->unit ? a->unit->name : NULL, b->unit ? b->unit->name : NULL))
+		d |= SW_RULE_DIFF_UNIT;
+	if (a->severity != b->severity)
+		d |= SW_RULE_DIFF_SEVERITY;
+	if (!str_eq(a->message_nl, b->message_nl) || !str_eq(a->message_en, b->message_en))
+		d |= SW_RULE_DIFF_MESSAGE;
+	if (!str_eq(a->source, b->source))
+		d |= SW_RULE_DIFF_SOURCE;
+	return d;
+}
+
+bool sw_rule_sweepable(const struct sw_rule *r)
+{
+	if (r->op == SW_NOP_WITHIN)
+		return true;
+	if (r->kind != SW_KIND_NUMBER && r->kind != SW_KIND_INTEGER)
+		return false;
+	return r->op == SW_NOP_LE || r->op == SW_NOP_GE || r->op == SW_NOP_LT ||
+	       r->op == SW_NOP_GT || r->op == SW_NOP_EQ;
+}
+
+void sw_rule_limit_text_at(const struct sw_rule *r, double lo, const struct sw_unit *u, char *buf,
+                           size_t len)
+{
+	struct sw_rule t = *r;
+
+	t.lo = t.hi = lo;
+	if (u != NULL)
+		t.unit = u;
+	sw_rule_limit_text(&t, buf, len);
+}
+
+enum sw_outcome sw_sweep_overall(enum sw_outcome others, const struct sw_rule *r,
+                                 enum sw_outcome o)
+{
+	if (others == SW_OUT_FAIL || (o == SW_OUT_FAIL && r->severity == SW_SEV_ERROR))
+		return SW_OUT_FAIL;
+	if (others == SW_OUT_INCOMPLETE || o == SW_OUT_INCOMPLETE)
+		return SW_OUT_INCOMPLETE;
+	return SW_OUT_PASS;
+}
+
+static void fill(enum sw_outcome *o, size_t n, enum sw_outcome v)
+{
+	for (size_t i = 0; i < n; i++)
+		o[i] = v;
+}
+
+/* The swept rule on p: its state, measured value and outcome per limit. */
+static enum sw_status sweep_rule(const struct sw_rule *r, const struct sw_point *p,
+                                 sw_norm_near_fn near, void *near_ud, const double *lim, size_t n,
+                                 struct sw_sweep_point *out, enum sw_outcome *ro,
+                                 struct sw_error *err)
+{
+	const struct sw_value *val;
+	double x;
+
+	out->state = SW_SWEEP_NA;
+	out->measured = NAN;
+	fill(ro, n, SW_OUT_PASS);
+	if (p->type == NULL || strcmp(p->type, r->type) != 0)
+		return SW_OK;
+	for (size_t i = 0; i < r->nconds; i++) {
+		int h = cond_holds(&r->conds[i], p);
+		if (h == 0)
+			return SW_OK;
+		if (h < 0) {
+			out->state = SW_SWEEP_MISSING;
+			fill(ro, n, SW_OUT_INCOMPLETE);
+			return SW_OK;
+		}
+	}
+	if (r->op == SW_NOP_WITHIN) {
+		size_t found = 0;
+		double nearest = NAN, maxr = 0;
+		enum sw_status rc;
+		if (near == NULL || !isfinite(p->x) || !isfinite(p->y)) {
+			out->state = SW_SWEEP_MISSING;
+			fill(ro, n, SW_OUT_INCOMPLETE);
+			return SW_OK;
+		}
+		out->state = SW_SWEEP_MEASURED;
+		for (size_t i = 0; i < n; i++)
+			if (lim[i] > maxr)
+				maxr = lim[i];
+		rc = near(near_ud, p, r->field, maxr, &found, &nearest, err);
+		if (rc != SW_OK)
+			return rc;
+		out->measured = nearest;
+		for (size_t i = 0; i < n; i++) {
+			if (found < r->near_count) {
+				ro[i] = SW_OUT_FAIL;
+			} else if (r->near_count <= 1) {
+				/* the nearest within the largest radius decides each */
+				ro[i] = nearest <= lim[i] ? SW_OUT_PASS : SW_OUT_FAIL;
+			} else {
+				size_t f = 0;
+				double nn;
+				rc = near(near_ud, p, r->field, lim[i], &f, &nn, err);
+				if (rc != SW_OK)
+					return rc;
+				ro[i] = f >= r->near_count ? SW_OUT_PASS : SW_OUT_FAIL;
+			}
+		}
+		return SW_OK;
+	}
+	val = sw_point_get_attr(p, r->field);
+	if (val == NULL || !value_num(val, r->field_unit, &x)) {
+		out->state = SW_SWEEP_MISSING;
+		fill(ro, n, SW_OUT_INCOMPLETE);
+		return SW_OK;
+	}
+	out->state = SW_SWEEP_MEASURED;
+	out->measured = x;
+	for (size_t i = 0; i < n; i++)
+		ro[i] = cmp(r->op, x, lim[i]) ? SW_OUT_PASS : SW_OUT_FAIL;
+	return SW_OK;
+}
+
+enum sw_status sw_norm_sweep_point(const struct sw_profile *prof, const struct sw_rule *r,
+                                   const struct sw_point *p, sw_norm_near_fn near, void *near_ud,
+                                   const double *lim, size_t n, struct sw_verdict *v,
+                                   struct sw_sweep_point *out, enum sw_outcome *rule_out,
+                                   struct sw_error *err)
+{
+	enum sw_status rc = check_point(prof, p, near, near_ud, v, r, err);
+
+	if (rc != SW_OK)
+		return rc;
+	out->others = v->outcome;
+	return sweep_rule(r, p, near, near_ud, lim, n, out, rule_out, err);
 }
 
 /* ---- describing --------------------------------------------------------- */

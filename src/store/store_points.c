@@ -119,7 +119,7 @@ static enum sw_status set_col_str(char **member, sqlite3_stmt *st, int c, struct
  * statement instead of comparing names on every row. */
 enum col_role {
 	COL_ID, COL_GEOM, COL_UUID, COL_TYPE, COL_STATUS, COL_SURVEYOR, COL_OBSERVED,
-	COL_ACCURACY, COL_NOTE, COL_CREATED, COL_UPDATED, COL_FIELD
+	COL_ACCURACY, COL_NOTE, COL_CREATED, COL_UPDATED, COL_FIELD, COL_SKIP
 };
 
 struct colmap {
@@ -127,7 +127,10 @@ struct colmap {
 	unsigned char *role; /* n entries of enum col_role */
 };
 
-static enum sw_status colmap_build(sqlite3_stmt *st, struct colmap *m, struct sw_error *err)
+/* keep (NULL: every column) names the measurements to read; the other
+ * measurements and surveyor, times and note are skipped. */
+static enum sw_status colmap_build(sqlite3_stmt *st, struct colmap *m, const char *const *keep,
+                                   size_t nkeep, struct sw_error *err)
 {
 	static const char *const fixed[] = {"id",	"geom",	   "uuid",	 "type",
 					    "status",	"surveyor",	   "observed_at", "gps_accuracy_m",
@@ -143,6 +146,15 @@ static enum sw_status colmap_build(sqlite3_stmt *st, struct colmap *m, struct sw
 		for (int r = 0; r < COL_FIELD; r++)
 			if (name != NULL && strcmp(name, fixed[r]) == 0)
 				m->role[c] = (unsigned char)r;
+		if (keep != NULL && m->role[c] >= COL_SURVEYOR && m->role[c] != COL_FIELD)
+			m->role[c] = COL_SKIP;
+		if (keep != NULL && m->role[c] == COL_FIELD) {
+			bool kept = false;
+			for (size_t k = 0; k < nkeep && !kept; k++)
+				kept = name != NULL && strcmp(name, keep[k]) == 0;
+			if (!kept)
+				m->role[c] = COL_SKIP;
+		}
 	}
 	return SW_OK;
 }
@@ -163,8 +175,11 @@ static enum sw_status decode_row(struct sw_store *s, sqlite3_stmt *st, const str
 	sw_point_clear(p);
 	p->x = p->y = NAN;
 	for (int c = 0; c < m->n && rc == SW_OK; c++) {
-		int t = sqlite3_column_type(st, c);
+		int t;
 
+		if (m->role[c] == COL_SKIP)
+			continue;
+		t = sqlite3_column_type(st, c);
 		switch ((enum col_role)m->role[c]) {
 		case COL_ID:
 			p->id = sqlite3_column_int64(st, c);
@@ -243,6 +258,8 @@ static enum sw_status decode_row(struct sw_store *s, sqlite3_stmt *st, const str
 			rc = sw_point_set_attr(p, sqlite3_column_name(st, c), &v, err);
 			break;
 		}
+		case COL_SKIP:
+			break;
 		}
 	}
 	if (rc != SW_OK)
@@ -448,9 +465,27 @@ enum sw_status sw_store_filter_check(struct sw_store *s, const struct sw_filter 
 	return filter_check(s, f, err);
 }
 
+static enum sw_status query(struct sw_store *s, const struct sw_filter *f, const char *const *keep,
+                            size_t nkeep, sw_point_cb cb, void *ud, struct sw_error *err);
 
 enum sw_status sw_store_query(struct sw_store *s, const struct sw_filter *f, sw_point_cb cb,
                               void *ud, struct sw_error *err)
+{
+	return query(s, f, NULL, 0, cb, ud, err);
+}
+
+enum sw_status sw_store_query_fields(struct sw_store *s, const struct sw_filter *f,
+                                     const char *const *fields, size_t nfields, sw_point_cb cb,
+                                     void *ud, struct sw_error *err)
+{
+	static const char *const none[] = {""};
+
+	return query(s, f, fields != NULL ? fields : none, fields != NULL ? nfields : 0, cb, ud,
+	             err);
+}
+
+static enum sw_status query(struct sw_store *s, const struct sw_filter *f, const char *const *keep,
+                            size_t nkeep, sw_point_cb cb, void *ud, struct sw_error *err)
 {
 	struct sw_store_sbuf b = {0};
 	struct colmap map = {0};
@@ -465,7 +500,30 @@ enum sw_status sw_store_query(struct sw_store *s, const struct sw_filter *f, sw_
 	rc = filter_check(s, f, err);
 	if (rc != SW_OK)
 		goto out;
-	sw_store_sb_add(&b, "SELECT * FROM points WHERE 1");
+	if (keep == NULL) {
+		sw_store_sb_add(&b, "SELECT * FROM points WHERE 1");
+	} else {
+		/* only the columns asked for: SQLite's cost per row grows with
+		 * the columns a statement returns */
+		rc = sw_store_prepare(s, "SELECT * FROM points WHERE 0", &st, err);
+		if (rc != SW_OK)
+			goto out;
+		rc = colmap_build(st, &map, keep, nkeep, err);
+		if (rc != SW_OK)
+			goto out;
+		sw_store_sb_add(&b, "SELECT ");
+		for (int c = 0, k = 0; c < map.n; c++) {
+			if (map.role[c] == COL_SKIP)
+				continue;
+			sw_store_sb_add(&b, k++ ? ", \"" : "\"");
+			sw_store_sb_add(&b, sqlite3_column_name(st, c));
+			sw_store_sb_add(&b, "\"");
+		}
+		sw_store_sb_add(&b, " FROM points WHERE 1");
+		sqlite3_finalize(st);
+		st = NULL;
+		colmap_free(&map);
+	}
 	filter_sql(&b, f);
 	sw_store_sb_add(&b, " ORDER BY id");
 	if (b.oom) {
@@ -476,7 +534,7 @@ enum sw_status sw_store_query(struct sw_store *s, const struct sw_filter *f, sw_
 	if (rc != SW_OK)
 		goto out;
 	filter_bind(st, f);
-	rc = colmap_build(st, &map, err);
+	rc = colmap_build(st, &map, keep, nkeep, err);
 	if (rc != SW_OK)
 		goto out;
 	while ((src = sqlite3_step(st)) == SQLITE_ROW) {
@@ -736,7 +794,7 @@ static enum sw_status get_where(struct sw_store *s, enum sw_stmt which, long lon
 	src = sqlite3_step(st);
 	if (src == SQLITE_ROW) {
 		struct colmap map = {0};
-		rc = colmap_build(st, &map, err);
+		rc = colmap_build(st, &map, NULL, 0, err);
 		if (rc == SW_OK)
 			rc = decode_row(s, st, &map, out, err);
 		if (rc != SW_OK && rc != SW_ERR_NOMEM) {

@@ -96,11 +96,12 @@ static void kerb_ramp_fields_in_file_order(void **state)
 {
 	const struct sw_form *f = sw_forms_find(*state, "kerb_ramp");
 	const char *want[] = {"running_slope_pct", "cross_slope_pct", "width_m", "kerb_upstand_mm",
-	                      "tactile_warning",   "turning_space_m", "surface"};
+	                      "tactile_warning",   "turning_space_m", "surface",
+	                      "experience",        "exp_note"};
 	size_t i;
 
-	assert_int_equal(f->nfields, 7);
-	for (i = 0; i < 7; i++)
+	assert_int_equal(f->nfields, 9);
+	for (i = 0; i < 9; i++)
 		assert_string_equal(f->fields[i].name, want[i]);
 	assert_int_equal(f->fields[0].kind, SW_KIND_NUMBER);
 	assert_string_equal(f->fields[0].unit, "%");
@@ -137,8 +138,9 @@ static void all_fields_are_distinct(void **state)
 	assert_int_equal(sw_forms_all_fields(forms, &all, &n, &err), SW_OK);
 	for (i = 0; i < forms->nforms; i++)
 		total += forms->forms[i].nfields;
-	/* width_m x3, kerb_upstand_mm x2, tactile_warning x2, surface x2 */
-	assert_int_equal(n, total - 5);
+	/* width_m x3, kerb_upstand_mm x2, tactile_warning x2, surface x2,
+	 * experience x5, exp_note x5 */
+	assert_int_equal(n, total - 13);
 	for (i = 0; i < n; i++)
 		for (j = 0; j < i; j++)
 			assert_string_not_equal(all[i]->name, all[j]->name);
