@@ -153,4 +153,9 @@ bool sw_cli_stdout_tty(void);
  * data labels (label_nl, message_nl) follow the messages' language. */
 bool sw_cli_dutch(void);
 
+/* Messages in LANG ("nl" or "en") for the rest of the run, whatever the
+ * locale: --lang of map and report. Sets LANGUAGE and re-reads the message
+ * catalogue; only LC_MESSAGES changes (numbers stay C). */
+void sw_cli_set_lang(const char *lang);
+
 #endif

@@ -217,6 +217,7 @@ int cmd_map(struct sw_cli *cli, int argc, char **argv)
 				goto out;
 			}
 			o.english = strcmp(optarg, "en") == 0;
+			sw_cli_set_lang(optarg);
 			break;
 		case OPT_LABELS:
 			o.labels = true;

@@ -145,6 +145,8 @@ int cmd_report(struct sw_cli *cli, int argc, char **argv)
 				goto out;
 			}
 			o.dutch = strcmp(optarg, "nl") == 0;
+			/* headings and captions go through gettext */
+			sw_cli_set_lang(optarg);
 			break;
 		case OPT_NO_MAPS:
 			o.no_maps = true;

@@ -1,5 +1,6 @@
 /* common.c - helpers shared by the subcommands. */
 #include <errno.h>
+#include <locale.h>
 #include <math.h>
 #include <pwd.h>
 #include <stdarg.h>
@@ -455,4 +456,18 @@ bool sw_cli_dutch(void)
 {
 	/* TRANSLATORS: "language: " and the code of your language (nl) */
 	return strcmp(_("language: en"), "language: nl") == 0;
+}
+
+void sw_cli_set_lang(const char *lang)
+{
+	const char *msgs;
+
+	if (setenv("LANGUAGE", lang, 1) != 0)
+		return; /* no memory: the messages stay as they are */
+	/* gettext ignores LANGUAGE under the C locale (see main.c) */
+	msgs = setlocale(LC_MESSAGES, "");
+	if (msgs == NULL || strcmp(msgs, "C") == 0 || strcmp(msgs, "POSIX") == 0)
+		setlocale(LC_MESSAGES, "C.UTF-8");
+	/* setting the domain again drops the translations gettext has cached */
+	textdomain(textdomain(NULL));
 }

@@ -32,7 +32,8 @@ expect 0 env LANGUAGE=nl LANG=C.UTF-8 "$SCHOUW" --help; contains "$OUT" "gebruik
 # LANGUAGE=en wins over a Dutch LANG, as gettext does
 expect 0 env LANGUAGE=en LANG=nl_NL.UTF-8 "$SCHOUW" --help; contains "$OUT" "usage: schouw"
 # the help of every command is Dutch
-for c in init log list show set delete history forms summary import export check profile areas config map; do
+for c in init log list show set delete history forms summary import export check profile areas config map \
+	photo user serve doctor report; do
 	expect 0 nl "$SCHOUW" "$c" --help; contains "$OUT" "gebruik: schouw $c" "help of $c"
 done
 # SCHOUW_LOCALEDIR names the catalogues: an empty folder means English
@@ -101,6 +102,39 @@ echo "$OUT" | python3 -c 'import json,sys; d=json.load(sys.stdin); sys.exit(0 if
 expect 0 nl "$SCHOUW" summary
 contains "$OUT" "soort"; contains "$OUT" "totaal"; lacks "$OUT" "total "
 expect 0 en "$SCHOUW" summary; contains "$OUT" "total"
+
+# --- report and map: --lang switches the messages of that run, under either LANG
+for L in nl_NL.UTF-8 C.UTF-8; do
+	expect 0 env LANG=$L "$SCHOUW" report --lang nl --no-maps -o "rep-nl-$L"
+	contains "$OUT" "punten aan het begin" "report --lang nl summary under $L"
+	md=$(cat "rep-nl-$L/report.md")
+	contains "$md" "# Voortgang van het programma inclusieve stad" "report --lang nl title under $L"
+	contains "$md" "## Punten per soort en status" "report --lang nl heading under $L"
+	contains "$md" "| gebied | soort | status | begin | eind | verschil |" "Dutch table head under $L"
+	contains "$md" "## Toetsing aan de normen"
+	lacks "$md" "Points per type"; lacks "$md" "Compliance"
+	expect 0 env LANG=$L "$SCHOUW" report --lang en --no-maps -o "rep-en-$L"
+	contains "$OUT" "points at the start" "report --lang en summary under $L"
+	md=$(cat "rep-en-$L/report.md")
+	contains "$md" "# Progress of the inclusive-city programme" "report --lang en title under $L"
+	contains "$md" "## Points per type and status" "report --lang en heading under $L"
+	contains "$md" "| area | type | status | start | end | difference |" "English table head under $L"
+	lacks "$md" "Punten per soort"; lacks "$md" "Toetsing"
+	# errors after --lang come in that language too
+	expect 2 env LANG=$L "$SCHOUW" report --lang nl --from 2025-12-01 --to 2025-01-01 -o bad
+	contains "$ERR" "is leeg" "report --lang nl error under $L"
+	expect 2 env LANG=$L "$SCHOUW" report --lang en --from 2025-12-01 --to 2025-01-01 -o bad
+	contains "$ERR" "is empty" "report --lang en error under $L"
+	expect 0 env LANG=$L "$SCHOUW" map --lang nl --no-basemap -o "map-$L.png"
+	contains "$OUT" "punten, 1:" "map --lang nl under $L"
+	expect 0 env LANG=$L "$SCHOUW" map --lang en --no-basemap -o "map-$L.png"
+	contains "$OUT" "points, 1:" "map --lang en under $L"
+done
+# --lang beats LANGUAGE as well
+expect 0 env LANGUAGE=en LANG=nl_NL.UTF-8 "$SCHOUW" report --lang nl --no-maps -o rep-language
+contains "$(cat rep-language/report.md)" "## Punten per soort en status" "--lang nl over LANGUAGE=en"
+# the numbers of every run stay parseable: the CSV tables keep '.' decimals
+lacks "$(cat rep-nl-C.UTF-8/compliance.csv)" ";" "report CSV stays RFC 4180 in Dutch"
 
 # --- the installed catalogue: cmake --install puts it under share/locale
 build=$(dirname "$SCHOUW")
