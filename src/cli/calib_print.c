@@ -533,18 +533,6 @@ static void sweep_json(const struct sw_profile *prof, const struct sw_calib_swee
 	json_decref(root);
 }
 
-static bool english(void)
-{
-	const char *vars[] = {"LC_ALL", "LC_MESSAGES", "LANG"};
-
-	for (int i = 0; i < 3; i++) {
-		const char *v = getenv(vars[i]);
-		if (v != NULL && *v != '\0')
-			return strncmp(v, "en", 2) == 0;
-	}
-	return false;
-}
-
 int sw_cli_check_sweep(struct sw_cli *cli, struct sw_store *s, const struct sw_filter *f,
                        const char *pname, const struct sw_cli_sweep *o, enum sw_out_fmt fmt)
 {
@@ -603,7 +591,7 @@ int sw_cli_check_sweep(struct sw_cli *cli, struct sw_store *s, const struct sw_f
 	}
 	if (o->output != NULL) {
 		char title[256];
-		bool en = english();
+		bool en = sw_cli_locale_english();
 		if (o->title)
 			snprintf(title, sizeof title, "%s", o->title);
 		else

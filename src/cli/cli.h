@@ -158,4 +158,8 @@ bool sw_cli_dutch(void);
  * catalogue; only LC_MESSAGES changes (numbers stay C). */
 void sw_cli_set_lang(const char *lang);
 
+/* Maps, reports and charts for the council are Dutch unless the locale
+ * (LC_ALL, LC_MESSAGES, LANG: the first set) asks for English. */
+bool sw_cli_locale_english(void);
+
 #endif

@@ -70,18 +70,6 @@ static bool parse_int(const char *s, long *out)
 	return true;
 }
 
-static bool locale_english(void)
-{
-	const char *vars[] = {"LC_ALL", "LC_MESSAGES", "LANG"};
-
-	for (int i = 0; i < 3; i++) {
-		const char *v = getenv(vars[i]);
-		if (v != NULL && *v != '\0')
-			return strncmp(v, "en", 2) == 0;
-	}
-	return false;
-}
-
 int cmd_map(struct sw_cli *cli, int argc, char **argv)
 {
 	/* --by names the classification here (as the issue asks); the
@@ -95,7 +83,6 @@ int cmd_map(struct sw_cli *cli, int argc, char **argv)
 		{"area", required_argument, NULL, SW_OPT_AREA},
 		{"near", required_argument, NULL, SW_OPT_NEAR},
 		{"radius", required_argument, NULL, SW_OPT_RADIUS},
-		{"area", required_argument, NULL, SW_OPT_AREA},
 		{"as-of", required_argument, NULL, SW_OPT_AS_OF},
 		{"output", required_argument, NULL, OPT_OUT},
 		{"width", required_argument, NULL, OPT_WIDTH},
@@ -112,7 +99,7 @@ int cmd_map(struct sw_cli *cli, int argc, char **argv)
 		{"labels", no_argument, NULL, OPT_LABELS},
 		{NULL, 0, NULL, 0},
 	};
-	struct sw_map_options o = {.dpi = 150, .english = locale_english()};
+	struct sw_map_options o = {.dpi = 150, .english = sw_cli_locale_english()};
 	struct sw_map_result res;
 	struct sw_error err = {0};
 	struct sw_store *store;
@@ -315,8 +302,10 @@ int cmd_map(struct sw_cli *cli, int argc, char **argv)
 	if (rc_map != SW_OK)
 		goto fail;
 	if (!cli->quiet) {
-		printf(_("%s: %d x %d px, %lld points, 1:%.0f, RD New %.1f,%.1f,%.1f,%.1f\n"), o.out,
-		       o.width, o.height, res.npoints, res.scale, res.minx, res.miny, res.maxx,
+		printf(ngettext("%s: %d x %d px, %lld point, 1:%.0f, RD New %.1f,%.1f,%.1f,%.1f\n",
+		                "%s: %d x %d px, %lld points, 1:%.0f, RD New %.1f,%.1f,%.1f,%.1f\n",
+		                (unsigned long)res.npoints),
+		       o.out, o.width, o.height, res.npoints, res.scale, res.minx, res.miny, res.maxx,
 		       res.maxy);
 		if (o.labels)
 			printf(_("labels: %lld placed, %lld left out where crowded\n"),

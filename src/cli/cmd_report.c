@@ -51,18 +51,6 @@ enum {
 	OPT_NO_MAPS,
 };
 
-static bool locale_english(void)
-{
-	const char *vars[] = {"LC_ALL", "LC_MESSAGES", "LANG"};
-
-	for (int i = 0; i < 3; i++) {
-		const char *v = getenv(vars[i]);
-		if (v != NULL && *v != '\0')
-			return strncmp(v, "en", 2) == 0;
-	}
-	return false;
-}
-
 int cmd_report(struct sw_cli *cli, int argc, char **argv)
 {
 	static const struct option opts[] = {
@@ -79,7 +67,7 @@ int cmd_report(struct sw_cli *cli, int argc, char **argv)
 	    {"no-maps", no_argument, NULL, OPT_NO_MAPS},
 	    {NULL, 0, NULL, 0},
 	};
-	struct sw_report_options o = {.dutch = !locale_english()};
+	struct sw_report_options o = {.dutch = !sw_cli_locale_english()};
 	struct sw_report_result res;
 	struct sw_error err = {0};
 	struct sw_store *store;

@@ -471,3 +471,15 @@ void sw_cli_set_lang(const char *lang)
 	/* setting the domain again drops the translations gettext has cached */
 	textdomain(textdomain(NULL));
 }
+
+bool sw_cli_locale_english(void)
+{
+	static const char *const vars[] = {"LC_ALL", "LC_MESSAGES", "LANG"};
+
+	for (size_t i = 0; i < sizeof vars / sizeof vars[0]; i++) {
+		const char *v = getenv(vars[i]);
+		if (v != NULL && *v != '\0')
+			return strncmp(v, "en", 2) == 0;
+	}
+	return false;
+}

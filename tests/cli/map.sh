@@ -137,7 +137,7 @@ print("%.6f,%.6f,%.6f,%.6f" % (x0 - m, y0 - m, x1 + m, y1 + m))
 PY
 )
 expect 0 "$SCHOUW" "${A[@]}" map -o out/area.png --area binnenstad --width 800 --height 600
-contains "$OUT" "1 points" "points drawn with --area"
+contains "$OUT" "1 point," "points drawn with --area"
 expect 0 "$SCHOUW" "${A[@]}" map -o out/areabox.png --bbox "$box" --width 800 --height 600 \
 	--type playground
 equal "$(cat out/area.pgw)" "$(cat out/areabox.pgw)" "world file of --area binnenstad vs its box + 5%"
@@ -153,7 +153,7 @@ equal "$meta" "Historic city centre" "tEXt Area in English"
 # with --bbox the box is the extent and the area still selects
 expect 0 "$SCHOUW" "${A[@]}" map -o out/areabb.png --area binnenstad --bbox 104000,424000,106000,426000 \
 	--width 400 --height 300
-contains "$OUT" "1 points"
+contains "$OUT" "1 point,"
 expect 0 "$SCHOUW" "${A[@]}" map -o out/bb.png --bbox 104000,424000,106000,426000 --width 400 --height 300
 equal "$(cat out/areabb.pgw)" "$(cat out/bb.pgw)" "--bbox wins over the area's box"
 # an unknown area: exit 2 naming the valid ones, nothing written
