@@ -69,6 +69,11 @@ size_t sw_num_format_json(double v, char *buf);
  * length written. */
 size_t sw_num_format_fixed(double v, int decimals, char *buf, size_t len);
 
+/* v with at most `decimals` decimals, trailing zeros and a bare '.' dropped,
+ * "-0" as "0": 8.3333, 1.2, 36 (for tables and messages). As
+ * sw_num_format_fixed otherwise. */
+size_t sw_num_format_upto(double v, int decimals, char *buf, size_t len);
+
 /* The whole number k divided by 10^decimals (0..9) with exactly that many
  * decimals, "-12.345" for (-12345, 3), without printf: for fixed-point text
  * on a hot path (derived uuids). buf has SW_NUM_BUF bytes; writes no NUL;

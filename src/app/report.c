@@ -339,12 +339,9 @@ static bool selected(const struct rep *r, uint64_t areas)
 
 static char *dup0(const char *s, bool *oom)
 {
-	char *d;
+	char *d = sw_strdup(s);
 
-	if (s == NULL)
-		return NULL;
-	d = strdup(s);
-	if (d == NULL)
+	if (s != NULL && d == NULL)
 		*oom = true;
 	return d;
 }

@@ -393,22 +393,6 @@ static double share(long long pass, long long fail)
 	return pass + fail > 0 ? 100.0 * (double)pass / (double)(pass + fail) : NAN;
 }
 
-static void fmt_num(double v, char *buf, size_t len)
-{
-	char *dot;
-	size_t n;
-
-	sw_num_format_fixed(v, 4, buf, len);
-	dot = strchr(buf, '.');
-	if (dot == NULL)
-		return;
-	n = strlen(buf);
-	while (n > 0 && buf[n - 1] == '0')
-		buf[--n] = '\0';
-	if (n > 0 && buf[n - 1] == '.')
-		buf[--n] = '\0';
-}
-
 static void sweep_table(const struct sw_profile *prof, const struct sw_calib_sweep *sw,
                         const double *uv, const bool *cur, const struct sw_unit *u)
 {
@@ -467,7 +451,7 @@ static void sweep_csv(const struct sw_calib_sweep *sw, const double *uv, const b
 		char c[15][64], lt[256];
 		const char *cells[15];
 		double s = share(row->rule[SW_OUT_PASS], row->rule[SW_OUT_FAIL]);
-		fmt_num(uv[i], c[0], sizeof c[0]);
+		sw_num_format_upto(uv[i], 4, c[0], sizeof c[0]);
 		snprintf(c[1], sizeof c[1], "%s", strcmp(u->name, "ratio") == 0 ? "1:N" : u->name);
 		sw_rule_limit_text_at(sw->rule, row->limit, u, lt, sizeof lt);
 		snprintf(c[3], 64, "%lld", row->rule[SW_OUT_PASS]);

@@ -307,3 +307,20 @@ size_t sw_num_format_json(double v, char *buf)
 	}
 	return n;
 }
+
+size_t sw_num_format_upto(double v, int decimals, char *buf, size_t len)
+{
+	size_t n = sw_num_format_fixed(v, decimals, buf, len);
+
+	if (memchr(buf, '.', n) == NULL)
+		return n;
+	while (n > 0 && buf[n - 1] == '0')
+		buf[--n] = '\0';
+	if (n > 0 && buf[n - 1] == '.')
+		buf[--n] = '\0';
+	if (strcmp(buf, "-0") == 0 && len >= 2) {
+		memcpy(buf, "0", 2);
+		n = 1;
+	}
+	return n;
+}

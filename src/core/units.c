@@ -93,24 +93,6 @@ bool sw_unit_parse(const struct sw_unit *u, const char *s, double *base)
 }
 
 /* Up to `decimals` decimals, trailing zeros dropped: 8.3333, 1.2, 36. */
-static void fmt_num(double v, int decimals, char *buf, size_t len)
-{
-	char *dot;
-	size_t n;
-
-	sw_num_format_fixed(v, decimals, buf, len);
-	dot = strchr(buf, '.');
-	if (dot == NULL)
-		return;
-	n = strlen(buf);
-	while (n > 0 && buf[n - 1] == '0')
-		buf[--n] = '\0';
-	if (n > 0 && buf[n - 1] == '.')
-		buf[--n] = '\0';
-	if (strcmp(buf, "-0") == 0)
-		snprintf(buf, len, "0");
-}
-
 void sw_unit_format(const struct sw_unit *u, double base, char *buf, size_t len)
 {
 	char num[48];
@@ -120,11 +102,11 @@ void sw_unit_format(const struct sw_unit *u, double base, char *buf, size_t len)
 			snprintf(buf, len, "0 %%");
 			return;
 		}
-		fmt_num(100.0 / base, 2, num, sizeof num);
+		sw_num_format_upto(100.0 / base, 2, num, sizeof num);
 		snprintf(buf, len, "1:%s", num);
 		return;
 	}
-	fmt_num(sw_unit_from_base(u, base), 4, num, sizeof num);
+	sw_num_format_upto(sw_unit_from_base(u, base), 4, num, sizeof num);
 	if (u->name[0] == '\0')
 		snprintf(buf, len, "%s", num);
 	else if (strcmp(u->name, "permille") == 0)

@@ -36,24 +36,6 @@ static double nice_step(double span, int want)
 	return (f < 1.5 ? 1 : f < 3 ? 2 : f < 7 ? 5 : 10) * mag;
 }
 
-static void fmt(double v, char *buf, size_t len)
-{
-	char *dot;
-	size_t n;
-
-	sw_num_format_fixed(v, 3, buf, len);
-	dot = strchr(buf, '.');
-	if (dot == NULL)
-		return;
-	n = strlen(buf);
-	while (n > 0 && buf[n - 1] == '0')
-		buf[--n] = '\0';
-	if (n > 0 && buf[n - 1] == '.')
-		buf[--n] = '\0';
-	if (strcmp(buf, "-0") == 0)
-		snprintf(buf, len, "0");
-}
-
 static void dashed(struct sw_canvas *c, double x, double y0, double y1, double dash,
                    struct sw_rgb col, double w)
 {
@@ -105,7 +87,7 @@ static void draw(struct sw_canvas *c, const struct sw_plot *p)
 		sw_canvas_move(c, left, PY(v));
 		sw_canvas_line(c, right, PY(v));
 		sw_canvas_stroke(c, GRID, 1, 0.6 * pt, false);
-		fmt(v, buf, sizeof buf);
+		sw_num_format_upto(v, 3, buf, sizeof buf);
 		sw_canvas_text(c, left - 4 * pt, PY(v) + 3 * pt, buf, 8 * pt, false, INK,
 		               SW_ALIGN_RIGHT, 0);
 	}
@@ -114,7 +96,7 @@ static void draw(struct sw_canvas *c, const struct sw_plot *p)
 		sw_canvas_move(c, PX(v), top);
 		sw_canvas_line(c, PX(v), bottom);
 		sw_canvas_stroke(c, GRID, 1, 0.6 * pt, false);
-		fmt(v, buf, sizeof buf);
+		sw_num_format_upto(v, 3, buf, sizeof buf);
 		sw_canvas_text(c, PX(v), bottom + 11 * pt, buf, 8 * pt, false, INK, SW_ALIGN_CENTER,
 		               0);
 	}

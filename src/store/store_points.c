@@ -1175,12 +1175,9 @@ static enum sw_status diff_add(struct change **ch, size_t *n, const char *field,
 
 static char *dup_or_null(const char *s, bool *oomed)
 {
-	char *d;
+	char *d = sw_strdup(s);
 
-	if (s == NULL)
-		return NULL;
-	d = strdup(s);
-	if (d == NULL)
+	if (s != NULL && d == NULL)
 		*oomed = true;
 	return d;
 }
