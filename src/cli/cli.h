@@ -158,6 +158,10 @@ bool sw_cli_dutch(void);
  * catalogue; only LC_MESSAGES changes (numbers stay C). */
 void sw_cli_set_lang(const char *lang);
 
+/* --lang nl|en of cmd: a usage error (false) for anything else; else the
+ * messages switch (sw_cli_set_lang) and *english says which it was. */
+bool sw_cli_lang_opt(const struct sw_cli *cli, const char *cmd, const char *arg, bool *english);
+
 /* Maps, reports and charts for the council are Dutch unless the locale
  * (LC_ALL, LC_MESSAGES, LANG: the first set) asks for English. */
 bool sw_cli_locale_english(void);

@@ -198,13 +198,8 @@ int cmd_map(struct sw_cli *cli, int argc, char **argv)
 			o.title = optarg;
 			break;
 		case OPT_LANG:
-			if (strcmp(optarg, "nl") != 0 && strcmp(optarg, "en") != 0) {
-				sw_cli_usage_error(cli, "map", _("--lang: expected nl or en, got '%s'"),
-				                   optarg);
+			if (!sw_cli_lang_opt(cli, "map", optarg, &o.english))
 				goto out;
-			}
-			o.english = strcmp(optarg, "en") == 0;
-			sw_cli_set_lang(optarg);
 			break;
 		case OPT_LABELS:
 			o.labels = true;

@@ -68,6 +68,7 @@ int cmd_report(struct sw_cli *cli, int argc, char **argv)
 	    {NULL, 0, NULL, 0},
 	};
 	struct sw_report_options o = {.dutch = !sw_cli_locale_english()};
+	bool english;
 	struct sw_report_result res;
 	struct sw_error err = {0};
 	struct sw_store *store;
@@ -126,15 +127,9 @@ int cmd_report(struct sw_cli *cli, int argc, char **argv)
 			o.profile = optarg;
 			break;
 		case OPT_LANG:
-			if (strcmp(optarg, "nl") != 0 && strcmp(optarg, "en") != 0) {
-				sw_cli_usage_error(cli, "report",
-				                   _("--lang: expected nl or en, got '%s'"),
-				                   optarg);
+			if (!sw_cli_lang_opt(cli, "report", optarg, &english))
 				goto out;
-			}
-			o.dutch = strcmp(optarg, "nl") == 0;
-			/* headings and captions go through gettext */
-			sw_cli_set_lang(optarg);
+			o.dutch = !english;
 			break;
 		case OPT_NO_MAPS:
 			o.no_maps = true;

@@ -483,3 +483,15 @@ bool sw_cli_locale_english(void)
 	}
 	return false;
 }
+
+bool sw_cli_lang_opt(const struct sw_cli *cli, const char *cmd, const char *arg, bool *english)
+{
+	if (strcmp(arg, "nl") != 0 && strcmp(arg, "en") != 0) {
+		sw_cli_usage_error(cli, cmd, _("--lang: expected nl or en, got '%s'"), arg);
+		return false;
+	}
+	*english = strcmp(arg, "en") == 0;
+	/* headings, legends and captions go through gettext */
+	sw_cli_set_lang(arg);
+	return true;
+}
