@@ -155,25 +155,30 @@ function gps() {
     { enableHighAccuracy: true, timeout: 20000, maximumAge: 0 });
 }
 async function loadMap() {
-  if (!pos || !navigator.onLine) return;
+  const want = pos;
+  if (!want || !navigator.onLine) return;
   try {
-    const r = await fetch(`/api/map.png?lat=${pos.lat}&lon=${pos.lon}&radius=60&width=480`, { credentials: 'same-origin' });
-    if (!r.ok) return;
+    const r = await fetch(`/api/map.png?lat=${want.lat}&lon=${want.lon}&radius=60&width=480`,
+      { credentials: 'same-origin', headers: { 'Accept-Language': EN ? 'en' : 'nl' } });
+    if (!r.ok || pos !== want) return; /* saved or moved meanwhile: not this map */
     extent = (r.headers.get('X-Schouw-Extent') || '').split(',').map(Number);
-    const img = $('map');
+    const img = $('map'), ring = $('ring');
+    /* the ring marks the position, which is not the image's centre */
+    ring.style.left = (100 * (extent[4] - extent[0]) / (extent[2] - extent[0])) + '%';
+    ring.style.top = (100 * (extent[3] - extent[5]) / (extent[3] - extent[1])) + '%';
+    if (img.src) URL.revokeObjectURL(img.src);
     img.src = URL.createObjectURL(await r.blob());
-    img.alt = EN ? 'Map of the surroundings; the current position is in the middle. Tap to correct it.' : 'Kaart van de omgeving; de huidige positie is het midden. Tik om haar te verbeteren.';
-    img.hidden = false;
+    img.alt = EN ? 'Map of the surroundings; the current position is the black and white ring. Tap to correct it.' : 'Kaart van de omgeving; de huidige positie is de zwart-witte ring. Tik om haar te verbeteren.';
+    $('mapbox').hidden = false;
   } catch (e) { /* offline: no map */ }
 }
 function mapTap(ev) {
-  if (!extent || extent.length !== 4 || !pos) return;
+  if (!extent || extent.length !== 6 || !pos) return;
   const img = $('map'), b = img.getBoundingClientRect();
   const fx = (ev.clientX - b.left) / b.width, fy = (ev.clientY - b.top) / b.height;
   const x = extent[0] + fx * (extent[2] - extent[0]), y = extent[3] - fy * (extent[3] - extent[1]);
-  /* RD offset from the centre, applied in degrees (small distances) */
-  const cx = (extent[0] + extent[2]) / 2, cy = (extent[1] + extent[3]) / 2;
-  const lat = pos.lat + (y - cy) / 111320, lon = pos.lon + (x - cx) / (111320 * Math.cos(pos.lat * Math.PI / 180));
+  /* RD offset from the position the map was drawn for, applied in degrees (small distances) */
+  const lat = pos.lat + (y - extent[5]) / 111320, lon = pos.lon + (x - extent[4]) / (111320 * Math.cos(pos.lat * Math.PI / 180));
   setPos(lat, lon, 1, 'map');
 }
 
@@ -208,11 +213,11 @@ async function save(ev) {
   try { r = await api('/api/points', { method: 'POST', body: JSON.stringify(p) }); } catch (e) { r = null; }
   if (r && (r.status === 200 || r.status === 201)) {
     await qdel(p.uuid); showVerdict(r.body); $('gps-status').textContent = m('saved');
-    $('log-form').reset(); buildFields(); pos = null; $('map').hidden = true;
+    $('log-form').reset(); buildFields(); pos = null; $('mapbox').hidden = true;
   } else if (r && r.status >= 400 && r.status < 500) {
     await qdel(p.uuid); $('form-error').textContent = r.body && r.body.error;
   } else {
-    $('verdict').textContent = m('queued'); $('log-form').reset(); buildFields(); pos = null; $('map').hidden = true;
+    $('verdict').textContent = m('queued'); $('log-form').reset(); buildFields(); pos = null; $('mapbox').hidden = true;
   }
   showQueue();
 }
@@ -289,6 +294,8 @@ document.addEventListener('DOMContentLoaded', () => {
   $('near-refresh').addEventListener('click', near);
   $('back').addEventListener('click', near);
   window.addEventListener('online', flush);
+  /* a sign-in link opened while the page is already open */
+  window.addEventListener('hashchange', () => { if (location.hash.startsWith('#t=')) start(); });
   setInterval(flush, 15000);
   start();
 });

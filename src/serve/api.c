@@ -570,8 +570,10 @@ static void api_map(struct sw_serve *srv, const struct sw_serve_req *rq,
 		rs->nbody = (size_t)sb.st_size;
 		rs->content_type = "image/png";
 		rs->extra_name = strdup("X-Schouw-Extent");
-		if (asprintf(&rs->extra_value, "%.3f,%.3f,%.3f,%.3f", res.minx, res.miny, res.maxx,
-		             res.maxy) < 0)
+		/* the image's extent, then the position asked for: not the image's
+		 * centre, since the legend takes the right side */
+		if (asprintf(&rs->extra_value, "%.3f,%.3f,%.3f,%.3f,%.3f,%.3f", res.minx, res.miny,
+		             res.maxx, res.maxy, x, y) < 0)
 			rs->extra_value = NULL;
 	}
 	/* the renderer's files: the PNG and its sidecars */

@@ -142,6 +142,10 @@ CODE=$(curl -s -H "$(auth "$SUR")" -o map.png -D map.h -w '%{http_code}' "$U/api
 equal "$CODE" 200 "map"
 file map.png | grep -q 'PNG image' && ok || fail "map is no PNG"
 grep -qi 'X-Schouw-Extent' map.h && ok || fail "map without extent"
+# the extent, then the position asked for in RD New, inside it
+EXT=$(grep -i 'X-Schouw-Extent' map.h | cut -d' ' -f2 | tr -d '\r')
+echo "$EXT" | awk -F, 'NF==6 && $1<$5 && $5<$3 && $2<$6 && $6<$4 && ($5-104896.8)^2<4 && ($6-425326.9)^2<4 {ok=1} END {exit !ok}' &&
+	ok || fail "map extent and position: $EXT"
 
 # revoked: at once, also for a session already signed in
 expect 0 "$SCHOUW" user revoke "An de Vries"
