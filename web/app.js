@@ -36,6 +36,9 @@ const M = {
 };
 const m = (k, a) => (M[k][EN ? 1 : 0]).replace('%s', a && a.s).replace('%t', a && a.t).replace('%n', a && a.n);
 const $ = (id) => document.getElementById(id);
+/* numbers with the page's decimal sign, times in the phone's zone */
+const num = (v) => (typeof v === 'number' || /^-?[0-9]+\.[0-9]+$/.test(v)) && !EN ? String(v).replace('.', ',') : String(v);
+const when = (t) => { const d = new Date(t); return isNaN(d) ? t : d.toLocaleString(EN ? 'en-GB' : 'nl-NL', { dateStyle: 'medium', timeStyle: 'short' }); };
 const label = (o) => (EN ? o.label_en : o.label_nl) || o.name;
 let forms = null, me = null, pos = null, extent = null;
 
@@ -196,6 +199,12 @@ function showVerdict(p) {
   d.appendChild(ul); box.appendChild(d);
 }
 
+/* after a save: an empty form for the next point of the same type */
+function resetForm() {
+  const type = $('type').value;
+  $('log-form').reset(); $('type').value = type; buildFields();
+}
+
 async function save(ev) {
   ev.preventDefault();
   $('form-error').textContent = '';
@@ -213,11 +222,11 @@ async function save(ev) {
   try { r = await api('/api/points', { method: 'POST', body: JSON.stringify(p) }); } catch (e) { r = null; }
   if (r && (r.status === 200 || r.status === 201)) {
     await qdel(p.uuid); showVerdict(r.body); $('gps-status').textContent = m('saved');
-    $('log-form').reset(); buildFields(); pos = null; $('mapbox').hidden = true;
+    resetForm(); pos = null; $('mapbox').hidden = true;
   } else if (r && r.status >= 400 && r.status < 500) {
     await qdel(p.uuid); $('form-error').textContent = r.body && r.body.error;
   } else {
-    $('verdict').textContent = m('queued'); $('log-form').reset(); buildFields(); pos = null; $('mapbox').hidden = true;
+    $('verdict').textContent = m('queued'); resetForm(); pos = null; $('mapbox').hidden = true;
   }
   showQueue();
 }
@@ -250,14 +259,20 @@ async function detail(id) {
   const dl = $('detail-fields'); dl.textContent = '';
   for (const f of p.fields) {
     const dt = document.createElement('dt'), dd = document.createElement('dd');
-    dt.textContent = label(f); dd.textContent = f.value == null ? '—' : `${f.value}${f.unit ? ' ' + f.unit : ''}`;
+    dt.textContent = label(f); dd.textContent = f.value == null ? '—' : `${num(f.value)}${f.unit ? ' ' + f.unit : ''}`;
     dl.appendChild(dt); dl.appendChild(dd);
   }
   const vd = $('detail-verdict'); vd.textContent = p.verdict ? m('verdict') + ': ' + p.verdict.summary : '';
   const ph = $('detail-photos'); ph.textContent = '';
   p.photos.forEach((x, i) => { const img = document.createElement('img'); img.className = 'photo'; img.src = '/api/photos/' + x.id; img.alt = m('photo', { n: i + 1 }); ph.appendChild(img); });
   const ol = $('detail-history'); ol.textContent = '';
-  for (const h of p.history) { const li = document.createElement('li'); li.textContent = `${h.at} ${h.who || ''}: ${h.action}${h.field ? ' ' + h.field + ' → ' + (h.new || '') : ''}`; ol.appendChild(li); }
+  for (const h of p.history) {
+    const li = document.createElement('li');
+    let v = h.new || '';
+    if (/^[0-9a-f]{64}$/.test(v)) v = v.slice(0, 12) + '…'; /* a photo's hash */
+    li.textContent = `${when(h.at)} ${h.who || ''}: ${h.action}${h.field ? ' ' + h.field + ' → ' + num(v) : ''}`;
+    ol.appendChild(li);
+  }
   $('detail-h').focus();
 }
 

@@ -89,13 +89,16 @@ async function axe(page, screen) {
     console.error(`FAIL: axe on ${screen}: ${v.id} (${v.impact}): ${v.help}`);
     for (const n of v.nodes.slice(0, 5)) console.error(`    ${n.target.join(' ')}: ${n.failureSummary.replace(/\n/g, ' ')}`);
   }
+  /* reflow (WCAG 1.4.10): nothing scrolls sideways at 390 px */
+  const wide = await page.evaluate(() => document.documentElement.scrollWidth);
+  check(wide <= 390, `${screen}: the page is ${wide} px wide on a 390 px phone`);
   console.log(`axe ${screen}: ${r.passes.length} rules pass, ${r.violations.length} violations`);
 }
 
-async function shot(page, name) {
+async function shot(page, name, fullPage = true) {
   if (!process.env.SW_SHOTS) return;
   fs.mkdirSync(process.env.SW_SHOTS, { recursive: true });
-  await page.screenshot({ path: path.join(process.env.SW_SHOTS, name + '.png'), fullPage: true });
+  await page.screenshot({ path: path.join(process.env.SW_SHOTS, name + '.png'), fullPage });
 }
 
 /* Wait for fn in the page; on a timeout say what was awaited and what the page showed. */
@@ -215,6 +218,9 @@ async function main() {
     check(/Dwarshelling 3,5 %/.test(verdict) && /hoogstens 2 %/.test(verdict), 'verdict in words: ' + verdict);
     await axe(page, 'verdict');
     await shot(page, 'verdict');
+    /* what the surveyor sees after saving: the phone's screen, verdict at the bottom */
+    await page.evaluate(() => document.getElementById('verdict').scrollIntoView({ block: 'end' }));
+    await shot(page, 'veld', false);
 
     /* offline: two more points wait on the phone */
     await page.setOfflineMode(true);
