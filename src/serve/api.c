@@ -377,16 +377,11 @@ static bool query_num(const char *url, const char *name, double *out)
 
 static bool to_rd(double lat, double lon, double *x, double *y)
 {
-	struct sw_crs *crs = NULL;
 	struct sw_error err = {0};
-	bool ok;
 
 	*x = lon;
 	*y = lat;
-	ok = sw_wgs84_in_nl(lon, lat) && sw_crs_new(SW_CRS_WGS84, SW_CRS_RD, &crs, &err) == SW_OK &&
-	     sw_crs_trans(crs, x, y, 1, NULL, &err) == SW_OK;
-	sw_crs_free(crs);
-	return ok;
+	return sw_wgs84_in_nl(lon, lat) && sw_field_to_rd(lat, lon, x, y, &err) == SW_OK;
 }
 
 struct near_list {
