@@ -17,8 +17,16 @@ sqlite3 "$SCHOUW_DB" .dump | grep -q "$SUR" && fail "token stored in clear" || o
 expect 0 "$SCHOUW" user list
 contains "$OUT" "An de Vries"
 
+# the GPS accuracy threshold: checked, kept in the store
+BEFORE=$(snapshot)
+for bad in abc 0 -3 5000 nan; do
+	expect 2 "$SCHOUW" serve --gps-threshold "$bad" --listen 127.0.0.1:1
+	contains "$ERR" "--gps-threshold"
+done
+unchanged "$BEFORE" "" "bad --gps-threshold"
+
 PORT=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
-"$SCHOUW" serve --listen 127.0.0.1:$PORT >serve.log 2>&1 &
+"$SCHOUW" serve --listen 127.0.0.1:$PORT --gps-threshold 7.5 >serve.log 2>&1 &
 PID=$!
 trap 'kill $PID 2>/dev/null; wait $PID 2>/dev/null' EXIT
 for _ in $(seq 50); do grep -q listening serve.log && break; sleep 0.1; done
@@ -62,6 +70,8 @@ contains "$H" "HttpOnly; Secure; SameSite=Strict" "cookie flags"
 call GET /api/me -b jar
 equal "$CODE" 200 "me by cookie"
 contains "$BODY" '"name":"An de Vries"'
+contains "$BODY" '"accuracy_threshold_m":7.5'
+equal "$(sqlite3 "$SCHOUW_DB" "SELECT value FROM schouw_meta WHERE key='gps_accuracy_threshold_m'")" 7.5 "threshold kept in the store"
 call GET /api/me
 equal "$CODE" 401 "no sign-in"
 call GET /api/forms -b jar
