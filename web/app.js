@@ -93,7 +93,9 @@ async function flush() {
   if (flushing || !navigator.onLine) return;
   flushing = true;
   try {
-    for (const p of await qall()) {
+    /* in the order they were logged (the queue is keyed by uuid) */
+    const waiting = (await qall()).sort((a, b) => (a.observed_at < b.observed_at ? -1 : a.observed_at > b.observed_at ? 1 : 0));
+    for (const p of waiting) {
       let r;
       try { r = await api('/api/points', { method: 'POST', body: JSON.stringify(p) }); } catch (e) { break; }
       if (r.status === 200 || r.status === 201) { await qdel(p.uuid); showVerdict(r.body); }

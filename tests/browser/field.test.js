@@ -278,6 +278,10 @@ async function main() {
   check(JSON.stringify(notes) === JSON.stringify(['punt 1 bij de Grote Kerk', 'punt 2 offline', 'punt 3 offline', 'resend']),
     'the store holds exactly the logged points once each: ' + JSON.stringify(notes));
   check(new Set(list.map((p) => p.uuid)).size === list.length, 'distinct uuids');
+  /* the queue is sent in the order the points were logged */
+  const byId = list.slice().sort((a, b) => a.id - b.id).map((p) => p.note);
+  check(JSON.stringify(byId.slice(0, 3)) === JSON.stringify(['punt 1 bij de Grote Kerk', 'punt 2 offline', 'punt 3 offline']),
+    'points stored in the order logged: ' + JSON.stringify(byId));
   for (const p of list) {
     check(p.surveyor === 'An de Vries', `point ${p.id} recorded for the token's surveyor`);
     if (p.note === 'resend') continue;
