@@ -78,12 +78,14 @@ static long long add_point(struct fx *f, double x)
 
 /* The smallest byte strings each type is recognised by. */
 static const unsigned char jpeg[] = {0xff, 0xd8, 0xff, 0xe0, 0, 16, 'J', 'F', 'I', 'F', 0, 1, 1};
-static const unsigned char png[] = {0x89, 'P', 'N', 'G', '\r', '\n', 0x1a, '\n', 0, 0, 0, 13,
-                                    'I', 'H', 'D', 'R'};
-static const unsigned char png2[] = {0x89, 'P', 'N', 'G', '\r', '\n', 0x1a, '\n', 0, 0, 0, 13,
-                                     'I', 'H', 'D', 'R', 1};
-static const unsigned char webp[] = {'R', 'I', 'F', 'F', 4, 0, 0, 0, 'W', 'E', 'B', 'P', 'V', 'P', '8', ' '};
-static const unsigned char heic[] = {0, 0, 0, 24, 'f', 't', 'y', 'p', 'h', 'e', 'i', 'c', 0, 0, 0, 0};
+static const unsigned char png[] = {0x89, 'P', 'N', 'G', '\r', '\n', 0x1a, '\n',
+                                    0,    0,   0,   13,  'I',  'H',  'D',  'R'};
+static const unsigned char png2[] = {0x89, 'P', 'N', 'G', '\r', '\n', 0x1a, '\n', 0,
+                                     0,    0,   13,  'I', 'H',  'D',  'R',  1};
+static const unsigned char webp[] = {'R', 'I', 'F', 'F', 4,   0,   0,   0,
+                                     'W', 'E', 'B', 'P', 'V', 'P', '8', ' '};
+static const unsigned char heic[] = {0,   0,   0,   24,  'f', 't', 'y', 'p',
+                                     'h', 'e', 'i', 'c', 0,   0,   0,   0};
 
 static void test_sniff(void **state)
 {
@@ -131,14 +133,17 @@ static void test_photo_add_list_get(void **state)
 	size_t nd = 0;
 	char *type = NULL;
 
-	assert_int_equal(sw_store_photo_add(f->s, a, jpeg, sizeof jpeg, "tester", &id1, &err), SW_OK);
+	assert_int_equal(sw_store_photo_add(f->s, a, jpeg, sizeof jpeg, "tester", &id1, &err),
+	                 SW_OK);
 	assert_int_equal(sw_store_photo_add(f->s, a, png, sizeof png, "tester", &id2, &err), SW_OK);
 	assert_true(id1 != id2);
 	/* the same bytes on another point: stored once, linked twice */
-	assert_int_equal(sw_store_photo_add(f->s, b, jpeg, sizeof jpeg, "tester", &id3, &err), SW_OK);
+	assert_int_equal(sw_store_photo_add(f->s, b, jpeg, sizeof jpeg, "tester", &id3, &err),
+	                 SW_OK);
 	assert_int_equal(id3, id1);
 	/* again on the same point: nothing new */
-	assert_int_equal(sw_store_photo_add(f->s, a, jpeg, sizeof jpeg, "tester", &id3, &err), SW_OK);
+	assert_int_equal(sw_store_photo_add(f->s, a, jpeg, sizeof jpeg, "tester", &id3, &err),
+	                 SW_OK);
 	assert_int_equal(id3, id1);
 	assert_int_equal(sw_store_photo_count(f->s, &n, &err), SW_OK);
 	assert_int_equal(n, 3);
@@ -175,8 +180,8 @@ static void test_photo_refused(void **state)
 
 		assert_non_null(big);
 		memcpy(big, png, sizeof png);
-		assert_int_equal(sw_store_photo_add(f->s, a, big, (size_t)SW_PHOTO_MAX_BYTES + 1, "t",
-		                                    NULL, &err),
+		assert_int_equal(sw_store_photo_add(f->s, a, big, (size_t)SW_PHOTO_MAX_BYTES + 1,
+		                                    "t", NULL, &err),
 		                 SW_ERR_INPUT);
 		free(big);
 	}
@@ -262,10 +267,12 @@ static void test_users(void **state)
 	assert_int_equal(sw_store_user_by_token(f->s, h3, &u, &err), SW_ERR_NOTFOUND);
 
 	/* bad input */
-	assert_int_equal(sw_store_user_add(f->s, "An de Vries", "surveyor", h3, &err), SW_ERR_INPUT);
+	assert_int_equal(sw_store_user_add(f->s, "An de Vries", "surveyor", h3, &err),
+	                 SW_ERR_INPUT);
 	assert_int_equal(sw_store_user_add(f->s, "Piet", "admin", h3, &err), SW_ERR_INPUT);
 	assert_int_equal(sw_store_user_add(f->s, "", "surveyor", h3, &err), SW_ERR_INPUT);
-	assert_int_equal(sw_store_user_add(f->s, "Piet", "surveyor", "abc", &err), SW_ERR_INTERNAL); /* the caller hashes: a bug, not input */
+	assert_int_equal(sw_store_user_add(f->s, "Piet", "surveyor", "abc", &err),
+	                 SW_ERR_INTERNAL); /* the caller hashes: a bug, not input */
 	assert_int_equal(sw_store_user_add(f->s, "\xff\xfe", "surveyor", h3, &err), SW_ERR_INPUT);
 
 	/* revoked at once; revoking again or an unknown name: not found */
@@ -286,12 +293,12 @@ static void test_users(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_sniff),
-		cmocka_unit_test_setup_teardown(test_photo_add_list_get, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_photo_refused, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_photo_transaction, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_photo_delete_point, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_users, setup, teardown),
+	    cmocka_unit_test(test_sniff),
+	    cmocka_unit_test_setup_teardown(test_photo_add_list_get, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_photo_refused, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_photo_transaction, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_photo_delete_point, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_users, setup, teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
