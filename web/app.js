@@ -36,6 +36,9 @@ const M = {
 };
 const m = (k, a) => (M[k][EN ? 1 : 0]).replace('%s', a && a.s).replace('%t', a && a.t).replace('%n', a && a.n);
 const $ = (id) => document.getElementById(id);
+/* numbers with the page's decimal sign, times in the phone's zone */
+const num = (v) => (typeof v === 'number' || /^-?[0-9]+\.[0-9]+$/.test(v)) && !EN ? String(v).replace('.', ',') : String(v);
+const when = (t) => { const d = new Date(t); return isNaN(d) ? t : d.toLocaleString(EN ? 'en-GB' : 'nl-NL', { dateStyle: 'medium', timeStyle: 'short' }); };
 const label = (o) => (EN ? o.label_en : o.label_nl) || o.name;
 let forms = null, me = null, pos = null, extent = null;
 
@@ -90,7 +93,9 @@ async function flush() {
   if (flushing || !navigator.onLine) return;
   flushing = true;
   try {
-    for (const p of await qall()) {
+    /* in the order they were logged (the queue is keyed by uuid) */
+    const waiting = (await qall()).sort((a, b) => (a.observed_at < b.observed_at ? -1 : a.observed_at > b.observed_at ? 1 : 0));
+    for (const p of waiting) {
       let r;
       try { r = await api('/api/points', { method: 'POST', body: JSON.stringify(p) }); } catch (e) { break; }
       if (r.status === 200 || r.status === 201) { await qdel(p.uuid); showVerdict(r.body); }
@@ -155,25 +160,30 @@ function gps() {
     { enableHighAccuracy: true, timeout: 20000, maximumAge: 0 });
 }
 async function loadMap() {
-  if (!pos || !navigator.onLine) return;
+  const want = pos;
+  if (!want || !navigator.onLine) return;
   try {
-    const r = await fetch(`/api/map.png?lat=${pos.lat}&lon=${pos.lon}&radius=60&width=480`, { credentials: 'same-origin' });
-    if (!r.ok) return;
+    const r = await fetch(`/api/map.png?lat=${want.lat}&lon=${want.lon}&radius=60&width=480`,
+      { credentials: 'same-origin', headers: { 'Accept-Language': EN ? 'en' : 'nl' } });
+    if (!r.ok || pos !== want) return; /* saved or moved meanwhile: not this map */
     extent = (r.headers.get('X-Schouw-Extent') || '').split(',').map(Number);
-    const img = $('map');
+    const img = $('map'), ring = $('ring');
+    /* the ring marks the position, which is not the image's centre */
+    ring.style.left = (100 * (extent[4] - extent[0]) / (extent[2] - extent[0])) + '%';
+    ring.style.top = (100 * (extent[3] - extent[5]) / (extent[3] - extent[1])) + '%';
+    if (img.src) URL.revokeObjectURL(img.src);
     img.src = URL.createObjectURL(await r.blob());
-    img.alt = EN ? 'Map of the surroundings; the current position is in the middle. Tap to correct it.' : 'Kaart van de omgeving; de huidige positie is het midden. Tik om haar te verbeteren.';
-    img.hidden = false;
+    img.alt = EN ? 'Map of the surroundings; the current position is the black and white ring. Tap to correct it.' : 'Kaart van de omgeving; de huidige positie is de zwart-witte ring. Tik om haar te verbeteren.';
+    $('mapbox').hidden = false;
   } catch (e) { /* offline: no map */ }
 }
 function mapTap(ev) {
-  if (!extent || extent.length !== 4 || !pos) return;
+  if (!extent || extent.length !== 6 || !pos) return;
   const img = $('map'), b = img.getBoundingClientRect();
   const fx = (ev.clientX - b.left) / b.width, fy = (ev.clientY - b.top) / b.height;
   const x = extent[0] + fx * (extent[2] - extent[0]), y = extent[3] - fy * (extent[3] - extent[1]);
-  /* RD offset from the centre, applied in degrees (small distances) */
-  const cx = (extent[0] + extent[2]) / 2, cy = (extent[1] + extent[3]) / 2;
-  const lat = pos.lat + (y - cy) / 111320, lon = pos.lon + (x - cx) / (111320 * Math.cos(pos.lat * Math.PI / 180));
+  /* RD offset from the position the map was drawn for, applied in degrees (small distances) */
+  const lat = pos.lat + (y - extent[5]) / 111320, lon = pos.lon + (x - extent[4]) / (111320 * Math.cos(pos.lat * Math.PI / 180));
   setPos(lat, lon, 1, 'map');
 }
 
@@ -189,6 +199,12 @@ function showVerdict(p) {
   const ul = document.createElement('ul');
   for (const f of v.findings || []) { const li = document.createElement('li'); li.textContent = f.text + (f.message ? ' (' + f.message + ')' : ''); ul.appendChild(li); }
   d.appendChild(ul); box.appendChild(d);
+}
+
+/* after a save: an empty form for the next point of the same type */
+function resetForm() {
+  const type = $('type').value;
+  $('log-form').reset(); $('type').value = type; buildFields();
 }
 
 async function save(ev) {
@@ -208,11 +224,11 @@ async function save(ev) {
   try { r = await api('/api/points', { method: 'POST', body: JSON.stringify(p) }); } catch (e) { r = null; }
   if (r && (r.status === 200 || r.status === 201)) {
     await qdel(p.uuid); showVerdict(r.body); $('gps-status').textContent = m('saved');
-    $('log-form').reset(); buildFields(); pos = null; $('map').hidden = true;
+    resetForm(); pos = null; $('mapbox').hidden = true;
   } else if (r && r.status >= 400 && r.status < 500) {
     await qdel(p.uuid); $('form-error').textContent = r.body && r.body.error;
   } else {
-    $('verdict').textContent = m('queued'); $('log-form').reset(); buildFields(); pos = null; $('map').hidden = true;
+    $('verdict').textContent = m('queued'); resetForm(); pos = null; $('mapbox').hidden = true;
   }
   showQueue();
 }
@@ -245,14 +261,20 @@ async function detail(id) {
   const dl = $('detail-fields'); dl.textContent = '';
   for (const f of p.fields) {
     const dt = document.createElement('dt'), dd = document.createElement('dd');
-    dt.textContent = label(f); dd.textContent = f.value == null ? '—' : `${f.value}${f.unit ? ' ' + f.unit : ''}`;
+    dt.textContent = label(f); dd.textContent = f.value == null ? '—' : `${num(f.value)}${f.unit ? ' ' + f.unit : ''}`;
     dl.appendChild(dt); dl.appendChild(dd);
   }
   const vd = $('detail-verdict'); vd.textContent = p.verdict ? m('verdict') + ': ' + p.verdict.summary : '';
   const ph = $('detail-photos'); ph.textContent = '';
   p.photos.forEach((x, i) => { const img = document.createElement('img'); img.className = 'photo'; img.src = '/api/photos/' + x.id; img.alt = m('photo', { n: i + 1 }); ph.appendChild(img); });
   const ol = $('detail-history'); ol.textContent = '';
-  for (const h of p.history) { const li = document.createElement('li'); li.textContent = `${h.at} ${h.who || ''}: ${h.action}${h.field ? ' ' + h.field + ' → ' + (h.new || '') : ''}`; ol.appendChild(li); }
+  for (const h of p.history) {
+    const li = document.createElement('li');
+    let v = h.new || '';
+    if (/^[0-9a-f]{64}$/.test(v)) v = v.slice(0, 12) + '…'; /* a photo's hash */
+    li.textContent = `${when(h.at)} ${h.who || ''}: ${h.action}${h.field ? ' ' + h.field + ' → ' + num(v) : ''}`;
+    ol.appendChild(li);
+  }
   $('detail-h').focus();
 }
 
@@ -289,6 +311,8 @@ document.addEventListener('DOMContentLoaded', () => {
   $('near-refresh').addEventListener('click', near);
   $('back').addEventListener('click', near);
   window.addEventListener('online', flush);
+  /* a sign-in link opened while the page is already open */
+  window.addEventListener('hashchange', () => { if (location.hash.startsWith('#t=')) start(); });
   setInterval(flush, 15000);
   start();
 });

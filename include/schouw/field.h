@@ -25,6 +25,12 @@ enum sw_status sw_field_token_new(char token[44], char hash[65], struct sw_error
 /* The SHA-256 hex of a token as given (hash[65]). */
 void sw_field_token_hash(const char *token, char hash[65]);
 
+/* One position from WGS84 (lat, lon) to RD New (x, y) and back, through a
+ * PROJ transformation made once per process (thread-safe). */
+enum sw_status sw_field_to_rd(double lat, double lon, double *x, double *y, struct sw_error *err);
+enum sw_status sw_field_to_wgs84(double x, double y, double *lat, double *lon,
+                                 struct sw_error *err);
+
 /* A photo sent with a point (JSON request bodies carry them base64). */
 struct sw_field_photo {
 	void *data;

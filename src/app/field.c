@@ -7,6 +7,7 @@
 #include <math.h>
 #include <nettle/base64.h>
 #include <nettle/sha2.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -169,6 +170,43 @@ static enum sw_status set_field(const struct sw_form *form, struct sw_point *p, 
 	return rc;
 }
 
+/* WGS84 <-> RD New for single positions. Making a PROJ transformation
+ * looks the operation up in proj.db (~50 ms), which was nearly all of a
+ * request's time in the field server: each direction is made once per
+ * process and kept, used under a lock (a PJ is not shareable between
+ * threads at once). */
+static pthread_mutex_t crs_lock = PTHREAD_MUTEX_INITIALIZER;
+static struct sw_crs *crs_cache[2]; /* [0] WGS84 -> RD, [1] RD -> WGS84; kept for the process */
+
+static enum sw_status cached_trans(int dir, double *x, double *y, struct sw_error *err)
+{
+	enum sw_status rc = SW_OK;
+
+	pthread_mutex_lock(&crs_lock);
+	if (crs_cache[dir] == NULL)
+		rc = dir == 0 ? sw_crs_new(SW_CRS_WGS84, SW_CRS_RD, &crs_cache[dir], err)
+		              : sw_crs_new(SW_CRS_RD, SW_CRS_WGS84, &crs_cache[dir], err);
+	if (rc == SW_OK)
+		rc = sw_crs_trans(crs_cache[dir], x, y, 1, NULL, err);
+	pthread_mutex_unlock(&crs_lock);
+	return rc;
+}
+
+enum sw_status sw_field_to_rd(double lat, double lon, double *x, double *y, struct sw_error *err)
+{
+	*x = lon;
+	*y = lat;
+	return cached_trans(0, x, y, err);
+}
+
+enum sw_status sw_field_to_wgs84(double x, double y, double *lat, double *lon,
+                                 struct sw_error *err)
+{
+	*lon = x;
+	*lat = y;
+	return cached_trans(1, lon, lat, err);
+}
+
 static enum sw_status rd_check(double x, double y, struct sw_error *err)
 {
 	if (sw_rd_in_nl(x, y))
@@ -184,7 +222,6 @@ static enum sw_status set_position(struct sw_point *p, const json_t *o, bool req
 	const json_t *lat = json_object_get(o, "lat"), *lon = json_object_get(o, "lon");
 	const json_t *jx = json_object_get(o, "x"), *jy = json_object_get(o, "y");
 	double a, b;
-	struct sw_crs *crs = NULL;
 	enum sw_status rc;
 
 	if (lat != NULL || lon != NULL) {
@@ -193,15 +230,14 @@ static enum sw_status set_position(struct sw_point *p, const json_t *o, bool req
 		if (!sw_wgs84_in_nl(b, a))
 			return sw_error_set(err, SW_ERR_INPUT,
 			                    _("lat %.7f lon %.7f lies outside the Netherlands"), a, b);
-		rc = sw_crs_new(SW_CRS_WGS84, SW_CRS_RD, &crs, err);
+		double x, y;
+
+		rc = sw_field_to_rd(a, b, &x, &y, err);
 		if (rc == SW_OK)
-			rc = sw_crs_trans(crs, &b, &a, 1, NULL, err);
-		sw_crs_free(crs);
-		if (rc == SW_OK)
-			rc = rd_check(b, a, err);
+			rc = rd_check(x, y, err);
 		if (rc == SW_OK) {
-			p->x = b;
-			p->y = a;
+			p->x = x;
+			p->y = y;
 		}
 		return rc;
 	}
@@ -673,7 +709,6 @@ json_t *sw_field_point_json(struct sw_store *s, const struct sw_forms *forms,
 {
 	const struct sw_form *form = sw_forms_find(forms, p->type);
 	json_t *o = json_object(), *fields = json_array(), *photos = json_array();
-	struct sw_crs *crs = NULL;
 	struct sw_error err = {0};
 	double lon = p->x, lat = p->y;
 
@@ -689,12 +724,10 @@ json_t *sw_field_point_json(struct sw_store *s, const struct sw_forms *forms,
 	json_object_set_new(o, "status", str_or_null(p->status));
 	json_object_set_new(o, "x", json_real(p->x));
 	json_object_set_new(o, "y", json_real(p->y));
-	if (sw_crs_new(SW_CRS_RD, SW_CRS_WGS84, &crs, &err) == SW_OK &&
-	    sw_crs_trans(crs, &lon, &lat, 1, NULL, &err) == SW_OK) {
+	if (sw_field_to_wgs84(p->x, p->y, &lat, &lon, &err) == SW_OK) {
 		json_object_set_new(o, "lat", json_real(lat));
 		json_object_set_new(o, "lon", json_real(lon));
 	}
-	sw_crs_free(crs);
 	json_object_set_new(o, "surveyor", str_or_null(p->surveyor));
 	json_object_set_new(o, "observed_at", str_or_null(p->observed_at));
 	json_object_set_new(o, "accuracy_m",

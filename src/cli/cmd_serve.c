@@ -6,11 +6,12 @@
 
 #include "cli.h"
 #include "commands.h"
+#include "schouw/num.h"
 #include "schouw/serve.h"
 
 static const char usage[] =
     N_("usage: schouw serve [--listen ADDR:PORT] [--cert FILE --key FILE | --self-signed]\n"
-       "                    [--proxy ADDR] [--web DIR]\n\n"
+       "                    [--proxy ADDR] [--web DIR] [--gps-threshold M]\n\n"
        "The field server: the phone page and its JSON API over the store, for the\n"
        "surveyors added with 'schouw user add'. Phones allow GPS and offline use only\n"
        "over HTTPS (or on localhost), so give a certificate, or --self-signed, or run\n"
@@ -24,10 +25,14 @@ static const char usage[] =
        "                      and addresses, next to the store (STORE.crt, STORE.key)\n"
        "  --proxy ADDR        trust X-Forwarded-For only from this address\n"
        "  --web DIR           the page's files (default: installed share/schouw/web)\n"
+       "  --gps-threshold M   a GPS fix less accurate than M metres needs the\n"
+       "                      surveyor's confirmation (default 10); kept in the store\n"
+       "                      (gps_accuracy_threshold_m) for later runs\n"
        "  --db PATH           the store\n\n"
        "Stop with Ctrl-C (SIGINT) or SIGTERM.\n");
 
-enum { OPT_LISTEN = SW_OPT_FIRST_FREE, OPT_CERT, OPT_KEY, OPT_SELF, OPT_PROXY, OPT_WEB };
+enum { OPT_LISTEN = SW_OPT_FIRST_FREE, OPT_CERT, OPT_KEY, OPT_SELF, OPT_PROXY, OPT_WEB,
+       OPT_GPS_THRESHOLD };
 
 static volatile int stop_flag;
 
@@ -64,11 +69,15 @@ int cmd_serve(struct sw_cli *cli, int argc, char **argv)
 	                                     {"self-signed", no_argument, NULL, OPT_SELF},
 	                                     {"proxy", required_argument, NULL, OPT_PROXY},
 	                                     {"web", required_argument, NULL, OPT_WEB},
+	                                     {"gps-threshold", required_argument, NULL,
+	                                      OPT_GPS_THRESHOLD},
 	                                     {NULL, 0, NULL, 0}};
 	struct sw_serve_config cfg = {0};
 	struct sw_serve *srv = NULL;
 	struct sw_error err = {0};
-	char *cert = NULL, *key = NULL, fp[96];
+	char *cert = NULL, *key = NULL, fp[96], thr[SW_NUM_BUF];
+	const char *threshold = NULL;
+	double m;
 	int rc = SW_EXIT_ERROR, status = SW_EXIT_ERROR, c;
 
 	while ((c = sw_cli_next_opt(cli, argc, argv, opts, _(usage), NULL, &status)) != -1) {
@@ -91,6 +100,9 @@ int cmd_serve(struct sw_cli *cli, int argc, char **argv)
 		case OPT_WEB:
 			cfg.webdir = optarg;
 			break;
+		case OPT_GPS_THRESHOLD:
+			threshold = optarg;
+			break;
 		default:
 			return status;
 		}
@@ -103,8 +115,21 @@ int cmd_serve(struct sw_cli *cli, int argc, char **argv)
 		sw_cli_usage_error(cli, "serve", _("give --cert and --key together, or --self-signed"));
 		return SW_EXIT_ERROR;
 	}
-	if (sw_cli_store(cli, SW_STORE_READ) == NULL) /* a missing store: the usual hint */
+	if (threshold != NULL &&
+	    (!sw_num_parse(threshold, SW_NUM_TRIM, &m) || !(m >= 1 && m <= 1000))) {
+		sw_cli_usage_error(cli, "serve",
+		                   _("--gps-threshold: expected metres from 1 to 1000, got '%s'"),
+		                   threshold);
 		return SW_EXIT_ERROR;
+	}
+	/* a missing store: the usual hint */
+	if (sw_cli_store(cli, threshold != NULL ? SW_STORE_WRITE : SW_STORE_READ) == NULL)
+		return SW_EXIT_ERROR;
+	if (threshold != NULL) {
+		sw_num_format(m, thr);
+		if (sw_store_meta_set(cli->store, "gps_accuracy_threshold_m", thr, &err) != SW_OK)
+			goto fail;
+	}
 	sw_store_close(cli->store);
 	cli->store = NULL;
 	if (cfg.self_signed) {

@@ -4,16 +4,38 @@
 #include <string.h>
 
 #include "cli.h"
+#include "schouw/photo.h"
 #include "commands.h"
 #include "output.h"
 
 static const char usage[] = N_("usage: schouw show ID|UUID [--format text|json]\n\n"
 			       "Show one point: position, status, who and when, and every\n"
-			       "measurement of its form with label and unit.\n\n"
+			       "measurement of its form with label and unit, and its photos (id, type,\n"
+			       "bytes, SHA-256; 'schouw photo get ID -o FILE' saves one).\n\n"
 			       "Options:\n"
 			       "  --format F   text (default) or json\n"
 			       "  --db PATH    the store\n");
 
+
+/* The point's photos: printed (text) or gathered into a JSON array. */
+static enum sw_status photo_text(const struct sw_photo *ph, void *ud)
+{
+	int *n = ud;
+
+	if ((*n)++ == 0)
+		printf("\n%s\n", _("photos:"));
+	printf("  #%-6lld %-11s %9lld %s  %s\n", ph->id, ph->content_type, ph->bytes, _("bytes"),
+	       ph->sha256);
+	return SW_OK;
+}
+
+static enum sw_status photo_json(const struct sw_photo *ph, void *ud)
+{
+	json_t *o = json_pack("{s:I, s:s, s:I, s:s}", "id", (json_int_t)ph->id, "content_type",
+	                      ph->content_type, "bytes", (json_int_t)ph->bytes, "sha256", ph->sha256);
+
+	return o != NULL && json_array_append_new(ud, o) == 0 ? SW_OK : SW_ERR_NOMEM;
+}
 
 static bool dutch(void)
 {
@@ -60,6 +82,8 @@ static void print_text(const struct sw_forms *forms, const struct sw_point *p)
 int cmd_show(struct sw_cli *cli, int argc, char **argv)
 {
 	struct sw_point p;
+	struct sw_store *store;
+	struct sw_error err = {0};
 	const char *format = "text";
 	int rc;
 
@@ -77,18 +101,35 @@ int cmd_show(struct sw_cli *cli, int argc, char **argv)
 		sw_cli_usage_error(cli, "show", _("expected one ID or UUID"));
 		goto out;
 	}
-	if (sw_cli_point(cli, SW_STORE_READ, argv[optind], &p) == NULL) {
+	if ((store = sw_cli_point(cli, SW_STORE_READ, argv[optind], &p)) == NULL) {
 		if (cli->store != NULL && sw_store_skipped(cli->store) > 0)
 			rc = SW_EXIT_FAIL; /* named as unreadable: skipped */
 		goto out;
 	}
 	if (strcmp(format, "json") == 0) {
-		json_t *o = sw_out_point_json(cli->forms, &p);
+		json_t *o = sw_out_point_json(cli->forms, &p), *photos = json_array();
+
+		if (o == NULL || photos == NULL ||
+		    sw_store_photo_list(store, p.id, photo_json, photos, &err) != SW_OK) {
+			json_decref(o);
+			json_decref(photos);
+			if (err.code == SW_OK)
+				sw_error_nomem(&err);
+			sw_cli_error(cli, &err);
+			goto out;
+		}
+		json_object_set_new(o, "photos", photos);
 		json_dumpf(o, stdout, JSON_INDENT(2) | JSON_REAL_PRECISION(15));
 		fputc('\n', stdout);
 		json_decref(o);
 	} else {
+		int n = 0;
+
 		print_text(cli->forms, &p);
+		if (sw_store_photo_list(store, p.id, photo_text, &n, &err) != SW_OK) {
+			sw_cli_error(cli, &err);
+			goto out;
+		}
 	}
 	rc = SW_EXIT_OK;
 out:

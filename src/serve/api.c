@@ -377,16 +377,11 @@ static bool query_num(const char *url, const char *name, double *out)
 
 static bool to_rd(double lat, double lon, double *x, double *y)
 {
-	struct sw_crs *crs = NULL;
 	struct sw_error err = {0};
-	bool ok;
 
 	*x = lon;
 	*y = lat;
-	ok = sw_wgs84_in_nl(lon, lat) && sw_crs_new(SW_CRS_WGS84, SW_CRS_RD, &crs, &err) == SW_OK &&
-	     sw_crs_trans(crs, x, y, 1, NULL, &err) == SW_OK;
-	sw_crs_free(crs);
-	return ok;
+	return sw_wgs84_in_nl(lon, lat) && sw_field_to_rd(lat, lon, x, y, &err) == SW_OK;
 }
 
 struct near_list {
@@ -570,8 +565,10 @@ static void api_map(struct sw_serve *srv, const struct sw_serve_req *rq,
 		rs->nbody = (size_t)sb.st_size;
 		rs->content_type = "image/png";
 		rs->extra_name = strdup("X-Schouw-Extent");
-		if (asprintf(&rs->extra_value, "%.3f,%.3f,%.3f,%.3f", res.minx, res.miny, res.maxx,
-		             res.maxy) < 0)
+		/* the image's extent, then the position asked for: not the image's
+		 * centre, since the legend takes the right side */
+		if (asprintf(&rs->extra_value, "%.3f,%.3f,%.3f,%.3f,%.3f,%.3f", res.minx, res.miny,
+		             res.maxx, res.maxy, x, y) < 0)
 			rs->extra_value = NULL;
 	}
 	/* the renderer's files: the PNG and its sidecars */

@@ -173,4 +173,32 @@ head -c 3 all.csv | od -An -tx1 | grep -q "ef bb bf" && ok || fail "excel-nl CSV
 expect 2 "$SCHOUW" export all.shp --dialect excel-nl
 contains "$ERR" "CSV"
 
+# --- photos: a folder next to the layer, relative paths in the attribute ------
+/usr/bin/python3 -c "from PIL import Image; Image.new('RGB',(8,8),(200,30,30)).save('red.png'); Image.new('RGB',(8,8),(30,30,200)).save('blue.jpg')"
+expect 0 "$SCHOUW" photo add 1 red.png blue.jpg
+expect 0 "$SCHOUW" photo add 2 red.png
+mkdir ph && expect 0 "$SCHOUW" export ph/pts.shp
+[ -d ph/pts_photos ] && ok || fail "no ph/pts_photos folder"
+equal "$(ls ph/pts_photos | wc -l)" 2 "one file per photo (red.png shared by two points)"
+ogr -al ph/pts.shp
+contains "$OGR" "photos: String"
+# every path in the attribute is relative to the layer and names a file with the bytes stored
+paths=$(printf '%s\n' "$OGR" | sed -n 's/^ *photos (String) = //p' | grep -v '^(null)$' | tr ';' '\n' | grep -v '^$' | sort)
+equal "$(printf '%s\n' "$paths" | wc -l)" 3 "photo paths in the attribute"
+for f in $paths; do
+	case $f in /*|*..*) fail "photo path not relative: $f" ;; pts_photos/*) ok ;; *) fail "photo path outside pts_photos/: $f" ;; esac
+	[ -f "ph/$f" ] && ok || fail "photo path $f names no file"
+done
+cmp -s red.png "ph/$(printf '%s\n' $paths | while read -r f; do cmp -s red.png "ph/$f" && echo "$f"; done | head -1)" &&
+	ok || fail "no exported photo has the bytes of red.png"
+sqlite3 "$SCHOUW_DB" "SELECT sha256 FROM photos" | sort >want.sha
+(cd ph/pts_photos && sha256sum * | cut -d' ' -f1 | sort) >got.sha
+equal "$(cat got.sha)" "$(cat want.sha)" "exported photo bytes"
+expect 0 "$SCHOUW" export ph/geo.geojson
+[ -d ph/geo_photos ] && ok || fail "no ph/geo_photos folder"
+contains "$(cat ph/geo.geojson)" '"photos"'
+lacks "$(cat ph/geo.geojson)" "$T/" "absolute path in the GeoJSON"
+expect 0 "$SCHOUW" export ph/bare.shp --no-photos
+[ ! -e ph/bare_photos ] && ok || fail "--no-photos wrote a photos folder"
+
 done_testing

@@ -26,6 +26,31 @@ contains "$OUT" "running_slope_pct: Real"
 expect 0 ogrinfo -q -sql "SELECT COUNT(*) AS n FROM points WHERE status = 'realised'" test.gpkg
 contains "$OUT" "n (Integer) = 1"
 
+# photos: GDAL sees the Related Tables relationship (GDAL 3.6 has it in its
+# API; ogrinfo prints it only from 3.7) and reads the media table
+/usr/bin/python3 -c "from PIL import Image; Image.new('RGB',(8,8),(9,90,200)).save('p.png')"
+expect 0 "$SCHOUW" photo add 1 p.png
+expect 0 "$SCHOUW" photo add 2 p.png
+OUT=$(/usr/bin/python3 - test.gpkg 2>&1 <<'PY'
+import sys
+from osgeo import gdal
+gdal.UseExceptions()
+ds = gdal.OpenEx(sys.argv[1])
+for n in ds.GetRelationshipNames() or []:
+    r = ds.GetRelationship(n)
+    print("relationship", n, r.GetLeftTableName(), r.GetRightTableName(), r.GetMappingTableName(),
+          r.GetRelatedTableType(), "many-to-many" if r.GetCardinality() == gdal.GRC_MANY_TO_MANY else r.GetCardinality(),
+          r.GetLeftTableFields(), r.GetRightTableFields())
+PY
+)
+contains "$OUT" "relationship points_photos_media points photos points_photos media many-to-many ['id'] ['id']" "GDAL relationship"
+expect 0 ogrinfo -ro -q -sql "SELECT count(*) AS n, count(DISTINCT sha256) AS d FROM photos" test.gpkg
+contains "$OUT" "n (Integer) = 1"
+expect 0 ogrinfo -ro -q -sql "SELECT count(*) AS n FROM points_photos" test.gpkg
+contains "$OUT" "n (Integer) = 2"
+expect 0 ogrinfo -ro -so test.gpkg photos
+contains "$OUT" "data: Binary"
+
 # the spatial index agrees with the table, and the file is sound
 equal "$(sqlite3 test.gpkg "SELECT rtreecheck('rtree_points_geom')")" "ok" "rtreecheck"
 equal "$(sqlite3 test.gpkg 'PRAGMA integrity_check')" "ok" "integrity_check"

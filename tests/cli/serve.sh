@@ -17,8 +17,16 @@ sqlite3 "$SCHOUW_DB" .dump | grep -q "$SUR" && fail "token stored in clear" || o
 expect 0 "$SCHOUW" user list
 contains "$OUT" "An de Vries"
 
+# the GPS accuracy threshold: checked, kept in the store
+BEFORE=$(snapshot)
+for bad in abc 0 -3 5000 nan; do
+	expect 2 "$SCHOUW" serve --gps-threshold "$bad" --listen 127.0.0.1:1
+	contains "$ERR" "--gps-threshold"
+done
+unchanged "$BEFORE" "" "bad --gps-threshold"
+
 PORT=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
-"$SCHOUW" serve --listen 127.0.0.1:$PORT >serve.log 2>&1 &
+"$SCHOUW" serve --listen 127.0.0.1:$PORT --gps-threshold 7.5 >serve.log 2>&1 &
 PID=$!
 trap 'kill $PID 2>/dev/null; wait $PID 2>/dev/null' EXIT
 for _ in $(seq 50); do grep -q listening serve.log && break; sleep 0.1; done
@@ -62,6 +70,8 @@ contains "$H" "HttpOnly; Secure; SameSite=Strict" "cookie flags"
 call GET /api/me -b jar
 equal "$CODE" 200 "me by cookie"
 contains "$BODY" '"name":"An de Vries"'
+contains "$BODY" '"accuracy_threshold_m":7.5'
+equal "$(sqlite3 "$SCHOUW_DB" "SELECT value FROM schouw_meta WHERE key='gps_accuracy_threshold_m'")" 7.5 "threshold kept in the store"
 call GET /api/me
 equal "$CODE" 401 "no sign-in"
 call GET /api/forms -b jar
@@ -142,6 +152,10 @@ CODE=$(curl -s -H "$(auth "$SUR")" -o map.png -D map.h -w '%{http_code}' "$U/api
 equal "$CODE" 200 "map"
 file map.png | grep -q 'PNG image' && ok || fail "map is no PNG"
 grep -qi 'X-Schouw-Extent' map.h && ok || fail "map without extent"
+# the extent, then the position asked for in RD New, inside it
+EXT=$(grep -i 'X-Schouw-Extent' map.h | cut -d' ' -f2 | tr -d '\r')
+echo "$EXT" | awk -F, 'NF==6 && $1<$5 && $5<$3 && $2<$6 && $6<$4 && ($5-104896.8)^2<4 && ($6-425326.9)^2<4 {ok=1} END {exit !ok}' &&
+	ok || fail "map extent and position: $EXT"
 
 # revoked: at once, also for a session already signed in
 expect 0 "$SCHOUW" user revoke "An de Vries"

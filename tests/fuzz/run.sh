@@ -1,5 +1,6 @@
 #!/bin/sh
-# run.sh FMT [SECONDS] - fuzz one reader (csv, shp, geojson or gpx) for SECONDS
+# run.sh FMT [SECONDS] - fuzz one reader (csv, shp, geojson or gpx) or the
+# field server's request handler (serve) for SECONDS
 # (default 300), starting from the seeds in tests/fuzz/corpus/FMT/.
 # run.sh --build      - only configure and build the fuzzers.
 #
@@ -19,7 +20,7 @@ build=${SW_FUZZ_BUILD:-$src/build-fuzz}
 jobs=${SW_FUZZ_JOBS:-$(nproc 2>/dev/null || echo 2)}
 
 usage() {
-	echo "usage: $0 csv|shp|geojson|gpx [SECONDS]   or   $0 --build" >&2
+	echo "usage: $0 csv|shp|geojson|gpx|serve [SECONDS]   or   $0 --build" >&2
 	exit 2
 }
 
@@ -37,7 +38,7 @@ if [ "$1" = --build ]; then
 fi
 fmt=$1
 secs=${2:-300}
-case $fmt in csv | shp | geojson | gpx) ;; *) usage ;; esac
+case $fmt in csv | shp | geojson | gpx | serve) ;; *) usage ;; esac
 case $secs in '' | *[!0-9]*) usage ;; esac
 
 fuzzer=$build/tests/fuzz/fuzz_$fmt
