@@ -34,11 +34,44 @@ static const char *file_of(const struct sw_rule *r, char *buf, size_t len)
 	return buf;
 }
 
+/* A column as wide as its (translated) head, at least min. */
+static int col_w(const char *head, int min)
+{
+	int w = (int)sw_out_width(head);
+	return w > min ? w : min;
+}
+
+/* head padded to w display columns, on the left or the right */
+static void head_cell(const char *head, int w, bool left)
+{
+	int pad = w - (int)sw_out_width(head);
+
+	if (pad < 0)
+		pad = 0;
+	if (left)
+		printf("%s%*s", head, pad, "");
+	else
+		printf("%*s%s", pad, "", head);
+}
+
 /* ---- profile diff -------------------------------------------------------- */
+
+/* width of the label column of profile diff: its longest translated label */
+static int diff_label_w(void)
+{
+	const char *l[] = {_("element"), _("condition"), _("limit"),
+	                   _("unit"),    _("severity"),  _("source")};
+	int w = 10;
+	for (size_t i = 0; i < sizeof l / sizeof l[0]; i++)
+		w = col_w(l[i], w);
+	return w;
+}
 
 static void diff_line(const char *what, const char *a, const char *b)
 {
-	printf("    %-10s %-32s | %s\n", what, a, b);
+	printf("    ");
+	head_cell(what, diff_label_w(), true);
+	printf(" %-32s | %s\n", a, b);
 }
 
 int sw_cli_profile_diff(struct sw_cli *cli, const char *an, const char *bn)
@@ -66,14 +99,15 @@ int sw_cli_profile_diff(struct sw_cli *cli, const char *an, const char *bn)
 			       row->a ? "A" : "B", r->type, r->op == SW_NOP_WITHIN ? "" : r->field,
 			       la, r->when ? _(" when ") : "", nz(r->when),
 			       sw_severity_name(r->severity));
-			printf("    %-10s %s  [%s]\n", _("source"), r->source,
-			       file_of(r, fa, sizeof fa));
+			printf("    ");
+			head_cell(_("source"), diff_label_w(), true);
+			printf(" %s  [%s]\n", r->source, file_of(r, fa, sizeof fa));
 			row->a ? only_a++ : only_b++;
 			continue;
 		}
 		differ++;
 		printf("\n%s  (%s %s)\n", r->id, r->type, r->field);
-		printf("    %-10s %-32s | %s\n", "", "A", "B");
+		printf("    %-*s %-32s | %s\n", diff_label_w(), "", "A", "B");
 		if (row->diff & (SW_RULE_DIFF_TYPE | SW_RULE_DIFF_FIELD)) {
 			snprintf(la, sizeof la, "%s %s", row->a->type, row->a->field);
 			snprintf(lb, sizeof lb, "%s %s", row->b->type, row->b->field);
@@ -93,9 +127,10 @@ int sw_cli_profile_diff(struct sw_cli *cli, const char *an, const char *bn)
 		if (row->diff & SW_RULE_DIFF_SEVERITY)
 			diff_line(_("severity"), sw_severity_name(row->a->severity),
 			          sw_severity_name(row->b->severity));
-		printf("    %-10s A: %s  [%s]\n", _("source"), row->a->source,
-		       file_of(row->a, fa, sizeof fa));
-		printf("    %-10s B: %s  [%s]\n", "", row->b->source,
+		printf("    ");
+		head_cell(_("source"), diff_label_w(), true);
+		printf(" A: %s  [%s]\n", row->a->source, file_of(row->a, fa, sizeof fa));
+		printf("    %-*s B: %s  [%s]\n", diff_label_w(), "", row->b->source,
 		       file_of(row->b, fb, sizeof fb));
 	}
 	printf(_("\n%zu only in A, %zu only in B, %zu judge differently, %zu alike (%zu of them "
@@ -212,10 +247,19 @@ static void compare_csv(const struct sw_calib_compare *c)
 	}
 }
 
-static void agree_table(const char *tag, const char *name, const struct sw_calib_agree *a)
+/* the count columns of the agreement table, as wide as their heads */
+static void agree_widths(const char *const head[4], int w[4])
 {
-	printf("%-2s %-26s %10lld %9lld %10lld %9lld\n", tag, name, a->hard, a->hard_pass, a->easy,
-	       a->easy_fail);
+	static const int min[4] = {10, 9, 10, 9};
+	for (int k = 0; k < 4; k++)
+		w[k] = col_w(head[k], min[k]);
+}
+
+static void agree_table(const char *tag, const char *name, const struct sw_calib_agree *a,
+                        const int w[4])
+{
+	printf("%-2s %-26s %*lld %*lld %*lld %*lld\n", tag, name, w[0], a->hard, w[1], a->hard_pass,
+	       w[2], a->easy, w[3], a->easy_fail);
 }
 
 static void compare_table(const struct sw_profile *a, const struct sw_profile *b,
@@ -251,10 +295,18 @@ static void compare_table(const struct sw_profile *a, const struct sw_profile *b
 		putchar('\n');
 	}
 	printf(_("\nAgreement with the experts by experience (field %s)\n"), SW_CALIB_EXPERIENCED);
-	printf("%-2s %-26s %10s %9s %10s %9s\n", "", _("profile"), _("hard/imp."), _("passing"),
-	       _("easy"), _("failing"));
-	agree_table("A", a->name, &c->agree_a);
-	agree_table("B", b->name, &c->agree_b);
+	const char *ah[4] = {_("hard/imp."), _("passing"), _("easy"), _("failing")};
+	int aw[4];
+	agree_widths(ah, aw);
+	printf("%-2s ", "");
+	head_cell(_("profile"), 26, true);
+	for (int k = 0; k < 4; k++) {
+		putchar(' ');
+		head_cell(ah[k], aw[k], false);
+	}
+	putchar('\n');
+	agree_table("A", a->name, &c->agree_a, aw);
+	agree_table("B", b->name, &c->agree_b, aw);
 }
 
 int sw_cli_check_compare(struct sw_cli *cli, struct sw_store *s, const struct sw_filter *f,
@@ -409,9 +461,18 @@ static void sweep_table(const struct sw_profile *prof, const struct sw_calib_swe
 	printf(_("experts by experience: hard = judged hard or impassable, easy = judged easy "
 	         "(field %s)\n\n"),
 	       SW_CALIB_EXPERIENCED);
-	printf("  %-22s %6s %6s %6s %7s  | %7s %6s %6s  | %-12s %-12s\n", _("limit"), _("pass"),
-	       _("fail"), _("incompl"), _("pass %"), _("overall"), _("fail"), _("incompl"),
-	       _("hard passing"), _("easy failing"));
+	/* columns as wide as their (translated) heads */
+	const char *h[10] = {_("limit"),        _("pass"),        _("fail"), _("incompl"),
+	                     _("pass %"),       _("overall"),     _("fail"), _("incompl"),
+	                     _("hard passing"), _("easy failing")};
+	static const int min[10] = {22, 6, 6, 6, 7, 7, 6, 6, 12, 12};
+	int w[10];
+	for (int k = 0; k < 10; k++) {
+		w[k] = col_w(h[k], min[k]);
+		fputs(k == 0 ? "  " : k == 5 || k == 8 ? "  | " : " ", stdout);
+		head_cell(h[k], w[k], k == 0 || k >= 8);
+	}
+	putchar('\n');
 	for (size_t i = 0; i < sw->nrows; i++) {
 		const struct sw_calib_sweep_row *row = &sw->rows[i];
 		char l[256], sh[32], hp[32], ef[32];
@@ -424,10 +485,11 @@ static void sweep_table(const struct sw_profile *prof, const struct sw_calib_swe
 			snprintf(sh, sizeof sh, "%.1f%%", s);
 		snprintf(hp, sizeof hp, "%lld / %lld", row->agree.hard_pass, row->agree.hard);
 		snprintf(ef, sizeof ef, "%lld / %lld", row->agree.easy_fail, row->agree.easy);
-		printf("%s %-22s %6lld %6lld %6lld %7s  | %7lld %6lld %6lld  | %-12s %-12s\n",
-		       cur[i] ? "*" : " ", l, row->rule[SW_OUT_PASS], row->rule[SW_OUT_FAIL],
-		       row->rule[SW_OUT_INCOMPLETE], sh, row->overall[SW_OUT_PASS],
-		       row->overall[SW_OUT_FAIL], row->overall[SW_OUT_INCOMPLETE], hp, ef);
+		printf("%s %-*s %*lld %*lld %*lld %*s  | %*lld %*lld %*lld  | %-*s %-*s\n",
+		       cur[i] ? "*" : " ", w[0], l, w[1], row->rule[SW_OUT_PASS], w[2],
+		       row->rule[SW_OUT_FAIL], w[3], row->rule[SW_OUT_INCOMPLETE], w[4], sh, w[5],
+		       row->overall[SW_OUT_PASS], w[6], row->overall[SW_OUT_FAIL], w[7],
+		       row->overall[SW_OUT_INCOMPLETE], w[8], hp, w[9], ef);
 	}
 	printf(
 	    _("\n* the profile's own limit. pass/fail/incompl: the rule on the points it applies "

@@ -200,9 +200,12 @@ static bool parse_zone(const char **s, struct parts *p)
 	return true;
 }
 
-static const char *const month_en[] = {"January",   "February", "March",    "April",
-                                       "May",       "June",     "July",     "August",
-                                       "September", "October",  "November", "December"};
+/* Month names of the ambiguous-date message: through _() so a Dutch
+ * sentence does not carry English names. */
+static const char *const month_names[] = {
+    /* TRANSLATORS: month names inside a sentence ("can be 1 March or 3 January") */
+    N_("January"), N_("February"), N_("March"),     N_("April"),   N_("May"),      N_("June"),
+    N_("July"),    N_("August"),   N_("September"), N_("October"), N_("November"), N_("December")};
 
 enum sw_status sw_time_parse(const char *text, bool day_first, char *out, unsigned *flags,
                              struct sw_error *err)
@@ -251,8 +254,8 @@ enum sw_status sw_time_parse(const char *text, bool day_first, char *out, unsign
 			      "say which comes first (a ';'-separated file is read "
 			      "day-month-year); write the date as %04d-%02d-%02d or "
 			      "%04d-%02d-%02d"),
-			    (int)n, start, a, month_en[b - 1], b, month_en[a - 1], p.y, b, a, p.y,
-			    a, b);
+			    (int)n, start, a, _(month_names[b - 1]), b, _(month_names[a - 1]), p.y,
+			    b, a, p.y, a, b);
 		}
 		fl |= SW_TIME_DAY_FIRST;
 	} else {

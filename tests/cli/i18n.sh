@@ -53,6 +53,10 @@ expect 2 nl "$SCHOUW" log kerb_ramp --lat 4.66 --lon 51.81
 contains "$ERR" "lijken verwisseld" "swapped lat/lon hint"
 expect 2 nl "$SCHOUW" log kerb_ramp --x 105000 --y 425000 --set running_slope_pct=veel
 contains "$ERR" "is geen getal"
+# an ambiguous date names Dutch months in a Dutch sentence
+expect 2 nl "$SCHOUW" import "$SW_TESTDATA/real/comma_ambiguous.csv"
+contains "$ERR" "'1-3-2025' kan 1 maart of 3 januari zijn" "month names in Dutch"
+lacks "$ERR" "March"
 
 # --- logging, numbers stay parseable in Dutch (decimal point, not comma)
 expect 0 nl "$SCHOUW" log kerb_ramp --x 105000.5 --y 425000.25 --set running_slope_pct=12,5 \
