@@ -95,7 +95,10 @@ enum sw_status sw_store_sync_vector(struct sw_store *s, struct sw_sync_vector *o
 	rc = sw_store_sync_id(s, &id, err);
 	if (rc != SW_OK)
 		goto out;
-	rc = sw_store_prepare(s, "SELECT coalesce(max(seq), 0) FROM schouw_history", &st, err);
+	/* the newest row of its own (rows brought in are counted per origin) */
+	rc = sw_store_prepare(s, "SELECT coalesce((SELECT seq FROM schouw_history WHERE origin"
+	                         " IS NULL ORDER BY seq DESC LIMIT 1), 0)",
+	                      &st, err);
 	if (rc != SW_OK)
 		goto out;
 	if (sqlite3_step(st) != SQLITE_ROW) {
