@@ -34,6 +34,9 @@ struct sw_merge_opts {
 	enum sw_merge_prefer prefer;
 	bool dry_run;    /* do everything, then roll back */
 	const char *who; /* for the rows the merge writes itself */
+	/* leave the transaction open on success (dry_run ignored): the caller
+	 * commits or rolls back ours, e.g. together with a database */
+	bool hold;
 };
 
 struct sw_merge_stats {

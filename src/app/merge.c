@@ -687,7 +687,9 @@ enum sw_status sw_merge(struct sw_store *ours, struct sw_store *theirs,
 	for (size_t i = 0; i < their_vv.n && rc == SW_OK; i++)
 		if (strcmp(their_vv.v[i].origin, m.our_id) != 0)
 			rc = sw_store_sync_seen(ours, their_vv.v[i].origin, their_vv.v[i].seq, err);
-	if (rc == SW_OK && !o->dry_run) {
+	if (rc == SW_OK && o->hold) {
+		open = false;
+	} else if (rc == SW_OK && !o->dry_run) {
 		open = false;
 		rc = sw_store_commit(ours, err);
 	}
