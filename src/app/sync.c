@@ -664,6 +664,9 @@ static enum sw_status run(struct sw_store *s, const struct sw_forms *forms, cons
 		rc = sw_store_sync_id(s, &y.our_id, err);
 	if (rc == SW_OK)
 		rc = sw_pg_connect(conninfo, &y.pg, err);
+	/* the staging tables are temporary: keep them in memory */
+	if (rc == SW_OK)
+		rc = exec(&y, "SET temp_buffers = '256MB'", 0, NULL, NULL, NULL);
 	if (rc == SW_OK)
 		rc = ensure_schema(&y);
 	if (rc == SW_OK) {
