@@ -670,8 +670,10 @@ enum sw_status sw_merge(struct sw_store *ours, struct sw_store *theirs,
 		rc = sw_store_sync_rows(theirs, &our_vv, collect_row, &m.their, err);
 	if (rc != SW_OK)
 		goto out;
-	qsort(m.mine.r, m.mine.n, sizeof *m.mine.r, cmp_mrow);
-	qsort(m.their.r, m.their.n, sizeof *m.their.r, cmp_mrow);
+	if (m.mine.n > 0)
+		qsort(m.mine.r, m.mine.n, sizeof *m.mine.r, cmp_mrow);
+	if (m.their.n > 0)
+		qsort(m.their.r, m.their.n, sizeof *m.their.r, cmp_mrow);
 	sw_store_sync_quiet(ours, true);
 	for (size_t i = 0; i < m.their.n && rc == SW_OK;) {
 		size_t j = i;

@@ -97,6 +97,8 @@ static void uniq_uuids(struct sync *y)
 {
 	size_t k = 0;
 
+	if (y->nuuids == 0)
+		return;
 	qsort(y->uuids, y->nuuids, sizeof *y->uuids, cmp_str);
 	for (size_t i = 0; i < y->nuuids; i++) {
 		if (k > 0 && strcmp(y->uuids[k - 1], y->uuids[i]) == 0) {
