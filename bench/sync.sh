@@ -31,7 +31,7 @@ if [ "$(id -u)" -eq 0 ]; then
 fi
 chmod 700 "$PGD"
 pgas() { (cd "$PGD" && $AS "$@"); }
-trap 'cp "$PGD/log" "$W/pg.log"; pgas "$PGBIN/pg_ctl" -D "$PGD/data" -m immediate stop >/dev/null 2>&1; rm -rf "$PGD"' EXIT
+trap 'cp "$PGD/log" "$W/pg.log" 2>/dev/null || true; pgas "$PGBIN/pg_ctl" -D "$PGD/data" -m immediate stop >/dev/null 2>&1; rm -rf "$PGD"' EXIT
 pgas "$PGBIN/initdb" -D "$PGD/data" -U schouw --auth=trust -E UTF8 --no-locale >/dev/null
 pgas "$PGBIN/pg_ctl" -D "$PGD/data" -l "$PGD/log" -w \
 	-o "-k $PGD -c listen_addresses='' -c fsync=off -c max_wal_size=4GB -c shared_buffers=256MB -c log_min_duration_statement=300" \
