@@ -10,6 +10,8 @@
  *   history   every store's history rows with source, origin, origin_seq
  *             (UNIQUE (origin, origin_seq))
  *   sync      (source, origin, last_seq): the database's version vector
+ *   check_runs  every store's check runs (source, origin = the store id,
+ *             run_id, at, profile, profile_hash and the counts)
  * Several cities share one database: every row carries its source (the
  * municipality) and every query is filtered by it.
  *

@@ -37,7 +37,11 @@ static const char db_schema[] =
     " origin_seq bigint NOT NULL, UNIQUE (origin, origin_seq));\n"
     "CREATE INDEX IF NOT EXISTS history_point ON history (source, point_uuid);\n"
     "CREATE TABLE IF NOT EXISTS sync (source text NOT NULL, origin text NOT NULL,"
-    " last_seq bigint NOT NULL, PRIMARY KEY (source, origin));\n";
+    " last_seq bigint NOT NULL, PRIMARY KEY (source, origin));\n"
+    "CREATE TABLE IF NOT EXISTS check_runs (source text NOT NULL, origin text NOT NULL,"
+    " run_id bigint NOT NULL, at text NOT NULL, profile text, profile_hash text,"
+    " npoints bigint, npass bigint, nfail bigint, nincomplete bigint,"
+    " PRIMARY KEY (origin, run_id));\n";
 
 struct col {
 	const char *name;
@@ -520,6 +524,47 @@ static enum sw_status stage_if_touched(const struct sw_point *p, void *ud)
 	return stage_point(g, p);
 }
 
+static enum sw_status staged_run(const struct sw_check_run_info *r, void *ud)
+{
+	struct sync *y = ud;
+	char id[32], n[4][32];
+	const char *v[9] = {y->our_id, id, r->at, r->profile, r->profile_hash, n[0], n[1], n[2],
+	                    n[3]};
+
+	snprintf(id, sizeof id, "%lld", r->id);
+	snprintf(n[0], sizeof n[0], "%lld", r->counts.npoints);
+	snprintf(n[1], sizeof n[1], "%lld", r->counts.npass);
+	snprintf(n[2], sizeof n[2], "%lld", r->counts.nfail);
+	snprintf(n[3], sizeof n[3], "%lld", r->counts.nincomplete);
+	return sw_pg_copy_row(y->pg, 9, v, y->err);
+}
+
+/* The store's check runs (their counts), each once: a handful per push. */
+static enum sw_status push_runs(struct sync *y)
+{
+	const char *src[1] = {y->o->source};
+	enum sw_status rc;
+
+	rc = exec(y, "CREATE TEMP TABLE stage_runs (origin text, run_id bigint, at text,"
+	             " profile text, profile_hash text, npoints bigint, npass bigint, nfail bigint,"
+	             " nincomplete bigint) ON COMMIT DROP",
+	          0, NULL, NULL, NULL);
+	if (rc == SW_OK)
+		rc = sw_pg_copy_begin(y->pg, "COPY stage_runs FROM STDIN", y->err);
+	if (rc == SW_OK) {
+		rc = sw_store_check_runs(y->s, NULL, NULL, NULL, staged_run, y, y->err);
+		if (rc == SW_OK)
+			rc = sw_pg_copy_end(y->pg, y->err);
+		else
+			sw_pg_copy_end(y->pg, NULL);
+	}
+	if (rc == SW_OK)
+		rc = exec(y, "INSERT INTO check_runs SELECT $1, * FROM stage_runs"
+		             " ON CONFLICT (origin, run_id) DO NOTHING",
+		          1, src, NULL, NULL);
+	return rc;
+}
+
 /* The store's rows the database lacks and the points they touch, staged
  * and applied. */
 static enum sw_status push_up(struct sync *y)
@@ -688,6 +733,8 @@ static enum sw_status run(struct sw_store *s, const struct sw_forms *forms, cons
 	}
 	if (rc == SW_OK && push)
 		rc = push_up(&y);
+	if (rc == SW_OK && push)
+		rc = push_runs(&y);
 	if (rc == SW_OK && push && getenv("SCHOUW_TEST_PUSH_DROP") != NULL)
 		rc = exec(&y, "SELECT pg_terminate_backend(pg_backend_pid())", 0, NULL, NULL, NULL);
 	if (rc == SW_OK) {

@@ -74,6 +74,12 @@ equal "$(q "SELECT count(*) FROM pg_indexes WHERE tablename = 'points' AND index
 equal "$(q "SELECT Find_SRID('public', 'points', 'geom')")" 28992 "geometry(Point, 28992)"
 equal "$(q "SELECT width_m FROM points WHERE uuid = '$U1'")" 1.4 "a form field column"
 equal "$(q "SELECT count(*) FROM history")" 3 "the history went up"
+# check runs go up once each
+expect 1 sa check
+expect 0 sa push "$DB"
+expect 0 sa push "$DB"
+equal "$(q "SELECT count(*) || '|' || sum(npoints) FROM check_runs WHERE source = 'dordrecht'")" "1|3" \
+	"the check run in the database, once"
 # a push without changes sends nothing
 expect 0 sa push "$DB"
 contains "$OUT" "pushed: 0 history rows"
