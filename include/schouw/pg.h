@@ -29,9 +29,8 @@ typedef enum sw_status (*sw_pg_row_cb)(int ncols, const char *const *vals, void 
 /* Run sql with nparams text parameters ($1..; NULL values are NULL); cb
  * (may be NULL) gets the rows. Without parameters sql may hold several
  * statements (cb then gets the last one's rows). */
-enum sw_status sw_pg_exec(struct sw_pg *pg, const char *sql, int nparams,
-                          const char *const *params, sw_pg_row_cb cb, void *ud,
-                          struct sw_error *err);
+enum sw_status sw_pg_exec(struct sw_pg *pg, const char *sql, int nparams, const char *const *params,
+                          sw_pg_row_cb cb, void *ud, struct sw_error *err);
 
 /* COPY ... FROM STDIN (text format): begin with the COPY statement, add
  * rows (n values, NULL for NULL; escaped here), end. Rows are sent in

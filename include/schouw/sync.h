@@ -48,11 +48,11 @@ struct sw_sync_stats {
 /* s open for writing with its form columns synced; forms give the database
  * its columns. The test hook SCHOUW_TEST_PUSH_DROP=1 kills the database
  * connection (pg_terminate_backend) after the staging COPY. */
-enum sw_status sw_sync_push(struct sw_store *s, const struct sw_forms *forms,
-                            const char *conninfo, const struct sw_sync_opts *o,
-                            struct sw_sync_stats *st, struct sw_error *err);
-enum sw_status sw_sync_pull(struct sw_store *s, const struct sw_forms *forms,
-                            const char *conninfo, const struct sw_sync_opts *o,
-                            struct sw_sync_stats *st, struct sw_error *err);
+enum sw_status sw_sync_push(struct sw_store *s, const struct sw_forms *forms, const char *conninfo,
+                            const struct sw_sync_opts *o, struct sw_sync_stats *st,
+                            struct sw_error *err);
+enum sw_status sw_sync_pull(struct sw_store *s, const struct sw_forms *forms, const char *conninfo,
+                            const struct sw_sync_opts *o, struct sw_sync_stats *st,
+                            struct sw_error *err);
 
 #endif

@@ -129,11 +129,11 @@ static bool side_changed(const struct mrow *g, size_t n, const char *f, const ch
 	*who = *at = NULL;
 	for (size_t i = 0; i < n; i++) {
 		const struct mrow *r = &g[i];
-		bool m = strcmp(r->action, "insert") == 0 ||
-		         (strcmp(r->action, "update") == 0 && r->field != NULL &&
-		          (strcmp(r->field, f) == 0 ||
-		           (strcmp(r->field, "geom") == 0 &&
-		            (strcmp(f, "x") == 0 || strcmp(f, "y") == 0))));
+		bool m =
+		    strcmp(r->action, "insert") == 0 ||
+		    (strcmp(r->action, "update") == 0 && r->field != NULL &&
+		     (strcmp(r->field, f) == 0 || (strcmp(r->field, "geom") == 0 &&
+		                                   (strcmp(f, "x") == 0 || strcmp(f, "y") == 0))));
 
 		if (!m)
 			continue;
@@ -160,7 +160,7 @@ static const struct mrow *side_last(const struct mrow *g, size_t n, bool deletes
 	return last;
 }
 
-static const char *const fixed_fields[] = {"type", "status", "x", "y", "surveyor",
+static const char *const fixed_fields[] = {"type",        "status",         "x",   "y", "surveyor",
                                            "observed_at", "gps_accuracy_m", "note"};
 
 static char *real_text(double v)
@@ -265,8 +265,8 @@ struct merge {
 };
 
 static enum sw_status conflict(struct merge *m, const char *uuid, const char *f, const char *ov,
-                               const char *tv, const char *owho, const char *oat,
-                               const char *twho, const char *tat, bool theirs_shown)
+                               const char *tv, const char *owho, const char *oat, const char *twho,
+                               const char *tat, bool theirs_shown)
 {
 	struct sw_conflict c = {.point_uuid = uuid,
 	                        .field = f,
@@ -374,7 +374,8 @@ static enum sw_status merge_fields(struct merge *m, struct sw_point *o, const st
 			/* the later updated_at of the two */
 			if (t->updated_at != NULL &&
 			    (o->updated_at == NULL || strcmp(t->updated_at, o->updated_at) > 0))
-				rc = sw_store_sync_stamp(m->ours, o->uuid, NULL, t->updated_at, m->err);
+				rc = sw_store_sync_stamp(m->ours, o->uuid, NULL, t->updated_at,
+				                         m->err);
 		}
 	}
 	free(names);
@@ -386,8 +387,7 @@ static enum sw_status merge_fields(struct merge *m, struct sw_point *o, const st
  * does not end with the value kept (ours won a conflict, or their value was
  * overtaken by one they have not seen yet), a row of our own says so, so the
  * history leads to the stored point and the value travels back. */
-static enum sw_status note_kept(struct merge *m, const char *uuid, const struct mrow *tg,
-                                size_t tn)
+static enum sw_status note_kept(struct merge *m, const char *uuid, const struct mrow *tg, size_t tn)
 {
 	struct sw_point p;
 	enum sw_status rc;
@@ -414,8 +414,8 @@ static enum sw_status note_kept(struct merge *m, const char *uuid, const struct 
 		if (bad)
 			rc = sw_error_nomem(m->err);
 		else if (!same(last, now))
-			rc = sw_store_sync_note(m->ours, p.id, p.uuid, "update", f, last, now, m->who,
-			                        m->err);
+			rc = sw_store_sync_note(m->ours, p.id, p.uuid, "update", f, last, now,
+			                        m->who, m->err);
 		free(now);
 	}
 	sw_point_clear(&p);
@@ -486,7 +486,8 @@ static enum sw_status photo_copy(const struct sw_photo *ph, void *ud)
 	rc = sw_store_photo_get(c->m->theirs, ph->id, &data, &n, NULL, c->m->err);
 	if (rc == SW_OK)
 		rc = sw_store_photo_add(c->m->ours, c->our_id, data, n,
-		                        ph->created_by ? ph->created_by : c->m->who, NULL, c->m->err);
+		                        ph->created_by ? ph->created_by : c->m->who, NULL,
+		                        c->m->err);
 	if (rc == SW_OK)
 		c->m->st->photos++;
 	free(data);
@@ -556,12 +557,13 @@ static enum sw_status merge_point(struct merge *m, const char *uuid, const struc
 			if (rc == SW_OK)
 				m->st->deleted++;
 		} else {
-			const struct mrow *ol = side_last(og, on, false), *td = side_last(tg, tn, true);
+			const struct mrow *ol = side_last(og, on, false),
+			                  *td = side_last(tg, tn, true);
 			const char *tat = td ? td->at : NULL, *twho = td ? td->who : NULL;
 			bool theirs = pick_theirs(m->o->prefer, ol->at, tat, "edited", "deleted");
 
-			rc = conflict(m, uuid, "point", "edited", "deleted", ol->who, ol->at, twho, tat,
-			              theirs);
+			rc = conflict(m, uuid, "point", "edited", "deleted", ol->who, ol->at, twho,
+			              tat, theirs);
 			if (rc == SW_OK && theirs) {
 				rc = sw_store_delete(m->ours, o.id, m->who, m->err);
 				if (rc == SW_OK)
@@ -578,10 +580,11 @@ static enum sw_status merge_point(struct merge *m, const char *uuid, const struc
 		} else {
 			/* deleted here, edited there */
 			const struct mrow *tl = side_last(tg, tn, false);
-			bool theirs = pick_theirs(m->o->prefer, od->at, tl->at, "deleted", "edited");
+			bool theirs =
+			    pick_theirs(m->o->prefer, od->at, tl->at, "deleted", "edited");
 
-			rc = conflict(m, uuid, "point", "deleted", "edited", od->who, od->at, tl->who,
-			              tl->at, theirs);
+			rc = conflict(m, uuid, "point", "deleted", "edited", od->who, od->at,
+			              tl->who, tl->at, theirs);
 			if (rc == SW_OK && theirs)
 				rc = insert_theirs(m, &t, true);
 			else

@@ -200,15 +200,16 @@ static enum sw_status ensure_schema(struct sync *y)
 	char *version = NULL;
 	enum sw_status rc;
 
-	rc = exec(y, "BEGIN; SELECT pg_advisory_xact_lock(736873);"
-	             " CREATE EXTENSION IF NOT EXISTS postgis;"
-	             " CREATE TABLE IF NOT EXISTS schouw_db_meta (key text PRIMARY KEY, value text);"
-	             " INSERT INTO schouw_db_meta VALUES ('schema_version', '1'),"
-	             " ('db_id', gen_random_uuid()::text) ON CONFLICT DO NOTHING",
+	rc = exec(y,
+	          "BEGIN; SELECT pg_advisory_xact_lock(736873);"
+	          " CREATE EXTENSION IF NOT EXISTS postgis;"
+	          " CREATE TABLE IF NOT EXISTS schouw_db_meta (key text PRIMARY KEY, value text);"
+	          " INSERT INTO schouw_db_meta VALUES ('schema_version', '1'),"
+	          " ('db_id', gen_random_uuid()::text) ON CONFLICT DO NOTHING",
 	          0, NULL, NULL, NULL);
 	if (rc == SW_OK)
-		rc = exec(y, "SELECT value FROM schouw_db_meta WHERE key = 'schema_version'", 0, NULL,
-		          read_text, &version);
+		rc = exec(y, "SELECT value FROM schouw_db_meta WHERE key = 'schema_version'", 0,
+		          NULL, read_text, &version);
 	if (rc == SW_OK && (version == NULL || atoi(version) > DB_SCHEMA_VERSION))
 		rc = sw_error_set(y->err, SW_ERR_STORE,
 		                  _("the database was set up by a newer schouw (schema %s); this "
@@ -217,10 +218,11 @@ static enum sw_status ensure_schema(struct sync *y)
 	if (rc == SW_OK)
 		rc = exec(y, db_schema, 0, NULL, NULL, NULL);
 	for (size_t i = 0; i < y->ncols && rc == SW_OK; i++) {
-		const char *type = y->cols[i].kind == SW_KIND_NUMBER ? "double precision"
-		                   : y->cols[i].kind == SW_KIND_INTEGER || y->cols[i].kind == SW_KIND_BOOL
-		                       ? "bigint"
-		                       : "text";
+		const char *type =
+		    y->cols[i].kind == SW_KIND_NUMBER ? "double precision"
+		    : y->cols[i].kind == SW_KIND_INTEGER || y->cols[i].kind == SW_KIND_BOOL
+		        ? "bigint"
+		        : "text";
 
 		sb(&b, "ALTER TABLE points ADD COLUMN IF NOT EXISTS \"");
 		sb(&b, y->cols[i].name);
@@ -323,7 +325,8 @@ static enum sw_status pulled_point(int n, const char *const *v, void *ud)
 		if (y->cols[i].kind == SW_KIND_NUMBER && num(t, &d)) {
 			val.t = SW_V_REAL;
 			val.r = d;
-		} else if ((y->cols[i].kind == SW_KIND_INTEGER || y->cols[i].kind == SW_KIND_BOOL) &&
+		} else if ((y->cols[i].kind == SW_KIND_INTEGER ||
+		            y->cols[i].kind == SW_KIND_BOOL) &&
 		           num(t, &d)) {
 			val.t = SW_V_INT;
 			val.i = (long long)d;
@@ -455,8 +458,8 @@ static enum sw_status staged_row(const struct sw_sync_row *r, void *ud)
 {
 	struct sync *y = ud;
 	char seq[32];
-	const char *v[9] = {r->uuid, r->action, r->field, r->who, r->at, r->origin, seq,
-	                    r->old_value, r->new_value};
+	const char *v[9] = {r->uuid,   r->action, r->field,     r->who,      r->at,
+	                    r->origin, seq,       r->old_value, r->new_value};
 	enum sw_status rc;
 
 	snprintf(seq, sizeof seq, "%lld", r->origin_seq);
@@ -528,8 +531,8 @@ static enum sw_status staged_run(const struct sw_check_run_info *r, void *ud)
 {
 	struct sync *y = ud;
 	char id[32], n[4][32];
-	const char *v[9] = {y->our_id, id, r->at, r->profile, r->profile_hash, n[0], n[1], n[2],
-	                    n[3]};
+	const char *v[9] = {y->our_id, id,   r->at, r->profile, r->profile_hash,
+	                    n[0],      n[1], n[2],  n[3]};
 
 	snprintf(id, sizeof id, "%lld", r->id);
 	snprintf(n[0], sizeof n[0], "%lld", r->counts.npoints);
@@ -545,9 +548,10 @@ static enum sw_status push_runs(struct sync *y)
 	const char *src[1] = {y->o->source};
 	enum sw_status rc;
 
-	rc = exec(y, "CREATE TEMP TABLE stage_runs (origin text, run_id bigint, at text,"
-	             " profile text, profile_hash text, npoints bigint, npass bigint, nfail bigint,"
-	             " nincomplete bigint) ON COMMIT DROP",
+	rc = exec(y,
+	          "CREATE TEMP TABLE stage_runs (origin text, run_id bigint, at text,"
+	          " profile text, profile_hash text, npoints bigint, npass bigint, nfail bigint,"
+	          " nincomplete bigint) ON COMMIT DROP",
 	          0, NULL, NULL, NULL);
 	if (rc == SW_OK)
 		rc = sw_pg_copy_begin(y->pg, "COPY stage_runs FROM STDIN", y->err);
@@ -559,8 +563,9 @@ static enum sw_status push_runs(struct sync *y)
 			sw_pg_copy_end(y->pg, NULL);
 	}
 	if (rc == SW_OK)
-		rc = exec(y, "INSERT INTO check_runs SELECT $1, * FROM stage_runs"
-		             " ON CONFLICT (origin, run_id) DO NOTHING",
+		rc = exec(y,
+		          "INSERT INTO check_runs SELECT $1, * FROM stage_runs"
+		          " ON CONFLICT (origin, run_id) DO NOTHING",
 		          1, src, NULL, NULL);
 	return rc;
 }
@@ -574,9 +579,10 @@ static enum sw_status push_up(struct sync *y)
 	const char *src[1] = {y->o->source};
 	enum sw_status rc;
 
-	rc = exec(y, "CREATE TEMP TABLE stage_history (point_uuid text, action text, field text,"
-	             " who text, at text, origin text, origin_seq bigint, old_value text,"
-	             " new_value text) ON COMMIT DROP",
+	rc = exec(y,
+	          "CREATE TEMP TABLE stage_history (point_uuid text, action text, field text,"
+	          " who text, at text, origin text, origin_seq bigint, old_value text,"
+	          " new_value text) ON COMMIT DROP",
 	          0, NULL, NULL, NULL);
 	if (rc == SW_OK)
 		rc = sw_pg_copy_begin(y->pg, "COPY stage_history FROM STDIN", y->err);
@@ -672,20 +678,23 @@ static enum sw_status push_up(struct sync *y)
 	}
 	rc = exec(y, ins.p, 0, NULL, NULL, NULL);
 	if (rc == SW_OK)
-		rc = exec(y, "DELETE FROM points p USING stage_deletes d WHERE p.uuid = d.uuid AND"
-		             " p.source = $1",
+		rc = exec(y,
+		          "DELETE FROM points p USING stage_deletes d WHERE p.uuid = d.uuid AND"
+		          " p.source = $1",
 		          1, src, NULL, NULL);
 out:
 	if (rc == SW_OK)
-		rc = exec(y, "INSERT INTO history (source, point_uuid, action, field, old_value,"
-		             " new_value, who, at, origin, origin_seq) SELECT $1, point_uuid, action,"
-		             " field, old_value, new_value, who, at, origin, origin_seq FROM"
-		             " stage_history ON CONFLICT (origin, origin_seq) DO NOTHING",
+		rc = exec(y,
+		          "INSERT INTO history (source, point_uuid, action, field, old_value,"
+		          " new_value, who, at, origin, origin_seq) SELECT $1, point_uuid, action,"
+		          " field, old_value, new_value, who, at, origin, origin_seq FROM"
+		          " stage_history ON CONFLICT (origin, origin_seq) DO NOTHING",
 		          1, src, NULL, NULL);
 	if (rc == SW_OK)
-		rc = exec(y, "INSERT INTO sync SELECT $1, origin, max(origin_seq) FROM stage_history"
-		             " GROUP BY origin ON CONFLICT (source, origin) DO UPDATE SET last_seq ="
-		             " greatest(sync.last_seq, EXCLUDED.last_seq)",
+		rc = exec(y,
+		          "INSERT INTO sync SELECT $1, origin, max(origin_seq) FROM stage_history"
+		          " GROUP BY origin ON CONFLICT (source, origin) DO UPDATE SET last_seq ="
+		          " greatest(sync.last_seq, EXCLUDED.last_seq)",
 		          1, src, NULL, NULL);
 	free(g.found);
 	free(g.vals);
@@ -722,11 +731,11 @@ static enum sw_status run(struct sw_store *s, const struct sw_forms *forms, cons
 	}
 	/* one writer per source at a time; readers of other sources go on */
 	if (rc == SW_OK)
-		rc = exec(&y, "SELECT pg_advisory_xact_lock(hashtext('schouw:' || $1))", 1, src, NULL,
-		          NULL);
+		rc = exec(&y, "SELECT pg_advisory_xact_lock(hashtext('schouw:' || $1))", 1, src,
+		          NULL, NULL);
 	if (rc == SW_OK)
-		rc = exec(&y, "SELECT origin, last_seq FROM sync WHERE source = $1", 1, src, read_vv,
-		          &y);
+		rc = exec(&y, "SELECT origin, last_seq FROM sync WHERE source = $1", 1, src,
+		          read_vv, &y);
 	if (rc == SW_OK) {
 		rc = pull_into_store(&y);
 		store_open = rc == SW_OK;
@@ -760,16 +769,16 @@ static enum sw_status run(struct sw_store *s, const struct sw_forms *forms, cons
 	return rc;
 }
 
-enum sw_status sw_sync_push(struct sw_store *s, const struct sw_forms *forms,
-                            const char *conninfo, const struct sw_sync_opts *o,
-                            struct sw_sync_stats *st, struct sw_error *err)
+enum sw_status sw_sync_push(struct sw_store *s, const struct sw_forms *forms, const char *conninfo,
+                            const struct sw_sync_opts *o, struct sw_sync_stats *st,
+                            struct sw_error *err)
 {
 	return run(s, forms, conninfo, o, st, true, err);
 }
 
-enum sw_status sw_sync_pull(struct sw_store *s, const struct sw_forms *forms,
-                            const char *conninfo, const struct sw_sync_opts *o,
-                            struct sw_sync_stats *st, struct sw_error *err)
+enum sw_status sw_sync_pull(struct sw_store *s, const struct sw_forms *forms, const char *conninfo,
+                            const struct sw_sync_opts *o, struct sw_sync_stats *st,
+                            struct sw_error *err)
 {
 	return run(s, forms, conninfo, o, st, false, err);
 }

@@ -5,14 +5,14 @@
 #include "commands.h"
 #include "schouw/store_sync.h"
 
-static const char usage[] = N_(
-	"usage: schouw conflicts [--all]\n\n"
-	"List the open conflicts of merges: per point and field both values, who\n"
-	"changed them and when, and which one the point shows meanwhile. Settle\n"
-	"one with 'schouw resolve ID FIELD ours|theirs|VALUE'.\n\n"
-	"Options:\n"
-	"  --all       also the settled ones, with how they were settled\n"
-	"  --db PATH   the store\n");
+static const char usage[] =
+    N_("usage: schouw conflicts [--all]\n\n"
+       "List the open conflicts of merges: per point and field both values, who\n"
+       "changed them and when, and which one the point shows meanwhile. Settle\n"
+       "one with 'schouw resolve ID FIELD ours|theirs|VALUE'.\n\n"
+       "Options:\n"
+       "  --all       also the settled ones, with how they were settled\n"
+       "  --db PATH   the store\n");
 
 enum { OPT_ALL = SW_OPT_FIRST_FREE };
 
@@ -31,15 +31,15 @@ static enum sw_status print_one(const struct sw_conflict *c, void *ud)
 		printf(_("  settled: %s (%s, %s)\n"), c->resolution ? c->resolution : dash,
 		       c->resolved_by ? c->resolved_by : dash, c->resolved_at);
 	else
-		printf(_("  shown meanwhile: %s\n"), strcmp(c->shown, "ours") == 0 ? _("ours") : _("theirs"));
+		printf(_("  shown meanwhile: %s\n"),
+		       strcmp(c->shown, "ours") == 0 ? _("ours") : _("theirs"));
 	return SW_OK;
 }
 
 int cmd_conflicts(struct sw_cli *cli, int argc, char **argv)
 {
-	static const struct option opts[] = {SW_CLI_COMMON_OPTS,
-					     {"all", no_argument, NULL, OPT_ALL},
-					     {NULL, 0, NULL, 0}};
+	static const struct option opts[] = {
+	    SW_CLI_COMMON_OPTS, {"all", no_argument, NULL, OPT_ALL}, {NULL, 0, NULL, 0}};
 	struct sw_error err = {0};
 	struct sw_store *store;
 	bool all = false;

@@ -9,14 +9,14 @@
 #include "schouw/num.h"
 #include "schouw/store_sync.h"
 
-static const char usage[] = N_(
-	"usage: schouw resolve ID|UUID FIELD ours|theirs|VALUE [--by NAME]\n\n"
-	"Settle the open conflict on FIELD of a point: keep our value, take theirs,\n"
-	"or set another VALUE. The point is changed through its history like\n"
-	"'schouw set'. FIELD \"point\" is an edit against a delete: ours or theirs.\n\n"
-	"Options:\n"
-	"  --by NAME   who settles it; default $SCHOUW_USER, else $USER\n"
-	"  --db PATH   the store\n");
+static const char usage[] =
+    N_("usage: schouw resolve ID|UUID FIELD ours|theirs|VALUE [--by NAME]\n\n"
+       "Settle the open conflict on FIELD of a point: keep our value, take theirs,\n"
+       "or set another VALUE. The point is changed through its history like\n"
+       "'schouw set'. FIELD \"point\" is an edit against a delete: ours or theirs.\n\n"
+       "Options:\n"
+       "  --by NAME   who settles it; default $SCHOUW_USER, else $USER\n"
+       "  --db PATH   the store\n");
 
 struct pick {
 	long long ids[64];
@@ -55,7 +55,7 @@ static enum sw_status take_field(const struct sw_conflict *c, void *ud)
 
 /* Set field of p to text (NULL clears). */
 static enum sw_status apply(const struct sw_cli *cli, struct sw_point *p, const char *field,
-			    const char *text, struct sw_error *err)
+                            const char *text, struct sw_error *err)
 {
 	char *assign;
 	enum sw_status rc;
@@ -65,7 +65,7 @@ static enum sw_status apply(const struct sw_cli *cli, struct sw_point *p, const 
 
 		if (text == NULL || !sw_num_parse(text, 0, &v))
 			return sw_error_set(err, SW_ERR_INPUT, _("%s: expected a number, not '%s'"),
-					    field, text ? text : "");
+			                    field, text ? text : "");
 		*(field[0] == 'x' ? &p->x : &p->y) = v;
 		return SW_OK;
 	}
@@ -91,7 +91,7 @@ int cmd_resolve(struct sw_cli *cli, int argc, char **argv)
 
 	sw_point_init(&p);
 	store = sw_cli_by_point(cli, "resolve", argc, argv, _(usage), true,
-				_("expected ID|UUID FIELD ours|theirs|VALUE"), &who, &p, &rc);
+	                        _("expected ID|UUID FIELD ours|theirs|VALUE"), &who, &p, &rc);
 	if (store == NULL)
 		goto out;
 	rc = SW_EXIT_ERROR;
@@ -108,16 +108,21 @@ int cmd_resolve(struct sw_cli *cli, int argc, char **argv)
 		goto out;
 	}
 	if (!pick.have) {
-		sw_cli_errorf(cli, _("point %lld has no open conflict on '%s' (see 'schouw conflicts')"),
-			      p.id, field);
+		sw_cli_errorf(cli,
+		              _("point %lld has no open conflict on '%s' (see 'schouw conflicts')"),
+		              p.id, field);
 		goto out;
 	}
-	value = strcmp(choice, "ours") == 0 ? pick.ours : strcmp(choice, "theirs") == 0 ? pick.theirs : choice;
+	value = strcmp(choice, "ours") == 0     ? pick.ours
+	        : strcmp(choice, "theirs") == 0 ? pick.theirs
+	                                        : choice;
 	st = sw_store_begin(store, &err);
 	if (st == SW_OK && strcmp(field, "point") == 0) {
-		if (value == NULL || (strcmp(value, "deleted") != 0 && strcmp(value, "edited") != 0))
-			st = sw_error_set(&err, SW_ERR_INPUT,
-					  _("the conflict on \"point\" is settled with ours or theirs"));
+		if (value == NULL ||
+		    (strcmp(value, "deleted") != 0 && strcmp(value, "edited") != 0))
+			st = sw_error_set(
+			    &err, SW_ERR_INPUT,
+			    _("the conflict on \"point\" is settled with ours or theirs"));
 		else if (strcmp(value, "deleted") == 0)
 			st = sw_store_delete(store, p.id, who, &err);
 	} else if (st == SW_OK) {

@@ -78,14 +78,13 @@ void sw_pg_close(struct sw_pg *pg)
 	free(pg);
 }
 
-enum sw_status sw_pg_exec(struct sw_pg *pg, const char *sql, int nparams,
-                          const char *const *params, sw_pg_row_cb cb, void *ud,
-                          struct sw_error *err)
+enum sw_status sw_pg_exec(struct sw_pg *pg, const char *sql, int nparams, const char *const *params,
+                          sw_pg_row_cb cb, void *ud, struct sw_error *err)
 {
 	/* without parameters PQexec, which runs several statements at once */
-	PGresult *res = nparams == 0 ? PQexec(pg->conn, sql)
-	                             : PQexecParams(pg->conn, sql, nparams, NULL, params, NULL,
-	                                            NULL, 0);
+	PGresult *res = nparams == 0
+	                    ? PQexec(pg->conn, sql)
+	                    : PQexecParams(pg->conn, sql, nparams, NULL, params, NULL, NULL, 0);
 	enum sw_status rc = SW_OK;
 	ExecStatusType st = PQresultStatus(res);
 	const char **vals = NULL;

@@ -77,8 +77,8 @@ enum sw_status sw_store_sync_id(struct sw_store *s, char **id, struct sw_error *
 	enum sw_status rc = sw_store_meta_get(s, "store_id", id, err);
 
 	if (rc == SW_OK && *id == NULL)
-		rc = sw_error_set(err, SW_ERR_STORE, _("%s has no store id (schouw_meta 'store_id')"),
-		                  s->path);
+		rc = sw_error_set(err, SW_ERR_STORE,
+		                  _("%s has no store id (schouw_meta 'store_id')"), s->path);
 	return rc;
 }
 
@@ -96,8 +96,9 @@ enum sw_status sw_store_sync_vector(struct sw_store *s, struct sw_sync_vector *o
 	if (rc != SW_OK)
 		goto out;
 	/* the newest row of its own (rows brought in are counted per origin) */
-	rc = sw_store_prepare(s, "SELECT coalesce((SELECT seq FROM schouw_history WHERE origin"
-	                         " IS NULL ORDER BY seq DESC LIMIT 1), 0)",
+	rc = sw_store_prepare(s,
+	                      "SELECT coalesce((SELECT seq FROM schouw_history WHERE origin"
+	                      " IS NULL ORDER BY seq DESC LIMIT 1), 0)",
 	                      &st, err);
 	if (rc != SW_OK)
 		goto out;
@@ -150,8 +151,8 @@ static enum sw_status rows_of(struct sw_store *s, sqlite3_stmt *st, const char *
 		r.who = (const char *)sqlite3_column_text(st, 6);
 		r.at = (const char *)sqlite3_column_text(st, 7);
 		r.origin = origin;
-		r.origin_seq = sqlite3_column_type(st, 8) == SQLITE_NULL ? r.seq
-		                                                        : sqlite3_column_int64(st, 8);
+		r.origin_seq =
+		    sqlite3_column_type(st, 8) == SQLITE_NULL ? r.seq : sqlite3_column_int64(st, 8);
 		if (r.uuid == NULL || r.action == NULL || r.at == NULL)
 			continue; /* not a row any writer makes */
 		rc = cb(&r, ud);
@@ -174,8 +175,9 @@ enum sw_status sw_store_sync_rows(struct sw_store *s, const struct sw_sync_vecto
 	if (rc != SW_OK)
 		goto out;
 	/* mine.v[0] is s itself: its own rows by seq */
-	rc = sw_store_prepare(s, "SELECT " ROW_COLS ", NULL FROM schouw_history"
-	                         " WHERE origin IS NULL AND seq > ? ORDER BY seq",
+	rc = sw_store_prepare(s,
+	                      "SELECT " ROW_COLS ", NULL FROM schouw_history"
+	                      " WHERE origin IS NULL AND seq > ? ORDER BY seq",
 	                      &st, err);
 	if (rc != SW_OK)
 		goto out;
@@ -185,8 +187,9 @@ enum sw_status sw_store_sync_rows(struct sw_store *s, const struct sw_sync_vecto
 	st = NULL;
 	if (rc != SW_OK)
 		goto out;
-	rc = sw_store_prepare(s, "SELECT " ROW_COLS ", origin_seq FROM schouw_history"
-	                         " WHERE origin = ? AND origin_seq > ? ORDER BY origin_seq",
+	rc = sw_store_prepare(s,
+	                      "SELECT " ROW_COLS ", origin_seq FROM schouw_history"
+	                      " WHERE origin = ? AND origin_seq > ? ORDER BY origin_seq",
 	                      &st, err);
 	for (size_t i = 1; i < mine.n && rc == SW_OK; i++) {
 		long long have = sw_sync_vector_get(seen, mine.v[i].origin);
@@ -242,8 +245,9 @@ enum sw_status sw_store_sync_seen(struct sw_store *s, const char *origin, long l
 	sqlite3_stmt *st = NULL;
 	enum sw_status rc;
 
-	rc = sw_store_prepare(s, "INSERT INTO schouw_sync VALUES (?, ?) ON CONFLICT (origin)"
-	                         " DO UPDATE SET last_seq = max(last_seq, excluded.last_seq)",
+	rc = sw_store_prepare(s,
+	                      "INSERT INTO schouw_sync VALUES (?, ?) ON CONFLICT (origin)"
+	                      " DO UPDATE SET last_seq = max(last_seq, excluded.last_seq)",
 	                      &st, err);
 	if (rc != SW_OK)
 		return rc;
@@ -294,8 +298,9 @@ enum sw_status sw_store_sync_stamp(struct sw_store *s, const char *uuid, const c
 	sqlite3_stmt *st = NULL;
 	enum sw_status rc;
 
-	rc = sw_store_prepare(s, "UPDATE points SET created_at = coalesce(?, created_at),"
-	                         " updated_at = coalesce(?, updated_at) WHERE uuid = ?",
+	rc = sw_store_prepare(s,
+	                      "UPDATE points SET created_at = coalesce(?, created_at),"
+	                      " updated_at = coalesce(?, updated_at) WHERE uuid = ?",
 	                      &st, err);
 	if (rc != SW_OK)
 		return rc;
@@ -313,9 +318,10 @@ enum sw_status sw_store_sync_conflict_add(struct sw_store *s, const struct sw_co
 	sqlite3_stmt *st = NULL;
 	enum sw_status rc;
 
-	rc = sw_store_prepare(s, "INSERT INTO schouw_conflicts (point_uuid, field, ours, theirs,"
-	                         " ours_who, ours_at, theirs_who, theirs_at, shown, other_store,"
-	                         " found_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, " NOW_SQL ")",
+	rc = sw_store_prepare(s,
+	                      "INSERT INTO schouw_conflicts (point_uuid, field, ours, theirs,"
+	                      " ours_who, ours_at, theirs_who, theirs_at, shown, other_store,"
+	                      " found_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, " NOW_SQL ")",
 	                      &st, err);
 	if (rc != SW_OK)
 		return rc;
@@ -341,11 +347,12 @@ enum sw_status sw_store_sync_conflicts(struct sw_store *s, bool all, const char 
 	enum sw_status rc;
 	int src;
 
-	rc = sw_store_prepare(s, "SELECT id, point_uuid, field, ours, theirs, ours_who, ours_at,"
-	                         " theirs_who, theirs_at, shown, other_store, found_at, resolved_at,"
-	                         " resolved_by, resolution FROM schouw_conflicts"
-	                         " WHERE (?1 OR resolved_at IS NULL) AND (?2 IS NULL OR"
-	                         " point_uuid = ?2) ORDER BY id",
+	rc = sw_store_prepare(s,
+	                      "SELECT id, point_uuid, field, ours, theirs, ours_who, ours_at,"
+	                      " theirs_who, theirs_at, shown, other_store, found_at, resolved_at,"
+	                      " resolved_by, resolution FROM schouw_conflicts"
+	                      " WHERE (?1 OR resolved_at IS NULL) AND (?2 IS NULL OR"
+	                      " point_uuid = ?2) ORDER BY id",
 	                      &st, err);
 	if (rc != SW_OK)
 		return rc;
@@ -353,9 +360,9 @@ enum sw_status sw_store_sync_conflicts(struct sw_store *s, bool all, const char 
 	sw_store_bind_str(st, 2, uuid);
 	while ((src = sqlite3_step(st)) == SQLITE_ROW) {
 		struct sw_conflict c;
-		const char **txt[] = {&c.point_uuid, &c.field,      &c.ours,       &c.theirs,
-		                      &c.ours_who,   &c.ours_at,    &c.theirs_who, &c.theirs_at,
-		                      &c.shown,      &c.other_store, &c.found_at,  &c.resolved_at,
+		const char **txt[] = {&c.point_uuid,  &c.field,       &c.ours,       &c.theirs,
+		                      &c.ours_who,    &c.ours_at,     &c.theirs_who, &c.theirs_at,
+		                      &c.shown,       &c.other_store, &c.found_at,   &c.resolved_at,
 		                      &c.resolved_by, &c.resolution};
 
 		c.id = sqlite3_column_int64(st, 0);
@@ -382,8 +389,9 @@ enum sw_status sw_store_sync_conflict_settle(struct sw_store *s, long long id,
 	rc = sw_store_wbegin(s, err);
 	if (rc != SW_OK)
 		return rc;
-	rc = sw_store_prepare(s, "UPDATE schouw_conflicts SET resolved_at = " NOW_SQL ","
-	                         " resolved_by = ?, resolution = ? WHERE id = ?",
+	rc = sw_store_prepare(s,
+	                      "UPDATE schouw_conflicts SET resolved_at = " NOW_SQL ","
+	                      " resolved_by = ?, resolution = ? WHERE id = ?",
 	                      &st, err);
 	if (rc == SW_OK) {
 		sw_store_bind_str(st, 1, who);
