@@ -131,6 +131,17 @@ equal "$(sqlite3 "$B" "SELECT width_m FROM points WHERE uuid = '$UB'")" 2.0 "--p
 expect 0 sa merge "$B"
 equal "$(state "$A")" "$(state "$B")" "converged after --prefer theirs"
 
+# ---- a delete here against an edit there ----
+expect 0 sb delete "$UB" --by Bo -q
+sleep 1.1
+expect 0 sa set "$UB" note="still there" --by An -q
+expect 0 sb merge "$A"
+contains "$OUT" "1 conflict"
+equal "$(sqlite3 "$B" "SELECT note FROM points WHERE uuid = '$UB'")" "still there" \
+	"the newer edit brings the point deleted here back"
+expect 0 sa merge "$B"
+equal "$(state "$A")" "$(state "$B")" "converged after a delete against an edit"
+
 # ---- refusals ----
 cp "$A" "$T/copy.gpkg"
 before=$(snapshot "$A")
