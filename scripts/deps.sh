@@ -10,10 +10,10 @@ BUILD="build-essential cmake pkg-config gettext
  libsqlite3-dev libshp-dev libproj-dev proj-data libpng-dev
  libinih-dev libcsv-dev libjansson-dev libxml2-dev uuid-dev nettle-dev
  libcairo2-dev fontconfig fonts-dejavu-core libglib2.0-dev tzdata
- libmicrohttpd-dev libgnutls28-dev libqrencode-dev"
+ libmicrohttpd-dev libgnutls28-dev libqrencode-dev libpq-dev"
 # test: unit-test framework, sanitizer/fuzzer runtime, independent readers
 TEST="locales libcmocka-dev clang libclang-rt-14-dev gdal-bin python3-gdal python3-pil sqlite3 file libxml2-utils poppler-utils
- curl chromium nodejs"
+ curl chromium nodejs postgresql-15 postgresql-15-postgis-3"
 BENCH="mapserver-bin time"
 
 want="$BUILD $TEST"

@@ -24,6 +24,10 @@
  *   schouw_users    (schema 3) surveyors of the field server: user.h
  *   schouw_writer   (schema 4) holds a row only inside schouw's own write
  *                   transactions, never visible to other connections
+ *   schouw_sync, schouw_conflicts, schouw_history.origin/origin_seq and
+ *                   schouw_meta 'store_id'  (schema 5) what the store has
+ *                   seen of other stores and the conflicts of merges:
+ *                   store_sync.h
  * Schema 4 guards the store against other clients (store_guard.c): uuid,
  * created_at and updated_at may be NULL on insert and triggers made of SQLite
  * built-ins fill them (a random v4 uuid, the time) and write every insert,
@@ -55,7 +59,7 @@
 #include "schouw/geom.h"
 #include "schouw/point.h"
 
-#define SW_STORE_SCHEMA_VERSION 4
+#define SW_STORE_SCHEMA_VERSION 5
 
 /* A handle is opened without SQLite's connection mutex: use one handle from
  * one thread at a time (each process or thread opens its own). */

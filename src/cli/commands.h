@@ -25,5 +25,10 @@ int cmd_user(struct sw_cli *cli, int argc, char **argv);
 int cmd_serve(struct sw_cli *cli, int argc, char **argv);
 int cmd_doctor(struct sw_cli *cli, int argc, char **argv);
 int cmd_report(struct sw_cli *cli, int argc, char **argv);
+int cmd_merge(struct sw_cli *cli, int argc, char **argv);
+int cmd_conflicts(struct sw_cli *cli, int argc, char **argv);
+int cmd_resolve(struct sw_cli *cli, int argc, char **argv);
+int cmd_push(struct sw_cli *cli, int argc, char **argv);
+int cmd_pull(struct sw_cli *cli, int argc, char **argv);
 
 #endif

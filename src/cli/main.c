@@ -37,6 +37,11 @@ static const struct command commands[] = {
 	{"serve", cmd_serve, N_("the field server: a phone page and JSON API over HTTPS")},
 	{"doctor", cmd_doctor, N_("check the store and repair what is safe (--repair)")},
 	{"report", cmd_report, N_("write the progress report of a period (Markdown, HTML, CSV, charts)")},
+	{"merge", cmd_merge, N_("bring another store's changes in, field by field")},
+	{"conflicts", cmd_conflicts, N_("list the conflicts merges left open")},
+	{"resolve", cmd_resolve, N_("settle a conflict of a merge")},
+	{"push", cmd_push, N_("send this store's changes to a shared PostGIS database")},
+	{"pull", cmd_pull, N_("bring others' changes from a shared PostGIS database")},
 };
 
 static void print_help(FILE *f)

@@ -137,7 +137,8 @@ static const char *const migrations[][2] = {{NULL, NULL},
                                             {NULL, NULL},
                                             {sw_store_check_schema_v2, schema_v2},
                                             {sw_store_photo_schema_v3, sw_store_user_schema_v3},
-                                            {NULL, NULL}};
+                                            {NULL, NULL},
+                                            {sw_store_sync_schema_v5, NULL}};
 
 /* Version 4 (store_guard.c): points loses NOT NULL on uuid, created_at and
  * updated_at, which the guard's insert trigger fills for other clients (a
@@ -274,7 +275,7 @@ out:
 
 /* Code run after a version's statements (NULL: none). */
 static enum sw_status (*const migration_code[])(struct sw_store *, struct sw_error *) = {
-    NULL, NULL, NULL, NULL, migrate_v4};
+    NULL, NULL, NULL, NULL, migrate_v4, sw_store_sync_migrate_v5};
 
 static const char *const fixed_columns[] = {"id",     "geom",       "uuid",        "type",
                                             "status", "surveyor",   "observed_at", "gps_accuracy_m",

@@ -352,8 +352,11 @@ enum sw_status sw_store_hist_row(struct sw_store *s, long long id, const char *u
                                  const char *new_value, const char *who, const char *at,
                                  struct sw_error *err)
 {
-	enum sw_status rc = sw_store_hist_flush(s, err);
+	enum sw_status rc;
 
+	if (s->quiet)
+		return SW_OK;
+	rc = sw_store_hist_flush(s, err);
 	if (rc != SW_OK)
 		return rc;
 	return history_write(s, id, uuid, action, field, old_value, new_value, who, at, err);
@@ -366,6 +369,8 @@ enum sw_status sw_store_hist_insert(struct sw_store *s, const struct sw_point *p
 	struct jbuf json;
 	enum sw_status rc;
 
+	if (s->quiet)
+		return SW_OK;
 	jb_init(&json);
 	record_json(&json, p);
 	if (json.bad)

@@ -26,6 +26,7 @@ enum sw_stmt {
 	SW_ST_HISTORY_BATCH,
 	SW_ST_MARK,
 	SW_ST_UNMARK,
+	SW_ST_SYNC_IMPORT,
 	SW_ST_COUNT
 };
 
@@ -49,6 +50,7 @@ struct sw_store {
 	size_t ncols;
 	bool photos;  /* schema 3 or later: the photo and user tables */
 	bool guarded; /* schema 4 or later: schouw_writer and the guard triggers */
+	bool quiet;   /* sw_store_sync_quiet: the point writers write no history */
 	bool skip_on; /* sw_store_on_skip was called */
 	sw_skip_cb skip_cb;
 	void *skip_ud;
@@ -146,6 +148,11 @@ enum sw_status sw_store_extent_flush(struct sw_store *s, struct sw_error *err);
 
 /* The DDL of the check-run tables (store_check.c), part of schema 2. */
 extern const char sw_store_check_schema_v2[];
+
+/* Schema 5 (store_sync.c): history origins, schouw_sync, schouw_conflicts;
+ * the code gives the store its id. */
+extern const char sw_store_sync_schema_v5[];
+enum sw_status sw_store_sync_migrate_v5(struct sw_store *s, struct sw_error *err);
 
 /* The DDL of schema 3: photos (store_photo.c) and users (store_user.c). */
 extern const char sw_store_photo_schema_v3[];

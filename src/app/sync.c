@@ -1,0 +1,784 @@
+/* sync.c - schouw push / pull: a store and a shared PostGIS database kept
+ * in step (sync.h). The per-field rules are sw_merge's: what the database
+ * holds that the store has not seen goes through a scratch store into
+ * sw_merge, then the store's own changes go up as a fast-forward. */
+#include "schouw/sync.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "schouw/i18n.h"
+#include "schouw/num.h"
+#include "schouw/pg.h"
+#include "schouw/point.h"
+#include "schouw/store_sync.h"
+
+#define DB_SCHEMA_VERSION 1
+#define POINT_COLS                                                                                 \
+	"source, uuid, type, status, surveyor, observed_at, gps_accuracy_m, note, created_at,"     \
+	" updated_at, geom"
+#define N_POINT_COLS 11
+
+/* The database's tables, version 1 (the columns of the form fields are
+ * added after). */
+static const char db_schema[] =
+    "CREATE TABLE IF NOT EXISTS points (id bigserial PRIMARY KEY, source text NOT NULL,"
+    " uuid text NOT NULL UNIQUE, type text NOT NULL, status text, surveyor text,"
+    " observed_at text, gps_accuracy_m double precision, note text, created_at text,"
+    " updated_at text, geom geometry(Point, 28992));\n"
+    "CREATE INDEX IF NOT EXISTS points_geom_gist ON points USING gist (geom);\n"
+    "CREATE INDEX IF NOT EXISTS points_source ON points (source);\n"
+    "CREATE TABLE IF NOT EXISTS history (id bigserial PRIMARY KEY, source text NOT NULL,"
+    " point_uuid text NOT NULL, action text NOT NULL, field text, old_value text,"
+    " new_value text, who text, at text NOT NULL, origin text NOT NULL,"
+    " origin_seq bigint NOT NULL, UNIQUE (origin, origin_seq));\n"
+    "CREATE INDEX IF NOT EXISTS history_point ON history (source, point_uuid);\n"
+    "CREATE TABLE IF NOT EXISTS sync (source text NOT NULL, origin text NOT NULL,"
+    " last_seq bigint NOT NULL, PRIMARY KEY (source, origin));\n"
+    "CREATE TABLE IF NOT EXISTS check_runs (source text NOT NULL, origin text NOT NULL,"
+    " run_id bigint NOT NULL, at text NOT NULL, profile text, profile_hash text,"
+    " npoints bigint, npass bigint, nfail bigint, nincomplete bigint,"
+    " PRIMARY KEY (origin, run_id));\n";
+
+struct col {
+	const char *name;
+	enum sw_kind kind;
+};
+
+struct sync {
+	struct sw_store *s;
+	const struct sw_forms *forms;
+	const struct sw_sync_opts *o;
+	struct sw_sync_stats *st;
+	struct sw_pg *pg;
+	struct col *cols;
+	size_t ncols;
+	char *db_id, *our_id;
+	struct sw_sync_vector dbv, ours;
+	struct sw_store *scratch;
+	char scratch_dir[256];
+	char **uuids;
+	size_t nuuids, capu;
+	struct sw_error *err;
+};
+
+static enum sw_status add_uuid(struct sync *y, const char *u)
+{
+	if (y->nuuids == y->capu) {
+		size_t cap = y->capu ? y->capu * 2 : 256;
+		char **g = realloc(y->uuids, cap * sizeof *g);
+
+		if (g == NULL)
+			return sw_error_nomem(y->err);
+		y->uuids = g;
+		y->capu = cap;
+	}
+	if ((y->uuids[y->nuuids] = strdup(u)) == NULL)
+		return sw_error_nomem(y->err);
+	y->nuuids++;
+	return SW_OK;
+}
+
+static void free_uuids(struct sync *y)
+{
+	for (size_t i = 0; i < y->nuuids; i++)
+		free(y->uuids[i]);
+	free(y->uuids);
+	y->uuids = NULL;
+	y->nuuids = y->capu = 0;
+}
+
+static int cmp_str(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* Sort and drop duplicates. */
+static void uniq_uuids(struct sync *y)
+{
+	size_t k = 0;
+
+	if (y->nuuids == 0)
+		return;
+	qsort(y->uuids, y->nuuids, sizeof *y->uuids, cmp_str);
+	for (size_t i = 0; i < y->nuuids; i++) {
+		if (k > 0 && strcmp(y->uuids[k - 1], y->uuids[i]) == 0) {
+			free(y->uuids[i]);
+			continue;
+		}
+		y->uuids[k++] = y->uuids[i];
+	}
+	y->nuuids = k;
+}
+
+/* The form fields, each name once. */
+static enum sw_status collect_cols(struct sync *y)
+{
+	for (size_t f = 0; f < y->forms->nforms; f++)
+		for (size_t i = 0; i < y->forms->forms[f].nfields; i++) {
+			const struct sw_field *fd = &y->forms->forms[f].fields[i];
+			bool seen = false;
+			struct col *g;
+
+			for (size_t k = 0; k < y->ncols && !seen; k++)
+				seen = strcmp(y->cols[k].name, fd->name) == 0;
+			if (seen)
+				continue;
+			g = realloc(y->cols, (y->ncols + 1) * sizeof *g);
+			if (g == NULL)
+				return sw_error_nomem(y->err);
+			y->cols = g;
+			y->cols[y->ncols].name = fd->name;
+			y->cols[y->ncols].kind = fd->kind;
+			y->ncols++;
+		}
+	return SW_OK;
+}
+
+/* A growing SQL text; the field names are [a-z][a-z0-9_]* (forms check). */
+struct sbuf {
+	char *p;
+	size_t len;
+	bool bad;
+};
+
+static void sb(struct sbuf *b, const char *s)
+{
+	size_t n = strlen(s);
+	char *g;
+
+	if (b->bad)
+		return;
+	g = realloc(b->p, b->len + n + 1);
+	if (g == NULL) {
+		b->bad = true;
+		return;
+	}
+	b->p = g;
+	memcpy(b->p + b->len, s, n + 1);
+	b->len += n;
+}
+
+/* ", "f1", "f2" ... with prefix before each name. */
+static void sb_cols(struct sbuf *b, const struct sync *y, const char *prefix)
+{
+	for (size_t i = 0; i < y->ncols; i++) {
+		sb(b, ", ");
+		sb(b, prefix);
+		sb(b, "\"");
+		sb(b, y->cols[i].name);
+		sb(b, "\"");
+	}
+}
+
+static enum sw_status exec(struct sync *y, const char *sql, int n, const char *const *p,
+                           sw_pg_row_cb cb, void *ud)
+{
+	return sw_pg_exec(y->pg, sql, n, p, cb, ud, y->err);
+}
+
+static enum sw_status read_text(int n, const char *const *v, void *ud)
+{
+	char **out = ud;
+
+	if (n < 1 || v[0] == NULL)
+		return SW_OK;
+	free(*out);
+	*out = strdup(v[0]);
+	return *out ? SW_OK : SW_ERR_NOMEM;
+}
+
+/* Make the database's tables when missing (one transaction, under a lock
+ * so two first pushes do not race), refuse a newer schema, add the columns
+ * of the form fields, read its id. */
+static enum sw_status ensure_schema(struct sync *y)
+{
+	struct sbuf b = {0};
+	char *version = NULL;
+	enum sw_status rc;
+
+	rc = exec(y,
+	          "BEGIN; SELECT pg_advisory_xact_lock(736873);"
+	          " CREATE EXTENSION IF NOT EXISTS postgis;"
+	          " CREATE TABLE IF NOT EXISTS schouw_db_meta (key text PRIMARY KEY, value text);"
+	          " INSERT INTO schouw_db_meta VALUES ('schema_version', '1'),"
+	          " ('db_id', gen_random_uuid()::text) ON CONFLICT DO NOTHING",
+	          0, NULL, NULL, NULL);
+	if (rc == SW_OK)
+		rc = exec(y, "SELECT value FROM schouw_db_meta WHERE key = 'schema_version'", 0,
+		          NULL, read_text, &version);
+	if (rc == SW_OK && (version == NULL || atoi(version) > DB_SCHEMA_VERSION))
+		rc = sw_error_set(y->err, SW_ERR_STORE,
+		                  _("the database was set up by a newer schouw (schema %s); this "
+		                    "schouw knows up to schema %d"),
+		                  version ? version : "?", DB_SCHEMA_VERSION);
+	if (rc == SW_OK)
+		rc = exec(y, db_schema, 0, NULL, NULL, NULL);
+	for (size_t i = 0; i < y->ncols && rc == SW_OK; i++) {
+		const char *type =
+		    y->cols[i].kind == SW_KIND_NUMBER ? "double precision"
+		    : y->cols[i].kind == SW_KIND_INTEGER || y->cols[i].kind == SW_KIND_BOOL
+		        ? "bigint"
+		        : "text";
+
+		sb(&b, "ALTER TABLE points ADD COLUMN IF NOT EXISTS \"");
+		sb(&b, y->cols[i].name);
+		sb(&b, "\" ");
+		sb(&b, type);
+		sb(&b, ";");
+	}
+	if (rc == SW_OK && b.len > 0)
+		rc = b.bad ? sw_error_nomem(y->err) : exec(y, b.p, 0, NULL, NULL, NULL);
+	if (rc == SW_OK)
+		rc = exec(y, "SELECT value FROM schouw_db_meta WHERE key = 'db_id'", 0, NULL,
+		          read_text, &y->db_id);
+	if (rc == SW_OK && y->db_id == NULL)
+		rc = sw_error_set(y->err, SW_ERR_STORE, _("the database has no db_id"));
+	if (rc == SW_OK)
+		rc = exec(y, "COMMIT", 0, NULL, NULL, NULL);
+	else
+		sw_pg_exec(y->pg, "ROLLBACK", 0, NULL, NULL, NULL, NULL);
+	free(version);
+	free(b.p);
+	return rc;
+}
+
+static enum sw_status read_vv(int n, const char *const *v, void *ud)
+{
+	struct sync *y = ud;
+	struct sw_sync_vv *g;
+
+	if (n < 2 || v[0] == NULL || v[1] == NULL)
+		return SW_OK;
+	g = realloc(y->dbv.v, (y->dbv.n + 1) * sizeof *g);
+	if (g == NULL)
+		return sw_error_nomem(y->err);
+	y->dbv.v = g;
+	if ((g[y->dbv.n].origin = strdup(v[0])) == NULL)
+		return sw_error_nomem(y->err);
+	g[y->dbv.n++].seq = atoll(v[1]);
+	return SW_OK;
+}
+
+/* A history row of the database into the scratch store. */
+static enum sw_status pulled_row(int n, const char *const *v, void *ud)
+{
+	struct sync *y = ud;
+	struct sw_sync_row r = {0};
+	enum sw_status rc;
+
+	if (n < 9 || v[0] == NULL || v[1] == NULL || v[6] == NULL || v[7] == NULL)
+		return SW_OK;
+	r.uuid = v[0];
+	r.action = v[1];
+	r.field = v[2];
+	r.old_value = v[3];
+	r.new_value = v[4];
+	r.who = v[5];
+	r.at = v[6];
+	r.origin = v[7];
+	r.origin_seq = atoll(v[8] ? v[8] : "0");
+	rc = sw_store_sync_import(y->scratch, &r, y->err);
+	if (rc == SW_OK)
+		rc = add_uuid(y, r.uuid);
+	return rc;
+}
+
+static bool num(const char *s, double *out)
+{
+	return s != NULL && sw_num_parse(s, SW_NUM_STRICT, out);
+}
+
+/* A point row of the database into the scratch store. */
+static enum sw_status pulled_point(int n, const char *const *v, void *ud)
+{
+	struct sync *y = ud;
+	struct sw_point p;
+	enum sw_status rc = SW_OK;
+	double d;
+
+	if (n < 11 + (int)y->ncols || v[0] == NULL || v[1] == NULL || !sw_uuid_valid(v[0]))
+		return SW_OK;
+	sw_point_init(&p);
+	memcpy(p.uuid, v[0], SW_UUID_LEN + 1);
+	rc = sw_point_set_str(&p.type, v[1], y->err);
+	if (rc == SW_OK)
+		rc = sw_point_set_str(&p.status, v[2], y->err);
+	if (rc == SW_OK)
+		rc = sw_point_set_str(&p.surveyor, v[3], y->err);
+	if (rc == SW_OK)
+		rc = sw_point_set_str(&p.observed_at, v[4], y->err);
+	p.gps_accuracy_m = num(v[5], &d) ? d : NAN;
+	if (rc == SW_OK)
+		rc = sw_point_set_str(&p.note, v[6], y->err);
+	p.x = num(v[9], &d) ? d : NAN;
+	p.y = num(v[10], &d) ? d : NAN;
+	for (size_t i = 0; i < y->ncols && rc == SW_OK; i++) {
+		const char *t = v[11 + i];
+		struct sw_value val = {.t = SW_V_NULL};
+
+		if (t == NULL)
+			continue;
+		if (y->cols[i].kind == SW_KIND_NUMBER && num(t, &d)) {
+			val.t = SW_V_REAL;
+			val.r = d;
+		} else if ((y->cols[i].kind == SW_KIND_INTEGER ||
+		            y->cols[i].kind == SW_KIND_BOOL) &&
+		           num(t, &d)) {
+			val.t = SW_V_INT;
+			val.i = (long long)d;
+		} else if (y->cols[i].kind == SW_KIND_ENUM || y->cols[i].kind == SW_KIND_TEXT) {
+			val.t = SW_V_TEXT;
+			val.s = (char *)t;
+		}
+		if (val.t != SW_V_NULL)
+			rc = sw_point_set_attr(&p, y->cols[i].name, &val, y->err);
+	}
+	if (rc == SW_OK)
+		rc = sw_store_insert(y->scratch, &p, "schouw pull", y->err);
+	if (rc == SW_OK)
+		rc = sw_store_sync_stamp(y->scratch, p.uuid, v[7], v[8], y->err);
+	sw_point_clear(&p);
+	return rc;
+}
+
+static void scratch_drop(struct sync *y)
+{
+	char path[320];
+	static const char *const ext[] = {"", "-wal", "-shm", "-journal"};
+
+	sw_store_close(y->scratch);
+	y->scratch = NULL;
+	if (y->scratch_dir[0] == '\0')
+		return;
+	for (size_t i = 0; i < sizeof ext / sizeof ext[0]; i++) {
+		snprintf(path, sizeof path, "%s/pull.gpkg%s", y->scratch_dir, ext[i]);
+		unlink(path);
+	}
+	rmdir(y->scratch_dir);
+	y->scratch_dir[0] = '\0';
+}
+
+/* Inside the database's transaction: what it holds that the store has not
+ * seen, merged into the store (its transaction left open). */
+static enum sw_status pull_into_store(struct sync *y)
+{
+	const char *tmp = getenv("TMPDIR");
+	struct sw_merge_opts mo = {.prefer = y->o->prefer, .who = y->o->who, .hold = true};
+	struct sbuf arr = {0};
+	struct sbuf q = {0};
+	char path[320], seq[32];
+	bool any = false;
+	enum sw_status rc;
+
+	rc = sw_store_sync_vector(y->s, &y->ours, y->err);
+	if (rc != SW_OK)
+		return rc;
+	for (size_t i = 0; i < y->dbv.n; i++)
+		if (strcmp(y->dbv.v[i].origin, y->our_id) != 0 &&
+		    y->dbv.v[i].seq > sw_sync_vector_get(&y->ours, y->dbv.v[i].origin))
+			any = true;
+	if (!any)
+		return sw_store_begin(y->s, y->err);
+	snprintf(y->scratch_dir, sizeof y->scratch_dir, "%s/schouw-pull.XXXXXX",
+	         tmp ? tmp : "/tmp");
+	if (mkdtemp(y->scratch_dir) == NULL) {
+		y->scratch_dir[0] = '\0';
+		return sw_error_set(y->err, SW_ERR_IO, _("cannot make a scratch directory in %s"),
+		                    tmp ? tmp : "/tmp");
+	}
+	snprintf(path, sizeof path, "%s/pull.gpkg", y->scratch_dir);
+	rc = sw_store_create(path, y->err);
+	if (rc == SW_OK)
+		rc = sw_store_open(path, SW_STORE_WRITE, &y->scratch, y->err);
+	if (rc == SW_OK)
+		rc = sw_store_sync_fields(y->scratch, y->forms, y->err);
+	if (rc == SW_OK)
+		rc = sw_store_meta_set(y->scratch, "store_id", y->db_id, y->err);
+	if (rc != SW_OK)
+		goto out;
+	sw_store_sync_quiet(y->scratch, true);
+	rc = sw_store_begin(y->scratch, y->err);
+	for (size_t i = 0; i < y->dbv.n && rc == SW_OK; i++) {
+		const char *origin = y->dbv.v[i].origin;
+		long long have = sw_sync_vector_get(&y->ours, origin);
+		const char *p[3] = {y->o->source, origin, seq};
+
+		if (strcmp(origin, y->our_id) == 0 || y->dbv.v[i].seq <= have)
+			continue;
+		snprintf(seq, sizeof seq, "%lld", have);
+		rc = exec(y,
+		          "SELECT point_uuid, action, field, old_value, new_value, who, at, origin,"
+		          " origin_seq FROM history WHERE source = $1 AND origin = $2 AND"
+		          " origin_seq > $3::bigint ORDER BY origin_seq",
+		          3, p, pulled_row, y);
+	}
+	for (size_t i = 0; i < y->dbv.n && rc == SW_OK; i++)
+		rc = sw_store_sync_seen(y->scratch, y->dbv.v[i].origin, y->dbv.v[i].seq, y->err);
+	if (rc != SW_OK)
+		goto out;
+	uniq_uuids(y);
+	sb(&arr, "{");
+	for (size_t i = 0; i < y->nuuids; i++) {
+		if (i > 0)
+			sb(&arr, ",");
+		sb(&arr, y->uuids[i]);
+	}
+	sb(&arr, "}");
+	sb(&q, "SELECT uuid, type, status, surveyor, observed_at, gps_accuracy_m, note,"
+	       " created_at, updated_at, ST_X(geom), ST_Y(geom)");
+	sb_cols(&q, y, "");
+	sb(&q, " FROM points WHERE source = $1 AND uuid = ANY($2::text[])");
+	if (arr.bad || q.bad) {
+		rc = sw_error_nomem(y->err);
+		goto out;
+	}
+	{
+		const char *p[2] = {y->o->source, arr.p};
+
+		rc = exec(y, q.p, 2, p, pulled_point, y);
+	}
+	if (rc == SW_OK)
+		rc = sw_store_commit(y->scratch, y->err);
+	if (rc == SW_OK)
+		rc = sw_merge(y->s, y->scratch, &mo, &y->st->pulled, y->err);
+out:
+	if (y->scratch != NULL)
+		sw_store_rollback(y->scratch);
+	free_uuids(y);
+	free(arr.p);
+	free(q.p);
+	return rc;
+}
+
+static enum sw_status staged_row(const struct sw_sync_row *r, void *ud)
+{
+	struct sync *y = ud;
+	char seq[32];
+	const char *v[9] = {r->uuid,   r->action, r->field,     r->who,      r->at,
+	                    r->origin, seq,       r->old_value, r->new_value};
+	enum sw_status rc;
+
+	snprintf(seq, sizeof seq, "%lld", r->origin_seq);
+	rc = sw_pg_copy_row(y->pg, 9, v, y->err);
+	if (rc == SW_OK)
+		rc = add_uuid(y, r->uuid);
+	if (rc == SW_OK)
+		y->st->pushed_rows++;
+	return rc;
+}
+
+struct staging {
+	struct sync *y;
+	bool *found;
+	const char **vals;
+};
+
+/* One point of the store into the staging COPY. */
+static enum sw_status stage_point(struct staging *g, const struct sw_point *p)
+{
+	struct sync *y = g->y;
+	char geom[128], acc[40], x[40], yy[40];
+	const char **v = g->vals;
+	enum sw_status rc;
+
+	sw_num_format(p->x, x);
+	sw_num_format(p->y, yy);
+	snprintf(geom, sizeof geom, "SRID=28992;POINT(%s %s)", x, yy);
+	if (!isnan(p->gps_accuracy_m))
+		sw_num_format(p->gps_accuracy_m, acc);
+	v[0] = y->o->source;
+	v[1] = p->uuid;
+	v[2] = p->type;
+	v[3] = p->status;
+	v[4] = p->surveyor;
+	v[5] = p->observed_at;
+	v[6] = isnan(p->gps_accuracy_m) ? NULL : acc;
+	v[7] = p->note;
+	v[8] = p->created_at;
+	v[9] = p->updated_at;
+	v[10] = isnan(p->x) || isnan(p->y) ? NULL : geom;
+	for (size_t i = 0; i < y->ncols; i++) {
+		const struct sw_value *a = sw_point_get_attr(p, y->cols[i].name);
+		char *t = a ? sw_value_to_text(a) : NULL;
+
+		v[N_POINT_COLS + i] = t; /* freed below */
+	}
+	rc = sw_pg_copy_row(y->pg, N_POINT_COLS + (int)y->ncols, v, y->err);
+	for (size_t i = 0; i < y->ncols; i++)
+		free((char *)v[N_POINT_COLS + i]);
+	if (rc == SW_OK)
+		y->st->pushed_points++;
+	return rc;
+}
+
+static enum sw_status stage_if_touched(const struct sw_point *p, void *ud)
+{
+	struct staging *g = ud;
+	const char *key = p->uuid;
+	char **hit = bsearch(&key, g->y->uuids, g->y->nuuids, sizeof *g->y->uuids, cmp_str);
+
+	if (hit == NULL)
+		return SW_OK;
+	g->found[hit - g->y->uuids] = true;
+	return stage_point(g, p);
+}
+
+static enum sw_status staged_run(const struct sw_check_run_info *r, void *ud)
+{
+	struct sync *y = ud;
+	char id[32], n[4][32];
+	const char *v[9] = {y->our_id, id,   r->at, r->profile, r->profile_hash,
+	                    n[0],      n[1], n[2],  n[3]};
+
+	snprintf(id, sizeof id, "%lld", r->id);
+	snprintf(n[0], sizeof n[0], "%lld", r->counts.npoints);
+	snprintf(n[1], sizeof n[1], "%lld", r->counts.npass);
+	snprintf(n[2], sizeof n[2], "%lld", r->counts.nfail);
+	snprintf(n[3], sizeof n[3], "%lld", r->counts.nincomplete);
+	return sw_pg_copy_row(y->pg, 9, v, y->err);
+}
+
+/* The store's check runs (their counts), each once: a handful per push. */
+static enum sw_status push_runs(struct sync *y)
+{
+	const char *src[1] = {y->o->source};
+	enum sw_status rc;
+
+	rc = exec(y,
+	          "CREATE TEMP TABLE stage_runs (origin text, run_id bigint, at text,"
+	          " profile text, profile_hash text, npoints bigint, npass bigint, nfail bigint,"
+	          " nincomplete bigint) ON COMMIT DROP",
+	          0, NULL, NULL, NULL);
+	if (rc == SW_OK)
+		rc = sw_pg_copy_begin(y->pg, "COPY stage_runs FROM STDIN", y->err);
+	if (rc == SW_OK) {
+		rc = sw_store_check_runs(y->s, NULL, NULL, NULL, staged_run, y, y->err);
+		if (rc == SW_OK)
+			rc = sw_pg_copy_end(y->pg, y->err);
+		else
+			sw_pg_copy_end(y->pg, NULL);
+	}
+	if (rc == SW_OK)
+		rc = exec(y,
+		          "INSERT INTO check_runs SELECT $1, * FROM stage_runs"
+		          " ON CONFLICT (origin, run_id) DO NOTHING",
+		          1, src, NULL, NULL);
+	return rc;
+}
+
+/* The store's rows the database lacks and the points they touch, staged
+ * and applied. */
+static enum sw_status push_up(struct sync *y)
+{
+	struct staging g = {.y = y};
+	struct sbuf q = {0}, ins = {0};
+	const char *src[1] = {y->o->source};
+	enum sw_status rc;
+
+	rc = exec(y,
+	          "CREATE TEMP TABLE stage_history (point_uuid text, action text, field text,"
+	          " who text, at text, origin text, origin_seq bigint, old_value text,"
+	          " new_value text) ON COMMIT DROP",
+	          0, NULL, NULL, NULL);
+	if (rc == SW_OK)
+		rc = sw_pg_copy_begin(y->pg, "COPY stage_history FROM STDIN", y->err);
+	if (rc == SW_OK) {
+		rc = sw_store_sync_rows(y->s, &y->dbv, staged_row, y, y->err);
+		if (rc == SW_OK)
+			rc = sw_pg_copy_end(y->pg, y->err);
+		else
+			sw_pg_copy_end(y->pg, NULL);
+	}
+	if (rc != SW_OK || y->nuuids == 0)
+		goto out;
+	uniq_uuids(y);
+	g.found = calloc(y->nuuids, sizeof *g.found);
+	g.vals = calloc(N_POINT_COLS + y->ncols, sizeof *g.vals);
+	if (g.found == NULL || g.vals == NULL) {
+		rc = sw_error_nomem(y->err);
+		goto out;
+	}
+	sb(&q, "CREATE TEMP TABLE stage_points ON COMMIT DROP AS SELECT " POINT_COLS);
+	sb_cols(&q, y, "");
+	sb(&q, " FROM points WITH NO DATA; CREATE TEMP TABLE stage_deletes (uuid text)"
+	       " ON COMMIT DROP");
+	if (q.bad) {
+		rc = sw_error_nomem(y->err);
+		goto out;
+	}
+	rc = exec(y, q.p, 0, NULL, NULL, NULL);
+	if (rc == SW_OK)
+		rc = sw_pg_copy_begin(y->pg, "COPY stage_points FROM STDIN", y->err);
+	if (rc == SW_OK) {
+		/* many points: one pass over the store beats a lookup each */
+		if (y->nuuids > 5000) {
+			rc = sw_store_query(y->s, NULL, stage_if_touched, &g, y->err);
+		} else {
+			for (size_t i = 0; i < y->nuuids && rc == SW_OK; i++) {
+				struct sw_point p;
+
+				sw_point_init(&p);
+				rc = sw_store_get_by_uuid(y->s, y->uuids[i], &p, y->err);
+				if (rc == SW_OK) {
+					g.found[i] = true;
+					rc = stage_point(&g, &p);
+				} else if (rc == SW_ERR_NOTFOUND) {
+					rc = SW_OK;
+				}
+				sw_point_clear(&p);
+			}
+		}
+		if (rc == SW_OK)
+			rc = sw_pg_copy_end(y->pg, y->err);
+		else
+			sw_pg_copy_end(y->pg, NULL);
+	}
+	if (rc == SW_OK)
+		rc = sw_pg_copy_begin(y->pg, "COPY stage_deletes FROM STDIN", y->err);
+	if (rc == SW_OK) {
+		for (size_t i = 0; i < y->nuuids && rc == SW_OK; i++)
+			if (!g.found[i]) {
+				const char *v[1] = {y->uuids[i]};
+
+				rc = sw_pg_copy_row(y->pg, 1, v, y->err);
+				y->st->pushed_deletes++;
+			}
+		if (rc == SW_OK)
+			rc = sw_pg_copy_end(y->pg, y->err);
+		else
+			sw_pg_copy_end(y->pg, NULL);
+	}
+	if (rc != SW_OK)
+		goto out;
+	/* a fast-forward: the pull above left the database nothing unseen */
+	sb(&ins, "INSERT INTO points (" POINT_COLS);
+	sb_cols(&ins, y, "");
+	sb(&ins, ") SELECT " POINT_COLS);
+	sb_cols(&ins, y, "");
+	sb(&ins, " FROM stage_points ON CONFLICT (uuid) DO UPDATE SET type = EXCLUDED.type,"
+	         " status = EXCLUDED.status, surveyor = EXCLUDED.surveyor,"
+	         " observed_at = EXCLUDED.observed_at, gps_accuracy_m = EXCLUDED.gps_accuracy_m,"
+	         " note = EXCLUDED.note, created_at = EXCLUDED.created_at,"
+	         " updated_at = EXCLUDED.updated_at, geom = EXCLUDED.geom");
+	for (size_t i = 0; i < y->ncols; i++) {
+		sb(&ins, ", \"");
+		sb(&ins, y->cols[i].name);
+		sb(&ins, "\" = EXCLUDED.\"");
+		sb(&ins, y->cols[i].name);
+		sb(&ins, "\"");
+	}
+	sb(&ins, " WHERE points.source = EXCLUDED.source");
+	if (ins.bad) {
+		rc = sw_error_nomem(y->err);
+		goto out;
+	}
+	rc = exec(y, ins.p, 0, NULL, NULL, NULL);
+	if (rc == SW_OK)
+		rc = exec(y,
+		          "DELETE FROM points p USING stage_deletes d WHERE p.uuid = d.uuid AND"
+		          " p.source = $1",
+		          1, src, NULL, NULL);
+out:
+	if (rc == SW_OK)
+		rc = exec(y,
+		          "INSERT INTO history (source, point_uuid, action, field, old_value,"
+		          " new_value, who, at, origin, origin_seq) SELECT $1, point_uuid, action,"
+		          " field, old_value, new_value, who, at, origin, origin_seq FROM"
+		          " stage_history ON CONFLICT (origin, origin_seq) DO NOTHING",
+		          1, src, NULL, NULL);
+	if (rc == SW_OK)
+		rc = exec(y,
+		          "INSERT INTO sync SELECT $1, origin, max(origin_seq) FROM stage_history"
+		          " GROUP BY origin ON CONFLICT (source, origin) DO UPDATE SET last_seq ="
+		          " greatest(sync.last_seq, EXCLUDED.last_seq)",
+		          1, src, NULL, NULL);
+	free(g.found);
+	free(g.vals);
+	free(q.p);
+	free(ins.p);
+	return rc;
+}
+
+static enum sw_status run(struct sw_store *s, const struct sw_forms *forms, const char *conninfo,
+                          const struct sw_sync_opts *o, struct sw_sync_stats *st, bool push,
+                          struct sw_error *err)
+{
+	struct sync y = {.s = s, .forms = forms, .o = o, .st = st, .err = err};
+	const char *src[1] = {o->source};
+	bool store_open = false, db_open = false;
+	enum sw_status rc;
+
+	memset(st, 0, sizeof *st);
+	if (o->source == NULL || *o->source == '\0')
+		return sw_error_set(err, SW_ERR_INPUT, _("no source (municipality) given"));
+	rc = collect_cols(&y);
+	if (rc == SW_OK)
+		rc = sw_store_sync_id(s, &y.our_id, err);
+	if (rc == SW_OK)
+		rc = sw_pg_connect(conninfo, &y.pg, err);
+	/* the staging tables are temporary: keep them in memory */
+	if (rc == SW_OK)
+		rc = exec(&y, "SET temp_buffers = '256MB'", 0, NULL, NULL, NULL);
+	if (rc == SW_OK)
+		rc = ensure_schema(&y);
+	if (rc == SW_OK) {
+		rc = exec(&y, "BEGIN", 0, NULL, NULL, NULL);
+		db_open = rc == SW_OK;
+	}
+	/* one writer per source at a time; readers of other sources go on */
+	if (rc == SW_OK)
+		rc = exec(&y, "SELECT pg_advisory_xact_lock(hashtext('schouw:' || $1))", 1, src,
+		          NULL, NULL);
+	if (rc == SW_OK)
+		rc = exec(&y, "SELECT origin, last_seq FROM sync WHERE source = $1", 1, src,
+		          read_vv, &y);
+	if (rc == SW_OK) {
+		rc = pull_into_store(&y);
+		store_open = rc == SW_OK;
+	}
+	if (rc == SW_OK && push)
+		rc = push_up(&y);
+	if (rc == SW_OK && push)
+		rc = push_runs(&y);
+	if (rc == SW_OK && push && getenv("SCHOUW_TEST_PUSH_DROP") != NULL)
+		rc = exec(&y, "SELECT pg_terminate_backend(pg_backend_pid())", 0, NULL, NULL, NULL);
+	if (rc == SW_OK) {
+		rc = exec(&y, "COMMIT", 0, NULL, NULL, NULL);
+		db_open = false;
+	}
+	if (rc == SW_OK) {
+		store_open = false;
+		rc = sw_store_commit(s, err);
+	}
+	if (db_open)
+		sw_pg_exec(y.pg, "ROLLBACK", 0, NULL, NULL, NULL, NULL);
+	if (store_open)
+		sw_store_rollback(s);
+	scratch_drop(&y);
+	free_uuids(&y);
+	sw_sync_vector_free(&y.dbv);
+	sw_sync_vector_free(&y.ours);
+	sw_pg_close(y.pg);
+	free(y.cols);
+	free(y.db_id);
+	free(y.our_id);
+	return rc;
+}
+
+enum sw_status sw_sync_push(struct sw_store *s, const struct sw_forms *forms, const char *conninfo,
+                            const struct sw_sync_opts *o, struct sw_sync_stats *st,
+                            struct sw_error *err)
+{
+	return run(s, forms, conninfo, o, st, true, err);
+}
+
+enum sw_status sw_sync_pull(struct sw_store *s, const struct sw_forms *forms, const char *conninfo,
+                            const struct sw_sync_opts *o, struct sw_sync_stats *st,
+                            struct sw_error *err)
+{
+	return run(s, forms, conninfo, o, st, false, err);
+}

@@ -1,0 +1,151 @@
+#!/usr/bin/env bash
+# schouw push / pull through a real PostgreSQL 15 + PostGIS 3 cluster, started
+# here in a temporary directory on a Unix socket as an unprivileged user
+# (PostgreSQL refuses root) and stopped afterwards: two stores converge,
+# per-field merges and conflicts, a dropped connection mid-push, GDAL reads
+# the layer, passwords never in argv.
+. "$(dirname "$0")/lib.sh"
+
+PGBIN=/usr/lib/postgresql/15/bin
+if [ ! -x "$PGBIN/initdb" ] || [ ! -f /usr/share/postgresql/15/extension/postgis.control ]; then
+	echo "postgis.sh: SKIPPED LOUDLY: postgresql-15 and postgresql-15-postgis-3 are not" \
+		"installed; run scripts/deps.sh as root" >&2
+	exit 0
+fi
+PGD=$(mktemp -d /tmp/schouw-pg.XXXXXX) # short: a socket path has at most 107 bytes
+if [ "$(id -u)" -eq 0 ]; then
+	chown nobody:nogroup "$PGD"
+	AS="setpriv --reuid=nobody --regid=nogroup --clear-groups env HOME=$PGD"
+else
+	AS="env"
+fi
+chmod 700 "$PGD"
+pgas() { (cd "$PGD" && $AS "$@"); } # the cluster's user cannot enter $T
+cleanup() {
+	pgas "$PGBIN/pg_ctl" -D "$PGD/data" -m immediate stop >/dev/null 2>&1
+	rm -rf "$PGD"
+}
+trap cleanup EXIT
+pgas "$PGBIN/initdb" -D "$PGD/data" -U schouw --auth=trust -E UTF8 --no-locale >"$T/initdb.log" 2>&1 ||
+	{ cat "$T/initdb.log"; fail "initdb"; done_testing; }
+pgas "$PGBIN/pg_ctl" -D "$PGD/data" -l "$PGD/log" -w \
+	-o "-k $PGD -c listen_addresses='' -c fsync=off" start >/dev/null ||
+	{ cat "$PGD/log"; fail "pg_ctl start"; done_testing; }
+psql "host=$PGD user=schouw dbname=postgres" -qc "CREATE DATABASE city" >/dev/null || fail "createdb"
+DB="host=$PGD user=schouw dbname=city"
+
+A="$T/a.gpkg" B="$T/b.gpkg"
+sa() { "$SCHOUW" --db "$A" "$@"; }
+sb() { "$SCHOUW" --db "$B" "$@"; }
+state() {
+	sqlite3 "$1" "SELECT uuid, type, status, note, width_m, hex(geom) FROM points ORDER BY uuid"
+}
+dbstate() {
+	psql "$DB" -AtF'|' -c "SELECT uuid, type, status, note, width_m, ST_AsText(geom) FROM points
+		WHERE source = '${1:-dordrecht}' ORDER BY uuid"
+}
+q() { psql "$DB" -Atc "$1"; }
+
+expect 0 sa init -q
+expect 0 sb init -q
+for i in 1 2 3; do
+	expect 0 sa log kerb_ramp --x $((104890 + i)) --y 425327 --status planned \
+		--set width_m=1.4 --by An -q
+done
+U1=$(sqlite3 "$A" "SELECT uuid FROM points WHERE id = 1")
+U2=$(sqlite3 "$A" "SELECT uuid FROM points WHERE id = 2")
+U3=$(sqlite3 "$A" "SELECT uuid FROM points WHERE id = 3")
+
+# ---- refusals: a password in argv, no source ----
+expect 2 sa push "$DB password=secret" --source dordrecht
+contains "$ERR" "PGPASSFILE"
+expect 2 sa push "postgresql://schouw:secret@localhost/city" --source dordrecht
+contains "$ERR" "password"
+expect 2 sa push "$DB"
+contains "$ERR" "--source"
+
+# ---- the first push makes the schema ----
+expect 0 sa push "$DB" --source dordrecht
+contains "$OUT" "pushed: 3 history rows, 3 points"
+equal "$(q "SELECT value FROM schouw_db_meta WHERE key = 'schema_version'")" 1 "db schema version"
+equal "$(q "SELECT count(*) FROM points WHERE source = 'dordrecht'")" 3 "points in the database"
+equal "$(q "SELECT count(*) FROM pg_indexes WHERE tablename = 'points' AND indexdef LIKE '%gist%'")" 1 \
+	"GiST index"
+equal "$(q "SELECT Find_SRID('public', 'points', 'geom')")" 28992 "geometry(Point, 28992)"
+equal "$(q "SELECT width_m FROM points WHERE uuid = '$U1'")" 1.4 "a form field column"
+equal "$(q "SELECT count(*) FROM history")" 3 "the history went up"
+# check runs go up once each
+expect 1 sa check
+expect 0 sa push "$DB"
+expect 0 sa push "$DB"
+equal "$(q "SELECT count(*) || '|' || sum(npoints) FROM check_runs WHERE source = 'dordrecht'")" "1|3" \
+	"the check run in the database, once"
+# a push without changes sends nothing
+expect 0 sa push "$DB"
+contains "$OUT" "pushed: 0 history rows"
+
+# ---- GIS staff read it with GDAL ----
+expect 0 ogrinfo -ro -so "PG:host=$PGD user=schouw dbname=city" points
+contains "$OUT" "Feature Count: 3"
+contains "$OUT" "28992"
+
+# ---- B pulls, both change, they converge ----
+expect 0 sb pull "$DB" --source dordrecht
+contains "$OUT" "3 points added"
+equal "$(state "$B")" "$(state "$A")" "B after its pull"
+expect 0 sa set 1 status=realised width_m=1.5 --by An -q
+expect 0 sa delete 3 --by An -q
+sleep 1.1
+expect 0 sb set "$U1" width_m=1.6 --by Bo -q
+expect 0 sb set "$U2" note="kerb cracked" --by Bo -q
+expect 0 sb log kerb_ramp --x 104900 --y 425330 --set width_m=1.2 --by Bo -q
+expect 0 sa push "$DB"
+# a dropped connection mid-push leaves the database and the store as they were
+before=$(snapshot "$B")
+dbbefore=$(dbstate; q "SELECT count(*) FROM history")
+SCHOUW_TEST_PUSH_DROP=1 "$SCHOUW" --db "$B" push "$DB" >"$T/drop.out" 2>&1
+equal "$?" 2 "a push whose connection dropped fails"
+grep -q "PostgreSQL" "$T/drop.out" && ok || fail "no PostgreSQL error: $(cat "$T/drop.out")"
+unchanged "$before" "$B" "a push whose connection dropped"
+equal "$(dbstate; q "SELECT count(*) FROM history")" "$dbbefore" "the database after a dropped push"
+# the next push completes: B's changes and the conflict
+expect 0 sb push "$DB"
+contains "$OUT" "1 conflict"
+contains "$OUT" "1 deleted"
+equal "$(sqlite3 "$B" "SELECT status || '|' || width_m FROM points WHERE uuid = '$U1'")" \
+	"realised|1.6" "per field: A's status, B's newer width"
+equal "$(sqlite3 "$B" "SELECT count(*) FROM points WHERE uuid = '$U3'")" 0 "A's delete"
+expect 0 sb conflicts
+contains "$OUT" "width_m"
+expect 0 sa pull "$DB"
+equal "$(state "$A")" "$(state "$B")" "A and B converge through the database"
+equal "$(dbstate | cut -d'|' -f1-5)" "$(sqlite3 "$A" "SELECT uuid, type, status, note, width_m FROM points ORDER BY uuid")" \
+	"the database holds the same points"
+# nothing new: pull and push change nothing
+before=$(snapshot "$A")
+expect 0 sa pull "$DB"
+expect 0 sa push "$DB"
+contains "$OUT" "pushed: 0 history rows"
+unchanged "$before" "$A" "pull and push without news"
+
+# ---- edit against delete through the database ----
+expect 0 sa delete "$U2" --by An -q
+expect 0 sa push "$DB"
+expect 0 sb set "$U2" status=realised --by Bo -q
+expect 0 sb push "$DB"
+contains "$OUT" "1 conflict"
+expect 0 sa pull "$DB"
+equal "$(state "$A")" "$(state "$B")" "converged after an edit against a delete"
+
+# ---- another city in the same database stays apart ----
+C="$T/c.gpkg"
+expect 0 "$SCHOUW" --db "$C" init -q
+expect 0 "$SCHOUW" --db "$C" log kerb_ramp --x 105000 --y 425000 --set width_m=1.3 -q
+expect 0 "$SCHOUW" --db "$C" push "$DB" --source zwijndrecht
+equal "$(q "SELECT count(*) FROM points WHERE source = 'zwijndrecht'")" 1 "the other city's point"
+expect 0 sa pull "$DB"
+contains "$OUT" "pulled: 0 history rows"
+equal "$(sqlite3 "$A" "SELECT count(*) FROM points")" "$(q "SELECT count(*) FROM points WHERE source = 'dordrecht'")" \
+	"a store sees only its own city"
+
+done_testing
