@@ -1,4 +1,5 @@
-/* cmd_pull.c - schouw pull: bring the changes of others from a shared PostGIS database. */
+/* cmd_sync.c - schouw push and pull: keep the store and a shared PostGIS
+ * database in step (push sends this store's changes, pull brings others'). */
 #include <stdlib.h>
 #include <string.h>
 
@@ -6,7 +7,23 @@
 #include "commands.h"
 #include "schouw/sync.h"
 
-static const char usage[] =
+static const char push_usage[] =
+    N_("usage: schouw push CONNINFO [--source NAME] [--prefer newer|ours|theirs]\n\n"
+       "Send this store's changes to a shared PostgreSQL/PostGIS database (made on\n"
+       "first use). What others pushed is merged in first, field by field as\n"
+       "'schouw merge' does (conflicts kept for 'schouw conflicts'); then the\n"
+       "store's new history and the points it touches go up with COPY in one\n"
+       "transaction. CONNINFO is any libpq connection string, a postgresql:// URI\n"
+       "or service=NAME; passwords come from PGPASSFILE or the service file, never\n"
+       "from the command line. sslmode and the rest are passed through.\n\n"
+       "Options:\n"
+       "  --source NAME  the municipality this store belongs to; every row in the\n"
+       "                 database carries it (default: the one used before)\n"
+       "  --prefer P     what a point shows while a conflict is open (newer)\n"
+       "  --by NAME      who; default $SCHOUW_USER, else $USER\n"
+       "  --db PATH      the store\n");
+
+static const char pull_usage[] =
     N_("usage: schouw pull CONNINFO [--source NAME] [--prefer newer|ours|theirs]\n\n"
        "Bring what others pushed to a shared PostgreSQL/PostGIS database into this\n"
        "store, field by field as 'schouw merge' does (conflicts kept for 'schouw\n"
@@ -19,7 +36,8 @@ static const char usage[] =
 
 enum { OPT_SOURCE = SW_OPT_FIRST_FREE, OPT_PREFER, OPT_BY };
 
-int cmd_pull(struct sw_cli *cli, int argc, char **argv)
+/* push and pull: the same options and checks; push also sends. */
+static int sync_cmd(struct sw_cli *cli, int argc, char **argv, bool push)
 {
 	static const struct option opts[] = {SW_CLI_COMMON_OPTS,
 	                                     {"source", required_argument, NULL, OPT_SOURCE},
@@ -33,13 +51,15 @@ int cmd_pull(struct sw_cli *cli, int argc, char **argv)
 	struct sw_forms *forms;
 	const char *by = NULL, *source = NULL;
 	char *remembered = NULL;
+	const char *cmd = push ? "push" : "pull";
 	int rc = SW_EXIT_ERROR, c;
 
-	while ((c = sw_cli_next_opt(cli, argc, argv, opts, _(usage), NULL, &rc)) != -1) {
+	while ((c = sw_cli_next_opt(cli, argc, argv, opts, push ? _(push_usage) : _(pull_usage),
+	                            NULL, &rc)) != -1) {
 		if (c == SW_CLI_STOP)
 			return rc;
 		if (c == OPT_PREFER && !sw_merge_prefer_parse(optarg, &so.prefer)) {
-			sw_cli_usage_error(cli, "pull",
+			sw_cli_usage_error(cli, cmd,
 			                   _("--prefer: expected newer, ours or theirs, not '%s'"),
 			                   optarg);
 			return SW_EXIT_ERROR;
@@ -51,7 +71,7 @@ int cmd_pull(struct sw_cli *cli, int argc, char **argv)
 	}
 	rc = SW_EXIT_ERROR;
 	if (optind + 1 != argc) {
-		sw_cli_usage_error(cli, "pull",
+		sw_cli_usage_error(cli, cmd,
 		                   _("expected one CONNINFO (a libpq connection string)"));
 		return rc;
 	}
@@ -64,12 +84,13 @@ int cmd_pull(struct sw_cli *cli, int argc, char **argv)
 		goto fail;
 	so.source = source ? source : remembered;
 	if (so.source == NULL) {
-		sw_cli_usage_error(cli, "pull",
+		sw_cli_usage_error(cli, cmd,
 		                   _("name the municipality with --source NAME (it is "
 		                     "remembered for the next time)"));
 		goto out;
 	}
-	if (sw_sync_pull(store, forms, argv[optind], &so, &st, &err) != SW_OK)
+	if ((push ? sw_sync_push : sw_sync_pull)(store, forms, argv[optind], &so, &st, &err) !=
+	    SW_OK)
 		goto fail;
 	if (remembered == NULL || strcmp(remembered, so.source) != 0)
 		if (sw_store_meta_set(store, "sync_source", so.source, &err) != SW_OK)
@@ -83,6 +104,9 @@ int cmd_pull(struct sw_cli *cli, int argc, char **argv)
 			                "  %lld conflicts: see 'schouw conflicts'\n",
 			                st.pulled.conflicts),
 			       st.pulled.conflicts);
+		if (push)
+			printf(_("pushed: %lld history rows, %lld points, %lld deleted\n"),
+			       st.pushed_rows, st.pushed_points, st.pushed_deletes);
 	}
 	rc = SW_EXIT_OK;
 	goto out;
@@ -91,4 +115,14 @@ fail:
 out:
 	free(remembered);
 	return rc;
+}
+
+int cmd_push(struct sw_cli *cli, int argc, char **argv)
+{
+	return sync_cmd(cli, argc, argv, true);
+}
+
+int cmd_pull(struct sw_cli *cli, int argc, char **argv)
+{
+	return sync_cmd(cli, argc, argv, false);
 }
