@@ -11,6 +11,7 @@
 #include <strings.h>
 #include <sys/stat.h>
 #include <unistd.h>
+#include <nettle/sha2.h>
 #include <uuid/uuid.h>
 
 #include "schouw/crs.h"
@@ -1515,6 +1516,34 @@ static long count_lines(const char *path)
 	return n;
 }
 
+/* The SHA-256 of a file in hex for the import record; false when it cannot
+ * be read (the record then has none). */
+static bool sha256_file(const char *path, char hex[65])
+{
+	static const char digits[] = "0123456789abcdef";
+	struct sha256_ctx ctx;
+	uint8_t d[SHA256_DIGEST_SIZE];
+	unsigned char buf[1 << 16];
+	size_t k;
+	bool ok;
+	FILE *f = fopen(path, "rb");
+
+	if (f == NULL)
+		return false;
+	sha256_init(&ctx);
+	while ((k = fread(buf, 1, sizeof buf, f)) > 0)
+		sha256_update(&ctx, k, buf);
+	ok = !ferror(f);
+	fclose(f);
+	sha256_digest(&ctx, sizeof d, d);
+	for (size_t i = 0; i < sizeof d; i++) {
+		hex[2 * i] = digits[d[i] >> 4];
+		hex[2 * i + 1] = digits[d[i] & 15];
+	}
+	hex[64] = '\0';
+	return ok;
+}
+
 /* A bulk load rebuilds the whole R-tree once, which pays off when the file
  * is big and not small next to the store. Rows are guessed from the size. */
 static bool want_bulk(struct sw_store *store, const char *path)
@@ -1567,6 +1596,15 @@ enum sw_status sw_import_file(struct sw_store *s, const struct sw_forms *f, cons
 	rc = sw_importer_new(s, f, &io, &im, err);
 	if (rc != SW_OK)
 		goto out;
+	if (io.bulk) {
+		/* the history of a bulk import points to one import record */
+		char sha[65];
+
+		rc = sw_store_bulk_source(s, path, sha256_file(path, sha) ? sha : NULL, fmt->name,
+		                          im->o.who, err);
+		if (rc != SW_OK)
+			goto out;
+	}
 	/* the reader counts what it leaves out for the report */
 	if (ro != NULL)
 		rd = *ro;
