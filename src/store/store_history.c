@@ -408,7 +408,8 @@ enum sw_status sw_store_hist_insert(struct sw_store *s, const struct sw_point *p
 			s->import_lo = p->id;
 		s->import_hi = p->id;
 		s->import_rows++;
-		return SW_OK;
+		/* in runs, so the points just written are still in the cache */
+		return s->import_hi - s->import_lo >= 4095 ? sw_store_hist_flush(s, err) : SW_OK;
 	}
 	jb_init(&json);
 	record_json(&json, p);
