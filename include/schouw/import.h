@@ -88,6 +88,10 @@ struct sw_import_report {
 	char **messages; /* "file:line: reason", at most SW_IMPORT_MAX_MESSAGES */
 	size_t nmessages;
 	bool committed;
+	/* CPU seconds per stage (bench/run.sh prints them with SCHOUW_STAGES=1):
+	 * reading and parsing the file, turning rows into points and validating
+	 * them, storing them (points, history), the R-tree and commit */
+	double cpu_read, cpu_validate, cpu_store, cpu_rtree;
 	bool read_all;       /* sw_import_file read the whole file (a failure is the finish's) */
 	bool rejects_failed; /* sw_import_file: all went well but the reject file */
 };

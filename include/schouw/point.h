@@ -63,6 +63,11 @@ const struct sw_value *sw_point_get_attr(const struct sw_point *p, const char *n
 
 /* A fresh random (version 4) UUID into buf[SW_UUID_LEN + 1]. */
 void sw_uuid_v4(char *buf);
+/* A fresh time-ordered (version 7, RFC 9562) UUID into buf[SW_UUID_LEN + 1]:
+ * 48 bits of Unix milliseconds, then a counter and random bits, so uuids
+ * made one after another sort in that order (the uuid index grows at its
+ * end). */
+void sw_uuid_v7(char *buf);
 bool sw_uuid_valid(const char *s);
 
 /* Current time as ISO 8601 UTC ("2026-11-29T19:40:12Z") into buf[32]. */

@@ -59,7 +59,7 @@
 #include "schouw/geom.h"
 #include "schouw/point.h"
 
-#define SW_STORE_SCHEMA_VERSION 5
+#define SW_STORE_SCHEMA_VERSION 6
 
 /* A handle is opened without SQLite's connection mutex: use one handle from
  * one thread at a time (each process or thread opens its own). */
@@ -111,6 +111,14 @@ void sw_store_rollback(struct sw_store *s); /* also ends a bulk import */
  * points inserted in the import; the other filters do. */
 enum sw_status sw_store_bulk_begin(struct sw_store *s, struct sw_error *err);
 enum sw_status sw_store_bulk_end(struct sw_store *s, struct sw_error *err);
+
+/* Name the source of the open bulk import (schema 6): one row in
+ * schouw_imports (file, sha256 hex or NULL, format, who, the time now), and
+ * from here on each inserted point gets a history row pointing to it
+ * (import_id) instead of its record as JSON, stamped with that one time;
+ * sw_store_bulk_end counts the rows. Borrowed strings, copied. */
+enum sw_status sw_store_bulk_source(struct sw_store *s, const char *file, const char *sha256,
+                                    const char *format, const char *who, struct sw_error *err);
 
 /* Rebuild the R-tree and the extent from the points table (packed, as
  * sw_store_bulk_end does). A repair tool; joins an open transaction. */
@@ -239,6 +247,11 @@ struct sw_history_row {
 	const char *new_value;
 	const char *who;
 	const char *at;
+	/* an insert by a bulk import (schema 6): its import record, else 0 and
+	 * NULL. sw_store_history rebuilds new_value from the point and its later
+	 * history; sw_store_history_range leaves it NULL. */
+	long long import_id;
+	const char *import_file, *import_sha256, *import_format;
 };
 typedef enum sw_status (*sw_history_cb)(const struct sw_history_row *h, void *ud);
 /* History of one point (by uuid, so it survives deletion), oldest first.

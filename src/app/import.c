@@ -10,7 +10,9 @@
 #include <string.h>
 #include <strings.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
+#include <nettle/sha2.h>
 #include <uuid/uuid.h>
 
 #include "schouw/crs.h"
@@ -609,6 +611,15 @@ void sw_import_derive_uuid(const char *type, double x, double y, const char *obs
 
 /* ---- the importer ---- */
 
+/* CPU time of this process, for the stage figures of the report. */
+static double cpu_now(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
 struct rec_copy {
 	char *block; /* everything below lives in this one allocation */
 	struct sw_record r;
@@ -650,6 +661,7 @@ struct sw_importer {
 	size_t *tidx;
 
 	struct sw_import_report rep;
+	double t_mark; /* CPU time when schouw last left the reader */
 };
 
 static void rec_free(struct rec_copy *c)
@@ -735,6 +747,7 @@ enum sw_status sw_importer_new(struct sw_store *s, const struct sw_forms *f,
 	if (rc != SW_OK)
 		goto out;
 	im->in_tx = true;
+	im->t_mark = cpu_now();
 	{
 		long long n = -1;
 
@@ -1172,6 +1185,8 @@ static enum sw_status flush_batch(struct sw_importer *im, struct sw_error *err)
 	enum sw_status rc;
 	size_t i;
 
+	double t0 = cpu_now();
+
 	rc = transform_batch(im, err);
 	for (i = 0; rc == SW_OK && i < im->nitems; i++) {
 		struct item *it = &im->items[i];
@@ -1185,6 +1200,8 @@ static enum sw_status flush_batch(struct sw_importer *im, struct sw_error *err)
 			rc = report_reject(im, &it->rc.r, rs.buf, err);
 	}
 	items_clear(im);
+	im->t_mark = cpu_now();
+	im->rep.cpu_store += im->t_mark - t0;
 	return rc;
 }
 
@@ -1203,6 +1220,7 @@ enum sw_status sw_importer_record_cb(const struct sw_record *r, void *importer,
 	struct reasons rs = {0}, fatal = {0};
 	struct item *it;
 	enum sw_status rc;
+	double t0;
 	int ci = -1;
 	size_t i;
 
@@ -1222,6 +1240,8 @@ enum sw_status sw_importer_record_cb(const struct sw_record *r, void *importer,
 	rc = rec_copy(&it->rc, r, err);
 	if (rc != SW_OK)
 		goto out;
+	t0 = cpu_now();
+	im->rep.cpu_read += t0 - im->t_mark;
 	rc = apply(im->forms, &im->o, r, &im->roles, &it->p, true, &rs, &im->rep, err);
 	if (rc != SW_OK)
 		goto out;
@@ -1256,6 +1276,8 @@ enum sw_status sw_importer_record_cb(const struct sw_record *r, void *importer,
 	if ((rc = set_text(&it->reasons, &rs, err)) != SW_OK ||
 	    (rc = set_text(&it->fatal, &fatal, err)) != SW_OK)
 		goto out;
+	im->t_mark = cpu_now();
+	im->rep.cpu_validate += im->t_mark - t0;
 	if (im->nitems == SW_IMPORT_BATCH)
 		rc = flush_batch(im, err);
 out:
@@ -1288,7 +1310,12 @@ enum sw_status sw_importer_finish(struct sw_importer *im, struct sw_error *err)
 	}
 	if (im->o.dry_run)
 		goto out;
-	rc = sw_store_commit(im->store, err);
+	{
+		double t0 = cpu_now();
+
+		rc = sw_store_commit(im->store, err); /* a bulk import: the R-tree too */
+		im->rep.cpu_rtree += cpu_now() - t0;
+	}
 	if (rc != SW_OK)
 		goto out;
 	im->in_tx = false;
@@ -1515,6 +1542,34 @@ static long count_lines(const char *path)
 	return n;
 }
 
+/* The SHA-256 of a file in hex for the import record; false when it cannot
+ * be read (the record then has none). */
+static bool sha256_file(const char *path, char hex[65])
+{
+	static const char digits[] = "0123456789abcdef";
+	struct sha256_ctx ctx;
+	uint8_t d[SHA256_DIGEST_SIZE];
+	unsigned char buf[1 << 16];
+	size_t k;
+	bool ok;
+	FILE *f = fopen(path, "rb");
+
+	if (f == NULL)
+		return false;
+	sha256_init(&ctx);
+	while ((k = fread(buf, 1, sizeof buf, f)) > 0)
+		sha256_update(&ctx, k, buf);
+	ok = !ferror(f);
+	fclose(f);
+	sha256_digest(&ctx, sizeof d, d);
+	for (size_t i = 0; i < sizeof d; i++) {
+		hex[2 * i] = digits[d[i] >> 4];
+		hex[2 * i + 1] = digits[d[i] & 15];
+	}
+	hex[64] = '\0';
+	return ok;
+}
+
 /* A bulk load rebuilds the whole R-tree once, which pays off when the file
  * is big and not small next to the store. Rows are guessed from the size. */
 static bool want_bulk(struct sw_store *store, const char *path)
@@ -1524,7 +1579,8 @@ static bool want_bulk(struct sw_store *store, const char *path)
 
 	if (stat(path, &st) != 0)
 		return false;
-	rows = (long long)st.st_size / 64;
+	/* a shapefile's .shp holds 28 bytes a point, a CSV line about 64 */
+	rows = (long long)st.st_size / (strlen(path) > 4 && strcasecmp(path + strlen(path) - 4, ".shp") == 0 ? 28 : 64);
 	if (rows < 20000 || sw_store_count(store, NULL, &npoints, NULL) != SW_OK)
 		return false;
 	return rows >= npoints / 2;
@@ -1567,6 +1623,15 @@ enum sw_status sw_import_file(struct sw_store *s, const struct sw_forms *f, cons
 	rc = sw_importer_new(s, f, &io, &im, err);
 	if (rc != SW_OK)
 		goto out;
+	if (io.bulk) {
+		/* the history of a bulk import points to one import record */
+		char sha[65];
+
+		rc = sw_store_bulk_source(s, path, sha256_file(path, sha) ? sha : NULL, fmt->name,
+		                          im->o.who, err);
+		if (rc != SW_OK)
+			goto out;
+	}
 	/* the reader counts what it leaves out for the report */
 	if (ro != NULL)
 		rd = *ro;

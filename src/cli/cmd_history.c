@@ -20,6 +20,12 @@ static enum sw_status print_row(const struct sw_history_row *h, void *ud)
 		printf("%s  %-10s %-20s %s: %s -> %s\n", h->at, h->action, h->who ? h->who : "",
 		       h->field ? h->field : "", h->old_value ? h->old_value : "-",
 		       h->new_value ? h->new_value : "-");
+	else if (h->import_id != 0)
+		printf("%s  %-10s %-20s %s %s (%s, sha256 %s): %s\n", h->at, h->action,
+		       h->who ? h->who : "", _("import"), h->import_file ? h->import_file : "-",
+		       h->import_format ? h->import_format : "-",
+		       h->import_sha256 ? h->import_sha256 : "-",
+		       h->new_value ? h->new_value : _("(point no longer known)"));
 	else
 		printf("%s  %-10s %-20s %s\n", h->at, h->action, h->who ? h->who : "",
 		       strcmp(h->action, "delete") == 0 ? (h->old_value ? h->old_value : "")

@@ -303,6 +303,12 @@ int cmd_import(struct sw_cli *cli, int argc, char **argv)
 		              sw_importer_report(im)->rejected, rejects);
 	}
 	print_report(cli, path, sw_importer_report(im), io.dry_run);
+	if (getenv("SCHOUW_STAGES") != NULL) { /* for bench/run.sh */
+		const struct sw_import_report *r = sw_importer_report(im);
+
+		fprintf(stderr, "stages (cpu s): read %.2f validate %.2f store %.2f rtree %.2f\n",
+		        r->cpu_read, r->cpu_validate, r->cpu_store, r->cpu_rtree);
+	}
 	rc = SW_EXIT_OK;
 out:
 	sw_progress_end(&pg);

@@ -188,6 +188,37 @@ void sw_uuid_v4(char *buf)
 	uuid_unparse_lower(u, buf);
 }
 
+void sw_uuid_v7(char *buf)
+{
+	/* the last millisecond and a 12-bit counter in rand_a (RFC 9562 6.2
+	 * method 1), so uuids of one millisecond stay in order */
+	static _Thread_local unsigned long long last_ms;
+	static _Thread_local unsigned counter;
+	struct timespec ts;
+	unsigned long long ms;
+	uuid_t u;
+
+	uuid_generate_random(u); /* the random bits; then overwritten below */
+	clock_gettime(CLOCK_REALTIME, &ts);
+	ms = (unsigned long long)ts.tv_sec * 1000ULL + (unsigned long long)ts.tv_nsec / 1000000ULL;
+	if (ms <= last_ms) {
+		if (++counter > 0xfff) { /* run ahead of the clock rather than repeat */
+			counter = 0;
+			last_ms++;
+		}
+		ms = last_ms;
+	} else {
+		last_ms = ms;
+		counter = (unsigned)(u[6] & 0x07) << 8 | u[7]; /* a random start below half */
+	}
+	for (int i = 0; i < 6; i++)
+		u[i] = (unsigned char)(ms >> (40 - 8 * i));
+	u[6] = (unsigned char)(0x70 | ((counter >> 8) & 0x0f));
+	u[7] = (unsigned char)counter;
+	u[8] = (unsigned char)(0x80 | (u[8] & 0x3f));
+	uuid_unparse_lower(u, buf);
+}
+
 bool sw_uuid_valid(const char *s)
 {
 	size_t i;

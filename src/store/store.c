@@ -132,13 +132,28 @@ static const char schema_v2[] =
     "CREATE INDEX schouw_history_point ON schouw_history(point_id);\n"
     "CREATE INDEX schouw_history_deleted ON schouw_history(point_uuid) WHERE action = 'delete';\n";
 
+/* Version 6: the imports table. A bulk import writes one row here (file,
+ * its SHA-256, format, who, when, rows) and history rows that point to it
+ * (import_id) instead of the record as JSON; the record is rebuilt from the
+ * point and the later history when read (sw_store_history). Version 5 is
+ * left to the merge of stores (another branch). */
+static const char schema_v6[] =
+    "CREATE TABLE schouw_imports (id INTEGER PRIMARY KEY AUTOINCREMENT NOT NULL,"
+    " file TEXT NOT NULL, sha256 TEXT, format TEXT, who TEXT, at TEXT NOT NULL,"
+    " rows INTEGER NOT NULL DEFAULT 0);\n"
+    "INSERT INTO gpkg_contents (table_name, data_type, identifier, description)"
+    " VALUES ('schouw_imports', 'attributes', 'schouw_imports',"
+    " 'schouw: bulk imports (file, SHA-256, who, when) the history points to');\n"
+    "ALTER TABLE schouw_history ADD COLUMN import_id INTEGER REFERENCES schouw_imports(id);\n";
+
 /* Per version, the statements that bring the schema to it, in order. */
 static const char *const migrations[][2] = {{NULL, NULL},
                                             {NULL, NULL},
                                             {sw_store_check_schema_v2, schema_v2},
                                             {sw_store_photo_schema_v3, sw_store_user_schema_v3},
                                             {NULL, NULL},
-                                            {sw_store_sync_schema_v5, NULL}};
+                                            {sw_store_sync_schema_v5, NULL},
+                                            {schema_v6, NULL}};
 
 /* Version 4 (store_guard.c): points loses NOT NULL on uuid, created_at and
  * updated_at, which the guard's insert trigger fills for other clients (a
@@ -275,7 +290,7 @@ out:
 
 /* Code run after a version's statements (NULL: none). */
 static enum sw_status (*const migration_code[])(struct sw_store *, struct sw_error *) = {
-    NULL, NULL, NULL, NULL, migrate_v4, sw_store_sync_migrate_v5};
+    NULL, NULL, NULL, NULL, migrate_v4, sw_store_sync_migrate_v5, NULL};
 
 static const char *const fixed_columns[] = {"id",     "geom",       "uuid",        "type",
                                             "status", "surveyor",   "observed_at", "gps_accuracy_m",
@@ -805,6 +820,7 @@ enum sw_status sw_store_open_version(const char *path, enum sw_store_mode mode, 
 	}
 	s->photos = (version > target ? version : target) >= 3;
 	s->guarded = (version > target ? version : target) >= 4;
+	s->imports = (version > target ? version : target) >= 6;
 	/* a store rebuilt from an SQL dump comes without WAL; concurrent
 	 * writers need it (best effort: another connection may hold it) */
 	if (mode == SW_STORE_WRITE && !wal_mode(s))

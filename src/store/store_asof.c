@@ -130,22 +130,33 @@ out:
 	return rc;
 }
 
-/* Every history row at or after the bound, grouped by point, newest first. */
-static enum sw_status load_rows(struct asof *a)
+/* Every history row at or after the bound (or, uuid given, every row of
+ * that point after seq), grouped by point, newest first. */
+static enum sw_status load_rows(struct asof *a, const char *uuid, long long seq)
 {
 	sqlite3_stmt *st = NULL;
 	enum sw_status rc;
 	int src;
 
 	rc = sw_store_prepare(a->s,
-	                      "SELECT coalesce(point_uuid, 'id:' || point_id), action, field,"
-	                      " CASE WHEN action = 'insert' THEN NULL ELSE old_value END"
-	                      " FROM schouw_history WHERE julianday(at) >= julianday(?1)"
-	                      " ORDER BY 1, seq DESC",
+	                      uuid != NULL
+	                          ? "SELECT point_uuid, action, field,"
+	                            " CASE WHEN action = 'insert' THEN NULL ELSE old_value END"
+	                            " FROM schouw_history WHERE point_uuid = ?1 AND seq > ?2"
+	                            " ORDER BY seq DESC"
+	                          : "SELECT coalesce(point_uuid, 'id:' || point_id), action, field,"
+	                            " CASE WHEN action = 'insert' THEN NULL ELSE old_value END"
+	                            " FROM schouw_history WHERE julianday(at) >= julianday(?1)"
+	                            " ORDER BY 1, seq DESC",
 	                      &st, a->err);
 	if (rc != SW_OK)
 		return rc;
-	sqlite3_bind_text(st, 1, a->f->as_of, -1, SQLITE_STATIC);
+	if (uuid != NULL) {
+		sqlite3_bind_text(st, 1, uuid, -1, SQLITE_STATIC);
+		sqlite3_bind_int64(st, 2, seq);
+	} else {
+		sqlite3_bind_text(st, 1, a->f->as_of, -1, SQLITE_STATIC);
+	}
 	while ((src = sqlite3_step(st)) == SQLITE_ROW) {
 		const char *key = (const char *)sqlite3_column_text(st, 0);
 		const char *action = (const char *)sqlite3_column_text(st, 1);
@@ -482,7 +493,7 @@ enum sw_status sw_store_query_as_of(struct sw_store *s, const struct sw_filter *
 	if (rc == SW_OK)
 		rc = load_cols(&a);
 	if (rc == SW_OK)
-		rc = load_rows(&a);
+		rc = load_rows(&a, NULL, 0);
 	if (rc == SW_OK)
 		rc = restore_deleted(&a);
 	if (rc == SW_OK) {
@@ -498,6 +509,44 @@ out:
 	for (size_t i = 0; i < a.nrestored; i++)
 		sw_point_clear(&a.restored[i]);
 	free(a.restored);
+	for (size_t i = 0; i < a.ncols; i++)
+		free(a.cols[i].name);
+	free(a.cols);
+	free(a.rows);
+	free(a.groups);
+	free(a.arena);
+	return rc;
+}
+
+enum sw_status sw_store_point_after(struct sw_store *s, const char *uuid, long long seq,
+                                    struct sw_point *out, bool *present, struct sw_error *err)
+{
+	struct asof a = {.s = s, .err = err};
+	struct sw_error e = {0};
+	enum sw_status rc;
+
+	sw_point_clear(out);
+	*present = false;
+	rc = load_cols(&a);
+	if (rc == SW_OK)
+		rc = load_rows(&a, uuid, seq);
+	if (rc != SW_OK)
+		goto out;
+	rc = sw_store_get_by_uuid(s, uuid, out, &e);
+	if (rc == SW_OK)
+		*present = true;
+	else if (rc == SW_ERR_NOTFOUND)
+		rc = SW_OK;
+	else
+		*err = e;
+	if (rc == SW_OK && a.ngroups > 0) {
+		a.work = *out; /* moved in and back out */
+		sw_point_init(out);
+		rc = rebuild(&a, &a.groups[0], present);
+		*out = a.work;
+		sw_point_init(&a.work);
+	}
+out:
 	for (size_t i = 0; i < a.ncols; i++)
 		free(a.cols[i].name);
 	free(a.cols);

@@ -608,6 +608,54 @@ static enum sw_status cache_shrink(struct sw_store *s, struct sw_error *err)
 	return SW_OK;
 }
 
+/* The rows of the import record: the points inserted under it. */
+static enum sw_status import_count(struct sw_store *s, struct sw_error *err)
+{
+	sqlite3_stmt *st = NULL;
+	enum sw_status rc = sw_store_prepare(s, "UPDATE schouw_imports SET rows = ?1 WHERE id = ?2",
+	                                     &st, err);
+
+	if (rc == SW_OK) {
+		sqlite3_bind_int64(st, 1, s->import_rows);
+		sqlite3_bind_int64(st, 2, s->import_id);
+		rc = sw_store_step_done(s, st, _("writing the import record"), err);
+	}
+	sqlite3_finalize(st);
+	return rc;
+}
+
+enum sw_status sw_store_bulk_source(struct sw_store *s, const char *file, const char *sha256,
+                                    const char *format, const char *who, struct sw_error *err)
+{
+	sqlite3_stmt *st = NULL;
+	enum sw_status rc;
+
+	if (!s->bulk)
+		return sw_error_set(err, SW_ERR_INTERNAL, _("%s: no bulk import is open"), s->path);
+	rc = sw_store_hist_flush(s, err); /* rows so far keep their JSON */
+	if (rc != SW_OK)
+		return rc;
+	sw_now_iso(s->import_at, sizeof s->import_at);
+	rc = sw_store_prepare(s,
+	                      "INSERT INTO schouw_imports (file, sha256, format, who, at)"
+	                      " VALUES (?, ?, ?, ?, ?)",
+	                      &st, err);
+	if (rc == SW_OK) {
+		sw_store_bind_str(st, 1, file != NULL ? file : "-");
+		sw_store_bind_str(st, 2, sha256);
+		sw_store_bind_str(st, 3, format);
+		sw_store_bind_str(st, 4, who);
+		sw_store_bind_str(st, 5, s->import_at);
+		rc = sw_store_step_done(s, st, _("writing the import record"), err);
+	}
+	sqlite3_finalize(st);
+	if (rc == SW_OK) {
+		s->import_id = sqlite3_last_insert_rowid(s->db);
+		s->import_rows = 0;
+	}
+	return rc;
+}
+
 enum sw_status sw_store_bulk_begin(struct sw_store *s, struct sw_error *err)
 {
 	enum sw_status rc = sw_store_begin(s, err);
@@ -646,6 +694,8 @@ enum sw_status sw_store_bulk_end(struct sw_store *s, struct sw_error *err)
 		                  s->path);
 	else
 		rc = sw_store_hist_flush(s, err);
+	if (rc == SW_OK && s->import_id != 0)
+		rc = import_count(s, err);
 	if (rc == SW_OK)
 		rc = cache_shrink(s, err);
 	if (rc == SW_OK)

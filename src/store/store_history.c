@@ -253,21 +253,57 @@ static bool hist_text(struct sw_hist_batch *h, const char *t, size_t *off)
 
 void sw_store_hist_drop(struct sw_store *s)
 {
-	if (s == NULL || s->hist == NULL)
+	if (s == NULL)
+		return;
+	s->import_lo = s->import_hi = 0;
+	s->import_id = 0;
+	if (s->hist == NULL)
 		return;
 	free(s->hist->text);
 	free(s->hist);
 	s->hist = NULL;
 }
 
+/* The history rows of the points inserted under an import record since the
+ * last flush: ids import_lo..import_hi (ids only grow inside the import's
+ * transaction; a failed insert left no row, so none is found), by one
+ * INSERT ... SELECT. Any other history row flushes these first, so the
+ * order by seq stays the order of events. */
+static enum sw_status import_flush(struct sw_store *s, struct sw_error *err)
+{
+	sqlite3_stmt *st = NULL;
+	enum sw_status rc;
+
+	if (s->import_lo == 0)
+		return SW_OK;
+	rc = sw_store_prepare(
+	    s,
+	    "INSERT INTO schouw_history (point_id, point_uuid, action, who, at, import_id)"
+	    " SELECT id, uuid, 'insert', (SELECT who FROM schouw_imports WHERE id = ?3),"
+	    " (SELECT at FROM schouw_imports WHERE id = ?3), ?3 FROM points"
+	    " WHERE id BETWEEN ?1 AND ?2 ORDER BY id",
+	    &st, err);
+	if (rc == SW_OK) {
+		sqlite3_bind_int64(st, 1, s->import_lo);
+		sqlite3_bind_int64(st, 2, s->import_hi);
+		sqlite3_bind_int64(st, 3, s->import_id);
+		rc = sw_store_step_done(s, st, _("writing history"), err);
+	}
+	sqlite3_finalize(st);
+	s->import_lo = s->import_hi = 0;
+	if (rc != SW_OK)
+		sw_store_txn_broken(s);
+	return rc;
+}
+
 enum sw_status sw_store_hist_flush(struct sw_store *s, struct sw_error *err)
 {
 	struct sw_hist_batch *h = s->hist;
-	enum sw_status rc = SW_OK;
+	enum sw_status rc = import_flush(s, err);
 	size_t i = 0;
 
-	if (h == NULL || h->n == 0)
-		return SW_OK;
+	if (rc != SW_OK || h == NULL || h->n == 0)
+		return rc;
 	if (h->n == HIST_BATCH) {
 		sqlite3_stmt *st = s->st[SW_ST_HISTORY_BATCH];
 
@@ -371,6 +407,15 @@ enum sw_status sw_store_hist_insert(struct sw_store *s, const struct sw_point *p
 
 	if (s->quiet)
 		return SW_OK;
+	if (s->bulk && s->import_id != 0 && who != NULL && at == s->import_at) {
+		/* points to the import record; written at the next flush */
+		if (s->import_lo == 0)
+			s->import_lo = p->id;
+		s->import_hi = p->id;
+		s->import_rows++;
+		/* in runs, so the points just written are still in the cache */
+		return s->import_hi - s->import_lo >= 4095 ? sw_store_hist_flush(s, err) : SW_OK;
+	}
 	jb_init(&json);
 	record_json(&json, p);
 	if (json.bad)
@@ -449,14 +494,46 @@ static enum sw_status geom_rows(const struct sw_history_row *h, sw_history_cb cb
 
 /* The columns of a history row, with the records the guard triggers wrote
  * read as schouw writes them. */
-#define HISTORY_COLUMNS                                                                            \
+#define HISTORY_COLUMNS_BASE                                                                       \
 	"seq, point_id, point_uuid, action, field,"                                                \
 	" CASE WHEN action = 'delete' THEN " TRIGGER_RECORD("old_value") " ELSE old_value END,"    \
 	" CASE WHEN action = 'insert' THEN " TRIGGER_RECORD("new_value") " ELSE new_value END,"    \
 	" who, at"
+/* the import record of a row (schema 6), NULLs before */
+#define IMPORT_OF(col)                                                                             \
+	" CASE WHEN import_id IS NULL THEN NULL ELSE (SELECT " col                                 \
+	" FROM schouw_imports WHERE schouw_imports.id = schouw_history.import_id) END"
+#define HISTORY_COLUMNS                                                                            \
+	HISTORY_COLUMNS_BASE ", import_id," IMPORT_OF("file") "," IMPORT_OF("sha256") ","         \
+	    IMPORT_OF("format")
+#define HISTORY_COLUMNS_V4 HISTORY_COLUMNS_BASE ", NULL, NULL, NULL, NULL"
 
-static enum sw_status history_rows(struct sw_store *s, sqlite3_stmt *st, sw_history_cb cb,
-                                   void *ud, struct sw_error *err)
+/* The record of an insert that points to an import record: the point as it
+ * was right after the insert, rebuilt from the point and its later history. */
+static enum sw_status import_record(struct sw_store *s, const struct sw_history_row *h,
+                                    struct jbuf *json, struct sw_error *err)
+{
+	struct sw_point p;
+	bool present = false;
+	enum sw_status rc;
+
+	sw_point_init(&p);
+	rc = sw_store_point_after(s, h->point_uuid, h->seq, &p, &present, err);
+	if (rc == SW_OK && present) {
+		p.id = h->point_id;
+		if ((rc = sw_point_set_str(&p.created_at, h->at, err)) == SW_OK &&
+		    (rc = sw_point_set_str(&p.updated_at, h->at, err)) == SW_OK) {
+			record_json(json, &p);
+			if (json->bad)
+				rc = sw_error_nomem(err);
+		}
+	}
+	sw_point_clear(&p);
+	return rc;
+}
+
+static enum sw_status history_rows(struct sw_store *s, sqlite3_stmt *st, bool records,
+                                   sw_history_cb cb, void *ud, struct sw_error *err)
 {
 	enum sw_status rc = SW_OK;
 	int src;
@@ -472,13 +549,30 @@ static enum sw_status history_rows(struct sw_store *s, sqlite3_stmt *st, sw_hist
 		    .new_value = (const char *)sqlite3_column_text(st, 6),
 		    .who = (const char *)sqlite3_column_text(st, 7),
 		    .at = (const char *)sqlite3_column_text(st, 8),
+		    .import_id = sqlite3_column_int64(st, 9),
+		    .import_file = (const char *)sqlite3_column_text(st, 10),
+		    .import_sha256 = (const char *)sqlite3_column_text(st, 11),
+		    .import_format = (const char *)sqlite3_column_text(st, 12),
 		};
+		struct jbuf json;
 
+		jb_init(&json);
+		if (records && h.import_id != 0 && h.new_value == NULL && h.point_uuid != NULL &&
+		    h.action != NULL && strcmp(h.action, "insert") == 0) {
+			rc = import_record(s, &h, &json, err);
+			if (rc == SW_OK && json.len > 0)
+				h.new_value = json.p;
+		}
+		if (rc != SW_OK) {
+			jb_free(&json);
+			return rc;
+		}
 		if (h.field != NULL && strcmp(h.field, "geom") == 0 &&
 		    strcmp(h.action, "update") == 0)
 			rc = geom_rows(&h, cb, ud);
 		else
 			rc = cb(&h, ud);
+		jb_free(&json);
 		if (rc != SW_OK)
 			return rc;
 	}
@@ -496,16 +590,16 @@ enum sw_status sw_store_history_range(struct sw_store *s, const char *from, cons
 	rc = sw_store_hist_flush(s, err);
 	if (rc != SW_OK)
 		return rc;
-	rc = sw_store_prepare(
-	    s,
-	    "SELECT " HISTORY_COLUMNS " FROM schouw_history WHERE (?1 IS NULL OR julianday(at) >= julianday(?1))"
-	    " AND (?2 IS NULL OR julianday(at) < julianday(?2)) ORDER BY seq",
-	    &st, err);
+#define RANGE_SQL(cols)                                                                            \
+	"SELECT " cols " FROM schouw_history WHERE (?1 IS NULL OR julianday(at) >= julianday(?1))" \
+	" AND (?2 IS NULL OR julianday(at) < julianday(?2)) ORDER BY seq"
+	rc = sw_store_prepare(s, s->imports ? RANGE_SQL(HISTORY_COLUMNS) : RANGE_SQL(HISTORY_COLUMNS_V4),
+	                      &st, err);
 	if (rc != SW_OK)
 		return rc;
 	sw_store_bind_str(st, 1, from);
 	sw_store_bind_str(st, 2, to);
-	rc = history_rows(s, st, cb, ud, err);
+	rc = history_rows(s, st, false, cb, ud, err);
 	sqlite3_finalize(st);
 	return rc;
 }
@@ -519,16 +613,17 @@ enum sw_status sw_store_history(struct sw_store *s, const char *uuid, sw_history
 	rc = sw_store_hist_flush(s, err);
 	if (rc != SW_OK)
 		return rc;
-	rc = sw_store_prepare(s,
-	                      "SELECT " HISTORY_COLUMNS " FROM schouw_history WHERE point_id IN"
-	                      " (SELECT id FROM points WHERE uuid = ?1 UNION SELECT point_id FROM"
-	                      " schouw_history WHERE point_uuid = ?1 AND action = 'delete') AND"
-	                      " point_uuid = ?1 ORDER BY seq",
+#define POINT_SQL(cols)                                                                            \
+	"SELECT " cols " FROM schouw_history WHERE point_id IN"                                    \
+	" (SELECT id FROM points WHERE uuid = ?1 UNION SELECT point_id FROM"                       \
+	" schouw_history WHERE point_uuid = ?1 AND action = 'delete') AND"                         \
+	" point_uuid = ?1 ORDER BY seq"
+	rc = sw_store_prepare(s, s->imports ? POINT_SQL(HISTORY_COLUMNS) : POINT_SQL(HISTORY_COLUMNS_V4),
 	                      &st, err);
 	if (rc != SW_OK)
 		return rc;
 	sqlite3_bind_text(st, 1, uuid, -1, SQLITE_STATIC);
-	rc = history_rows(s, st, cb, ud, err);
+	rc = history_rows(s, st, true, cb, ud, err);
 	sqlite3_finalize(st);
 	return rc;
 }

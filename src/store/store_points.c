@@ -1076,8 +1076,11 @@ enum sw_status sw_store_insert(struct sw_store *s, struct sw_point *p, const cha
 	if (rc != SW_OK)
 		goto out;
 	if (p->uuid[0] == '\0')
-		sw_uuid_v4(p->uuid);
-	sw_now_iso(now, sizeof now);
+		sw_uuid_v7(p->uuid);
+	if (s->bulk && s->import_id != 0)
+		memcpy(now, s->import_at, sizeof now); /* one time for the whole import */
+	else
+		sw_now_iso(now, sizeof now);
 	p->created_at = p->updated_at = now;
 	sw_gpkg_geom_point(p->x, p->y, SW_SRS_RD, blob);
 	/* a bulk import is one transaction that commits whole or not at all:
@@ -1111,7 +1114,7 @@ enum sw_status sw_store_insert(struct sw_store *s, struct sw_point *p, const cha
 			goto out;
 	}
 	p->id = id;
-	rc = sw_store_hist_insert(s, p, who, now, err);
+	rc = sw_store_hist_insert(s, p, who, s->bulk && s->import_id != 0 ? s->import_at : now, err);
 out:
 	if (st != NULL)
 		sqlite3_reset(st);

@@ -40,6 +40,10 @@ struct sw_store {
 	bool bulk;     /* sw_store_bulk_begin is open */
 	bool bulk_broken; /* a bulk insert failed after writing: never commit */
 	struct sw_hist_batch *hist; /* history rows of bulk inserts not yet written */
+	long long import_id;        /* sw_store_bulk_source of the open bulk import, or 0 */
+	long long import_rows;      /* points inserted under it */
+	char import_at[32];         /* its time, stamped on each of them */
+	long long import_lo, import_hi; /* ids of inserts whose history rows wait */
 	char **cols; /* measurement columns of points (not the fixed ones) */
 	size_t *hint; /* column last found for each attribute position */
 	size_t nhint;
@@ -49,6 +53,7 @@ struct sw_store {
 	double ext_minx, ext_miny, ext_maxx, ext_maxy;
 	size_t ncols;
 	bool photos;  /* schema 3 or later: the photo and user tables */
+	bool imports; /* schema 6 or later: schouw_imports, schouw_history.import_id */
 	bool guarded; /* schema 4 or later: schouw_writer and the guard triggers */
 	bool quiet;   /* sw_store_sync_quiet: the point writers write no history */
 	bool skip_on; /* sw_store_on_skip was called */
@@ -116,6 +121,14 @@ enum sw_status sw_store_filter_check(struct sw_store *s, const struct sw_filter 
 
 /* Bind v (NULL: SQL NULL) without a copy: step before v changes. */
 void sw_store_bind_str(sqlite3_stmt *st, int i, const char *v);
+
+/* ---- store_asof.c ---- */
+
+/* The point uuid as it was right after history row seq: the point now (or
+ * the record of its delete) with every later row of it undone. *present
+ * false: it did not exist then. out is cleared first; caller clears it. */
+enum sw_status sw_store_point_after(struct sw_store *s, const char *uuid, long long seq,
+                                    struct sw_point *out, bool *present, struct sw_error *err);
 
 /* ---- store_history.c ---- */
 

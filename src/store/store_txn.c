@@ -110,6 +110,8 @@ void sw_store_rollback(struct sw_store *s)
 void sw_store_txn_bulk(struct sw_store *s, bool on)
 {
 	s->bulk = on;
+	s->import_id = s->import_rows = 0;
+	s->import_lo = s->import_hi = 0;
 	if (on)
 		s->bulk_broken = false;
 }

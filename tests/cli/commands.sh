@@ -24,7 +24,7 @@ expect 0 "$SCHOUW" show 1 --format json
 x=$(python3 -c 'import json,sys; d=json.loads(sys.argv[1]); print(round(d["x"]), round(d["y"]), d["measurements"]["width_m"], d["surveyor"])' "$OUT")
 equal "$x" "104897 425327 1.4 Zoë de Vries" "RD position, decimal comma, UTF-8 name"
 uuid=$(python3 -c 'import json,sys; print(json.loads(sys.argv[1])["uuid"])' "$OUT")
-[[ "$uuid" =~ ^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$ ]] && ok || fail "uuid v4: $uuid"
+[[ "$uuid" =~ ^[0-9a-f]{8}-[0-9a-f]{4}-7[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$ ]] && ok || fail "uuid v7 (time-ordered): $uuid"
 
 # log in RD, quiet output is "id uuid"
 expect 0 "$SCHOUW" log disabled_parking --x 105010.5 --y 425200.25 --set orientation=parallel \

@@ -206,7 +206,7 @@ static void create_writes_geopackage_pragmas_and_srs(void **state)
 	                 4);
 	assert_q_text(db, "SELECT geometry_type_name || srs_id FROM gpkg_geometry_columns",
 	              "POINT28992");
-	assert_q_text(db, "SELECT value FROM schouw_meta WHERE key = 'schema_version'", "5");
+	assert_q_text(db, "SELECT value FROM schouw_meta WHERE key = 'schema_version'", "6");
 	assert_int_equal(q_int(db, "SELECT count(*) FROM gpkg_contents WHERE data_type = "
 	                           "'attributes' AND table_name IN ('schouw_history', 'check_run', "
 	                           "'check_result')"),
@@ -352,7 +352,7 @@ static void open_refuses_newer_schema(void **state)
 	f->s = NULL;
 	assert_int_equal(sw_store_open(f->path, SW_STORE_WRITE, &f->s, &err), SW_ERR_STORE);
 	assert_non_null(strstr(err.msg, "newer schouw (schema 7)"));
-	assert_non_null(strstr(err.msg, "up to schema 5"));
+	assert_non_null(strstr(err.msg, "up to schema 6"));
 }
 
 static void open_for_writing_refuses_read_only_file(void **state)
@@ -942,7 +942,7 @@ static void meta_values_round_trip(void **state)
 	/* the schema version is the store's own */
 	assert_int_equal(sw_store_meta_set(f->s, "schema_version", "9", &err), SW_ERR_INPUT);
 	assert_int_equal(sw_store_meta_get(f->s, "schema_version", &v, &err), SW_OK);
-	assert_string_equal(v, "5");
+	assert_string_equal(v, "6");
 	free(v);
 }
 
@@ -1040,7 +1040,7 @@ static void v1_store_is_migrated_on_open(void **state)
 	assert_int_equal(system(cmd), 0);
 	assert_int_equal(sw_store_open(f->path, SW_STORE_WRITE, &f->s, &err), SW_OK);
 	db = sw_store_db(f->s);
-	assert_q_text(db, "SELECT value FROM schouw_meta WHERE key = 'schema_version'", "5");
+	assert_q_text(db, "SELECT value FROM schouw_meta WHERE key = 'schema_version'", "6");
 	/* schema 5 gave the migrated store an id and the sync tables */
 	assert_int_equal(q_int(db, "SELECT length(value) FROM schouw_meta WHERE key = 'store_id'"), 36);
 	assert_int_equal(q_int(db, "SELECT count(*) FROM schouw_sync"), 0);
