@@ -33,7 +33,7 @@ expect 0 env LANGUAGE=nl LANG=C.UTF-8 "$SCHOUW" --help; contains "$OUT" "gebruik
 expect 0 env LANGUAGE=en LANG=nl_NL.UTF-8 "$SCHOUW" --help; contains "$OUT" "usage: schouw"
 # the help of every command is Dutch
 for c in init log list show set delete history forms summary import export check profile areas config map \
-	photo user serve doctor report; do
+	photo user serve doctor report merge conflicts resolve push pull; do
 	expect 0 nl "$SCHOUW" "$c" --help; contains "$OUT" "gebruik: schouw $c" "help of $c"
 done
 # SCHOUW_LOCALEDIR names the catalogues: an empty folder means English
