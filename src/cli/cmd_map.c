@@ -181,16 +181,12 @@ int cmd_map(struct sw_cli *cli, int argc, char **argv)
 				goto out;
 			}
 			break;
-		case OPT_BASEMAP: {
-			const char **n = realloc(basemaps, (o.nbasemaps + 1) * sizeof *n);
-			if (n == NULL) {
+		case OPT_BASEMAP:
+			if (!sw_cli_append(&basemaps, &o.nbasemaps, optarg)) {
 				sw_error_nomem(&err);
 				goto fail;
 			}
-			basemaps = n;
-			basemaps[o.nbasemaps++] = optarg;
 			break;
-		}
 		case OPT_NO_BASEMAP:
 			o.no_basemap = true;
 			break;

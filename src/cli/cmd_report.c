@@ -109,17 +109,12 @@ int cmd_report(struct sw_cli *cli, int argc, char **argv)
 		case OPT_QUARTERLY:
 			o.quarterly = true;
 			break;
-		case OPT_AREA: {
-			const char **n = realloc(areas, (o.narea_names + 1) * sizeof *n);
-
-			if (n == NULL) {
+		case OPT_AREA:
+			if (!sw_cli_append(&areas, &o.narea_names, optarg)) {
 				sw_error_nomem(&err);
 				goto fail;
 			}
-			areas = n;
-			areas[o.narea_names++] = optarg;
 			break;
-		}
 		case OPT_TYPE:
 			o.type = optarg;
 			break;

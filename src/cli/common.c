@@ -495,3 +495,14 @@ bool sw_cli_lang_opt(const struct sw_cli *cli, const char *cmd, const char *arg,
 	sw_cli_set_lang(arg);
 	return true;
 }
+
+bool sw_cli_append(const char ***v, size_t *n, const char *s)
+{
+	const char **g = realloc(*v, (*n + 1) * sizeof *g);
+
+	if (g == NULL)
+		return false;
+	g[(*n)++] = s;
+	*v = g;
+	return true;
+}
