@@ -34,7 +34,7 @@ enum sw_status sw_pg_exec(struct sw_pg *pg, const char *sql, int nparams, const 
 
 /* COPY ... FROM STDIN (text format): begin with the COPY statement, add
  * rows (n values, NULL for NULL; escaped here), end. Rows are sent in
- * blocks of 256 KiB. */
+ * blocks of 1 MiB. */
 enum sw_status sw_pg_copy_begin(struct sw_pg *pg, const char *copy_sql, struct sw_error *err);
 enum sw_status sw_pg_copy_row(struct sw_pg *pg, int n, const char *const *vals,
                               struct sw_error *err);

@@ -5,6 +5,7 @@
 #include "schouw/sync.h"
 
 #include <math.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -62,6 +63,7 @@ struct sync {
 	char scratch_dir[256];
 	char **uuids;
 	size_t nuuids, capu;
+	bool fresh; /* the database holds no points and no history: load bare */
 	struct sw_error *err;
 };
 
@@ -458,17 +460,41 @@ static enum sw_status staged_row(const struct sw_sync_row *r, void *ud)
 {
 	struct sync *y = ud;
 	char seq[32];
-	const char *v[9] = {r->uuid,   r->action, r->field,     r->who,      r->at,
-	                    r->origin, seq,       r->old_value, r->new_value};
+	const char *v[10] = {r->uuid,   r->action, r->field,     r->who,        r->at,
+	                     r->origin, seq,       r->old_value, r->new_value, y->o->source};
 	enum sw_status rc;
 
 	snprintf(seq, sizeof seq, "%lld", r->origin_seq);
-	rc = sw_pg_copy_row(y->pg, 9, v, y->err);
+	rc = sw_pg_copy_row(y->pg, y->fresh ? 10 : 9, v, y->err);
 	if (rc == SW_OK)
 		rc = add_uuid(y, r->uuid);
 	if (rc == SW_OK)
 		y->st->pushed_rows++;
 	return rc;
+}
+
+/* A point in RD New as hex EWKB (little-endian, SRID 28992): PostGIS reads
+ * it without the WKT parser and it keeps every bit of the double. */
+#define EWKB_HEX_LEN (2 * (1 + 4 + 4 + 16))
+
+static void ewkb_hex(double x, double y, char *out)
+{
+	static const char head[] = "0101000020" "40710000"; /* NDR, Point|SRID, 28992 */
+	static const char hex[] = "0123456789ABCDEF";
+	double d[2] = {x, y};
+	char *o = out + sizeof head - 1;
+
+	memcpy(out, head, sizeof head - 1);
+	for (int k = 0; k < 2; k++) {
+		uint64_t b;
+
+		memcpy(&b, &d[k], sizeof b);
+		for (int i = 0; i < 8; i++, b >>= 8) {
+			*o++ = hex[(b >> 4) & 0xF];
+			*o++ = hex[b & 0xF];
+		}
+	}
+	*o = '\0';
 }
 
 struct staging {
@@ -481,13 +507,11 @@ struct staging {
 static enum sw_status stage_point(struct staging *g, const struct sw_point *p)
 {
 	struct sync *y = g->y;
-	char geom[128], acc[40], x[40], yy[40];
+	char geom[EWKB_HEX_LEN + 1], acc[40];
 	const char **v = g->vals;
 	enum sw_status rc;
 
-	sw_num_format(p->x, x);
-	sw_num_format(p->y, yy);
-	snprintf(geom, sizeof geom, "SRID=28992;POINT(%s %s)", x, yy);
+	ewkb_hex(p->x, p->y, geom);
 	if (!isnan(p->gps_accuracy_m))
 		sw_num_format(p->gps_accuracy_m, acc);
 	v[0] = y->o->source;
@@ -570,6 +594,60 @@ static enum sw_status push_runs(struct sync *y)
 	return rc;
 }
 
+/* The indexes a bare load builds at its end; the names are those the
+ * CREATE TABLEs of db_schema give. */
+static const char fresh_drop[] =
+    "DROP INDEX points_geom_gist, points_source, history_point;"
+    " ALTER TABLE points DROP CONSTRAINT points_uuid_key;"
+    " ALTER TABLE history DROP CONSTRAINT history_origin_origin_seq_key";
+static const char fresh_build[] =
+    "SET LOCAL maintenance_work_mem = '512MB';"
+    " ALTER TABLE points ADD CONSTRAINT points_uuid_key UNIQUE (uuid);"
+    " CREATE INDEX points_geom_gist ON points USING gist (geom);"
+    " CREATE INDEX points_source ON points (source);"
+    " ALTER TABLE history ADD CONSTRAINT history_origin_origin_seq_key"
+    " UNIQUE (origin, origin_seq);"
+    " CREATE INDEX history_point ON history (source, point_uuid)";
+
+static enum sw_status read_bool(int n, const char *const *v, void *ud)
+{
+	*(bool *)ud = n >= 1 && v[0] != NULL && strcmp(v[0], "t") == 0;
+	return SW_OK;
+}
+
+/* A first push into a database that holds nothing at all (no source has
+ * pushed yet) loads the tables bare with COPY and builds their indexes
+ * after, all in the push's transaction: a failure anywhere rolls the
+ * indexes back with the rows. The tables stay locked meanwhile; they are
+ * empty, so no reader misses anything. */
+static enum sw_status fresh_begin(struct sync *y)
+{
+	static const char empty[] =
+	    "SELECT NOT EXISTS (SELECT 1 FROM points) AND NOT EXISTS (SELECT 1 FROM history)";
+	enum sw_status rc;
+	bool e = false;
+
+	y->fresh = false;
+	if (y->dbv.n > 0)
+		return SW_OK;
+	rc = exec(y, empty, 0, NULL, read_bool, &e);
+	if (rc != SW_OK || !e)
+		return rc;
+	/* again under the lock: another source may have pushed meanwhile */
+	rc = exec(y, "LOCK TABLE points, history IN ACCESS EXCLUSIVE MODE", 0, NULL, NULL, NULL);
+	if (rc == SW_OK)
+		rc = exec(y, empty, 0, NULL, read_bool, &e);
+	if (rc == SW_OK && e)
+		rc = exec(y, fresh_drop, 0, NULL, NULL, NULL);
+	y->fresh = rc == SW_OK && e;
+	return rc;
+}
+
+static enum sw_status fresh_end(struct sync *y)
+{
+	return exec(y, fresh_build, 0, NULL, NULL, NULL);
+}
+
 /* The store's rows the database lacks and the points they touch, staged
  * and applied. */
 static enum sw_status push_up(struct sync *y)
@@ -585,7 +663,12 @@ static enum sw_status push_up(struct sync *y)
 	          " new_value text) ON COMMIT DROP",
 	          0, NULL, NULL, NULL);
 	if (rc == SW_OK)
-		rc = sw_pg_copy_begin(y->pg, "COPY stage_history FROM STDIN", y->err);
+		rc = sw_pg_copy_begin(y->pg,
+		                      y->fresh ? "COPY history (point_uuid, action, field, who, at,"
+		                                 " origin, origin_seq, old_value, new_value, source)"
+		                                 " FROM STDIN"
+		                               : "COPY stage_history FROM STDIN",
+		                      y->err);
 	if (rc == SW_OK) {
 		rc = sw_store_sync_rows(y->s, &y->dbv, staged_row, y, y->err);
 		if (rc == SW_OK)
@@ -602,16 +685,23 @@ static enum sw_status push_up(struct sync *y)
 		rc = sw_error_nomem(y->err);
 		goto out;
 	}
-	sb(&q, "CREATE TEMP TABLE stage_points ON COMMIT DROP AS SELECT " POINT_COLS);
-	sb_cols(&q, y, "");
-	sb(&q, " FROM points WITH NO DATA; CREATE TEMP TABLE stage_deletes (uuid text)"
-	       " ON COMMIT DROP");
+	if (y->fresh) {
+		/* nothing there to conflict with: straight into points */
+		sb(&q, "COPY points (" POINT_COLS);
+		sb_cols(&q, y, "");
+		sb(&q, ") FROM STDIN");
+	} else {
+		sb(&q, "CREATE TEMP TABLE stage_points ON COMMIT DROP AS SELECT " POINT_COLS);
+		sb_cols(&q, y, "");
+		sb(&q, " FROM points WITH NO DATA; CREATE TEMP TABLE stage_deletes (uuid text)"
+		       " ON COMMIT DROP");
+	}
 	if (q.bad) {
 		rc = sw_error_nomem(y->err);
 		goto out;
 	}
-	rc = exec(y, q.p, 0, NULL, NULL, NULL);
-	if (rc == SW_OK)
+	rc = y->fresh ? sw_pg_copy_begin(y->pg, q.p, y->err) : exec(y, q.p, 0, NULL, NULL, NULL);
+	if (rc == SW_OK && !y->fresh)
 		rc = sw_pg_copy_begin(y->pg, "COPY stage_points FROM STDIN", y->err);
 	if (rc == SW_OK) {
 		/* many points: one pass over the store beats a lookup each */
@@ -636,6 +726,12 @@ static enum sw_status push_up(struct sync *y)
 			rc = sw_pg_copy_end(y->pg, y->err);
 		else
 			sw_pg_copy_end(y->pg, NULL);
+	}
+	if (rc == SW_OK && y->fresh) {
+		/* deleted points: nothing to delete in an empty database */
+		for (size_t i = 0; i < y->nuuids; i++)
+			y->st->pushed_deletes += !g.found[i];
+		goto out;
 	}
 	if (rc == SW_OK)
 		rc = sw_pg_copy_begin(y->pg, "COPY stage_deletes FROM STDIN", y->err);
@@ -683,7 +779,9 @@ static enum sw_status push_up(struct sync *y)
 		          " p.source = $1",
 		          1, src, NULL, NULL);
 out:
-	if (rc == SW_OK)
+	if (rc == SW_OK && y->fresh)
+		rc = fresh_end(y);
+	if (rc == SW_OK && !y->fresh)
 		rc = exec(y,
 		          "INSERT INTO history (source, point_uuid, action, field, old_value,"
 		          " new_value, who, at, origin, origin_seq) SELECT $1, point_uuid, action,"
@@ -692,9 +790,11 @@ out:
 		          1, src, NULL, NULL);
 	if (rc == SW_OK)
 		rc = exec(y,
-		          "INSERT INTO sync SELECT $1, origin, max(origin_seq) FROM stage_history"
-		          " GROUP BY origin ON CONFLICT (source, origin) DO UPDATE SET last_seq ="
-		          " greatest(sync.last_seq, EXCLUDED.last_seq)",
+		          y->fresh ? "INSERT INTO sync SELECT $1, origin, max(origin_seq) FROM history"
+		                     " WHERE source = $1 GROUP BY origin"
+		                   : "INSERT INTO sync SELECT $1, origin, max(origin_seq) FROM"
+		                     " stage_history GROUP BY origin ON CONFLICT (source, origin) DO"
+		                     " UPDATE SET last_seq = greatest(sync.last_seq, EXCLUDED.last_seq)",
 		          1, src, NULL, NULL);
 	free(g.found);
 	free(g.vals);
@@ -740,6 +840,8 @@ static enum sw_status run(struct sw_store *s, const struct sw_forms *forms, cons
 		rc = pull_into_store(&y);
 		store_open = rc == SW_OK;
 	}
+	if (rc == SW_OK && push)
+		rc = fresh_begin(&y);
 	if (rc == SW_OK && push)
 		rc = push_up(&y);
 	if (rc == SW_OK && push)

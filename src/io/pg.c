@@ -7,7 +7,7 @@
 
 #include "schouw/i18n.h"
 
-#define COPY_BLOCK (256 * 1024)
+#define COPY_BLOCK (1024 * 1024)
 
 struct sw_pg {
 	PGconn *conn;
