@@ -460,7 +460,7 @@ static enum sw_status staged_row(const struct sw_sync_row *r, void *ud)
 {
 	struct sync *y = ud;
 	char seq[32];
-	const char *v[10] = {r->uuid,   r->action, r->field,     r->who,        r->at,
+	const char *v[10] = {r->uuid,   r->action, r->field,     r->who,       r->at,
 	                     r->origin, seq,       r->old_value, r->new_value, y->o->source};
 	enum sw_status rc;
 
@@ -479,7 +479,8 @@ static enum sw_status staged_row(const struct sw_sync_row *r, void *ud)
 
 static void ewkb_hex(double x, double y, char *out)
 {
-	static const char head[] = "0101000020" "40710000"; /* NDR, Point|SRID, 28992 */
+	static const char head[] = "0101000020"
+	                           "40710000"; /* NDR, Point|SRID, 28992 */
 	static const char hex[] = "0123456789ABCDEF";
 	double d[2] = {x, y};
 	char *o = out + sizeof head - 1;
@@ -663,12 +664,13 @@ static enum sw_status push_up(struct sync *y)
 	          " new_value text) ON COMMIT DROP",
 	          0, NULL, NULL, NULL);
 	if (rc == SW_OK)
-		rc = sw_pg_copy_begin(y->pg,
-		                      y->fresh ? "COPY history (point_uuid, action, field, who, at,"
-		                                 " origin, origin_seq, old_value, new_value, source)"
-		                                 " FROM STDIN"
-		                               : "COPY stage_history FROM STDIN",
-		                      y->err);
+		rc =
+		    sw_pg_copy_begin(y->pg,
+		                     y->fresh ? "COPY history (point_uuid, action, field, who, at,"
+		                                " origin, origin_seq, old_value, new_value, source)"
+		                                " FROM STDIN"
+		                              : "COPY stage_history FROM STDIN",
+		                     y->err);
 	if (rc == SW_OK) {
 		rc = sw_store_sync_rows(y->s, &y->dbv, staged_row, y, y->err);
 		if (rc == SW_OK)
@@ -790,11 +792,12 @@ out:
 		          1, src, NULL, NULL);
 	if (rc == SW_OK)
 		rc = exec(y,
-		          y->fresh ? "INSERT INTO sync SELECT $1, origin, max(origin_seq) FROM history"
-		                     " WHERE source = $1 GROUP BY origin"
-		                   : "INSERT INTO sync SELECT $1, origin, max(origin_seq) FROM"
-		                     " stage_history GROUP BY origin ON CONFLICT (source, origin) DO"
-		                     " UPDATE SET last_seq = greatest(sync.last_seq, EXCLUDED.last_seq)",
+		          y->fresh
+		              ? "INSERT INTO sync SELECT $1, origin, max(origin_seq) FROM history"
+		                " WHERE source = $1 GROUP BY origin"
+		              : "INSERT INTO sync SELECT $1, origin, max(origin_seq) FROM"
+		                " stage_history GROUP BY origin ON CONFLICT (source, origin) DO"
+		                " UPDATE SET last_seq = greatest(sync.last_seq, EXCLUDED.last_seq)",
 		          1, src, NULL, NULL);
 	free(g.found);
 	free(g.vals);
