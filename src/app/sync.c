@@ -459,82 +459,125 @@ out:
 static enum sw_status staged_row(const struct sw_sync_row *r, void *ud)
 {
 	struct sync *y = ud;
-	char seq[32];
-	const char *v[10] = {r->uuid,   r->action, r->field,     r->who,       r->at,
-	                     r->origin, seq,       r->old_value, r->new_value, y->o->source};
-	enum sw_status rc;
+	enum sw_status rc = sw_pg_bin_row(y->pg, y->fresh ? 10 : 9, y->err);
 
-	snprintf(seq, sizeof seq, "%lld", r->origin_seq);
-	rc = sw_pg_copy_row(y->pg, y->fresh ? 10 : 9, v, y->err);
-	if (rc == SW_OK)
-		rc = add_uuid(y, r->uuid);
+	if (rc != SW_OK)
+		return rc;
+	sw_pg_bin_text(y->pg, r->uuid);
+	sw_pg_bin_text(y->pg, r->action);
+	sw_pg_bin_text(y->pg, r->field);
+	sw_pg_bin_text(y->pg, r->who);
+	sw_pg_bin_text(y->pg, r->at);
+	sw_pg_bin_text(y->pg, r->origin);
+	sw_pg_bin_int8(y->pg, r->origin_seq);
+	sw_pg_bin_text(y->pg, r->old_value);
+	sw_pg_bin_text(y->pg, r->new_value);
+	if (y->fresh)
+		sw_pg_bin_text(y->pg, y->o->source);
+	rc = add_uuid(y, r->uuid);
 	if (rc == SW_OK)
 		y->st->pushed_rows++;
 	return rc;
 }
 
-/* A point in RD New as hex EWKB (little-endian, SRID 28992): PostGIS reads
- * it without the WKT parser and it keeps every bit of the double. */
-#define EWKB_HEX_LEN (2 * (1 + 4 + 4 + 16))
+/* A point in RD New as EWKB (little-endian, SRID 28992), what geometry's
+ * binary input reads: no WKT parser, every bit of the doubles kept. */
+#define EWKB_LEN (1 + 4 + 4 + 16)
 
-static void ewkb_hex(double x, double y, char *out)
+static void ewkb(double x, double y, unsigned char *out)
 {
-	static const char head[] = "0101000020"
-	                           "40710000"; /* NDR, Point|SRID, 28992 */
-	static const char hex[] = "0123456789ABCDEF";
+	static const unsigned char head[] = {1, 1, 0, 0, 0x20, 0x40, 0x71, 0, 0};
 	double d[2] = {x, y};
-	char *o = out + sizeof head - 1;
+	unsigned char *o = out + sizeof head;
 
-	memcpy(out, head, sizeof head - 1);
+	memcpy(out, head, sizeof head); /* NDR, Point with SRID, 28992 */
 	for (int k = 0; k < 2; k++) {
 		uint64_t b;
 
 		memcpy(&b, &d[k], sizeof b);
-		for (int i = 0; i < 8; i++, b >>= 8) {
-			*o++ = hex[(b >> 4) & 0xF];
-			*o++ = hex[b & 0xF];
-		}
+		for (int i = 0; i < 8; i++, b >>= 8)
+			*o++ = (unsigned char)(b & 0xFF);
 	}
-	*o = '\0';
+}
+
+/* A form field's value in its column's type (ensure_schema); a value the
+ * column cannot hold fails the push, as the database would. */
+static enum sw_status bin_attr(struct sync *y, const struct col *c, const struct sw_value *a)
+{
+	double d;
+
+	if (a == NULL || a->t == SW_V_NULL) {
+		sw_pg_bin_null(y->pg);
+		return SW_OK;
+	}
+	if (c->kind == SW_KIND_NUMBER) {
+		if (a->t == SW_V_REAL || a->t == SW_V_INT)
+			d = a->t == SW_V_REAL ? a->r : (double)a->i;
+		else if (!num(a->s, &d))
+			goto bad;
+		sw_pg_bin_float8(y->pg, d);
+	} else if (c->kind == SW_KIND_INTEGER || c->kind == SW_KIND_BOOL) {
+		if (a->t == SW_V_INT)
+			d = (double)a->i;
+		else if (a->t == SW_V_REAL)
+			d = a->r;
+		else if (!num(a->s, &d))
+			goto bad;
+		if (d != floor(d) || fabs(d) > 9.0e18)
+			goto bad;
+		sw_pg_bin_int8(y->pg, a->t == SW_V_INT ? a->i : (long long)d);
+	} else if (a->t == SW_V_TEXT) {
+		sw_pg_bin_text(y->pg, a->s);
+	} else {
+		char *t = sw_value_to_text(a);
+
+		if (t == NULL)
+			return sw_error_nomem(y->err);
+		sw_pg_bin_text(y->pg, t);
+		free(t);
+	}
+	return SW_OK;
+bad:
+	return sw_error_set(y->err, SW_ERR_INPUT, _("field %s: a value that is no number"),
+	                    c->name);
 }
 
 struct staging {
 	struct sync *y;
 	bool *found;
-	const char **vals;
 };
 
-/* One point of the store into the staging COPY. */
+/* One point of the store into the points COPY (binary). */
 static enum sw_status stage_point(struct staging *g, const struct sw_point *p)
 {
 	struct sync *y = g->y;
-	char geom[EWKB_HEX_LEN + 1], acc[40];
-	const char **v = g->vals;
-	enum sw_status rc;
+	struct sw_pg *pg = y->pg;
+	unsigned char geom[EWKB_LEN];
+	enum sw_status rc = sw_pg_bin_row(pg, N_POINT_COLS + (int)y->ncols, y->err);
 
-	ewkb_hex(p->x, p->y, geom);
-	if (!isnan(p->gps_accuracy_m))
-		sw_num_format(p->gps_accuracy_m, acc);
-	v[0] = y->o->source;
-	v[1] = p->uuid;
-	v[2] = p->type;
-	v[3] = p->status;
-	v[4] = p->surveyor;
-	v[5] = p->observed_at;
-	v[6] = isnan(p->gps_accuracy_m) ? NULL : acc;
-	v[7] = p->note;
-	v[8] = p->created_at;
-	v[9] = p->updated_at;
-	v[10] = isnan(p->x) || isnan(p->y) ? NULL : geom;
-	for (size_t i = 0; i < y->ncols; i++) {
-		const struct sw_value *a = sw_point_get_attr(p, y->cols[i].name);
-		char *t = a ? sw_value_to_text(a) : NULL;
-
-		v[N_POINT_COLS + i] = t; /* freed below */
+	if (rc != SW_OK)
+		return rc;
+	sw_pg_bin_text(pg, y->o->source);
+	sw_pg_bin_text(pg, p->uuid);
+	sw_pg_bin_text(pg, p->type);
+	sw_pg_bin_text(pg, p->status);
+	sw_pg_bin_text(pg, p->surveyor);
+	sw_pg_bin_text(pg, p->observed_at);
+	if (isnan(p->gps_accuracy_m))
+		sw_pg_bin_null(pg);
+	else
+		sw_pg_bin_float8(pg, p->gps_accuracy_m);
+	sw_pg_bin_text(pg, p->note);
+	sw_pg_bin_text(pg, p->created_at);
+	sw_pg_bin_text(pg, p->updated_at);
+	if (isnan(p->x) || isnan(p->y)) {
+		sw_pg_bin_null(pg);
+	} else {
+		ewkb(p->x, p->y, geom);
+		sw_pg_bin_bytes(pg, geom, sizeof geom);
 	}
-	rc = sw_pg_copy_row(y->pg, N_POINT_COLS + (int)y->ncols, v, y->err);
-	for (size_t i = 0; i < y->ncols; i++)
-		free((char *)v[N_POINT_COLS + i]);
+	for (size_t i = 0; i < y->ncols && rc == SW_OK; i++)
+		rc = bin_attr(y, &y->cols[i], sw_point_get_attr(p, y->cols[i].name));
 	if (rc == SW_OK)
 		y->st->pushed_points++;
 	return rc;
@@ -649,6 +692,11 @@ static enum sw_status fresh_end(struct sync *y)
 	return exec(y, fresh_build, 0, NULL, NULL, NULL);
 }
 
+static const char fresh_history[] =
+    "COPY history (point_uuid, action, field, who, at, origin, origin_seq, old_value,"
+    " new_value, source) FROM STDIN (FORMAT binary)";
+static const char stage_history[] = "COPY stage_history FROM STDIN (FORMAT binary)";
+
 /* The store's rows the database lacks and the points they touch, staged
  * and applied. */
 static enum sw_status push_up(struct sync *y)
@@ -664,13 +712,8 @@ static enum sw_status push_up(struct sync *y)
 	          " new_value text) ON COMMIT DROP",
 	          0, NULL, NULL, NULL);
 	if (rc == SW_OK)
-		rc =
-		    sw_pg_copy_begin(y->pg,
-		                     y->fresh ? "COPY history (point_uuid, action, field, who, at,"
-		                                " origin, origin_seq, old_value, new_value, source)"
-		                                " FROM STDIN"
-		                              : "COPY stage_history FROM STDIN",
-		                     y->err);
+		rc = sw_pg_copy_begin_binary(y->pg, y->fresh ? fresh_history : stage_history,
+		                             y->err);
 	if (rc == SW_OK) {
 		rc = sw_store_sync_rows(y->s, &y->dbv, staged_row, y, y->err);
 		if (rc == SW_OK)
@@ -682,8 +725,7 @@ static enum sw_status push_up(struct sync *y)
 		goto out;
 	uniq_uuids(y);
 	g.found = calloc(y->nuuids, sizeof *g.found);
-	g.vals = calloc(N_POINT_COLS + y->ncols, sizeof *g.vals);
-	if (g.found == NULL || g.vals == NULL) {
+	if (g.found == NULL) {
 		rc = sw_error_nomem(y->err);
 		goto out;
 	}
@@ -691,7 +733,7 @@ static enum sw_status push_up(struct sync *y)
 		/* nothing there to conflict with: straight into points */
 		sb(&q, "COPY points (" POINT_COLS);
 		sb_cols(&q, y, "");
-		sb(&q, ") FROM STDIN");
+		sb(&q, ") FROM STDIN (FORMAT binary)");
 	} else {
 		sb(&q, "CREATE TEMP TABLE stage_points ON COMMIT DROP AS SELECT " POINT_COLS);
 		sb_cols(&q, y, "");
@@ -702,9 +744,11 @@ static enum sw_status push_up(struct sync *y)
 		rc = sw_error_nomem(y->err);
 		goto out;
 	}
-	rc = y->fresh ? sw_pg_copy_begin(y->pg, q.p, y->err) : exec(y, q.p, 0, NULL, NULL, NULL);
+	rc = y->fresh ? sw_pg_copy_begin_binary(y->pg, q.p, y->err)
+	              : exec(y, q.p, 0, NULL, NULL, NULL);
 	if (rc == SW_OK && !y->fresh)
-		rc = sw_pg_copy_begin(y->pg, "COPY stage_points FROM STDIN", y->err);
+		rc = sw_pg_copy_begin_binary(y->pg, "COPY stage_points FROM STDIN (FORMAT binary)",
+		                             y->err);
 	if (rc == SW_OK) {
 		/* many points: one pass over the store beats a lookup each */
 		if (y->nuuids > 5000) {
@@ -800,7 +844,6 @@ out:
 		                " UPDATE SET last_seq = greatest(sync.last_seq, EXCLUDED.last_seq)",
 		          1, src, NULL, NULL);
 	free(g.found);
-	free(g.vals);
 	free(q.p);
 	free(ins.p);
 	return rc;
