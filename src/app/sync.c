@@ -662,7 +662,7 @@ static enum sw_status read_bool(int n, const char *const *v, void *ud)
 /* A first push into a database that holds nothing at all (no source has
  * pushed yet) loads the tables bare with COPY and builds their indexes
  * after, all in the push's transaction: a failure anywhere rolls the
- * indexes back with the rows. The tables stay locked meanwhile; they are
+ * indexes back with the rows. The tables stay locked meanwhile; they were
  * empty, so no reader misses anything. */
 static enum sw_status fresh_begin(struct sync *y)
 {
@@ -674,13 +674,15 @@ static enum sw_status fresh_begin(struct sync *y)
 	y->fresh = false;
 	if (y->dbv.n > 0)
 		return SW_OK;
-	rc = exec(y, empty, 0, NULL, read_bool, &e);
-	if (rc != SW_OK || !e)
-		return rc;
-	/* again under the lock: another source may have pushed meanwhile */
-	rc = exec(y, "LOCK TABLE points, history IN ACCESS EXCLUSIVE MODE", 0, NULL, NULL, NULL);
+	/* a source's first push: no other writer until it is known whether
+	 * the tables are empty (readers go on); two first pushes cannot both
+	 * hold this lock, so the upgrade below cannot deadlock with one */
+	rc = exec(y, "LOCK TABLE points, history IN SHARE ROW EXCLUSIVE MODE", 0, NULL, NULL, NULL);
 	if (rc == SW_OK)
 		rc = exec(y, empty, 0, NULL, read_bool, &e);
+	if (rc == SW_OK && e)
+		rc = exec(y, "LOCK TABLE points, history IN ACCESS EXCLUSIVE MODE", 0, NULL, NULL,
+		          NULL);
 	if (rc == SW_OK && e)
 		rc = exec(y, fresh_drop, 0, NULL, NULL, NULL);
 	y->fresh = rc == SW_OK && e;
