@@ -59,6 +59,7 @@ struct sync {
 	size_t ncols;
 	char *db_id, *our_id;
 	struct sw_sync_vector dbv, ours;
+	struct sw_sync_vector sent; /* the highest origin_seq pushed per origin */
 	struct sw_store *scratch;
 	char scratch_dir[256];
 	char **uuids;
@@ -456,6 +457,34 @@ out:
 	return rc;
 }
 
+/* Keep the highest seq per origin pushed; the rows come grouped by origin,
+ * so the last entry is nearly always the one. */
+static enum sw_status note_sent(struct sync *y, const char *origin, long long seq)
+{
+	struct sw_sync_vector *v = &y->sent;
+	struct sw_sync_vv *g;
+	size_t i = v->n;
+
+	if (i > 0 && strcmp(v->v[i - 1].origin, origin) == 0)
+		i--;
+	else
+		for (i = 0; i < v->n && strcmp(v->v[i].origin, origin) != 0; i++)
+			;
+	if (i == v->n) {
+		g = realloc(v->v, (v->n + 1) * sizeof *g);
+		if (g == NULL)
+			return sw_error_nomem(y->err);
+		v->v = g;
+		if ((g[i].origin = strdup(origin)) == NULL)
+			return sw_error_nomem(y->err);
+		g[i].seq = seq;
+		v->n++;
+	}
+	if (seq > v->v[i].seq)
+		v->v[i].seq = seq;
+	return SW_OK;
+}
+
 static enum sw_status staged_row(const struct sw_sync_row *r, void *ud)
 {
 	struct sync *y = ud;
@@ -475,6 +504,8 @@ static enum sw_status staged_row(const struct sw_sync_row *r, void *ud)
 	if (y->fresh)
 		sw_pg_bin_text(y->pg, y->o->source);
 	rc = add_uuid(y, r->uuid);
+	if (rc == SW_OK)
+		rc = note_sent(y, r->origin, r->origin_seq);
 	if (rc == SW_OK)
 		y->st->pushed_rows++;
 	return rc;
@@ -836,14 +867,19 @@ out:
 		          " field, old_value, new_value, who, at, origin, origin_seq FROM"
 		          " stage_history ON CONFLICT (origin, origin_seq) DO NOTHING",
 		          1, src, NULL, NULL);
-	if (rc == SW_OK)
+	/* the vector: on the bulk path from what went up, not a scan of it */
+	for (size_t i = 0; i < y->sent.n && rc == SW_OK && y->fresh; i++) {
+		char seq[32];
+		const char *p[3] = {y->o->source, y->sent.v[i].origin, seq};
+
+		snprintf(seq, sizeof seq, "%lld", y->sent.v[i].seq);
+		rc = exec(y, "INSERT INTO sync VALUES ($1, $2, $3::bigint)", 3, p, NULL, NULL);
+	}
+	if (rc == SW_OK && !y->fresh)
 		rc = exec(y,
-		          y->fresh
-		              ? "INSERT INTO sync SELECT $1, origin, max(origin_seq) FROM history"
-		                " WHERE source = $1 GROUP BY origin"
-		              : "INSERT INTO sync SELECT $1, origin, max(origin_seq) FROM"
-		                " stage_history GROUP BY origin ON CONFLICT (source, origin) DO"
-		                " UPDATE SET last_seq = greatest(sync.last_seq, EXCLUDED.last_seq)",
+		          "INSERT INTO sync SELECT $1, origin, max(origin_seq) FROM stage_history"
+		          " GROUP BY origin ON CONFLICT (source, origin) DO UPDATE SET last_seq ="
+		          " greatest(sync.last_seq, EXCLUDED.last_seq)",
 		          1, src, NULL, NULL);
 	free(g.found);
 	free(q.p);
@@ -912,6 +948,7 @@ static enum sw_status run(struct sw_store *s, const struct sw_forms *forms, cons
 	free_uuids(&y);
 	sw_sync_vector_free(&y.dbv);
 	sw_sync_vector_free(&y.ours);
+	sw_sync_vector_free(&y.sent);
 	sw_pg_close(y.pg);
 	free(y.cols);
 	free(y.db_id);
