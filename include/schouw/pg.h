@@ -34,10 +34,25 @@ enum sw_status sw_pg_exec(struct sw_pg *pg, const char *sql, int nparams, const 
 
 /* COPY ... FROM STDIN (text format): begin with the COPY statement, add
  * rows (n values, NULL for NULL; escaped here), end. Rows are sent in
- * blocks of 256 KiB. */
+ * blocks of 1 MiB. */
 enum sw_status sw_pg_copy_begin(struct sw_pg *pg, const char *copy_sql, struct sw_error *err);
 enum sw_status sw_pg_copy_row(struct sw_pg *pg, int n, const char *const *vals,
                               struct sw_error *err);
 enum sw_status sw_pg_copy_end(struct sw_pg *pg, struct sw_error *err);
+
+/* COPY ... FROM STDIN (FORMAT binary): no text to parse on the server. Begin
+ * (sends the header), then per row sw_pg_bin_row with the number of fields
+ * and one value call per field, in the table's column types (text, bigint,
+ * double precision; bytes for a geometry's EWKB); end with sw_pg_copy_end.
+ * The value calls cannot fail: running out of memory fails the next row or
+ * the end. */
+enum sw_status sw_pg_copy_begin_binary(struct sw_pg *pg, const char *copy_sql,
+                                       struct sw_error *err);
+enum sw_status sw_pg_bin_row(struct sw_pg *pg, int nfields, struct sw_error *err);
+void sw_pg_bin_null(struct sw_pg *pg);
+void sw_pg_bin_text(struct sw_pg *pg, const char *s); /* NULL: SQL NULL */
+void sw_pg_bin_bytes(struct sw_pg *pg, const void *p, size_t n);
+void sw_pg_bin_int8(struct sw_pg *pg, long long v);
+void sw_pg_bin_float8(struct sw_pg *pg, double v);
 
 #endif

@@ -5,6 +5,7 @@
 #include "schouw/sync.h"
 
 #include <math.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -58,10 +59,12 @@ struct sync {
 	size_t ncols;
 	char *db_id, *our_id;
 	struct sw_sync_vector dbv, ours;
+	struct sw_sync_vector sent; /* the highest origin_seq pushed per origin */
 	struct sw_store *scratch;
 	char scratch_dir[256];
 	char **uuids;
 	size_t nuuids, capu;
+	bool fresh; /* the database holds no points and no history: load bare */
 	struct sw_error *err;
 };
 
@@ -454,62 +457,158 @@ out:
 	return rc;
 }
 
+/* Keep the highest seq per origin pushed; the rows come grouped by origin,
+ * so the last entry is nearly always the one. */
+static enum sw_status note_sent(struct sync *y, const char *origin, long long seq)
+{
+	struct sw_sync_vector *v = &y->sent;
+	struct sw_sync_vv *g;
+	size_t i = v->n;
+
+	if (i > 0 && strcmp(v->v[i - 1].origin, origin) == 0)
+		i--;
+	else
+		for (i = 0; i < v->n && strcmp(v->v[i].origin, origin) != 0; i++)
+			;
+	if (i == v->n) {
+		g = realloc(v->v, (v->n + 1) * sizeof *g);
+		if (g == NULL)
+			return sw_error_nomem(y->err);
+		v->v = g;
+		if ((g[i].origin = strdup(origin)) == NULL)
+			return sw_error_nomem(y->err);
+		g[i].seq = seq;
+		v->n++;
+	}
+	if (seq > v->v[i].seq)
+		v->v[i].seq = seq;
+	return SW_OK;
+}
+
 static enum sw_status staged_row(const struct sw_sync_row *r, void *ud)
 {
 	struct sync *y = ud;
-	char seq[32];
-	const char *v[9] = {r->uuid,   r->action, r->field,     r->who,      r->at,
-	                    r->origin, seq,       r->old_value, r->new_value};
-	enum sw_status rc;
+	enum sw_status rc = sw_pg_bin_row(y->pg, y->fresh ? 10 : 9, y->err);
 
-	snprintf(seq, sizeof seq, "%lld", r->origin_seq);
-	rc = sw_pg_copy_row(y->pg, 9, v, y->err);
+	if (rc != SW_OK)
+		return rc;
+	sw_pg_bin_text(y->pg, r->uuid);
+	sw_pg_bin_text(y->pg, r->action);
+	sw_pg_bin_text(y->pg, r->field);
+	sw_pg_bin_text(y->pg, r->who);
+	sw_pg_bin_text(y->pg, r->at);
+	sw_pg_bin_text(y->pg, r->origin);
+	sw_pg_bin_int8(y->pg, r->origin_seq);
+	sw_pg_bin_text(y->pg, r->old_value);
+	sw_pg_bin_text(y->pg, r->new_value);
+	if (y->fresh)
+		sw_pg_bin_text(y->pg, y->o->source);
+	rc = add_uuid(y, r->uuid);
 	if (rc == SW_OK)
-		rc = add_uuid(y, r->uuid);
+		rc = note_sent(y, r->origin, r->origin_seq);
 	if (rc == SW_OK)
 		y->st->pushed_rows++;
 	return rc;
 }
 
+/* A point in RD New as EWKB (little-endian, SRID 28992), what geometry's
+ * binary input reads: no WKT parser, every bit of the doubles kept. */
+#define EWKB_LEN (1 + 4 + 4 + 16)
+
+static void ewkb(double x, double y, unsigned char *out)
+{
+	static const unsigned char head[] = {1, 1, 0, 0, 0x20, 0x40, 0x71, 0, 0};
+	double d[2] = {x, y};
+	unsigned char *o = out + sizeof head;
+
+	memcpy(out, head, sizeof head); /* NDR, Point with SRID, 28992 */
+	for (int k = 0; k < 2; k++) {
+		uint64_t b;
+
+		memcpy(&b, &d[k], sizeof b);
+		for (int i = 0; i < 8; i++, b >>= 8)
+			*o++ = (unsigned char)(b & 0xFF);
+	}
+}
+
+/* A form field's value in its column's type (ensure_schema); a value the
+ * column cannot hold fails the push, as the database would. */
+static enum sw_status bin_attr(struct sync *y, const struct col *c, const struct sw_value *a)
+{
+	double d;
+
+	if (a == NULL || a->t == SW_V_NULL) {
+		sw_pg_bin_null(y->pg);
+		return SW_OK;
+	}
+	if (c->kind == SW_KIND_NUMBER) {
+		if (a->t == SW_V_REAL || a->t == SW_V_INT)
+			d = a->t == SW_V_REAL ? a->r : (double)a->i;
+		else if (!num(a->s, &d))
+			goto bad;
+		sw_pg_bin_float8(y->pg, d);
+	} else if (c->kind == SW_KIND_INTEGER || c->kind == SW_KIND_BOOL) {
+		if (a->t == SW_V_INT)
+			d = (double)a->i;
+		else if (a->t == SW_V_REAL)
+			d = a->r;
+		else if (!num(a->s, &d))
+			goto bad;
+		if (d != floor(d) || fabs(d) > 9.0e18)
+			goto bad;
+		sw_pg_bin_int8(y->pg, a->t == SW_V_INT ? a->i : (long long)d);
+	} else if (a->t == SW_V_TEXT) {
+		sw_pg_bin_text(y->pg, a->s);
+	} else {
+		char *t = sw_value_to_text(a);
+
+		if (t == NULL)
+			return sw_error_nomem(y->err);
+		sw_pg_bin_text(y->pg, t);
+		free(t);
+	}
+	return SW_OK;
+bad:
+	return sw_error_set(y->err, SW_ERR_INPUT, _("field %s: a value that is no number"),
+	                    c->name);
+}
+
 struct staging {
 	struct sync *y;
 	bool *found;
-	const char **vals;
 };
 
-/* One point of the store into the staging COPY. */
+/* One point of the store into the points COPY (binary). */
 static enum sw_status stage_point(struct staging *g, const struct sw_point *p)
 {
 	struct sync *y = g->y;
-	char geom[128], acc[40], x[40], yy[40];
-	const char **v = g->vals;
-	enum sw_status rc;
+	struct sw_pg *pg = y->pg;
+	unsigned char geom[EWKB_LEN];
+	enum sw_status rc = sw_pg_bin_row(pg, N_POINT_COLS + (int)y->ncols, y->err);
 
-	sw_num_format(p->x, x);
-	sw_num_format(p->y, yy);
-	snprintf(geom, sizeof geom, "SRID=28992;POINT(%s %s)", x, yy);
-	if (!isnan(p->gps_accuracy_m))
-		sw_num_format(p->gps_accuracy_m, acc);
-	v[0] = y->o->source;
-	v[1] = p->uuid;
-	v[2] = p->type;
-	v[3] = p->status;
-	v[4] = p->surveyor;
-	v[5] = p->observed_at;
-	v[6] = isnan(p->gps_accuracy_m) ? NULL : acc;
-	v[7] = p->note;
-	v[8] = p->created_at;
-	v[9] = p->updated_at;
-	v[10] = isnan(p->x) || isnan(p->y) ? NULL : geom;
-	for (size_t i = 0; i < y->ncols; i++) {
-		const struct sw_value *a = sw_point_get_attr(p, y->cols[i].name);
-		char *t = a ? sw_value_to_text(a) : NULL;
-
-		v[N_POINT_COLS + i] = t; /* freed below */
+	if (rc != SW_OK)
+		return rc;
+	sw_pg_bin_text(pg, y->o->source);
+	sw_pg_bin_text(pg, p->uuid);
+	sw_pg_bin_text(pg, p->type);
+	sw_pg_bin_text(pg, p->status);
+	sw_pg_bin_text(pg, p->surveyor);
+	sw_pg_bin_text(pg, p->observed_at);
+	if (isnan(p->gps_accuracy_m))
+		sw_pg_bin_null(pg);
+	else
+		sw_pg_bin_float8(pg, p->gps_accuracy_m);
+	sw_pg_bin_text(pg, p->note);
+	sw_pg_bin_text(pg, p->created_at);
+	sw_pg_bin_text(pg, p->updated_at);
+	if (isnan(p->x) || isnan(p->y)) {
+		sw_pg_bin_null(pg);
+	} else {
+		ewkb(p->x, p->y, geom);
+		sw_pg_bin_bytes(pg, geom, sizeof geom);
 	}
-	rc = sw_pg_copy_row(y->pg, N_POINT_COLS + (int)y->ncols, v, y->err);
-	for (size_t i = 0; i < y->ncols; i++)
-		free((char *)v[N_POINT_COLS + i]);
+	for (size_t i = 0; i < y->ncols && rc == SW_OK; i++)
+		rc = bin_attr(y, &y->cols[i], sw_point_get_attr(p, y->cols[i].name));
 	if (rc == SW_OK)
 		y->st->pushed_points++;
 	return rc;
@@ -570,6 +669,67 @@ static enum sw_status push_runs(struct sync *y)
 	return rc;
 }
 
+/* The indexes a bare load builds at its end; the names are those the
+ * CREATE TABLEs of db_schema give. */
+static const char fresh_drop[] =
+    "DROP INDEX points_geom_gist, points_source, history_point;"
+    " ALTER TABLE points DROP CONSTRAINT points_uuid_key;"
+    " ALTER TABLE history DROP CONSTRAINT history_origin_origin_seq_key";
+static const char fresh_build[] =
+    "SET LOCAL maintenance_work_mem = '512MB';"
+    " ALTER TABLE points ADD CONSTRAINT points_uuid_key UNIQUE (uuid);"
+    " CREATE INDEX points_geom_gist ON points USING gist (geom);"
+    " CREATE INDEX points_source ON points (source);"
+    " ALTER TABLE history ADD CONSTRAINT history_origin_origin_seq_key"
+    " UNIQUE (origin, origin_seq);"
+    " CREATE INDEX history_point ON history (source, point_uuid)";
+
+static enum sw_status read_bool(int n, const char *const *v, void *ud)
+{
+	*(bool *)ud = n >= 1 && v[0] != NULL && strcmp(v[0], "t") == 0;
+	return SW_OK;
+}
+
+/* A first push into a database that holds nothing at all (no source has
+ * pushed yet) loads the tables bare with COPY and builds their indexes
+ * after, all in the push's transaction: a failure anywhere rolls the
+ * indexes back with the rows. The tables stay locked meanwhile; they were
+ * empty, so no reader misses anything. */
+static enum sw_status fresh_begin(struct sync *y)
+{
+	static const char empty[] =
+	    "SELECT NOT EXISTS (SELECT 1 FROM points) AND NOT EXISTS (SELECT 1 FROM history)";
+	enum sw_status rc;
+	bool e = false;
+
+	y->fresh = false;
+	if (y->dbv.n > 0)
+		return SW_OK;
+	/* a source's first push: no other writer until it is known whether
+	 * the tables are empty (readers go on); two first pushes cannot both
+	 * hold this lock, so the upgrade below cannot deadlock with one */
+	rc = exec(y, "LOCK TABLE points, history IN SHARE ROW EXCLUSIVE MODE", 0, NULL, NULL, NULL);
+	if (rc == SW_OK)
+		rc = exec(y, empty, 0, NULL, read_bool, &e);
+	if (rc == SW_OK && e)
+		rc = exec(y, "LOCK TABLE points, history IN ACCESS EXCLUSIVE MODE", 0, NULL, NULL,
+		          NULL);
+	if (rc == SW_OK && e)
+		rc = exec(y, fresh_drop, 0, NULL, NULL, NULL);
+	y->fresh = rc == SW_OK && e;
+	return rc;
+}
+
+static enum sw_status fresh_end(struct sync *y)
+{
+	return exec(y, fresh_build, 0, NULL, NULL, NULL);
+}
+
+static const char fresh_history[] =
+    "COPY history (point_uuid, action, field, who, at, origin, origin_seq, old_value,"
+    " new_value, source) FROM STDIN (FORMAT binary)";
+static const char stage_history[] = "COPY stage_history FROM STDIN (FORMAT binary)";
+
 /* The store's rows the database lacks and the points they touch, staged
  * and applied. */
 static enum sw_status push_up(struct sync *y)
@@ -585,7 +745,8 @@ static enum sw_status push_up(struct sync *y)
 	          " new_value text) ON COMMIT DROP",
 	          0, NULL, NULL, NULL);
 	if (rc == SW_OK)
-		rc = sw_pg_copy_begin(y->pg, "COPY stage_history FROM STDIN", y->err);
+		rc = sw_pg_copy_begin_binary(y->pg, y->fresh ? fresh_history : stage_history,
+		                             y->err);
 	if (rc == SW_OK) {
 		rc = sw_store_sync_rows(y->s, &y->dbv, staged_row, y, y->err);
 		if (rc == SW_OK)
@@ -597,22 +758,30 @@ static enum sw_status push_up(struct sync *y)
 		goto out;
 	uniq_uuids(y);
 	g.found = calloc(y->nuuids, sizeof *g.found);
-	g.vals = calloc(N_POINT_COLS + y->ncols, sizeof *g.vals);
-	if (g.found == NULL || g.vals == NULL) {
+	if (g.found == NULL) {
 		rc = sw_error_nomem(y->err);
 		goto out;
 	}
-	sb(&q, "CREATE TEMP TABLE stage_points ON COMMIT DROP AS SELECT " POINT_COLS);
-	sb_cols(&q, y, "");
-	sb(&q, " FROM points WITH NO DATA; CREATE TEMP TABLE stage_deletes (uuid text)"
-	       " ON COMMIT DROP");
+	if (y->fresh) {
+		/* nothing there to conflict with: straight into points */
+		sb(&q, "COPY points (" POINT_COLS);
+		sb_cols(&q, y, "");
+		sb(&q, ") FROM STDIN (FORMAT binary)");
+	} else {
+		sb(&q, "CREATE TEMP TABLE stage_points ON COMMIT DROP AS SELECT " POINT_COLS);
+		sb_cols(&q, y, "");
+		sb(&q, " FROM points WITH NO DATA; CREATE TEMP TABLE stage_deletes (uuid text)"
+		       " ON COMMIT DROP");
+	}
 	if (q.bad) {
 		rc = sw_error_nomem(y->err);
 		goto out;
 	}
-	rc = exec(y, q.p, 0, NULL, NULL, NULL);
-	if (rc == SW_OK)
-		rc = sw_pg_copy_begin(y->pg, "COPY stage_points FROM STDIN", y->err);
+	rc = y->fresh ? sw_pg_copy_begin_binary(y->pg, q.p, y->err)
+	              : exec(y, q.p, 0, NULL, NULL, NULL);
+	if (rc == SW_OK && !y->fresh)
+		rc = sw_pg_copy_begin_binary(y->pg, "COPY stage_points FROM STDIN (FORMAT binary)",
+		                             y->err);
 	if (rc == SW_OK) {
 		/* many points: one pass over the store beats a lookup each */
 		if (y->nuuids > 5000) {
@@ -636,6 +805,12 @@ static enum sw_status push_up(struct sync *y)
 			rc = sw_pg_copy_end(y->pg, y->err);
 		else
 			sw_pg_copy_end(y->pg, NULL);
+	}
+	if (rc == SW_OK && y->fresh) {
+		/* deleted points: nothing to delete in an empty database */
+		for (size_t i = 0; i < y->nuuids; i++)
+			y->st->pushed_deletes += !g.found[i];
+		goto out;
 	}
 	if (rc == SW_OK)
 		rc = sw_pg_copy_begin(y->pg, "COPY stage_deletes FROM STDIN", y->err);
@@ -683,21 +858,30 @@ static enum sw_status push_up(struct sync *y)
 		          " p.source = $1",
 		          1, src, NULL, NULL);
 out:
-	if (rc == SW_OK)
+	if (rc == SW_OK && y->fresh)
+		rc = fresh_end(y);
+	if (rc == SW_OK && !y->fresh)
 		rc = exec(y,
 		          "INSERT INTO history (source, point_uuid, action, field, old_value,"
 		          " new_value, who, at, origin, origin_seq) SELECT $1, point_uuid, action,"
 		          " field, old_value, new_value, who, at, origin, origin_seq FROM"
 		          " stage_history ON CONFLICT (origin, origin_seq) DO NOTHING",
 		          1, src, NULL, NULL);
-	if (rc == SW_OK)
+	/* the vector: on the bulk path from what went up, not a scan of it */
+	for (size_t i = 0; i < y->sent.n && rc == SW_OK && y->fresh; i++) {
+		char seq[32];
+		const char *p[3] = {y->o->source, y->sent.v[i].origin, seq};
+
+		snprintf(seq, sizeof seq, "%lld", y->sent.v[i].seq);
+		rc = exec(y, "INSERT INTO sync VALUES ($1, $2, $3::bigint)", 3, p, NULL, NULL);
+	}
+	if (rc == SW_OK && !y->fresh)
 		rc = exec(y,
 		          "INSERT INTO sync SELECT $1, origin, max(origin_seq) FROM stage_history"
 		          " GROUP BY origin ON CONFLICT (source, origin) DO UPDATE SET last_seq ="
 		          " greatest(sync.last_seq, EXCLUDED.last_seq)",
 		          1, src, NULL, NULL);
 	free(g.found);
-	free(g.vals);
 	free(q.p);
 	free(ins.p);
 	return rc;
@@ -741,6 +925,8 @@ static enum sw_status run(struct sw_store *s, const struct sw_forms *forms, cons
 		store_open = rc == SW_OK;
 	}
 	if (rc == SW_OK && push)
+		rc = fresh_begin(&y);
+	if (rc == SW_OK && push)
 		rc = push_up(&y);
 	if (rc == SW_OK && push)
 		rc = push_runs(&y);
@@ -762,6 +948,7 @@ static enum sw_status run(struct sw_store *s, const struct sw_forms *forms, cons
 	free_uuids(&y);
 	sw_sync_vector_free(&y.dbv);
 	sw_sync_vector_free(&y.ours);
+	sw_sync_vector_free(&y.sent);
 	sw_pg_close(y.pg);
 	free(y.cols);
 	free(y.db_id);

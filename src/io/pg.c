@@ -2,18 +2,21 @@
 #include "schouw/pg.h"
 
 #include <libpq-fe.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "schouw/i18n.h"
 
-#define COPY_BLOCK (256 * 1024)
+#define COPY_BLOCK (1024 * 1024)
 
 struct sw_pg {
 	PGconn *conn;
 	char *buf; /* COPY rows not yet sent */
 	size_t len, cap;
 	bool copying;
+	bool binary; /* the COPY in progress is in binary format */
+	bool nomem;  /* a binary value did not fit: the COPY fails at its end */
 };
 
 /* libpq's message without its trailing newline. */
@@ -126,6 +129,7 @@ enum sw_status sw_pg_copy_begin(struct sw_pg *pg, const char *copy_sql, struct s
 		pg->copying = true;
 	PQclear(res);
 	pg->len = 0;
+	pg->binary = pg->nomem = false;
 	return rc;
 }
 
@@ -155,6 +159,8 @@ static bool put(struct sw_pg *pg, const char *s, size_t n)
 	pg->len += n;
 	return true;
 }
+
+static void put_be(struct sw_pg *pg, uint64_t v, int n);
 
 enum sw_status sw_pg_copy_row(struct sw_pg *pg, int n, const char *const *vals,
                               struct sw_error *err)
@@ -187,8 +193,12 @@ enum sw_status sw_pg_copy_row(struct sw_pg *pg, int n, const char *const *vals,
 
 enum sw_status sw_pg_copy_end(struct sw_pg *pg, struct sw_error *err)
 {
-	enum sw_status rc = flush(pg, err);
+	enum sw_status rc;
 	PGresult *res;
+
+	if (pg->binary && pg->copying && !pg->nomem)
+		put_be(pg, 0xFFFF, 2); /* the file trailer: a field count of -1 */
+	rc = pg->nomem ? sw_error_nomem(err) : flush(pg, err);
 
 	pg->copying = false;
 	if (PQputCopyEnd(pg->conn, rc == SW_OK ? NULL : "schouw stopped") != 1 && rc == SW_OK)
@@ -199,4 +209,79 @@ enum sw_status sw_pg_copy_end(struct sw_pg *pg, struct sw_error *err)
 		PQclear(res);
 	}
 	return rc;
+}
+
+/* Binary COPY (the "PGCOPY" file format): integers in network order. */
+static void put_be(struct sw_pg *pg, uint64_t v, int n)
+{
+	unsigned char b[8];
+
+	for (int i = n - 1; i >= 0; i--, v >>= 8)
+		b[i] = (unsigned char)(v & 0xFF);
+	if (!put(pg, (const char *)b, (size_t)n))
+		pg->nomem = true;
+}
+
+enum sw_status sw_pg_copy_begin_binary(struct sw_pg *pg, const char *copy_sql, struct sw_error *err)
+{
+	static const char head[] = "PGCOPY\n\377\r\n\0"; /* + flags, extension length */
+	enum sw_status rc = sw_pg_copy_begin(pg, copy_sql, err);
+
+	if (rc != SW_OK)
+		return rc;
+	pg->binary = true;
+	if (!put(pg, head, sizeof head - 1))
+		pg->nomem = true;
+	put_be(pg, 0, 4);
+	put_be(pg, 0, 4);
+	return SW_OK;
+}
+
+enum sw_status sw_pg_bin_row(struct sw_pg *pg, int nfields, struct sw_error *err)
+{
+	if (pg->nomem)
+		return sw_error_nomem(err);
+	if (pg->len >= COPY_BLOCK) {
+		enum sw_status rc = flush(pg, err);
+
+		if (rc != SW_OK)
+			return rc;
+	}
+	put_be(pg, (uint64_t)nfields, 2);
+	return SW_OK;
+}
+
+void sw_pg_bin_null(struct sw_pg *pg)
+{
+	put_be(pg, 0xFFFFFFFFu, 4);
+}
+
+void sw_pg_bin_bytes(struct sw_pg *pg, const void *p, size_t n)
+{
+	put_be(pg, (uint64_t)n, 4);
+	if (!put(pg, p, n))
+		pg->nomem = true;
+}
+
+void sw_pg_bin_text(struct sw_pg *pg, const char *s)
+{
+	if (s == NULL)
+		sw_pg_bin_null(pg);
+	else
+		sw_pg_bin_bytes(pg, s, strlen(s));
+}
+
+void sw_pg_bin_int8(struct sw_pg *pg, long long v)
+{
+	put_be(pg, 8, 4);
+	put_be(pg, (uint64_t)v, 8);
+}
+
+void sw_pg_bin_float8(struct sw_pg *pg, double v)
+{
+	uint64_t b;
+
+	memcpy(&b, &v, sizeof b);
+	put_be(pg, 8, 4);
+	put_be(pg, b, 8);
 }

@@ -65,8 +65,24 @@ expect 2 sa push "$DB"
 contains "$ERR" "--source"
 
 # ---- the first push makes the schema ----
+# into the empty database it loads bare and indexes after; a dropped
+# connection there leaves the tables empty with every index
+before=$(snapshot "$A")
+SCHOUW_TEST_PUSH_DROP=1 "$SCHOUW" --db "$A" push "$DB" --source dordrecht >"$T/drop0.out" 2>&1
+equal "$?" 2 "a first push whose connection dropped fails"
+unchanged "$before" "$A" "a first push whose connection dropped"
+equal "$(q "SELECT (SELECT count(*) FROM points) || '|' || (SELECT count(*) FROM history)")" "0|0" \
+	"the database after a dropped first push"
+INDEXES="SELECT string_agg(indexname, ',' ORDER BY indexname) FROM pg_indexes
+	WHERE tablename IN ('points', 'history')"
+idx=$(q "$INDEXES")
+contains "$idx" "points_geom_gist"
+contains "$idx" "points_uuid_key"
 expect 0 sa push "$DB" --source dordrecht
 contains "$OUT" "pushed: 3 history rows, 3 points"
+equal "$(q "$INDEXES")" "$idx" "the indexes after a bare first load"
+equal "$(q "SELECT ST_AsText(geom) || ' ' || ST_SRID(geom) FROM points WHERE uuid = '$U1'")" \
+	"POINT(104891 425327) 28992" "the geometry loaded as EWKB"
 equal "$(q "SELECT value FROM schouw_db_meta WHERE key = 'schema_version'")" 1 "db schema version"
 equal "$(q "SELECT count(*) FROM points WHERE source = 'dordrecht'")" 3 "points in the database"
 equal "$(q "SELECT count(*) FROM pg_indexes WHERE tablename = 'points' AND indexdef LIKE '%gist%'")" 1 \
