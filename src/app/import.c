@@ -620,6 +620,18 @@ static size_t mm_text(double k, double v, char *out, size_t len)
 	return sw_num_format_fixed(v, 3, out, len);
 }
 
+/* Append at most max bytes of s (up to its NUL) to buf holding n bytes,
+ * keeping room for a NUL; the new length. */
+static size_t name_put(char *buf, size_t cap, size_t n, const char *s, size_t max)
+{
+	size_t k = strnlen(s, max);
+
+	if (k > cap - 1 - n)
+		k = cap - 1 - n;
+	memcpy(buf + n, s, k);
+	return n + k;
+}
+
 void sw_import_derive_uuid(const char *type, double x, double y, const char *observed_at,
                            const char *surveyor, char *buf)
 {
@@ -627,9 +639,8 @@ void sw_import_derive_uuid(const char *type, double x, double y, const char *obs
 	static uuid_t ns;
 	static bool have_ns;
 	char name[1024], tx[400], ty[400];
-	size_t lx, ly;
+	size_t lx, ly, n;
 	uuid_t u;
-	int n;
 
 	if (!have_ns) {
 		uuid_parse(schouw_ns, ns);
@@ -640,14 +651,19 @@ void sw_import_derive_uuid(const char *type, double x, double y, const char *obs
 
 	lx = mm_text(kx, kx / 1000.0, tx, sizeof tx);
 	ly = mm_text(ky, ky / 1000.0, ty, sizeof ty);
-	n = snprintf(name, sizeof name, "%s|%.*s|%.*s|%s|%s", type != NULL ? type : "", (int)lx, tx,
-	             (int)ly, ty, observed_at != NULL ? observed_at : "",
-	             surveyor != NULL ? surveyor : "");
-	if (n < 0)
-		n = 0;
-	if ((size_t)n >= sizeof name)
-		n = (int)sizeof name - 1;
-	uuid_generate_sha1(u, ns, name, (size_t)n);
+	/* "type|x|y|observed_at|surveyor", cut at sizeof name - 1 like the
+	 * snprintf it replaces (a tenth of the validate stage) */
+	n = 0;
+	n = name_put(name, sizeof name, n, type != NULL ? type : "", SIZE_MAX);
+	n = name_put(name, sizeof name, n, "|", 1);
+	n = name_put(name, sizeof name, n, tx, lx);
+	n = name_put(name, sizeof name, n, "|", 1);
+	n = name_put(name, sizeof name, n, ty, ly);
+	n = name_put(name, sizeof name, n, "|", 1);
+	n = name_put(name, sizeof name, n, observed_at != NULL ? observed_at : "", SIZE_MAX);
+	n = name_put(name, sizeof name, n, "|", 1);
+	n = name_put(name, sizeof name, n, surveyor != NULL ? surveyor : "", SIZE_MAX);
+	uuid_generate_sha1(u, ns, name, n);
 	uuid_unparse_lower(u, buf);
 }
 
