@@ -55,6 +55,8 @@ struct hfile {
 	SAOffset pos;
 	bool known;
 	char last; /* 'r', 'w' or 0: C needs a seek between reading and writing */
+	char buf[1 << 16]; /* stdio's buffer: a DBF goes record by record, so
+	                      64 KiB per system call, not 4 KiB */
 };
 
 /* Before switching between reading and writing, seek for real. */
@@ -83,6 +85,7 @@ static SAFile hook_fopen(const char *path, const char *mode)
 		free(h);
 		return NULL;
 	}
+	setvbuf(h->f, h->buf, _IOFBF, sizeof h->buf);
 	h->known = mode[0] != 'a';
 	return (SAFile)h;
 }
