@@ -797,9 +797,9 @@ struct sw_importer {
 	/* Stage times: the CPU clock is a system call, so it is read once per
 	 * batch and its time split between reading and validating in the
 	 * ratio of the monotonic time spent in each. */
-	double t_mark;         /* CPU time at the last split */
-	double w_mark;         /* monotonic time when schouw last left the reader */
-	double w_read, w_val;  /* monotonic time in each since t_mark */
+	double t_mark;        /* CPU time at the last split */
+	double w_mark;        /* monotonic time when schouw last left the reader */
+	double w_read, w_val; /* monotonic time in each since t_mark */
 };
 
 static enum sw_status rec_copy(struct arena *a, struct rec_copy *c, const struct sw_record *r,

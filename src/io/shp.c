@@ -55,8 +55,9 @@ struct hfile {
 	SAOffset pos;
 	bool known;
 	char last; /* 'r', 'w' or 0: C needs a seek between reading and writing */
-	char buf[1 << 16]; /* stdio's buffer: a DBF goes record by record, so
-	                      64 KiB per system call, not 4 KiB */
+	/* stdio's buffer: a DBF is read record by record, so 64 KiB per
+	 * system call, not 4 KiB */
+	char buf[1 << 16];
 };
 
 /* Before switching between reading and writing, seek for real. */
