@@ -5,6 +5,7 @@
 #include <ctype.h>
 #include <math.h>
 #include <stdarg.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -231,12 +232,17 @@ struct roles {
 	enum key_role *role;
 	const struct sw_field **field;
 	size_t cap;
+	/* ffield[k * n + i]: column i's field in form k of forms (NULL: not
+	 * one of its fields), so a row never looks its fields up by name */
+	const struct sw_field **ffield;
+	const struct sw_forms *forms;
 };
 
-static enum sw_status compute_roles(struct roles *ro, const struct sw_field *const *fields,
-                                    size_t nfields, const struct sw_record *r, struct sw_error *err)
+static enum sw_status compute_roles(struct roles *ro, const struct sw_forms *forms,
+                                    const struct sw_field *const *fields, size_t nfields,
+                                    const struct sw_record *r, struct sw_error *err)
 {
-	size_t i;
+	size_t i, k;
 
 	for (i = 0; i < ro->n; i++)
 		free(ro->keys[i]);
@@ -265,7 +271,30 @@ static enum sw_status compute_roles(struct roles *ro, const struct sw_field *con
 		ro->n = i + 1;
 		ro->role[i] = key_role(fields, nfields, r->keys[i], &ro->field[i]);
 	}
+	free(ro->ffield);
+	ro->ffield = NULL;
+	ro->forms = forms;
+	if (forms == NULL || forms->nforms == 0 || r->n == 0)
+		return SW_OK;
+	ro->ffield = calloc(forms->nforms * r->n, sizeof *ro->ffield);
+	if (ro->ffield == NULL)
+		return sw_error_nomem(err);
+	for (k = 0; k < forms->nforms; k++)
+		for (i = 0; i < r->n; i++)
+			if (ro->role[i] == K_FIELD)
+				ro->ffield[k * r->n + i] =
+				    sw_form_field(&forms->forms[k], ro->field[i]->name);
 	return SW_OK;
+}
+
+/* Column i's field in form (resolved once per key set). */
+static const struct sw_field *col_field(const struct roles *ro, const struct sw_form *form,
+                                        size_t i)
+{
+	if (ro->ffield != NULL && form >= ro->forms->forms &&
+	    form < ro->forms->forms + ro->forms->nforms)
+		return ro->ffield[(size_t)(form - ro->forms->forms) * ro->n + i];
+	return sw_form_field(form, ro->field[i]->name);
 }
 
 static void roles_free(struct roles *ro)
@@ -277,6 +306,7 @@ static void roles_free(struct roles *ro)
 	free(ro->keys);
 	free(ro->role);
 	free(ro->field);
+	free(ro->ffield);
 	memset(ro, 0, sizeof *ro);
 }
 
@@ -388,11 +418,22 @@ static enum sw_status apply(const struct sw_forms *forms, const struct sw_import
 
 	s = first_val(r, ro, K_UUID, &present);
 	if (s != NULL && fresh) {
-		char *t = trimmed(s);
+		char tb[64], *t = tb;
+		size_t n;
+
+		while (*s == ' ' || *s == '\t')
+			s++;
+		n = strlen(s);
+		while (n > 0 && (s[n - 1] == ' ' || s[n - 1] == '\t'))
+			n--;
+		if (n >= sizeof tb) /* not a uuid; the message quotes it whole */
+			t = malloc(n + 1);
 		if (t == NULL) {
 			rc = sw_error_nomem(err);
 			goto out;
 		}
+		memcpy(t, s, n);
+		t[n] = '\0';
 		if (sw_uuid_valid(t)) {
 			for (i = 0; i < SW_UUID_LEN; i++)
 				p->uuid[i] = (char)tolower((unsigned char)t[i]);
@@ -403,7 +444,8 @@ static enum sw_status apply(const struct sw_forms *forms, const struct sw_import
 			             "0b8e4f5c-2a71-4c39-9d0e-5f6a7b8c9d0e, got '%s'"),
 			           t);
 		}
-		free(t);
+		if (t != tb)
+			free(t);
 	}
 
 	s = first_val(r, ro, K_STATUS, &present);
@@ -511,7 +553,7 @@ static enum sw_status apply(const struct sw_forms *forms, const struct sw_import
 		}
 		if (form == NULL)
 			continue;
-		f = sw_form_field(form, ro->field[i]->name);
+		f = col_field(ro, form, i);
 		if (f == NULL) {
 			reason_add(rs, _("%s: not a field of form '%s' (value '%s')"),
 			           ro->field[i]->name, form->type, r->vals[i]);
@@ -557,7 +599,7 @@ enum sw_status sw_import_apply_record(const struct sw_forms *forms, const struct
 	rc = sw_forms_all_fields(forms, &fields, &nfields, err);
 	if (rc != SW_OK)
 		goto out;
-	rc = compute_roles(&ro, fields, nfields, r, err);
+	rc = compute_roles(&ro, forms, fields, nfields, r, err);
 	if (rc != SW_OK)
 		goto out;
 	rc = apply(forms, o, r, &ro, p, fresh, &rs, NULL, err);
@@ -578,6 +620,18 @@ static size_t mm_text(double k, double v, char *out, size_t len)
 	return sw_num_format_fixed(v, 3, out, len);
 }
 
+/* Append at most max bytes of s (up to its NUL) to buf holding n bytes,
+ * keeping room for a NUL; the new length. */
+static size_t name_put(char *buf, size_t cap, size_t n, const char *s, size_t max)
+{
+	size_t k = strnlen(s, max);
+
+	if (k > cap - 1 - n)
+		k = cap - 1 - n;
+	memcpy(buf + n, s, k);
+	return n + k;
+}
+
 void sw_import_derive_uuid(const char *type, double x, double y, const char *observed_at,
                            const char *surveyor, char *buf)
 {
@@ -585,9 +639,8 @@ void sw_import_derive_uuid(const char *type, double x, double y, const char *obs
 	static uuid_t ns;
 	static bool have_ns;
 	char name[1024], tx[400], ty[400];
-	size_t lx, ly;
+	size_t lx, ly, n;
 	uuid_t u;
-	int n;
 
 	if (!have_ns) {
 		uuid_parse(schouw_ns, ns);
@@ -598,14 +651,19 @@ void sw_import_derive_uuid(const char *type, double x, double y, const char *obs
 
 	lx = mm_text(kx, kx / 1000.0, tx, sizeof tx);
 	ly = mm_text(ky, ky / 1000.0, ty, sizeof ty);
-	n = snprintf(name, sizeof name, "%s|%.*s|%.*s|%s|%s", type != NULL ? type : "", (int)lx, tx,
-	             (int)ly, ty, observed_at != NULL ? observed_at : "",
-	             surveyor != NULL ? surveyor : "");
-	if (n < 0)
-		n = 0;
-	if ((size_t)n >= sizeof name)
-		n = (int)sizeof name - 1;
-	uuid_generate_sha1(u, ns, name, (size_t)n);
+	/* "type|x|y|observed_at|surveyor", cut at sizeof name - 1 like the
+	 * snprintf it replaces (a tenth of the validate stage) */
+	n = 0;
+	n = name_put(name, sizeof name, n, type != NULL ? type : "", SIZE_MAX);
+	n = name_put(name, sizeof name, n, "|", 1);
+	n = name_put(name, sizeof name, n, tx, lx);
+	n = name_put(name, sizeof name, n, "|", 1);
+	n = name_put(name, sizeof name, n, ty, ly);
+	n = name_put(name, sizeof name, n, "|", 1);
+	n = name_put(name, sizeof name, n, observed_at != NULL ? observed_at : "", SIZE_MAX);
+	n = name_put(name, sizeof name, n, "|", 1);
+	n = name_put(name, sizeof name, n, surveyor != NULL ? surveyor : "", SIZE_MAX);
+	uuid_generate_sha1(u, ns, name, n);
 	uuid_unparse_lower(u, buf);
 }
 
@@ -620,8 +678,81 @@ static double cpu_now(void)
 	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
 }
 
+/* Monotonic time: a vDSO call, not a system call like the CPU clock, so
+ * cheap enough to take twice per row. */
+static double wall_now(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+/* Memory for the rows of one batch: chunks handed out in order and all
+ * reused by the next batch, so a row's copy costs no malloc. */
+struct arena_chunk {
+	struct arena_chunk *next;
+	size_t cap, used;
+	max_align_t data[];
+};
+
+struct arena {
+	struct arena_chunk *first, *cur;
+};
+
+#define ARENA_CHUNK ((size_t)1 << 20)
+
+static void *arena_alloc(struct arena *a, size_t n)
+{
+	struct arena_chunk *c;
+
+	n = (n + sizeof(max_align_t) - 1) / sizeof(max_align_t) * sizeof(max_align_t);
+	while (a->cur != NULL && a->cur->used + n > a->cur->cap) {
+		a->cur = a->cur->next;
+		if (a->cur != NULL)
+			a->cur->used = 0;
+	}
+	if (a->cur == NULL) {
+		size_t cap = n > ARENA_CHUNK ? n : ARENA_CHUNK;
+		struct arena_chunk **tail = &a->first;
+
+		c = malloc(sizeof *c + cap);
+		if (c == NULL)
+			return NULL;
+		c->next = NULL;
+		c->cap = cap;
+		c->used = 0;
+		while (*tail != NULL)
+			tail = &(*tail)->next;
+		*tail = c;
+		a->cur = c;
+	}
+	c = a->cur;
+	c->used += n;
+	return (char *)c->data + c->used - n;
+}
+
+/* Forget everything handed out; keep the chunks. */
+static void arena_reset(struct arena *a)
+{
+	a->cur = a->first;
+	if (a->cur != NULL)
+		a->cur->used = 0;
+}
+
+static void arena_free(struct arena *a)
+{
+	while (a->first != NULL) {
+		struct arena_chunk *c = a->first;
+
+		a->first = c->next;
+		free(c);
+	}
+	a->cur = NULL;
+}
+
 struct rec_copy {
-	char *block; /* everything below lives in this one allocation */
+	char *block; /* everything below lives in this block of the batch arena */
 	struct sw_record r;
 };
 
@@ -660,17 +791,19 @@ struct sw_importer {
 	bool *tfail;
 	size_t *tidx;
 
+	struct arena rows; /* the record copies of the current batch */
+
 	struct sw_import_report rep;
-	double t_mark; /* CPU time when schouw last left the reader */
+	/* Stage times: the CPU clock is a system call, so it is read once per
+	 * batch and its time split between reading and validating in the
+	 * ratio of the monotonic time spent in each. */
+	double t_mark;        /* CPU time at the last split */
+	double w_mark;        /* monotonic time when schouw last left the reader */
+	double w_read, w_val; /* monotonic time in each since t_mark */
 };
 
-static void rec_free(struct rec_copy *c)
-{
-	free(c->block);
-	memset(c, 0, sizeof *c);
-}
-
-static enum sw_status rec_copy(struct rec_copy *c, const struct sw_record *r, struct sw_error *err)
+static enum sw_status rec_copy(struct arena *a, struct rec_copy *c, const struct sw_record *r,
+                               struct sw_error *err)
 {
 	size_t total = 0, i;
 	char **keys, **vals;
@@ -681,7 +814,7 @@ static enum sw_status rec_copy(struct rec_copy *c, const struct sw_record *r, st
 	total += LEN(r->file) + LEN(r->pos_kind) + LEN(r->crs);
 	for (i = 0; i < r->n; i++)
 		total += LEN(r->keys[i]) + LEN(r->vals[i]);
-	c->block = malloc(total > 0 ? total : 1);
+	c->block = arena_alloc(a, total > 0 ? total : 1);
 	if (c->block == NULL)
 		return sw_error_nomem(err);
 	keys = (char **)(void *)c->block;
@@ -748,6 +881,7 @@ enum sw_status sw_importer_new(struct sw_store *s, const struct sw_forms *f,
 		goto out;
 	im->in_tx = true;
 	im->t_mark = cpu_now();
+	im->w_mark = wall_now();
 	{
 		long long n = -1;
 
@@ -795,7 +929,7 @@ static enum sw_status check_columns(struct sw_importer *im, const struct sw_reco
 	enum sw_status rc;
 	size_t i, len = 0, nunk = 0;
 
-	rc = compute_roles(&im->roles, im->fields, im->nfields, r, err);
+	rc = compute_roles(&im->roles, im->forms, im->fields, im->nfields, r, err);
 	if (rc != SW_OK)
 		return rc;
 	for (i = 0; i < r->n; i++) {
@@ -1062,7 +1196,7 @@ static enum sw_status place(struct sw_importer *im, struct item *it, struct reas
 	if (rc != SW_OK)
 		goto out;
 	if (!same_keys(&im->roles, r)) {
-		rc = compute_roles(&im->roles, im->fields, im->nfields, r, err);
+		rc = compute_roles(&im->roles, im->forms, im->fields, im->nfields, r, err);
 		if (rc != SW_OK)
 			goto out;
 	}
@@ -1173,11 +1307,11 @@ static void items_clear(struct sw_importer *im)
 
 	for (i = 0; i < im->nitems; i++) {
 		sw_point_clear(&im->items[i].p);
-		rec_free(&im->items[i].rc);
 		free(im->items[i].reasons);
 		free(im->items[i].fatal);
 	}
 	im->nitems = 0;
+	arena_reset(&im->rows);
 }
 
 static enum sw_status flush_batch(struct sw_importer *im, struct sw_error *err)
@@ -1185,8 +1319,19 @@ static enum sw_status flush_batch(struct sw_importer *im, struct sw_error *err)
 	enum sw_status rc;
 	size_t i;
 
-	double t0 = cpu_now();
+	double t0 = cpu_now(), w = wall_now(), wsum;
 
+	/* the reader's time up to here, then split the CPU time since the
+	 * last split between reading and validating */
+	im->w_read += w - im->w_mark;
+	wsum = im->w_read + im->w_val;
+	if (wsum > 0) {
+		im->rep.cpu_read += (t0 - im->t_mark) * im->w_read / wsum;
+		im->rep.cpu_validate += (t0 - im->t_mark) * im->w_val / wsum;
+	} else {
+		im->rep.cpu_read += t0 - im->t_mark;
+	}
+	im->w_read = im->w_val = 0;
 	rc = transform_batch(im, err);
 	for (i = 0; rc == SW_OK && i < im->nitems; i++) {
 		struct item *it = &im->items[i];
@@ -1201,6 +1346,7 @@ static enum sw_status flush_batch(struct sw_importer *im, struct sw_error *err)
 	}
 	items_clear(im);
 	im->t_mark = cpu_now();
+	im->w_mark = wall_now();
 	im->rep.cpu_store += im->t_mark - t0;
 	return rc;
 }
@@ -1237,11 +1383,11 @@ enum sw_status sw_importer_record_cb(const struct sw_record *r, void *importer,
 	it->crs = -1;
 	im->nitems++;
 	im->rep.rows++;
-	rc = rec_copy(&it->rc, r, err);
+	rc = rec_copy(&im->rows, &it->rc, r, err);
 	if (rc != SW_OK)
 		goto out;
-	t0 = cpu_now();
-	im->rep.cpu_read += t0 - im->t_mark;
+	t0 = wall_now();
+	im->w_read += t0 - im->w_mark;
 	rc = apply(im->forms, &im->o, r, &im->roles, &it->p, true, &rs, &im->rep, err);
 	if (rc != SW_OK)
 		goto out;
@@ -1276,8 +1422,8 @@ enum sw_status sw_importer_record_cb(const struct sw_record *r, void *importer,
 	if ((rc = set_text(&it->reasons, &rs, err)) != SW_OK ||
 	    (rc = set_text(&it->fatal, &fatal, err)) != SW_OK)
 		goto out;
-	im->t_mark = cpu_now();
-	im->rep.cpu_validate += im->t_mark - t0;
+	im->w_mark = wall_now();
+	im->w_val += im->w_mark - t0;
 	if (im->nitems == SW_IMPORT_BATCH)
 		rc = flush_batch(im, err);
 out:
@@ -1370,6 +1516,7 @@ void sw_importer_free(struct sw_importer *im)
 	}
 	free(im->rep.notes);
 	roles_free(&im->roles);
+	arena_free(&im->rows);
 	free(im->fields);
 	free(im);
 }

@@ -585,12 +585,28 @@ out:
 
 /* ---- whole points ---- */
 
+/* form's field called name, looked for from *hint on and around: a point's
+ * measurements mostly come in field order, so this is one strcmp each. */
+static const struct sw_field *field_from(const struct sw_form *form, const char *name, size_t *hint)
+{
+	size_t k, j;
+
+	for (k = 0; k < form->nfields; k++) {
+		j = (*hint + k) % form->nfields;
+		if (strcmp(form->fields[j].name, name) == 0) {
+			*hint = j + 1;
+			return &form->fields[j];
+		}
+	}
+	return NULL;
+}
+
 enum sw_status sw_form_validate(const struct sw_forms *forms, const struct sw_point *p,
                                 struct sw_error *err)
 {
 	const struct sw_form *form;
 	enum sw_status rc;
-	size_t i;
+	size_t i, hint = 0;
 
 	if (forms == NULL || p == NULL)
 		return sw_error_set(err, SW_ERR_INTERNAL, "sw_form_validate: NULL argument");
@@ -604,9 +620,9 @@ enum sw_status sw_form_validate(const struct sw_forms *forms, const struct sw_po
 		return sw_error_set(err, SW_ERR_INPUT, "%s",
 		                    _("coordinates must be finite numbers"));
 	for (i = 0; i < p->nattrs; i++) {
-		const struct sw_field *f = sw_form_field_or_error(form, p->attrs[i].name, err);
+		const struct sw_field *f = field_from(form, p->attrs[i].name, &hint);
 
-		if (f == NULL)
+		if (f == NULL && (f = sw_form_field_or_error(form, p->attrs[i].name, err)) == NULL)
 			return SW_ERR_INPUT;
 		rc = sw_field_check(f, &p->attrs[i].v, err);
 		if (rc != SW_OK)

@@ -13,6 +13,20 @@
 #include "schouw/i18n.h"
 #include "schouw/num.h"
 
+/* Room in p->attrs for n measurements: a power of two from 4, so adding
+ * them one by one reallocates rarely. Every allocation of attrs holds at
+ * least attr_cap(nattrs); removing one keeps the array. */
+static size_t attr_cap(size_t n)
+{
+	size_t c = 4;
+
+	if (n == 0)
+		return 0;
+	while (c < n)
+		c *= 2;
+	return c;
+}
+
 void sw_point_init(struct sw_point *p)
 {
 	if (p == NULL)
@@ -66,7 +80,7 @@ enum sw_status sw_point_copy(struct sw_point *dst, const struct sw_point *src, s
 	    (rc = sw_point_set_str(&dst->updated_at, src->updated_at, err)) != SW_OK)
 		goto out;
 	if (src->nattrs > 0) {
-		dst->attrs = calloc(src->nattrs, sizeof *dst->attrs);
+		dst->attrs = calloc(attr_cap(src->nattrs), sizeof *dst->attrs);
 		if (dst->attrs == NULL) {
 			rc = sw_error_nomem(err);
 			goto out;
@@ -152,12 +166,14 @@ enum sw_status sw_point_set_attr(struct sw_point *p, const char *name, const str
 		rc = sw_error_nomem(err);
 		goto out;
 	}
-	grown = realloc(p->attrs, (p->nattrs + 1) * sizeof *p->attrs);
-	if (grown == NULL) {
-		rc = sw_error_nomem(err);
-		goto out;
+	if (p->nattrs + 1 > attr_cap(p->nattrs)) {
+		grown = realloc(p->attrs, attr_cap(p->nattrs + 1) * sizeof *p->attrs);
+		if (grown == NULL) {
+			rc = sw_error_nomem(err);
+			goto out;
+		}
+		p->attrs = grown;
 	}
-	p->attrs = grown;
 	p->attrs[p->nattrs].name = nm;
 	p->attrs[p->nattrs].v = copy;
 	p->nattrs++;

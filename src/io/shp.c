@@ -55,6 +55,9 @@ struct hfile {
 	SAOffset pos;
 	bool known;
 	char last; /* 'r', 'w' or 0: C needs a seek between reading and writing */
+	/* stdio's buffer: a DBF is read record by record, so 64 KiB per
+	 * system call, not 4 KiB */
+	char buf[1 << 16];
 };
 
 /* Before switching between reading and writing, seek for real. */
@@ -83,6 +86,7 @@ static SAFile hook_fopen(const char *path, const char *mode)
 		free(h);
 		return NULL;
 	}
+	setvbuf(h->f, h->buf, _IOFBF, sizeof h->buf);
 	h->known = mode[0] != 'a';
 	return (SAFile)h;
 }

@@ -116,29 +116,6 @@ static const struct {
 };
 
 /* iconv name for a .cpg text or "LDID/n"; "" when it says nothing. */
-/* What shapelib's DBFIsAttributeNULL decides about a value it read (its
- * DBFIsValueNULL is not exported): numbers all '*' or blank, dates
- * "00000000", logicals '?', anything else empty. */
-static bool dbf_value_null(char type, const char *v)
-{
-	switch (type) {
-	case 'N':
-	case 'F':
-		if (v[0] == '*')
-			return true;
-		for (size_t i = 0; v[i] != '\0'; i++)
-			if (v[i] != ' ')
-				return false;
-		return true;
-	case 'D':
-		return strncmp(v, "00000000", 8) == 0;
-	case 'L':
-		return v[0] == '?';
-	default:
-		return v[0] == '\0';
-	}
-}
-
 void sw_shp_codepage(const char *cp, char *out, size_t outlen)
 {
 	char t[64];
@@ -216,14 +193,17 @@ static int conv_run(struct conv *c, const char *s, size_t len, size_t *bad, cons
 	char *in = (char *)s, *outp;
 	size_t inleft = len, outleft, need = 4 * len + 4;
 
-	if (c->utf8 || (c->guess && sw_utf8_valid(s, len))) {
-		size_t good = sw_utf8_valid_prefix(s, len);
-		if (good < len) {
+	if (c->utf8 || c->guess) {
+		size_t good = sw_utf8_valid_prefix(s, len); /* one pass over the text */
+
+		if (good == len) {
+			*res = s;
+			return 1;
+		}
+		if (c->utf8) {
 			*bad = good;
 			return 0;
 		}
-		*res = s;
-		return 1;
 	}
 	if (need > c->cap) {
 		char *b = realloc(c->buf, need);
@@ -256,7 +236,80 @@ struct rfield {
 	const char *mapped; /* schouw name, or the DBF name when unknown */
 	char native;        /* 'C', 'N', 'F', 'L', 'D', ... */
 	int slot;           /* index in the record's keys/vals; -1: left out by --map */
+	int off, width;     /* where the field lies in the raw record */
 };
+
+/* The texts of one record, in one buffer reused from record to record:
+ * values are kept as offsets until the record is complete (the buffer may
+ * move as it grows). */
+struct recbuf {
+	char *buf;
+	size_t len, cap;
+};
+
+static bool recbuf_put(struct recbuf *b, const char *s, size_t n, size_t *off)
+{
+	if (b->len + n + 1 > b->cap) {
+		size_t cap = b->cap > 0 ? b->cap : 4096;
+		char *g;
+
+		while (cap < b->len + n + 1)
+			cap *= 2;
+		g = realloc(b->buf, cap);
+		if (g == NULL)
+			return false;
+		b->buf = g;
+		b->cap = cap;
+	}
+	*off = b->len;
+	memcpy(b->buf + b->len, s, n);
+	b->buf[b->len + n] = '\0';
+	b->len += n + 1;
+	return true;
+}
+
+/* Field i of a raw DBF record as shapelib's DBFReadStringAttribute gives it
+ * (cut at a NUL, blanks trimmed on both sides), without its copy per field. */
+static const char *raw_field(const char *rec, const struct rfield *f, size_t *len)
+{
+	const char *s = rec + f->off;
+	size_t n = strnlen(s, (size_t)f->width);
+
+	while (n > 0 && *s == ' ') {
+		s++;
+		n--;
+	}
+	while (n > 0 && s[n - 1] == ' ')
+		n--;
+	*len = n;
+	return s;
+}
+
+/* What shapelib's DBFIsAttributeNULL decides about a trimmed value of n
+ * bytes (its DBFIsValueNULL is not exported): numbers all '*' or blank,
+ * dates "00000000", logicals '?', anything else empty. */
+static bool digits(const char *s, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		if (s[i] < '0' || s[i] > '9')
+			return false;
+	return true;
+}
+
+static bool raw_value_null(char type, const char *v, size_t n)
+{
+	switch (type) {
+	case 'N':
+	case 'F':
+		return n == 0 || v[0] == '*';
+	case 'D':
+		return n >= 8 && strncmp(v, "00000000", 8) == 0;
+	case 'L':
+		return n > 0 && v[0] == '?';
+	default:
+		return n == 0;
+	}
+}
 
 static bool map_matches(const char *src, const char *dbfname, const char *mapped)
 {
@@ -380,7 +433,9 @@ enum sw_status sw_shp_read(const char *path, const struct sw_read_opts *o, sw_re
 	SAHooks hooks;
 	struct rfield *fl = NULL;
 	const char **keys = NULL, **vals = NULL;
-	char **owned = NULL;
+	size_t *voff = NULL;
+	struct recbuf rb = {0};
+	const char *tup;
 	struct conv cv = {.cd = (iconv_t)-1};
 	int nf = 0, nout = 0, nent = 0, stype = 0;
 	enum sw_status rc = SW_OK;
@@ -450,16 +505,19 @@ enum sw_status sw_shp_read(const char *path, const struct sw_read_opts *o, sw_re
 	fl = calloc((size_t)nf + 1, sizeof *fl);
 	keys = calloc((size_t)nf + 1, sizeof *keys);
 	vals = calloc((size_t)nf + 1, sizeof *vals);
-	owned = calloc((size_t)nf + 1, sizeof *owned);
-	if (fl == NULL || keys == NULL || vals == NULL || owned == NULL) {
+	voff = calloc((size_t)nf + 1, sizeof *voff);
+	if (fl == NULL || keys == NULL || vals == NULL || voff == NULL) {
 		rc = sw_error_set(err, SW_ERR_NOMEM, _("out of memory"));
 		goto out;
 	}
-	for (int i = 0; i < nf; i++) {
+	for (int i = 0, off = 1; i < nf; i++) {
 		const char *mapped, *key;
 		int wd, dec;
 		DBFGetFieldInfo(dbf, i, fl[i].name, &wd, &dec);
 		fl[i].native = DBFGetNativeFieldType(dbf, i);
+		fl[i].off = off; /* fields follow the deletion flag in order */
+		fl[i].width = wd;
+		off += wd;
 		mapped = sw_shp_names_from_dbf(names, fl[i].name);
 		fl[i].mapped = mapped ? mapped : fl[i].name;
 		key = apply_map(o, fl[i].name, fl[i].mapped);
@@ -513,37 +571,48 @@ enum sw_status sw_shp_read(const char *path, const struct sw_read_opts *o, sw_re
 			                 path, r + 1);
 			goto out;
 		}
+		tup = DBFReadTuple(dbf, r);
+		rb.len = 0;
 		for (int i = 0; i < nf; i++) {
 			const char *s;
-			size_t bad = 0;
+			size_t bad = 0, len = 0, at = 0;
 			int k, slot = fl[i].slot;
 
 			if (slot < 0)
 				continue;
-			free(owned[slot]);
-			owned[slot] = NULL;
+			voff[slot] = SIZE_MAX;
 			vals[slot] = NULL;
-			/* DBFIsAttributeNULL would read the field a second time */
-			s = DBFReadStringAttribute(dbf, r, i);
-			if (s == NULL || dbf_value_null(fl[i].native, s))
+			if (tup == NULL)
+				continue;
+			s = raw_field(tup, &fl[i], &len);
+			if (raw_value_null(fl[i].native, s, len))
 				continue;
 			if (fl[i].native == 'L') {
-				if (s[0] != '\0' && strchr("TtYy", s[0]) != NULL)
+				if (len > 0 && strchr("TtYy", s[0]) != NULL)
 					vals[slot] = "true";
-				else if (s[0] != '\0' && strchr("FfNn", s[0]) != NULL)
+				else if (len > 0 && strchr("FfNn", s[0]) != NULL)
 					vals[slot] = "false";
 				continue;
 			}
-			if (fl[i].native == 'D' && strlen(s) == 8 && strspn(s, "0123456789") == 8) {
-				owned[slot] = sw_shp_printf("%.4s-%.2s-%.2s", s, s + 4, s + 6);
-				if (owned[slot] == NULL) {
+			if (fl[i].native == 'D' && len == 8 && digits(s, 8)) {
+				char iso[11];
+
+				memcpy(iso, s, 4);
+				iso[4] = '-';
+				memcpy(iso + 5, s + 4, 2);
+				iso[7] = '-';
+				memcpy(iso + 8, s + 6, 2);
+				if (!recbuf_put(&rb, iso, 10, &voff[slot])) {
 					rc = sw_error_set(err, SW_ERR_NOMEM, _("out of memory"));
 					goto out;
 				}
-				vals[slot] = owned[slot];
 				continue;
 			}
-			k = conv_run(&cv, s, strlen(s), &bad, &vals[slot]);
+			if (!recbuf_put(&rb, s, len, &at)) {
+				rc = sw_error_set(err, SW_ERR_NOMEM, _("out of memory"));
+				goto out;
+			}
+			k = conv_run(&cv, rb.buf + at, len, &bad, &s);
 			if (k < 0) {
 				rc = sw_error_set(err, SW_ERR_NOMEM, _("out of memory"));
 				goto out;
@@ -567,23 +636,25 @@ enum sw_status sw_shp_read(const char *path, const struct sw_read_opts *o, sw_re
 				      "record %d; pass --encoding to say otherwise)"),
 				    dbfpath, r + 1);
 			}
-			/* both shapelib's buffer and cv.buf are reused by the next field */
-			owned[slot] = strdup(vals[slot]);
-			if (owned[slot] == NULL) {
-				rc = sw_error_set(err, SW_ERR_NOMEM, _("out of memory"));
-				goto out;
+			if (k == 2) { /* converted into cv.buf: that replaces the raw text */
+				rb.len = at;
+				if (!recbuf_put(&rb, s, strlen(s), &at)) {
+					rc = sw_error_set(err, SW_ERR_NOMEM, _("out of memory"));
+					goto out;
+				}
 			}
-			vals[slot] = owned[slot];
+			voff[slot] = at;
 		}
+		for (int j = 0; j < nout; j++)
+			if (voff[j] != SIZE_MAX)
+				vals[j] = rb.buf + voff[j];
 		rc = cb(&rec, ud, err);
 		if (rc != SW_OK)
 			goto out;
 	}
 out:
-	if (owned != NULL)
-		for (int i = 0; i < nf; i++)
-			free(owned[i]);
-	free(owned);
+	free(voff);
+	free(rb.buf);
 	free(keys);
 	free(vals);
 	free(fl);

@@ -5,6 +5,7 @@
 #include <stdint.h>
 
 #include <cmocka.h>
+#include <shapefil.h>
 
 #include <dirent.h>
 #include <math.h>
@@ -396,6 +397,110 @@ static void write_then_read_back(void **state)
 	remove_dir(d);
 }
 
+/* What the reader gives for each DBF field must be what shapelib's own
+ * DBFReadStringAttribute / DBFIsAttributeNULL make of it (the reader cuts
+ * the raw record itself): blanks trimmed, NULL numbers, dates, logicals. */
+struct rawback {
+	int n;
+	char vals[4][4][32]; /* record, field: value, or "(null)" */
+};
+
+static enum sw_status on_raw(const struct sw_record *r, void *ud, struct sw_error *err)
+{
+	struct rawback *rb = ud;
+	int i = rb->n++;
+
+	(void)err;
+	assert_true(i < 4);
+	assert_int_equal(r->n, 4);
+	for (size_t k = 0; k < r->n; k++)
+		snprintf(rb->vals[i][k], sizeof rb->vals[i][k], "%s",
+		         r->vals[k] != NULL ? r->vals[k] : "(null)");
+	return SW_OK;
+}
+
+static void raw_fields_read_as_shapelib_does(void **state)
+{
+	char *d = scratch_dir("raw");
+	char shp[1024], dbfp[1024], want[32];
+	struct sw_read_opts ro = {.crs = "EPSG:28992"};
+	struct rawback rb = {0};
+	struct sw_error err = {0};
+	double x = 105000, y = 425000;
+	SHPHandle h;
+	DBFHandle dbf;
+
+	(void)state;
+	snprintf(shp, sizeof shp, "%s/raw.shp", d);
+	snprintf(dbfp, sizeof dbfp, "%s/raw.dbf", d);
+	h = SHPCreate(shp, SHPT_POINT);
+	dbf = DBFCreate(dbfp);
+	assert_non_null(h);
+	assert_non_null(dbf);
+	assert_int_equal(DBFAddField(dbf, "txt", FTString, 20, 0), 0);
+	assert_int_equal(DBFAddField(dbf, "num", FTDouble, 8, 2), 1);
+	assert_int_equal(DBFAddNativeFieldType(dbf, "flag", 'L', 1, 0), 2);
+	assert_int_equal(DBFAddNativeFieldType(dbf, "day", 'D', 8, 0), 3);
+	for (int r = 0; r < 4; r++) {
+		SHPObject *o = SHPCreateSimpleObject(SHPT_POINT, 1, &x, &y, NULL);
+
+		assert_int_equal(SHPWriteObject(h, -1, o), r);
+		SHPDestroyObject(o);
+	}
+	DBFWriteStringAttribute(dbf, 0, 0, "  two blanks  ");
+	DBFWriteDoubleAttribute(dbf, 0, 1, 12.5);
+	DBFWriteLogicalAttribute(dbf, 0, 2, 'T');
+	DBFWriteAttributeDirectly(dbf, 0, 3, "20250401");
+	DBFWriteNULLAttribute(dbf, 1, 0);
+	DBFWriteNULLAttribute(dbf, 1, 1);
+	DBFWriteNULLAttribute(dbf, 1, 2);
+	DBFWriteNULLAttribute(dbf, 1, 3);
+	DBFWriteStringAttribute(dbf, 2, 0, "12345678901234567890");
+	DBFWriteAttributeDirectly(dbf, 2, 1, "   ");
+	DBFWriteLogicalAttribute(dbf, 2, 2, 'F');
+	DBFWriteAttributeDirectly(dbf, 2, 3, "2025041");
+	DBFWriteStringAttribute(dbf, 3, 0, "x");
+	DBFWriteAttributeDirectly(dbf, 3, 1, "  -3");
+	DBFWriteLogicalAttribute(dbf, 3, 2, 'y');
+	DBFWriteAttributeDirectly(dbf, 3, 3, "");
+	SHPClose(h);
+	DBFClose(dbf);
+
+	assert_int_equal(sw_shp_read(shp, &ro, on_raw, &rb, &err), SW_OK);
+	assert_int_equal(rb.n, 4);
+	dbf = DBFOpen(dbfp, "rb");
+	assert_non_null(dbf);
+	for (int r = 0; r < 4; r++) {
+		for (int f = 0; f < 4; f++) {
+			const char *s = DBFReadStringAttribute(dbf, r, f);
+
+			if (DBFIsAttributeNULL(dbf, r, f))
+				snprintf(want, sizeof want, "(null)");
+			else if (f == 2)
+				snprintf(want, sizeof want, "%s",
+				         s[0] != '\0' && strchr("TtYy", s[0])   ? "true"
+				         : s[0] != '\0' && strchr("FfNn", s[0]) ? "false"
+				                                                : "(null)");
+			else if (f == 3 && strlen(s) == 8)
+				snprintf(want, sizeof want, "%.4s-%.2s-%.2s", s, s + 4, s + 6);
+			else
+				snprintf(want, sizeof want, "%s", s);
+			assert_string_equal(rb.vals[r][f], want);
+		}
+	}
+	DBFClose(dbf);
+	/* and the values themselves, so the oracle cannot drift unseen */
+	assert_string_equal(rb.vals[0][0], "two blanks");
+	assert_string_equal(rb.vals[0][2], "true");
+	assert_string_equal(rb.vals[2][2], "false");
+	assert_string_equal(rb.vals[0][3], "2025-04-01");
+	assert_string_equal(rb.vals[1][1], "(null)");
+	assert_string_equal(rb.vals[2][0], "12345678901234567890");
+	assert_string_equal(rb.vals[2][3], "2025041");
+	assert_string_equal(rb.vals[3][1], "-3");
+	remove_dir(d);
+}
+
 static void anonymize_leaves_surveyor_out(void **state)
 {
 	char *d = scratch_dir("anon");
@@ -756,6 +861,7 @@ int main(void)
 	    cmocka_unit_test(too_long_dbf_name_is_refused_with_line),
 	    cmocka_unit_test(utf8_cut_keeps_whole_characters),
 	    cmocka_unit_test(write_then_read_back),
+	    cmocka_unit_test(raw_fields_read_as_shapelib_does),
 	    cmocka_unit_test(anonymize_leaves_surveyor_out),
 	    cmocka_unit_test(reprojected_layer_reads_back_in_wgs84),
 	    cmocka_unit_test(uncommitted_close_leaves_no_files),
