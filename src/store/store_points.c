@@ -586,6 +586,32 @@ static bool box_holds_extent(struct sw_store *s, const double box[4])
 	return holds;
 }
 
+/* The position of a row whose column 0 is the id and column 1 the geometry
+ * blob: true with *x, *y set (the header read in place when it can be).
+ * False when the row has no position, or cannot be read: then it is skipped
+ * through sw_store_skip_row (uuid may be NULL) and *rc says whether that
+ * failed. */
+static bool row_xy(struct sw_store *s, sqlite3_stmt *st, const char *uuid, double *x, double *y,
+                   enum sw_status *rc, struct sw_error *err)
+{
+	const void *blob = sqlite3_column_blob(st, 1);
+	size_t len = (size_t)sqlite3_column_bytes(st, 1);
+	struct sw_gpkg_geom g;
+
+	*rc = SW_OK;
+	if (sw_gpkg_geom_point_fast(blob, len, x, y))
+		return true;
+	if (sw_gpkg_geom_decode(blob, len, &g, err) != SW_OK) {
+		*rc = sw_store_skip_row(s, sqlite3_column_int64(st, 0), uuid, err);
+		return false;
+	}
+	if (g.empty || isnan(g.x) || isnan(g.y))
+		return false;
+	*x = g.x;
+	*y = g.y;
+	return true;
+}
+
 struct xy_of_point {
 	sw_point_xy_cb cb;
 	void *ud;
@@ -646,24 +672,13 @@ enum sw_status sw_store_query_xy(struct sw_store *s, const struct sw_filter *f, 
 		goto out;
 	filter_bind(st, f);
 	while ((src = sqlite3_step(st)) == SQLITE_ROW) {
-		const void *blob = sqlite3_column_blob(st, 1);
-		size_t len = (size_t)sqlite3_column_bytes(st, 1);
 		struct sw_point_xy p = {.id = sqlite3_column_int64(st, 0)};
 
-		if (!sw_gpkg_geom_point_fast(blob, len, &p.x, &p.y)) {
-			struct sw_gpkg_geom g;
-
-			if (sw_gpkg_geom_decode(blob, len, &g, err) != SW_OK) {
-				/* the uuid is not selected here: doctor names it */
-				rc = sw_store_skip_row(s, p.id, NULL, err);
-				if (rc != SW_OK)
-					goto out;
-				continue;
-			}
-			if (g.empty || isnan(g.x) || isnan(g.y))
-				continue;
-			p.x = g.x;
-			p.y = g.y;
+		/* the uuid is not selected here: doctor names it */
+		if (!row_xy(s, st, NULL, &p.x, &p.y, &rc, err)) {
+			if (rc != SW_OK)
+				goto out;
+			continue;
 		}
 		if (!filter_exact(f, p.x, p.y))
 			continue;
@@ -710,17 +725,14 @@ static enum sw_status count_spatial(struct sw_store *s, const struct sw_filter *
 		goto out;
 	filter_bind(st, f);
 	while ((src = sqlite3_step(st)) == SQLITE_ROW) {
-		struct sw_gpkg_geom g;
+		double x, y;
 
-		if (sw_gpkg_geom_decode(sqlite3_column_blob(st, 1), (size_t)sqlite3_column_bytes(st, 1),
-		                        &g, err) != SW_OK) {
-			rc = sw_store_skip_row(s, sqlite3_column_int64(st, 0),
-			                       (const char *)sqlite3_column_text(st, 2), err);
+		if (!row_xy(s, st, (const char *)sqlite3_column_text(st, 2), &x, &y, &rc, err)) {
 			if (rc != SW_OK)
 				goto out;
 			continue;
 		}
-		if (filter_exact(f, g.x, g.y))
+		if (filter_exact(f, x, y))
 			(*n)++;
 	}
 	if (src != SQLITE_DONE)
