@@ -146,6 +146,10 @@ bool sw_cli_parse_doubles(const char *s, double *out, int n);
  * the settings file is bad. The result lives as long as cli. */
 const char *sw_cli_who(struct sw_cli *cli, const char *by);
 
+/* After the option loop of a command that takes no arguments: false (a
+ * usage error printed) when one is left. */
+bool sw_cli_no_args(const struct sw_cli *cli, const char *cmd, int argc, char **argv);
+
 /* Append s to the array *v of *n strings (grown by one; the strings are
  * not copied). False, with *v and *n unchanged, when out of memory. */
 bool sw_cli_append(const char ***v, size_t *n, const char *s);

@@ -52,10 +52,8 @@ int cmd_conflicts(struct sw_cli *cli, int argc, char **argv)
 		if (c == OPT_ALL)
 			all = true;
 	}
-	if (optind != argc) {
-		sw_cli_usage_error(cli, "conflicts", _("unexpected argument '%s'"), argv[optind]);
+	if (!sw_cli_no_args(cli, "conflicts", argc, argv))
 		return SW_EXIT_ERROR;
-	}
 	store = sw_cli_store(cli, SW_STORE_READ);
 	if (store == NULL)
 		return SW_EXIT_ERROR;

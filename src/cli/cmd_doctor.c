@@ -63,10 +63,8 @@ int cmd_doctor(struct sw_cli *cli, int argc, char **argv)
 		if (o == OPT_REPAIR)
 			repair = true;
 	}
-	if (optind < argc) {
-		sw_cli_usage_error(cli, "doctor", _("unexpected argument '%s'"), argv[optind]);
+	if (!sw_cli_no_args(cli, "doctor", argc, argv))
 		return SW_EXIT_ERROR;
-	}
 	if (sw_cli_forms(cli) == NULL)
 		return SW_EXIT_ERROR;
 	/* not sw_cli_store(WRITE): its field sync would repair the triggers

@@ -20,10 +20,8 @@ int cmd_init(struct sw_cli *cli, int argc, char **argv)
 
 	if (sw_cli_next_opt(cli, argc, argv, opts, _(usage), NULL, &status) != -1)
 		return status;
-	if (optind < argc) {
-		sw_cli_usage_error(cli, "init", _("unexpected argument '%s'"), argv[optind]);
+	if (!sw_cli_no_args(cli, "init", argc, argv))
 		return SW_EXIT_ERROR;
-	}
 	if (sw_cli_forms(cli) == NULL)
 		return SW_EXIT_ERROR;
 	if (sw_store_create(cli->db_path, &err) != SW_OK) {

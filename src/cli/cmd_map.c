@@ -204,10 +204,8 @@ int cmd_map(struct sw_cli *cli, int argc, char **argv)
 			goto out;
 		}
 	}
-	if (optind < argc) {
-		sw_cli_usage_error(cli, "map", _("unexpected argument '%s'"), argv[optind]);
+	if (!sw_cli_no_args(cli, "map", argc, argv))
 		goto out;
-	}
 	if (o.out == NULL) {
 		sw_cli_usage_error(cli, "map", "%s", _("give the map file with -o FILE.png or FILE.pdf"));
 		goto out;

@@ -133,10 +133,8 @@ int cmd_report(struct sw_cli *cli, int argc, char **argv)
 			goto out;
 		}
 	}
-	if (optind < argc) {
-		sw_cli_usage_error(cli, "report", _("unexpected argument '%s'"), argv[optind]);
+	if (!sw_cli_no_args(cli, "report", argc, argv))
 		goto out;
-	}
 	if (o.dir == NULL) {
 		sw_cli_usage_error(cli, "report", "%s", _("give the report directory with -o DIR"));
 		goto out;

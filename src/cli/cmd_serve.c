@@ -107,10 +107,8 @@ int cmd_serve(struct sw_cli *cli, int argc, char **argv)
 			return status;
 		}
 	}
-	if (optind < argc) {
-		sw_cli_usage_error(cli, "serve", _("unexpected argument '%s'"), argv[optind]);
+	if (!sw_cli_no_args(cli, "serve", argc, argv))
 		return SW_EXIT_ERROR;
-	}
 	if ((cfg.cert == NULL) != (cfg.key == NULL) || (cfg.cert && cfg.self_signed)) {
 		sw_cli_usage_error(cli, "serve", _("give --cert and --key together, or --self-signed"));
 		return SW_EXIT_ERROR;

@@ -158,11 +158,8 @@ struct sw_store *sw_cli_by_point(struct sw_cli *cli, const char *cmd, int argc, 
 struct sw_store *sw_cli_filtered_store(struct sw_cli *cli, const char *cmd, int argc, char **argv,
 				       struct sw_filter *f, enum sw_store_mode mode)
 {
-	if (optind < argc) {
-		sw_cli_usage_error(cli, cmd, _("unexpected argument '%s'"), argv[optind]);
-		return NULL;
-	}
-	if (sw_cli_filter_done(cli, f) != SW_EXIT_OK || sw_cli_forms(cli) == NULL)
+	if (!sw_cli_no_args(cli, cmd, argc, argv) || sw_cli_filter_done(cli, f) != SW_EXIT_OK ||
+	    sw_cli_forms(cli) == NULL)
 		return NULL;
 	return sw_cli_store(cli, mode);
 }
@@ -504,5 +501,14 @@ bool sw_cli_append(const char ***v, size_t *n, const char *s)
 		return false;
 	g[(*n)++] = s;
 	*v = g;
+	return true;
+}
+
+bool sw_cli_no_args(const struct sw_cli *cli, const char *cmd, int argc, char **argv)
+{
+	if (optind < argc) {
+		sw_cli_usage_error(cli, cmd, _("unexpected argument '%s'"), argv[optind]);
+		return false;
+	}
 	return true;
 }
