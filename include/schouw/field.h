@@ -73,6 +73,10 @@ json_t *sw_field_verdict(struct sw_store *s, const struct sw_profile *prof,
 json_t *sw_field_point_json(struct sw_store *s, const struct sw_forms *forms,
                             const struct sw_point *p, bool history);
 
+/* The photos of a point as a JSON array of {id, content_type, bytes,
+ * sha256}; caller owns it (json_decref). NULL with err filled on failure. */
+json_t *sw_field_photos_json(struct sw_store *s, long long point_id, struct sw_error *err);
+
 
 
 /* ---- sign-in QR codes (libqrencode) ---- */

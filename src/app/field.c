@@ -688,6 +688,25 @@ static enum sw_status photo_json(const struct sw_photo *ph, void *ud)
 	return SW_OK;
 }
 
+json_t *sw_field_photos_json(struct sw_store *s, long long point_id, struct sw_error *err)
+{
+	json_t *photos = json_array();
+	enum sw_status rc;
+
+	if (photos == NULL) {
+		sw_error_nomem(err);
+		return NULL;
+	}
+	rc = sw_store_photo_list(s, point_id, photo_json, photos, err);
+	if (rc != SW_OK) {
+		if (rc == SW_ERR_NOMEM)
+			sw_error_nomem(err);
+		json_decref(photos);
+		return NULL;
+	}
+	return photos;
+}
+
 static enum sw_status history_json(const struct sw_history_row *h, void *ud)
 {
 	json_t *o = json_object();

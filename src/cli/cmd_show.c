@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "cli.h"
+#include "schouw/field.h"
 #include "schouw/photo.h"
 #include "commands.h"
 #include "output.h"
@@ -27,14 +28,6 @@ static enum sw_status photo_text(const struct sw_photo *ph, void *ud)
 	printf("  #%-6lld %-11s %9lld %s  %s\n", ph->id, ph->content_type, ph->bytes, _("bytes"),
 	       ph->sha256);
 	return SW_OK;
-}
-
-static enum sw_status photo_json(const struct sw_photo *ph, void *ud)
-{
-	json_t *o = json_pack("{s:I, s:s, s:I, s:s}", "id", (json_int_t)ph->id, "content_type",
-	                      ph->content_type, "bytes", (json_int_t)ph->bytes, "sha256", ph->sha256);
-
-	return o != NULL && json_array_append_new(ud, o) == 0 ? SW_OK : SW_ERR_NOMEM;
 }
 
 static bool dutch(void)
@@ -107,14 +100,14 @@ int cmd_show(struct sw_cli *cli, int argc, char **argv)
 		goto out;
 	}
 	if (strcmp(format, "json") == 0) {
-		json_t *o = sw_out_point_json(cli->forms, &p), *photos = json_array();
+		json_t *o = sw_out_point_json(cli->forms, &p), *photos = NULL;
 
-		if (o == NULL || photos == NULL ||
-		    sw_store_photo_list(store, p.id, photo_json, photos, &err) != SW_OK) {
+		if (o == NULL)
+			sw_error_nomem(&err);
+		else
+			photos = sw_field_photos_json(store, p.id, &err);
+		if (photos == NULL) {
 			json_decref(o);
-			json_decref(photos);
-			if (err.code == SW_OK)
-				sw_error_nomem(&err);
 			sw_cli_error(cli, &err);
 			goto out;
 		}
