@@ -21,6 +21,10 @@ struct sw_pg;
  * *out; close with sw_pg_close. Errors are SW_ERR_IO with libpq's text. */
 enum sw_status sw_pg_connect(const char *conninfo, struct sw_pg **out, struct sw_error *err);
 void sw_pg_close(struct sw_pg *pg); /* NULL ok; a COPY in progress is abandoned */
+/* Ask the server to cancel what pg runs now (PQcancel); safe to call from
+ * another thread than the one using pg. Best effort: a failure to ask is
+ * not reported, the statement then ends on its own. */
+void sw_pg_cancel(struct sw_pg *pg);
 
 /* Called per result row: ncols values as text (NULL for SQL NULL), valid
  * during the call. Non-SW_OK stops (the rest is discarded) and is returned. */

@@ -80,6 +80,9 @@ enum sw_status sw_store_create(const char *path, struct sw_error *err);
 enum sw_status sw_store_open(const char *path, enum sw_store_mode mode, struct sw_store **out,
                              struct sw_error *err);
 void sw_store_close(struct sw_store *s); /* NULL ok */
+/* The path s was opened with; owned by s. For a second handle on the same
+ * file (a reader thread opens its own). */
+const char *sw_store_path(const struct sw_store *s);
 
 /* Add a column to points for every form field the table lacks (in one
  * transaction), and bring the guard triggers in line with the columns and
@@ -236,6 +239,24 @@ typedef enum sw_status (*sw_point_xy_cb)(const struct sw_point_xy *p, void *ud);
  * SW_OK to go on; anything else stops and is returned. */
 enum sw_status sw_store_query_xy(struct sw_store *s, const struct sw_filter *f, sw_point_xy_cb cb,
                                  void *ud, struct sw_error *err);
+
+/* A row of points as stored, for streaming the whole table out (a first
+ * push): v holds the columns asked for, in their order (SW_V_NULL for NULL
+ * and for a column the table lacks; text in v[i].s, not owned: valid during
+ * the call only). */
+struct sw_store_row {
+	long long id;
+	double x, y; /* RD New; NAN when the row has no position */
+	const struct sw_value *v;
+};
+typedef enum sw_status (*sw_store_row_cb)(const struct sw_store_row *r, void *ud);
+
+/* Every row of points in id order with the columns named in cols[0..n)
+ * (any column of points but id and geom). No point is built: a million rows
+ * cost their SQLite reads. An unreadable geometry is skipped or fails as in
+ * sw_store_query. cb returns SW_OK to go on. */
+enum sw_status sw_store_scan(struct sw_store *s, const char *const *cols, size_t n,
+                             sw_store_row_cb cb, void *ud, struct sw_error *err);
 
 struct sw_history_row {
 	long long seq;
@@ -403,8 +424,8 @@ typedef enum sw_status (*sw_box_cb)(void *ud, long long id, double x, double y,
 /* Every point of type whose R-tree box meets the box (minx..maxx, miny..maxy;
  * boxes are float32 rounded outward, so none is missed and a few just outside
  * may come: compare the exact coordinates). */
-enum sw_status sw_store_box_read(struct sw_store_box *b, const char *type, double minx,
-                                 double miny, double maxx, double maxy, sw_box_cb cb, void *ud,
+enum sw_status sw_store_box_read(struct sw_store_box *b, const char *type, double minx, double miny,
+                                 double maxx, double maxy, sw_box_cb cb, void *ud,
                                  struct sw_error *err);
 
 #endif

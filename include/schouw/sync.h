@@ -46,8 +46,12 @@ struct sw_sync_stats {
 };
 
 /* s open for writing with its form columns synced; forms give the database
- * its columns. The test hook SCHOUW_TEST_PUSH_DROP=1 kills the database
- * connection (pg_terminate_backend) after the staging COPY. */
+ * its columns. A source's first push into a database without points or
+ * history loads the tables bare and indexes them after, the history through
+ * a second connection beside the points (app/sync_first.c). The test hook
+ * SCHOUW_TEST_PUSH_DROP=1 kills the database connection
+ * (pg_terminate_backend) just before its COMMIT; =loader kills the second
+ * connection of a first push after its COPY. */
 enum sw_status sw_sync_push(struct sw_store *s, const struct sw_forms *forms, const char *conninfo,
                             const struct sw_sync_opts *o, struct sw_sync_stats *st,
                             struct sw_error *err);

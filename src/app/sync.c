@@ -16,6 +16,7 @@
 #include "schouw/pg.h"
 #include "schouw/point.h"
 #include "schouw/store_sync.h"
+#include "sync_priv.h"
 
 #define DB_SCHEMA_VERSION 1
 #define POINT_COLS                                                                                 \
@@ -27,46 +28,20 @@
  * added after). */
 static const char db_schema[] =
     "CREATE TABLE IF NOT EXISTS points (id bigserial PRIMARY KEY, source text NOT NULL,"
-    " uuid text NOT NULL UNIQUE, type text NOT NULL, status text, surveyor text,"
+    " uuid text COLLATE \"C\" NOT NULL UNIQUE, type text NOT NULL, status text, surveyor text,"
     " observed_at text, gps_accuracy_m double precision, note text, created_at text,"
     " updated_at text, geom geometry(Point, 28992));\n"
     "CREATE INDEX IF NOT EXISTS points_geom_gist ON points USING gist (geom);\n"
     "CREATE INDEX IF NOT EXISTS points_source ON points (source);\n"
-    "CREATE TABLE IF NOT EXISTS history (id bigserial PRIMARY KEY, source text NOT NULL,"
-    " point_uuid text NOT NULL, action text NOT NULL, field text, old_value text,"
-    " new_value text, who text, at text NOT NULL, origin text NOT NULL,"
-    " origin_seq bigint NOT NULL, UNIQUE (origin, origin_seq));\n"
-    "CREATE INDEX IF NOT EXISTS history_point ON history (source, point_uuid);\n"
+    "CREATE TABLE IF NOT EXISTS history (id bigserial PRIMARY KEY, " SW_SYNC_HISTORY_COLUMNS
+    ", UNIQUE (origin, origin_seq));\n"
+    "CREATE INDEX IF NOT EXISTS history_point ON history (point_uuid);\n"
     "CREATE TABLE IF NOT EXISTS sync (source text NOT NULL, origin text NOT NULL,"
     " last_seq bigint NOT NULL, PRIMARY KEY (source, origin));\n"
     "CREATE TABLE IF NOT EXISTS check_runs (source text NOT NULL, origin text NOT NULL,"
     " run_id bigint NOT NULL, at text NOT NULL, profile text, profile_hash text,"
     " npoints bigint, npass bigint, nfail bigint, nincomplete bigint,"
     " PRIMARY KEY (origin, run_id));\n";
-
-struct col {
-	const char *name;
-	enum sw_kind kind;
-};
-
-struct sync {
-	struct sw_store *s;
-	const struct sw_forms *forms;
-	const struct sw_sync_opts *o;
-	struct sw_sync_stats *st;
-	struct sw_pg *pg;
-	struct col *cols;
-	size_t ncols;
-	char *db_id, *our_id;
-	struct sw_sync_vector dbv, ours;
-	struct sw_sync_vector sent; /* the highest origin_seq pushed per origin */
-	struct sw_store *scratch;
-	char scratch_dir[256];
-	char **uuids;
-	size_t nuuids, capu;
-	bool fresh; /* the database holds no points and no history: load bare */
-	struct sw_error *err;
-};
 
 static enum sw_status add_uuid(struct sync *y, const char *u)
 {
@@ -85,7 +60,7 @@ static enum sw_status add_uuid(struct sync *y, const char *u)
 	return SW_OK;
 }
 
-static void free_uuids(struct sync *y)
+void sw_sync_free_uuids(struct sync *y)
 {
 	for (size_t i = 0; i < y->nuuids; i++)
 		free(y->uuids[i]);
@@ -177,8 +152,15 @@ static void sb_cols(struct sbuf *b, const struct sync *y, const char *prefix)
 	}
 }
 
-static enum sw_status exec(struct sync *y, const char *sql, int n, const char *const *p,
-                           sw_pg_row_cb cb, void *ud)
+bool sw_sync_drop_hook(const char *where)
+{
+	const char *v = getenv("SCHOUW_TEST_PUSH_DROP");
+
+	return v != NULL && strcmp(v, where) == 0;
+}
+
+enum sw_status sw_sync_exec(struct sync *y, const char *sql, int n, const char *const *p,
+                            sw_pg_row_cb cb, void *ud)
 {
 	return sw_pg_exec(y->pg, sql, n, p, cb, ud, y->err);
 }
@@ -203,23 +185,25 @@ static enum sw_status ensure_schema(struct sync *y)
 	char *version = NULL;
 	enum sw_status rc;
 
-	rc = exec(y,
-	          "BEGIN; SELECT pg_advisory_xact_lock(736873);"
-	          " CREATE EXTENSION IF NOT EXISTS postgis;"
-	          " CREATE TABLE IF NOT EXISTS schouw_db_meta (key text PRIMARY KEY, value text);"
-	          " INSERT INTO schouw_db_meta VALUES ('schema_version', '1'),"
-	          " ('db_id', gen_random_uuid()::text) ON CONFLICT DO NOTHING",
-	          0, NULL, NULL, NULL);
+	rc = sw_sync_exec(
+	    y,
+	    "BEGIN; SELECT pg_advisory_xact_lock(736873);"
+	    " CREATE EXTENSION IF NOT EXISTS postgis;"
+	    " CREATE TABLE IF NOT EXISTS schouw_db_meta (key text PRIMARY KEY, value text);"
+	    " INSERT INTO schouw_db_meta VALUES ('schema_version', '1'),"
+	    " ('db_id', gen_random_uuid()::text) ON CONFLICT DO NOTHING",
+	    0, NULL, NULL, NULL);
 	if (rc == SW_OK)
-		rc = exec(y, "SELECT value FROM schouw_db_meta WHERE key = 'schema_version'", 0,
-		          NULL, read_text, &version);
+		rc =
+		    sw_sync_exec(y, "SELECT value FROM schouw_db_meta WHERE key = 'schema_version'",
+		                 0, NULL, read_text, &version);
 	if (rc == SW_OK && (version == NULL || atoi(version) > DB_SCHEMA_VERSION))
 		rc = sw_error_set(y->err, SW_ERR_STORE,
 		                  _("the database was set up by a newer schouw (schema %s); this "
 		                    "schouw knows up to schema %d"),
 		                  version ? version : "?", DB_SCHEMA_VERSION);
 	if (rc == SW_OK)
-		rc = exec(y, db_schema, 0, NULL, NULL, NULL);
+		rc = sw_sync_exec(y, db_schema, 0, NULL, NULL, NULL);
 	for (size_t i = 0; i < y->ncols && rc == SW_OK; i++) {
 		const char *type =
 		    y->cols[i].kind == SW_KIND_NUMBER ? "double precision"
@@ -234,14 +218,14 @@ static enum sw_status ensure_schema(struct sync *y)
 		sb(&b, ";");
 	}
 	if (rc == SW_OK && b.len > 0)
-		rc = b.bad ? sw_error_nomem(y->err) : exec(y, b.p, 0, NULL, NULL, NULL);
+		rc = b.bad ? sw_error_nomem(y->err) : sw_sync_exec(y, b.p, 0, NULL, NULL, NULL);
 	if (rc == SW_OK)
-		rc = exec(y, "SELECT value FROM schouw_db_meta WHERE key = 'db_id'", 0, NULL,
-		          read_text, &y->db_id);
+		rc = sw_sync_exec(y, "SELECT value FROM schouw_db_meta WHERE key = 'db_id'", 0,
+		                  NULL, read_text, &y->db_id);
 	if (rc == SW_OK && y->db_id == NULL)
 		rc = sw_error_set(y->err, SW_ERR_STORE, _("the database has no db_id"));
 	if (rc == SW_OK)
-		rc = exec(y, "COMMIT", 0, NULL, NULL, NULL);
+		rc = sw_sync_exec(y, "COMMIT", 0, NULL, NULL, NULL);
 	else
 		sw_pg_exec(y->pg, "ROLLBACK", 0, NULL, NULL, NULL, NULL);
 	free(version);
@@ -413,11 +397,12 @@ static enum sw_status pull_into_store(struct sync *y)
 		if (strcmp(origin, y->our_id) == 0 || y->dbv.v[i].seq <= have)
 			continue;
 		snprintf(seq, sizeof seq, "%lld", have);
-		rc = exec(y,
-		          "SELECT point_uuid, action, field, old_value, new_value, who, at, origin,"
-		          " origin_seq FROM history WHERE source = $1 AND origin = $2 AND"
-		          " origin_seq > $3::bigint ORDER BY origin_seq",
-		          3, p, pulled_row, y);
+		rc = sw_sync_exec(
+		    y,
+		    "SELECT point_uuid, action, field, old_value, new_value, who, at, origin,"
+		    " origin_seq FROM history WHERE source = $1 AND origin = $2 AND"
+		    " origin_seq > $3::bigint ORDER BY origin_seq",
+		    3, p, pulled_row, y);
 	}
 	for (size_t i = 0; i < y->dbv.n && rc == SW_OK; i++)
 		rc = sw_store_sync_seen(y->scratch, y->dbv.v[i].origin, y->dbv.v[i].seq, y->err);
@@ -442,7 +427,7 @@ static enum sw_status pull_into_store(struct sync *y)
 	{
 		const char *p[2] = {y->o->source, arr.p};
 
-		rc = exec(y, q.p, 2, p, pulled_point, y);
+		rc = sw_sync_exec(y, q.p, 2, p, pulled_point, y);
 	}
 	if (rc == SW_OK)
 		rc = sw_store_commit(y->scratch, y->err);
@@ -451,7 +436,7 @@ static enum sw_status pull_into_store(struct sync *y)
 out:
 	if (y->scratch != NULL)
 		sw_store_rollback(y->scratch);
-	free_uuids(y);
+	sw_sync_free_uuids(y);
 	free(arr.p);
 	free(q.p);
 	return rc;
@@ -485,13 +470,18 @@ static enum sw_status note_sent(struct sync *y, const char *origin, long long se
 	return SW_OK;
 }
 
-static enum sw_status staged_row(const struct sw_sync_row *r, void *ud)
+enum sw_status sw_sync_staged_row(const struct sw_sync_row *r, void *ud)
 {
 	struct sync *y = ud;
-	enum sw_status rc = sw_pg_bin_row(y->pg, y->fresh ? 10 : 9, y->err);
+	enum sw_status rc;
 
+	if (y->stop != NULL && atomic_load(y->stop))
+		return sw_error_set(y->err, SW_ERR_IO, _("stopped: the push failed"));
+	rc = sw_pg_bin_row(y->pg, y->fresh ? 11 : 9, y->err);
 	if (rc != SW_OK)
 		return rc;
+	if (y->fresh)
+		sw_pg_bin_int8(y->pg, ++y->history_id);
 	sw_pg_bin_text(y->pg, r->uuid);
 	sw_pg_bin_text(y->pg, r->action);
 	sw_pg_bin_text(y->pg, r->field);
@@ -503,7 +493,10 @@ static enum sw_status staged_row(const struct sw_sync_row *r, void *ud)
 	sw_pg_bin_text(y->pg, r->new_value);
 	if (y->fresh)
 		sw_pg_bin_text(y->pg, y->o->source);
-	rc = add_uuid(y, r->uuid);
+	/* the points these rows touch; a first push sends every point, so it
+	 * only needs the deleted ones (to count them) */
+	if (!y->fresh || strcmp(r->action, "delete") == 0)
+		rc = add_uuid(y, r->uuid);
 	if (rc == SW_OK)
 		rc = note_sent(y, r->origin, r->origin_seq);
 	if (rc == SW_OK)
@@ -579,9 +572,8 @@ struct staging {
 };
 
 /* One point of the store into the points COPY (binary). */
-static enum sw_status stage_point(struct staging *g, const struct sw_point *p)
+static enum sw_status stage_point(struct sync *y, const struct sw_point *p)
 {
-	struct sync *y = g->y;
 	struct sw_pg *pg = y->pg;
 	unsigned char geom[EWKB_LEN];
 	enum sw_status rc = sw_pg_bin_row(pg, N_POINT_COLS + (int)y->ncols, y->err);
@@ -623,7 +615,42 @@ static enum sw_status stage_if_touched(const struct sw_point *p, void *ud)
 	if (hit == NULL)
 		return SW_OK;
 	g->found[hit - g->y->uuids] = true;
-	return stage_point(g, p);
+	return stage_point(g->y, p);
+}
+
+/* The columns of points after source and before geom (POINT_COLS), with
+ * what their database columns hold. */
+static const struct col fixed_cols[] = {
+    {"uuid", SW_KIND_TEXT},     {"type", SW_KIND_TEXT},        {"status", SW_KIND_TEXT},
+    {"surveyor", SW_KIND_TEXT}, {"observed_at", SW_KIND_TEXT}, {"gps_accuracy_m", SW_KIND_NUMBER},
+    {"note", SW_KIND_TEXT},     {"created_at", SW_KIND_TEXT},  {"updated_at", SW_KIND_TEXT}};
+#define N_FIXED (sizeof fixed_cols / sizeof fixed_cols[0])
+
+/* A first push: a row of the store as it is stored (sw_store_scan, the
+ * columns of fixed_cols then the form fields) into the points COPY. */
+static enum sw_status stage_row(const struct sw_store_row *r, void *ud)
+{
+	struct sync *y = ud;
+	unsigned char geom[EWKB_LEN];
+	enum sw_status rc = sw_pg_bin_row(y->pg, 1 + N_POINT_COLS + (int)y->ncols, y->err);
+
+	if (rc != SW_OK)
+		return rc;
+	sw_pg_bin_int8(y->pg, r->id); /* the store's ids: unique, no nextval per row */
+	sw_pg_bin_text(y->pg, y->o->source);
+	for (size_t i = 0; i < N_FIXED && rc == SW_OK; i++)
+		rc = bin_attr(y, &fixed_cols[i], &r->v[i]);
+	if (isnan(r->x) || isnan(r->y)) {
+		sw_pg_bin_null(y->pg);
+	} else {
+		ewkb(r->x, r->y, geom);
+		sw_pg_bin_bytes(y->pg, geom, sizeof geom);
+	}
+	for (size_t i = 0; i < y->ncols && rc == SW_OK; i++)
+		rc = bin_attr(y, &y->cols[i], &r->v[N_FIXED + i]);
+	if (rc == SW_OK)
+		y->st->pushed_points++;
+	return rc;
 }
 
 static enum sw_status staged_run(const struct sw_check_run_info *r, void *ud)
@@ -647,11 +674,12 @@ static enum sw_status push_runs(struct sync *y)
 	const char *src[1] = {y->o->source};
 	enum sw_status rc;
 
-	rc = exec(y,
-	          "CREATE TEMP TABLE stage_runs (origin text, run_id bigint, at text,"
-	          " profile text, profile_hash text, npoints bigint, npass bigint, nfail bigint,"
-	          " nincomplete bigint) ON COMMIT DROP",
-	          0, NULL, NULL, NULL);
+	rc = sw_sync_exec(
+	    y,
+	    "CREATE TEMP TABLE stage_runs (origin text, run_id bigint, at text,"
+	    " profile text, profile_hash text, npoints bigint, npass bigint, nfail bigint,"
+	    " nincomplete bigint) ON COMMIT DROP",
+	    0, NULL, NULL, NULL);
 	if (rc == SW_OK)
 		rc = sw_pg_copy_begin(y->pg, "COPY stage_runs FROM STDIN", y->err);
 	if (rc == SW_OK) {
@@ -662,73 +690,83 @@ static enum sw_status push_runs(struct sync *y)
 			sw_pg_copy_end(y->pg, NULL);
 	}
 	if (rc == SW_OK)
-		rc = exec(y,
-		          "INSERT INTO check_runs SELECT $1, * FROM stage_runs"
-		          " ON CONFLICT (origin, run_id) DO NOTHING",
-		          1, src, NULL, NULL);
+		rc = sw_sync_exec(y,
+		                  "INSERT INTO check_runs SELECT $1, * FROM stage_runs"
+		                  " ON CONFLICT (origin, run_id) DO NOTHING",
+		                  1, src, NULL, NULL);
 	return rc;
 }
 
-/* The indexes a bare load builds at its end; the names are those the
- * CREATE TABLEs of db_schema give. */
-static const char fresh_drop[] =
-    "DROP INDEX points_geom_gist, points_source, history_point;"
-    " ALTER TABLE points DROP CONSTRAINT points_uuid_key;"
-    " ALTER TABLE history DROP CONSTRAINT history_origin_origin_seq_key";
-static const char fresh_build[] =
-    "SET LOCAL maintenance_work_mem = '512MB';"
-    " ALTER TABLE points ADD CONSTRAINT points_uuid_key UNIQUE (uuid);"
-    " CREATE INDEX points_geom_gist ON points USING gist (geom);"
-    " CREATE INDEX points_source ON points (source);"
-    " ALTER TABLE history ADD CONSTRAINT history_origin_origin_seq_key"
-    " UNIQUE (origin, origin_seq);"
-    " CREATE INDEX history_point ON history (source, point_uuid)";
-
-static enum sw_status read_bool(int n, const char *const *v, void *ud)
+/* The store's history rows the database lacks into the COPY sql names. */
+static enum sw_status send_history(struct sync *y, const char *sql)
 {
-	*(bool *)ud = n >= 1 && v[0] != NULL && strcmp(v[0], "t") == 0;
-	return SW_OK;
-}
+	enum sw_status rc = sw_pg_copy_begin_binary(y->pg, sql, y->err);
 
-/* A first push into a database that holds nothing at all (no source has
- * pushed yet) loads the tables bare with COPY and builds their indexes
- * after, all in the push's transaction: a failure anywhere rolls the
- * indexes back with the rows. The tables stay locked meanwhile; they were
- * empty, so no reader misses anything. */
-static enum sw_status fresh_begin(struct sync *y)
-{
-	static const char empty[] =
-	    "SELECT NOT EXISTS (SELECT 1 FROM points) AND NOT EXISTS (SELECT 1 FROM history)";
-	enum sw_status rc;
-	bool e = false;
-
-	y->fresh = false;
-	if (y->dbv.n > 0)
-		return SW_OK;
-	/* a source's first push: no other writer until it is known whether
-	 * the tables are empty (readers go on); two first pushes cannot both
-	 * hold this lock, so the upgrade below cannot deadlock with one */
-	rc = exec(y, "LOCK TABLE points, history IN SHARE ROW EXCLUSIVE MODE", 0, NULL, NULL, NULL);
+	if (rc != SW_OK)
+		return rc;
+	rc = sw_store_sync_rows(y->s, &y->dbv, sw_sync_staged_row, y, y->err);
 	if (rc == SW_OK)
-		rc = exec(y, empty, 0, NULL, read_bool, &e);
-	if (rc == SW_OK && e)
-		rc = exec(y, "LOCK TABLE points, history IN ACCESS EXCLUSIVE MODE", 0, NULL, NULL,
-		          NULL);
-	if (rc == SW_OK && e)
-		rc = exec(y, fresh_drop, 0, NULL, NULL, NULL);
-	y->fresh = rc == SW_OK && e;
+		return sw_pg_copy_end(y->pg, y->err);
+	sw_pg_copy_end(y->pg, NULL);
 	return rc;
 }
 
-static enum sw_status fresh_end(struct sync *y)
+/* A source's first push into the empty database (sw_sync_first_begin):
+ * every point and history row COPYed straight into the tables, nothing
+ * there to conflict with; the indexes are built after. */
+static enum sw_status push_first(struct sync *y)
 {
-	return exec(y, fresh_build, 0, NULL, NULL, NULL);
-}
+	struct sbuf q = {0};
+	const char **names = calloc(N_FIXED + y->ncols, sizeof *names);
+	enum sw_status rc = names ? SW_OK : sw_error_nomem(y->err);
 
-static const char fresh_history[] =
-    "COPY history (point_uuid, action, field, who, at, origin, origin_seq, old_value,"
-    " new_value, source) FROM STDIN (FORMAT binary)";
-static const char stage_history[] = "COPY stage_history FROM STDIN (FORMAT binary)";
+	for (size_t i = 0; names != NULL && i < N_FIXED + y->ncols; i++)
+		names[i] = i < N_FIXED ? fixed_cols[i].name : y->cols[i - N_FIXED].name;
+	if (rc == SW_OK && y->loader == NULL)
+		rc = send_history(y, "COPY history " SW_SYNC_HISTORY_COPY
+		                     " FROM STDIN (FORMAT binary)");
+	sb(&q, "COPY points (id, " POINT_COLS);
+	sb_cols(&q, y, "");
+	sb(&q, ") FROM STDIN (FORMAT binary)");
+	if (rc == SW_OK && q.bad)
+		rc = sw_error_nomem(y->err);
+	if (rc == SW_OK)
+		rc = sw_pg_copy_begin_binary(y->pg, q.p, y->err);
+	if (rc == SW_OK) {
+		rc = sw_store_scan(y->s, names, N_FIXED + y->ncols, stage_row, y, y->err);
+		if (rc == SW_OK)
+			rc = sw_pg_copy_end(y->pg, y->err);
+		else
+			sw_pg_copy_end(y->pg, NULL);
+	}
+	if (rc == SW_OK)
+		rc = sw_sync_first_end(y);
+	/* the deleted points (the rows noted only those) that are gone */
+	uniq_uuids(y);
+	for (size_t i = 0; i < y->nuuids && rc == SW_OK; i++) {
+		struct sw_point p;
+
+		sw_point_init(&p);
+		rc = sw_store_get_by_uuid(y->s, y->uuids[i], &p, y->err);
+		if (rc == SW_ERR_NOTFOUND) {
+			y->st->pushed_deletes++;
+			rc = SW_OK;
+		}
+		sw_point_clear(&p);
+	}
+	/* the vector from what went up, not a scan of it */
+	for (size_t i = 0; i < y->sent.n && rc == SW_OK; i++) {
+		char seq[32];
+		const char *p[3] = {y->o->source, y->sent.v[i].origin, seq};
+
+		snprintf(seq, sizeof seq, "%lld", y->sent.v[i].seq);
+		rc = sw_sync_exec(y, "INSERT INTO sync VALUES ($1, $2, $3::bigint)", 3, p, NULL,
+		                  NULL);
+	}
+	free(names);
+	free(q.p);
+	return rc;
+}
 
 /* The store's rows the database lacks and the points they touch, staged
  * and applied. */
@@ -739,21 +777,15 @@ static enum sw_status push_up(struct sync *y)
 	const char *src[1] = {y->o->source};
 	enum sw_status rc;
 
-	rc = exec(y,
-	          "CREATE TEMP TABLE stage_history (point_uuid text, action text, field text,"
-	          " who text, at text, origin text, origin_seq bigint, old_value text,"
-	          " new_value text) ON COMMIT DROP",
-	          0, NULL, NULL, NULL);
+	if (y->fresh)
+		return push_first(y);
+	rc = sw_sync_exec(y,
+	                  "CREATE TEMP TABLE stage_history (point_uuid text, action text,"
+	                  " field text, who text, at text, origin text, origin_seq bigint,"
+	                  " old_value text, new_value text) ON COMMIT DROP",
+	                  0, NULL, NULL, NULL);
 	if (rc == SW_OK)
-		rc = sw_pg_copy_begin_binary(y->pg, y->fresh ? fresh_history : stage_history,
-		                             y->err);
-	if (rc == SW_OK) {
-		rc = sw_store_sync_rows(y->s, &y->dbv, staged_row, y, y->err);
-		if (rc == SW_OK)
-			rc = sw_pg_copy_end(y->pg, y->err);
-		else
-			sw_pg_copy_end(y->pg, NULL);
-	}
+		rc = send_history(y, "COPY stage_history FROM STDIN (FORMAT binary)");
 	if (rc != SW_OK || y->nuuids == 0)
 		goto out;
 	uniq_uuids(y);
@@ -762,24 +794,16 @@ static enum sw_status push_up(struct sync *y)
 		rc = sw_error_nomem(y->err);
 		goto out;
 	}
-	if (y->fresh) {
-		/* nothing there to conflict with: straight into points */
-		sb(&q, "COPY points (" POINT_COLS);
-		sb_cols(&q, y, "");
-		sb(&q, ") FROM STDIN (FORMAT binary)");
-	} else {
-		sb(&q, "CREATE TEMP TABLE stage_points ON COMMIT DROP AS SELECT " POINT_COLS);
-		sb_cols(&q, y, "");
-		sb(&q, " FROM points WITH NO DATA; CREATE TEMP TABLE stage_deletes (uuid text)"
-		       " ON COMMIT DROP");
-	}
+	sb(&q, "CREATE TEMP TABLE stage_points ON COMMIT DROP AS SELECT " POINT_COLS);
+	sb_cols(&q, y, "");
+	sb(&q, " FROM points WITH NO DATA; CREATE TEMP TABLE stage_deletes (uuid text)"
+	       " ON COMMIT DROP");
 	if (q.bad) {
 		rc = sw_error_nomem(y->err);
 		goto out;
 	}
-	rc = y->fresh ? sw_pg_copy_begin_binary(y->pg, q.p, y->err)
-	              : exec(y, q.p, 0, NULL, NULL, NULL);
-	if (rc == SW_OK && !y->fresh)
+	rc = sw_sync_exec(y, q.p, 0, NULL, NULL, NULL);
+	if (rc == SW_OK)
 		rc = sw_pg_copy_begin_binary(y->pg, "COPY stage_points FROM STDIN (FORMAT binary)",
 		                             y->err);
 	if (rc == SW_OK) {
@@ -794,7 +818,7 @@ static enum sw_status push_up(struct sync *y)
 				rc = sw_store_get_by_uuid(y->s, y->uuids[i], &p, y->err);
 				if (rc == SW_OK) {
 					g.found[i] = true;
-					rc = stage_point(&g, &p);
+					rc = stage_point(y, &p);
 				} else if (rc == SW_ERR_NOTFOUND) {
 					rc = SW_OK;
 				}
@@ -805,12 +829,6 @@ static enum sw_status push_up(struct sync *y)
 			rc = sw_pg_copy_end(y->pg, y->err);
 		else
 			sw_pg_copy_end(y->pg, NULL);
-	}
-	if (rc == SW_OK && y->fresh) {
-		/* deleted points: nothing to delete in an empty database */
-		for (size_t i = 0; i < y->nuuids; i++)
-			y->st->pushed_deletes += !g.found[i];
-		goto out;
 	}
 	if (rc == SW_OK)
 		rc = sw_pg_copy_begin(y->pg, "COPY stage_deletes FROM STDIN", y->err);
@@ -851,36 +869,28 @@ static enum sw_status push_up(struct sync *y)
 		rc = sw_error_nomem(y->err);
 		goto out;
 	}
-	rc = exec(y, ins.p, 0, NULL, NULL, NULL);
+	rc = sw_sync_exec(y, ins.p, 0, NULL, NULL, NULL);
 	if (rc == SW_OK)
-		rc = exec(y,
-		          "DELETE FROM points p USING stage_deletes d WHERE p.uuid = d.uuid AND"
-		          " p.source = $1",
-		          1, src, NULL, NULL);
+		rc = sw_sync_exec(y,
+		                  "DELETE FROM points p USING stage_deletes d WHERE p.uuid = d.uuid"
+		                  " AND p.source = $1",
+		                  1, src, NULL, NULL);
 out:
-	if (rc == SW_OK && y->fresh)
-		rc = fresh_end(y);
-	if (rc == SW_OK && !y->fresh)
-		rc = exec(y,
-		          "INSERT INTO history (source, point_uuid, action, field, old_value,"
-		          " new_value, who, at, origin, origin_seq) SELECT $1, point_uuid, action,"
-		          " field, old_value, new_value, who, at, origin, origin_seq FROM"
-		          " stage_history ON CONFLICT (origin, origin_seq) DO NOTHING",
-		          1, src, NULL, NULL);
-	/* the vector: on the bulk path from what went up, not a scan of it */
-	for (size_t i = 0; i < y->sent.n && rc == SW_OK && y->fresh; i++) {
-		char seq[32];
-		const char *p[3] = {y->o->source, y->sent.v[i].origin, seq};
-
-		snprintf(seq, sizeof seq, "%lld", y->sent.v[i].seq);
-		rc = exec(y, "INSERT INTO sync VALUES ($1, $2, $3::bigint)", 3, p, NULL, NULL);
-	}
-	if (rc == SW_OK && !y->fresh)
-		rc = exec(y,
-		          "INSERT INTO sync SELECT $1, origin, max(origin_seq) FROM stage_history"
-		          " GROUP BY origin ON CONFLICT (source, origin) DO UPDATE SET last_seq ="
-		          " greatest(sync.last_seq, EXCLUDED.last_seq)",
-		          1, src, NULL, NULL);
+	if (rc == SW_OK)
+		rc = sw_sync_exec(
+		    y,
+		    "INSERT INTO history (source, point_uuid, action, field, old_value,"
+		    " new_value, who, at, origin, origin_seq) SELECT $1, point_uuid,"
+		    " action, field, old_value, new_value, who, at, origin, origin_seq"
+		    " FROM stage_history ON CONFLICT (origin, origin_seq) DO NOTHING",
+		    1, src, NULL, NULL);
+	if (rc == SW_OK)
+		rc = sw_sync_exec(
+		    y,
+		    "INSERT INTO sync SELECT $1, origin, max(origin_seq) FROM"
+		    " stage_history GROUP BY origin ON CONFLICT (source, origin) DO"
+		    " UPDATE SET last_seq = greatest(sync.last_seq, EXCLUDED.last_seq)",
+		    1, src, NULL, NULL);
 	free(g.found);
 	free(q.p);
 	free(ins.p);
@@ -891,7 +901,8 @@ static enum sw_status run(struct sw_store *s, const struct sw_forms *forms, cons
                           const struct sw_sync_opts *o, struct sw_sync_stats *st, bool push,
                           struct sw_error *err)
 {
-	struct sync y = {.s = s, .forms = forms, .o = o, .st = st, .err = err};
+	struct sync y = {
+	    .s = s, .forms = forms, .o = o, .st = st, .conninfo = conninfo, .err = err};
 	const char *src[1] = {o->source};
 	bool store_open = false, db_open = false;
 	enum sw_status rc;
@@ -906,34 +917,37 @@ static enum sw_status run(struct sw_store *s, const struct sw_forms *forms, cons
 		rc = sw_pg_connect(conninfo, &y.pg, err);
 	/* the staging tables are temporary: keep them in memory */
 	if (rc == SW_OK)
-		rc = exec(&y, "SET temp_buffers = '256MB'", 0, NULL, NULL, NULL);
+		rc = sw_sync_exec(&y, "SET temp_buffers = '256MB'", 0, NULL, NULL, NULL);
 	if (rc == SW_OK)
 		rc = ensure_schema(&y);
 	if (rc == SW_OK) {
-		rc = exec(&y, "BEGIN", 0, NULL, NULL, NULL);
+		rc = sw_sync_exec(&y, "BEGIN", 0, NULL, NULL, NULL);
 		db_open = rc == SW_OK;
 	}
 	/* one writer per source at a time; readers of other sources go on */
 	if (rc == SW_OK)
-		rc = exec(&y, "SELECT pg_advisory_xact_lock(hashtext('schouw:' || $1))", 1, src,
-		          NULL, NULL);
+		rc = sw_sync_exec(&y, "SELECT pg_advisory_xact_lock(hashtext('schouw:' || $1))", 1,
+		                  src, NULL, NULL);
+	if (rc == SW_OK && push)
+		rc = sw_sync_first_sweep(&y);
 	if (rc == SW_OK)
-		rc = exec(&y, "SELECT origin, last_seq FROM sync WHERE source = $1", 1, src,
-		          read_vv, &y);
+		rc = sw_sync_exec(&y, "SELECT origin, last_seq FROM sync WHERE source = $1", 1, src,
+		                  read_vv, &y);
 	if (rc == SW_OK) {
 		rc = pull_into_store(&y);
 		store_open = rc == SW_OK;
 	}
 	if (rc == SW_OK && push)
-		rc = fresh_begin(&y);
+		rc = sw_sync_first_begin(&y);
 	if (rc == SW_OK && push)
 		rc = push_up(&y);
 	if (rc == SW_OK && push)
 		rc = push_runs(&y);
-	if (rc == SW_OK && push && getenv("SCHOUW_TEST_PUSH_DROP") != NULL)
-		rc = exec(&y, "SELECT pg_terminate_backend(pg_backend_pid())", 0, NULL, NULL, NULL);
+	if (rc == SW_OK && push && sw_sync_drop_hook("1"))
+		rc = sw_sync_exec(&y, "SELECT pg_terminate_backend(pg_backend_pid())", 0, NULL,
+		                  NULL, NULL);
 	if (rc == SW_OK) {
-		rc = exec(&y, "COMMIT", 0, NULL, NULL, NULL);
+		rc = sw_sync_exec(&y, "COMMIT", 0, NULL, NULL, NULL);
 		db_open = false;
 	}
 	if (rc == SW_OK) {
@@ -944,8 +958,11 @@ static enum sw_status run(struct sw_store *s, const struct sw_forms *forms, cons
 		sw_pg_exec(y.pg, "ROLLBACK", 0, NULL, NULL, NULL, NULL);
 	if (store_open)
 		sw_store_rollback(s);
+	/* the loader's connection last: its lock keeps its table from a
+	 * sweep until the push has committed */
+	sw_sync_first_close(&y, rc == SW_OK);
 	scratch_drop(&y);
-	free_uuids(&y);
+	sw_sync_free_uuids(&y);
 	sw_sync_vector_free(&y.dbv);
 	sw_sync_vector_free(&y.ours);
 	sw_sync_vector_free(&y.sent);

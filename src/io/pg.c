@@ -8,7 +8,7 @@
 
 #include "schouw/i18n.h"
 
-#define COPY_BLOCK (1024 * 1024)
+#define COPY_BLOCK (64 * 1024)
 
 struct sw_pg {
 	PGconn *conn;
@@ -69,6 +69,17 @@ enum sw_status sw_pg_connect(const char *conninfo, struct sw_pg **out, struct sw
 	}
 	*out = pg;
 	return SW_OK;
+}
+
+void sw_pg_cancel(struct sw_pg *pg)
+{
+	PGcancel *c;
+	char msg[256];
+
+	if (pg == NULL || pg->conn == NULL || (c = PQgetCancel(pg->conn)) == NULL)
+		return;
+	PQcancel(c, msg, sizeof msg);
+	PQfreeCancel(c);
 }
 
 void sw_pg_close(struct sw_pg *pg)

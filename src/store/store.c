@@ -841,6 +841,11 @@ enum sw_status sw_store_open(const char *path, enum sw_store_mode mode, struct s
 	return sw_store_open_version(path, mode, SW_STORE_SCHEMA_VERSION, out, err);
 }
 
+const char *sw_store_path(const struct sw_store *s)
+{
+	return s->path;
+}
+
 void sw_store_close(struct sw_store *s)
 {
 	if (s == NULL)

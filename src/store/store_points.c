@@ -701,6 +701,89 @@ out:
 	return rc;
 }
 
+enum sw_status sw_store_scan(struct sw_store *s, const char *const *cols, size_t n,
+                             sw_store_row_cb cb, void *ud, struct sw_error *err)
+{
+	struct sw_store_sbuf b = {0};
+	sqlite3_stmt *st = NULL;
+	struct sw_value *v = calloc(n + 1, sizeof *v);
+	int *at = calloc(n + 1, sizeof *at); /* the statement's column, 0: none */
+	int ncol = 2, src = SQLITE_DONE;
+	enum sw_status rc = SW_OK;
+
+	if (v == NULL || at == NULL) {
+		rc = oom(err);
+		goto out;
+	}
+	sw_store_sb_add(&b, "SELECT id, geom");
+	for (size_t i = 0; i < n; i++) {
+		bool have = sw_store_fixed_column(cols[i]);
+
+		for (size_t c = 0; c < s->ncols && !have; c++)
+			have = strcmp(s->cols[c], cols[i]) == 0;
+		if (!have)
+			continue;
+		sw_store_sb_add(&b, ", ");
+		sb_ident(&b, cols[i]);
+		at[i] = ncol++;
+	}
+	sw_store_sb_add(&b, " FROM points ORDER BY id");
+	if (b.oom) {
+		rc = oom(err);
+		goto out;
+	}
+	rc = sw_store_prepare(s, b.p, &st, err);
+	while (rc == SW_OK && (src = sqlite3_step(st)) == SQLITE_ROW) {
+		struct sw_store_row r = {
+		    .id = sqlite3_column_int64(st, 0), .x = NAN, .y = NAN, .v = v};
+
+		long long skipped = s->nskipped;
+
+		if (sqlite3_column_type(st, 1) != SQLITE_NULL &&
+		    !row_xy(s, st, NULL, &r.x, &r.y, &rc, err)) {
+			if (rc != SW_OK)
+				goto out;
+			if (s->nskipped > skipped)
+				continue; /* unreadable, not merely empty */
+		}
+		for (size_t i = 0; i < n; i++) {
+			int c = at[i];
+
+			v[i].t = SW_V_NULL;
+			if (c == 0)
+				continue;
+			switch (sqlite3_column_type(st, c)) {
+			case SQLITE_NULL:
+				break;
+			case SQLITE_INTEGER:
+				v[i].t = SW_V_INT;
+				v[i].i = sqlite3_column_int64(st, c);
+				break;
+			case SQLITE_FLOAT:
+				v[i].t = SW_V_REAL;
+				v[i].r = sqlite3_column_double(st, c);
+				break;
+			default: /* TEXT, or a BLOB some other tool wrote: as text */
+				v[i].t = SW_V_TEXT;
+				v[i].s = (char *)sqlite3_column_text(st, c);
+				if (v[i].s == NULL) {
+					rc = oom(err);
+					goto out;
+				}
+			}
+		}
+		rc = cb(&r, ud);
+	}
+	if (rc == SW_OK && src != SQLITE_DONE)
+		rc = sw_store_sqlerr(s, err, _("reading points"));
+out:
+	sqlite3_finalize(st);
+	free(b.p);
+	free(v);
+	free(at);
+	return rc;
+}
+
 /* A spatial count reads only the geometry of the R-tree's candidates and
  * checks their exact coordinates (no full point decoding). */
 static enum sw_status count_spatial(struct sw_store *s, const struct sw_filter *f, long long *n,

@@ -65,22 +65,39 @@ expect 2 sa push "$DB"
 contains "$ERR" "--source"
 
 # ---- the first push makes the schema ----
-# into the empty database it loads bare and indexes after; a dropped
-# connection there leaves the tables empty with every index
-before=$(snapshot "$A")
-SCHOUW_TEST_PUSH_DROP=1 "$SCHOUW" --db "$A" push "$DB" --source dordrecht >"$T/drop0.out" 2>&1
-equal "$?" 2 "a first push whose connection dropped fails"
-unchanged "$before" "$A" "a first push whose connection dropped"
-equal "$(q "SELECT (SELECT count(*) FROM points) || '|' || (SELECT count(*) FROM history)")" "0|0" \
-	"the database after a dropped first push"
+# into the empty database it loads bare and indexes after, the history
+# through a second connection into a load schema of its own; a dropped
+# connection there (the push's own, after the loader committed; or the
+# loader's) leaves the tables empty with every index and no load schema
+LOADS="SELECT count(*) FROM pg_namespace WHERE nspname LIKE 'schouw_load%'"
 INDEXES="SELECT string_agg(indexname, ',' ORDER BY indexname) FROM pg_indexes
 	WHERE tablename IN ('points', 'history')"
+TABLES="SELECT (SELECT count(*) FROM points) || '|' || (SELECT count(*) FROM history)"
+before=$(snapshot "$A")
+for hook in 1 loader; do
+	SCHOUW_TEST_PUSH_DROP=$hook "$SCHOUW" --db "$A" push "$DB" --source dordrecht \
+		>"$T/drop0.out" 2>&1
+	equal "$?" 2 "a first push whose connection dropped ($hook) fails"
+	grep -q "PostgreSQL" "$T/drop0.out" && ok || fail "no PostgreSQL error: $(cat "$T/drop0.out")"
+	unchanged "$before" "$A" "a first push whose connection dropped ($hook)"
+	equal "$(q "$TABLES")" "0|0" "the database after a dropped first push ($hook)"
+	equal "$(q "$LOADS")" 0 "no load schema left after a dropped first push ($hook)"
+done
 idx=$(q "$INDEXES")
-contains "$idx" "points_geom_gist"
-contains "$idx" "points_uuid_key"
+equal "$idx" "history_origin_origin_seq_key,history_pkey,history_point,points_geom_gist,points_pkey,points_source,points_uuid_key" \
+	"the indexes after the dropped first pushes"
+# a load schema a dead push left (the process killed between the two
+# commits) is swept by the next push; one a live push holds is not
+psql "$DB" -qc "CREATE SCHEMA schouw_load_0badc0de0000_1; CREATE TABLE
+	schouw_load_0badc0de0000_1.history (id bigint)" || fail "make a stale load schema"
 expect 0 sa push "$DB" --source dordrecht
 contains "$OUT" "pushed: 3 history rows, 3 points"
 equal "$(q "$INDEXES")" "$idx" "the indexes after a bare first load"
+equal "$(q "$LOADS")" 0 "the stale load schema swept, the push's own gone"
+equal "$(q "SELECT max(id) FROM history")" 3 "history ids from the client"
+# the sequences go on after the loaded ids
+equal "$(q "SELECT nextval(pg_get_serial_sequence('history', 'id'))")" 4 "history id sequence"
+equal "$(q "SELECT nextval(pg_get_serial_sequence('points', 'id'))")" 4 "points id sequence"
 equal "$(q "SELECT ST_AsText(geom) || ' ' || ST_SRID(geom) FROM points WHERE uuid = '$U1'")" \
 	"POINT(104891 425327) 28992" "the geometry loaded as EWKB"
 equal "$(q "SELECT value FROM schouw_db_meta WHERE key = 'schema_version'")" 1 "db schema version"
@@ -152,6 +169,25 @@ expect 0 sb push "$DB"
 contains "$OUT" "1 conflict"
 expect 0 sa pull "$DB"
 equal "$(state "$A")" "$(state "$B")" "converged after an edit against a delete"
+
+# ---- a first push into tables someone has built on ----
+# GIS staff made a view on the (still empty) history: the first push must
+# not put another table in its place, so it loads in one connection
+psql "host=$PGD user=schouw dbname=postgres" -qc "CREATE DATABASE city2" >/dev/null || fail "createdb"
+DB2="host=$PGD user=schouw dbname=city2"
+expect 0 sb pull "$DB2" --source dordrecht
+psql "$DB2" -qc "CREATE VIEW history_by_who AS SELECT who, count(*) FROM history GROUP BY who" ||
+	fail "create a view"
+expect 0 sa push "$DB2" --source dordrecht
+deleted=$(sqlite3 "$A" "SELECT count(DISTINCT point_uuid) FROM schouw_history WHERE action = 'delete'
+	AND point_uuid NOT IN (SELECT uuid FROM points)")
+contains "$OUT" "$(sqlite3 "$A" "SELECT count(*) FROM points") points, $deleted deleted"
+equal "$(psql "$DB2" -Atc "SELECT sum(count) FROM history_by_who")" \
+	"$(sqlite3 "$A" "SELECT count(*) FROM schouw_history")" "the view reads the loaded history"
+equal "$(psql "$DB2" -Atc "$LOADS")" 0 "no load schema in the one-connection load"
+equal "$(psql "$DB2" -Atc "$INDEXES")" "$idx" "the indexes after a one-connection load"
+expect 0 sb pull "$DB2"
+equal "$(state "$B")" "$(state "$A")" "B pulls the one-connection load"
 
 # ---- another city in the same database stays apart ----
 C="$T/c.gpkg"
