@@ -44,7 +44,7 @@ done
 extract() {
 	version=$(sed -n 's/^project(schouw VERSION \([0-9.]*\).*/\1/p' "$here/CMakeLists.txt")
 	(cd "$root" && find src -name '*.[ch]' | LC_ALL=C sort |
-		xgettext --language=C --from-code=UTF-8 --keyword=_ --keyword=N_ \
+		xgettext --language=C --from-code=UTF-8 --keyword=_ --keyword=N_ --keyword=sw_cli_count:2,3 \
 			--add-comments=TRANSLATORS: --add-location=file \
 			--package-name=schouw --package-version="${version:-0}" \
 			--files-from=- -o "$1")

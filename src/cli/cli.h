@@ -150,6 +150,11 @@ const char *sw_cli_who(struct sw_cli *cli, const char *by);
  * usage error printed) when one is left. */
 bool sw_cli_no_args(const struct sw_cli *cli, const char *cmd, int argc, char **argv);
 
+/* One count of a line of counts ("3 history rows, 1 point added, ..."):
+ * sep, then n through the plural pair one/many (ngettext; xgettext knows
+ * this function's arguments 2 and 3 as such a pair). */
+void sw_cli_count(const char *sep, const char *one, const char *many, long long n);
+
 /* Append s to the array *v of *n strings (grown by one; the strings are
  * not copied). False, with *v and *n unchanged, when out of memory. */
 bool sw_cli_append(const char ***v, size_t *n, const char *s);

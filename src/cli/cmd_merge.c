@@ -72,9 +72,12 @@ int cmd_merge(struct sw_cli *cli, int argc, char **argv)
 		printf(mo.dry_run ? _("dry run, nothing changed; the merge would bring:\n")
 		                  : _("merged %s:\n"),
 		       argv[optind]);
-		printf(_("  %lld history rows, %lld points added, %lld changed, %lld deleted, "
-		         "%lld photos\n"),
-		       st.rows, st.inserted, st.updated, st.deleted, st.photos);
+		sw_cli_count("  ", "%lld history row", "%lld history rows", st.rows);
+		sw_cli_count(", ", "%lld point added", "%lld points added", st.inserted);
+		sw_cli_count(", ", "%lld changed", "%lld changed", st.updated);
+		sw_cli_count(", ", "%lld deleted", "%lld deleted", st.deleted);
+		sw_cli_count(", ", "%lld photo", "%lld photos", st.photos);
+		putchar('\n');
 		if (st.conflicts > 0)
 			printf(ngettext("  %lld conflict: see 'schouw conflicts'\n",
 			                "  %lld conflicts: see 'schouw conflicts'\n", st.conflicts),

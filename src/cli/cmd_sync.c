@@ -96,17 +96,24 @@ static int sync_cmd(struct sw_cli *cli, int argc, char **argv, bool push)
 		if (sw_store_meta_set(store, "sync_source", so.source, &err) != SW_OK)
 			goto fail;
 	if (!cli->quiet) {
-		printf(
-		    _("pulled: %lld history rows, %lld points added, %lld changed, %lld deleted\n"),
-		    st.pulled.rows, st.pulled.inserted, st.pulled.updated, st.pulled.deleted);
+		fputs(_("pulled:"), stdout);
+		sw_cli_count(" ", "%lld history row", "%lld history rows", st.pulled.rows);
+		sw_cli_count(", ", "%lld point added", "%lld points added", st.pulled.inserted);
+		sw_cli_count(", ", "%lld changed", "%lld changed", st.pulled.updated);
+		sw_cli_count(", ", "%lld deleted", "%lld deleted", st.pulled.deleted);
+		putchar('\n');
 		if (st.pulled.conflicts > 0)
 			printf(ngettext("  %lld conflict: see 'schouw conflicts'\n",
 			                "  %lld conflicts: see 'schouw conflicts'\n",
 			                st.pulled.conflicts),
 			       st.pulled.conflicts);
-		if (push)
-			printf(_("pushed: %lld history rows, %lld points, %lld deleted\n"),
-			       st.pushed_rows, st.pushed_points, st.pushed_deletes);
+		if (push) {
+			fputs(_("pushed:"), stdout);
+			sw_cli_count(" ", "%lld history row", "%lld history rows", st.pushed_rows);
+			sw_cli_count(", ", "%lld point", "%lld points", st.pushed_points);
+			sw_cli_count(", ", "%lld deleted", "%lld deleted", st.pushed_deletes);
+			putchar('\n');
+		}
 	}
 	rc = SW_EXIT_OK;
 	goto out;

@@ -504,6 +504,17 @@ bool sw_cli_append(const char ***v, size_t *n, const char *s)
 	return true;
 }
 
+void sw_cli_count(const char *sep, const char *one, const char *many, long long n)
+{
+	fputs(sep, stdout);
+	/* one and many are literal pairs at every call (xgettext extracts
+	 * them, po_msgfmt checks the translations keep their %lld) */
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wformat-nonliteral"
+	printf(ngettext(one, many, (unsigned long)(n < 0 ? -n : n)), n);
+#pragma GCC diagnostic pop
+}
+
 bool sw_cli_no_args(const struct sw_cli *cli, const char *cmd, int argc, char **argv)
 {
 	if (optind < argc) {

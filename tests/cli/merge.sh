@@ -27,6 +27,7 @@ expect 0 sa photo add 1 p.jpg --by An -q
 # ---- a first merge brings everything ----
 expect 0 sb merge "$A"
 contains "$OUT" "3 points added"
+contains "$OUT" ", 1 photo"$'\n' "one photo, in the singular"
 contains "$OUT" "no conflicts"
 equal "$(state "$B")" "$(state "$A")" "B after its first merge of A"
 equal "$(sqlite3 "$B" "SELECT count(*) FROM points_photos")" 1 "the photo came along"
@@ -47,6 +48,11 @@ before=$(snapshot "$B")
 expect 0 sb merge "$A"
 contains "$OUT" "0 history rows"
 unchanged "$before" "$B" "a second merge of the same store"
+# each count its own plural, in Dutch too
+expect 0 sa set 3 note="one change" --by An -q
+expect 0 env LC_ALL= LANGUAGE= LANG=nl_NL.UTF-8 "$SCHOUW" --db "$B" merge "$A" --dry-run
+contains "$OUT" "1 geschiedenisregel, 0 punten toegevoegd, 1 gewijzigd"
+expect 0 sa set 3 note= --by An -q
 
 # ---- changes on both sides ----
 expect 0 sa set 1 status=realised width_m=1.5 --by An -q
