@@ -26,6 +26,10 @@ void sw_pg_close(struct sw_pg *pg); /* NULL ok; a COPY in progress is abandoned 
  * not reported, the statement then ends on its own. */
 void sw_pg_cancel(struct sw_pg *pg);
 
+/* The bytes of a bytea value as a text result holds it (hex): *n bytes,
+ * caller frees; NULL when it cannot be read or memory runs out. */
+void *sw_pg_bytea(const char *text, size_t *n);
+
 /* Called per result row: ncols values as text (NULL for SQL NULL), valid
  * during the call. Non-SW_OK stops (the rest is discarded) and is returned. */
 typedef enum sw_status (*sw_pg_row_cb)(int ncols, const char *const *vals, void *ud);

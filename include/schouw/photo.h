@@ -40,6 +40,7 @@ const char *sw_store_photo_ext(const char *content_type);
 struct sw_photo {
 	long long id;
 	long long point_id;
+	const char *point_uuid;
 	const char *sha256; /* hex */
 	const char *content_type;
 	long long bytes;
@@ -63,6 +64,11 @@ enum sw_status sw_store_photo_add(struct sw_store *s, long long point_id, const 
  * point then photo order. Non-SW_OK from cb stops and is returned. */
 enum sw_status sw_store_photo_list(struct sw_store *s, long long point_id, sw_photo_cb cb,
                                    void *ud, struct sw_error *err);
+
+/* The id of the stored photo whose SHA-256 is hex into *id, 0 when there
+ * is none. */
+enum sw_status sw_store_photo_find(struct sw_store *s, const char *hex, long long *id,
+                                   struct sw_error *err);
 
 /* The number of (point, photo) pairs: photos shown by stored points. */
 enum sw_status sw_store_photo_count(struct sw_store *s, long long *n, struct sw_error *err);

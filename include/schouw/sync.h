@@ -43,6 +43,7 @@ struct sw_sync_opts {
 struct sw_sync_stats {
 	struct sw_merge_stats pulled;
 	long long pushed_rows, pushed_points, pushed_deletes;
+	long long pushed_photos; /* photos the database did not hold yet */
 };
 
 /* s open for writing with its form columns synced; forms give the database

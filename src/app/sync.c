@@ -14,11 +14,14 @@
 #include "schouw/i18n.h"
 #include "schouw/num.h"
 #include "schouw/pg.h"
+#include "schouw/photo.h"
 #include "schouw/point.h"
 #include "schouw/store_sync.h"
 #include "sync_priv.h"
 
-#define DB_SCHEMA_VERSION 1
+#define DB_SCHEMA_VERSION 2 /* 2: photos, point_photos */
+#define SW_STR_(x) #x
+#define SW_STR(x) SW_STR_(x)
 #define POINT_COLS                                                                                 \
 	"source, uuid, type, status, surveyor, observed_at, gps_accuracy_m, note, created_at,"     \
 	" updated_at, geom"
@@ -38,6 +41,13 @@ static const char db_schema[] =
     "CREATE INDEX IF NOT EXISTS history_point ON history (point_uuid);\n"
     "CREATE TABLE IF NOT EXISTS sync (source text NOT NULL, origin text NOT NULL,"
     " last_seq bigint NOT NULL, PRIMARY KEY (source, origin));\n"
+    /* photos by their SHA-256, once however many points or cities show
+     * them; which point shows which per source */
+    "CREATE TABLE IF NOT EXISTS photos (sha256 text COLLATE \"C\" PRIMARY KEY,"
+    " content_type text NOT NULL, bytes bytea NOT NULL);\n"
+    "CREATE TABLE IF NOT EXISTS point_photos (source text NOT NULL,"
+    " point_uuid text COLLATE \"C\" NOT NULL, sha256 text COLLATE \"C\" NOT NULL"
+    " REFERENCES photos, PRIMARY KEY (point_uuid, sha256));\n"
     "CREATE TABLE IF NOT EXISTS check_runs (source text NOT NULL, origin text NOT NULL,"
     " run_id bigint NOT NULL, at text NOT NULL, profile text, profile_hash text,"
     " npoints bigint, npass bigint, nfail bigint, nincomplete bigint,"
@@ -190,8 +200,9 @@ static enum sw_status ensure_schema(struct sync *y)
 	    "BEGIN; SELECT pg_advisory_xact_lock(736873);"
 	    " CREATE EXTENSION IF NOT EXISTS postgis;"
 	    " CREATE TABLE IF NOT EXISTS schouw_db_meta (key text PRIMARY KEY, value text);"
-	    " INSERT INTO schouw_db_meta VALUES ('schema_version', '1'),"
-	    " ('db_id', gen_random_uuid()::text) ON CONFLICT DO NOTHING",
+	    " INSERT INTO schouw_db_meta VALUES ('schema_version', '" SW_STR(
+	        DB_SCHEMA_VERSION) "'),"
+	                           " ('db_id', gen_random_uuid()::text) ON CONFLICT DO NOTHING",
 	    0, NULL, NULL, NULL);
 	if (rc == SW_OK)
 		rc =
@@ -204,6 +215,13 @@ static enum sw_status ensure_schema(struct sync *y)
 		                  version ? version : "?", DB_SCHEMA_VERSION);
 	if (rc == SW_OK)
 		rc = sw_sync_exec(y, db_schema, 0, NULL, NULL, NULL);
+	/* the versions before this one lack only tables db_schema adds */
+	if (rc == SW_OK)
+		rc = sw_sync_exec(y,
+		                  "UPDATE schouw_db_meta SET value = '" SW_STR(
+		                      DB_SCHEMA_VERSION) "' WHERE key = 'schema_version' AND "
+		                                         "value::int < " SW_STR(DB_SCHEMA_VERSION),
+		                  0, NULL, NULL, NULL);
 	for (size_t i = 0; i < y->ncols && rc == SW_OK; i++) {
 		const char *type =
 		    y->cols[i].kind == SW_KIND_NUMBER ? "double precision"
@@ -332,6 +350,68 @@ static enum sw_status pulled_point(int n, const char *const *v, void *ud)
 	return rc;
 }
 
+struct pulled_photos {
+	struct sync *y;
+	long long n;
+};
+
+static enum sw_status read_photo(int n, const char *const *v, void *ud)
+{
+	char **out = ud;
+
+	if (n >= 1 && v[0] != NULL && (*out = strdup(v[0])) == NULL)
+		return SW_ERR_NOMEM;
+	return SW_OK;
+}
+
+/* A photo of a pulled point into the scratch store: its bytes from the
+ * store when it holds them already (by hash), else from the database. */
+static enum sw_status pulled_photo(int n, const char *const *v, void *ud)
+{
+	struct pulled_photos *pp = ud;
+	struct sync *y = pp->y;
+	const char *p[1] = {n >= 2 ? v[1] : NULL};
+	struct sw_point pt;
+	long long have = 0;
+	void *data = NULL;
+	size_t len = 0;
+	char *hex = NULL;
+	enum sw_status rc;
+
+	if (n < 2 || v[0] == NULL || v[1] == NULL)
+		return SW_OK;
+	sw_point_init(&pt);
+	rc = sw_store_get_by_uuid(y->scratch, v[0], &pt, y->err);
+	if (rc == SW_ERR_NOTFOUND) { /* deleted since */
+		sw_point_clear(&pt);
+		return SW_OK;
+	}
+	if (rc == SW_OK)
+		rc = sw_store_photo_find(y->s, v[1], &have, y->err);
+	if (rc == SW_OK && have != 0)
+		rc = sw_store_photo_get(y->s, have, &data, &len, NULL, y->err);
+	if (rc == SW_OK && have == 0) {
+		rc = sw_sync_exec(y, "SELECT bytes FROM photos WHERE sha256 = $1", 1, p, read_photo,
+		                  &hex);
+		if (rc == SW_ERR_NOMEM)
+			rc = sw_error_nomem(y->err);
+		if (rc == SW_OK && hex == NULL)
+			rc = sw_error_set(y->err, SW_ERR_STORE,
+			                  _("the database has no photo %s for point %s"), v[1],
+			                  v[0]);
+		if (rc == SW_OK && (data = sw_pg_bytea(hex, &len)) == NULL)
+			rc = sw_error_nomem(y->err);
+	}
+	if (rc == SW_OK)
+		rc = sw_store_photo_add(y->scratch, pt.id, data, len, y->o->who, NULL, y->err);
+	if (rc == SW_OK)
+		pp->n++;
+	free(hex);
+	free(data);
+	sw_point_clear(&pt);
+	return rc;
+}
+
 static void scratch_drop(struct sync *y)
 {
 	char path[320];
@@ -428,6 +508,15 @@ static enum sw_status pull_into_store(struct sync *y)
 		const char *p[2] = {y->o->source, arr.p};
 
 		rc = sw_sync_exec(y, q.p, 2, p, pulled_point, y);
+		if (rc == SW_OK) {
+			struct pulled_photos pp = {.y = y};
+
+			rc = sw_sync_exec(
+			    y,
+			    "SELECT point_uuid, sha256 FROM point_photos WHERE source = $1"
+			    " AND point_uuid = ANY($2::text[]) ORDER BY point_uuid, sha256",
+			    2, p, pulled_photo, &pp);
+		}
 	}
 	if (rc == SW_OK)
 		rc = sw_store_commit(y->scratch, y->err);
@@ -697,6 +786,151 @@ static enum sw_status push_runs(struct sync *y)
 	return rc;
 }
 
+/* ---- photos: by their SHA-256, the bytes only when the database lacks
+ * them ---- */
+
+struct photo_ref {
+	char uuid[SW_UUID_LEN + 1];
+	char sha[65];
+	long long id; /* in the store */
+};
+
+struct photo_refs {
+	struct sync *y;
+	struct photo_ref *v;
+	size_t n, cap;
+	char **missing; /* the hashes the database lacks, sorted */
+	size_t nmissing;
+};
+
+/* A photo of a point that goes up: every point on a first push, else the
+ * points the rows sent touch (a photo added wrote such a row). */
+static enum sw_status photo_noted(const struct sw_photo *ph, void *ud)
+{
+	struct photo_refs *r = ud;
+	const char *key = ph->point_uuid;
+
+	if (key == NULL || ph->sha256 == NULL || strlen(key) > SW_UUID_LEN ||
+	    strlen(ph->sha256) > 64)
+		return SW_OK;
+	if (!r->y->fresh &&
+	    bsearch(&key, r->y->uuids, r->y->nuuids, sizeof *r->y->uuids, cmp_str) == NULL)
+		return SW_OK;
+	if (r->n == r->cap) {
+		size_t cap = r->cap ? r->cap * 2 : 64;
+		struct photo_ref *g = realloc(r->v, cap * sizeof *g);
+
+		if (g == NULL)
+			return sw_error_nomem(r->y->err);
+		r->v = g;
+		r->cap = cap;
+	}
+	snprintf(r->v[r->n].uuid, sizeof r->v[r->n].uuid, "%s", key);
+	snprintf(r->v[r->n].sha, sizeof r->v[r->n].sha, "%s", ph->sha256);
+	r->v[r->n++].id = ph->id;
+	return SW_OK;
+}
+
+static enum sw_status missing_sha(int n, const char *const *v, void *ud)
+{
+	struct photo_refs *r = ud;
+	char **g;
+
+	if (n < 1 || v[0] == NULL)
+		return SW_OK;
+	g = realloc(r->missing, (r->nmissing + 1) * sizeof *g);
+	if (g == NULL)
+		return sw_error_nomem(r->y->err);
+	r->missing = g;
+	if ((g[r->nmissing] = strdup(v[0])) == NULL)
+		return sw_error_nomem(r->y->err);
+	r->nmissing++;
+	return SW_OK;
+}
+
+/* One photo's bytes into the photos COPY. */
+static enum sw_status photo_up(struct sync *y, const struct photo_ref *ref)
+{
+	void *data = NULL;
+	char *type = NULL;
+	size_t n = 0;
+	enum sw_status rc = sw_store_photo_get(y->s, ref->id, &data, &n, &type, y->err);
+
+	if (rc == SW_OK)
+		rc = sw_pg_bin_row(y->pg, 3, y->err);
+	if (rc == SW_OK) {
+		sw_pg_bin_text(y->pg, ref->sha);
+		sw_pg_bin_text(y->pg, type ? type : "application/octet-stream");
+		sw_pg_bin_bytes(y->pg, data, n);
+		y->st->pushed_photos++;
+	}
+	free(data);
+	free(type);
+	return rc;
+}
+
+/* The photos of the points that went up: which point shows which, and the
+ * bytes of those the database does not hold yet. */
+static enum sw_status push_photos(struct sync *y)
+{
+	struct photo_refs r = {.y = y};
+	const char *src[1] = {y->o->source};
+	enum sw_status rc = sw_store_photo_list(y->s, -1, photo_noted, &r, y->err);
+
+	if (rc != SW_OK || r.n == 0)
+		goto out;
+	rc = sw_sync_exec(y,
+	                  "CREATE TEMP TABLE stage_photos (point_uuid text, sha256 text)"
+	                  " ON COMMIT DROP",
+	                  0, NULL, NULL, NULL);
+	if (rc == SW_OK)
+		rc = sw_pg_copy_begin(y->pg, "COPY stage_photos FROM STDIN", y->err);
+	if (rc == SW_OK) {
+		for (size_t i = 0; i < r.n && rc == SW_OK; i++) {
+			const char *v[2] = {r.v[i].uuid, r.v[i].sha};
+
+			rc = sw_pg_copy_row(y->pg, 2, v, y->err);
+		}
+		if (rc == SW_OK)
+			rc = sw_pg_copy_end(y->pg, y->err);
+		else
+			sw_pg_copy_end(y->pg, NULL);
+	}
+	if (rc == SW_OK)
+		rc = sw_sync_exec(y,
+		                  "SELECT DISTINCT s.sha256 FROM stage_photos s WHERE NOT EXISTS"
+		                  " (SELECT 1 FROM photos p WHERE p.sha256 = s.sha256)"
+		                  " ORDER BY 1",
+		                  0, NULL, missing_sha, &r);
+	if (rc == SW_OK && r.nmissing > 0) {
+		rc = sw_pg_copy_begin_binary(
+		    y->pg, "COPY photos (sha256, content_type, bytes) FROM STDIN (FORMAT binary)",
+		    y->err);
+		/* each missing hash once, from the first ref that has it */
+		for (size_t k = 0; k < r.nmissing && rc == SW_OK; k++)
+			for (size_t i = 0; i < r.n; i++)
+				if (strcmp(r.v[i].sha, r.missing[k]) == 0) {
+					rc = photo_up(y, &r.v[i]);
+					break;
+				}
+		if (rc == SW_OK)
+			rc = sw_pg_copy_end(y->pg, y->err);
+		else
+			sw_pg_copy_end(y->pg, NULL);
+	}
+	if (rc == SW_OK)
+		rc = sw_sync_exec(y,
+		                  "INSERT INTO point_photos SELECT DISTINCT $1, point_uuid, sha256"
+		                  " FROM stage_photos ON CONFLICT DO NOTHING",
+		                  1, src, NULL, NULL);
+out:
+	for (size_t k = 0; k < r.nmissing; k++)
+		free(r.missing[k]);
+	free(r.missing);
+	free(r.v);
+	return rc;
+}
+
 /* The store's history rows the database lacks into the COPY sql names. */
 static enum sw_status send_history(struct sync *y, const char *sql)
 {
@@ -741,6 +975,8 @@ static enum sw_status push_first(struct sync *y)
 	}
 	if (rc == SW_OK)
 		rc = sw_sync_first_end(y);
+	if (rc == SW_OK)
+		rc = push_photos(y);
 	/* the deleted points (the rows noted only those) that are gone */
 	uniq_uuids(y);
 	for (size_t i = 0; i < y->nuuids && rc == SW_OK; i++) {
@@ -875,6 +1111,13 @@ static enum sw_status push_up(struct sync *y)
 		                  "DELETE FROM points p USING stage_deletes d WHERE p.uuid = d.uuid"
 		                  " AND p.source = $1",
 		                  1, src, NULL, NULL);
+	if (rc == SW_OK)
+		rc = sw_sync_exec(y,
+		                  "DELETE FROM point_photos p USING stage_deletes d WHERE"
+		                  " p.point_uuid = d.uuid AND p.source = $1",
+		                  1, src, NULL, NULL);
+	if (rc == SW_OK)
+		rc = push_photos(y);
 out:
 	if (rc == SW_OK)
 		rc = sw_sync_exec(

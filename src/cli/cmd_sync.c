@@ -101,6 +101,7 @@ static int sync_cmd(struct sw_cli *cli, int argc, char **argv, bool push)
 		sw_cli_count(", ", "%lld point added", "%lld points added", st.pulled.inserted);
 		sw_cli_count(", ", "%lld changed", "%lld changed", st.pulled.updated);
 		sw_cli_count(", ", "%lld deleted", "%lld deleted", st.pulled.deleted);
+		sw_cli_count(", ", "%lld photo", "%lld photos", st.pulled.photos);
 		putchar('\n');
 		if (st.pulled.conflicts > 0)
 			printf(ngettext("  %lld conflict: see 'schouw conflicts'\n",
@@ -112,6 +113,7 @@ static int sync_cmd(struct sw_cli *cli, int argc, char **argv, bool push)
 			sw_cli_count(" ", "%lld history row", "%lld history rows", st.pushed_rows);
 			sw_cli_count(", ", "%lld point", "%lld points", st.pushed_points);
 			sw_cli_count(", ", "%lld deleted", "%lld deleted", st.pushed_deletes);
+			sw_cli_count(", ", "%lld photo", "%lld photos", st.pushed_photos);
 			putchar('\n');
 		}
 	}

@@ -82,6 +82,20 @@ void sw_pg_cancel(struct sw_pg *pg)
 	PQfreeCancel(c);
 }
 
+void *sw_pg_bytea(const char *text, size_t *n)
+{
+	unsigned char *raw = PQunescapeBytea((const unsigned char *)text, n);
+	void *out;
+
+	if (raw == NULL)
+		return NULL;
+	out = malloc(*n > 0 ? *n : 1);
+	if (out != NULL)
+		memcpy(out, raw, *n);
+	PQfreemem(raw);
+	return out;
+}
+
 void sw_pg_close(struct sw_pg *pg)
 {
 	if (pg == NULL)

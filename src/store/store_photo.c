@@ -94,8 +94,8 @@ static void sha256_hex(const void *data, size_t n, char hex[65])
 }
 
 /* The id of the stored photo with this hash, 0 when none. */
-static enum sw_status find_hash(struct sw_store *s, const char *hex, long long *id,
-                                struct sw_error *err)
+enum sw_status sw_store_photo_find(struct sw_store *s, const char *hex, long long *id,
+                                   struct sw_error *err)
 {
 	sqlite3_stmt *st = NULL;
 	enum sw_status rc = sw_store_prepare(s, "SELECT id FROM photos WHERE sha256 = ?", &st, err);
@@ -165,7 +165,7 @@ enum sw_status sw_store_photo_add(struct sw_store *s, long long point_id, const 
 		return rc;
 	rc = point_uuid(s, point_id, &uuid, err);
 	if (rc == SW_OK)
-		rc = find_hash(s, hex, &id, err);
+		rc = sw_store_photo_find(s, hex, &id, err);
 	if (rc != SW_OK)
 		goto out;
 	sw_now_iso(now, sizeof now);
@@ -216,9 +216,10 @@ enum sw_status sw_store_photo_list(struct sw_store *s, long long point_id, sw_ph
 
 	rc = sw_store_prepare(s,
 	                      "SELECT p.id, m.base_id, p.sha256, p.content_type, p.bytes,"
-	                      " p.created_at, p.created_by FROM points_photos m JOIN photos p"
-	                      " ON p.id = m.related_id WHERE ?1 < 0 OR m.base_id = ?1"
-	                      " ORDER BY m.base_id, p.id",
+	                      " p.created_at, p.created_by, pt.uuid FROM points_photos m"
+	                      " JOIN photos p ON p.id = m.related_id"
+	                      " LEFT JOIN points pt ON pt.id = m.base_id"
+	                      " WHERE ?1 < 0 OR m.base_id = ?1 ORDER BY m.base_id, p.id",
 	                      &st, err);
 	if (rc != SW_OK)
 		return rc;
@@ -232,6 +233,7 @@ enum sw_status sw_store_photo_list(struct sw_store *s, long long point_id, sw_ph
 		    .bytes = sqlite3_column_int64(st, 4),
 		    .created_at = (const char *)sqlite3_column_text(st, 5),
 		    .created_by = (const char *)sqlite3_column_text(st, 6),
+		    .point_uuid = (const char *)sqlite3_column_text(st, 7),
 		};
 		rc = cb(&ph, ud);
 		if (rc != SW_OK)

@@ -90,23 +90,31 @@ equal "$idx" "history_origin_origin_seq_key,history_pkey,history_point,points_ge
 # commits) is swept by the next push; one a live push holds is not
 psql "$DB" -qc "CREATE SCHEMA schouw_load_0badc0de0000_1; CREATE TABLE
 	schouw_load_0badc0de0000_1.history (id bigint)" || fail "make a stale load schema"
+/usr/bin/python3 -c "from PIL import Image; Image.new('RGB',(16,16),(9,90,200)).save('$T/p.jpg')"
+expect 0 sa photo add 1 "$T/p.jpg" --by An -q
 expect 0 sa push "$DB" --source dordrecht
-contains "$OUT" "pushed: 3 history rows, 3 points"
+contains "$OUT" "pushed: 4 history rows, 3 points, 0 deleted, 1 photo"
 equal "$(q "$INDEXES")" "$idx" "the indexes after a bare first load"
 equal "$(q "$LOADS")" 0 "the stale load schema swept, the push's own gone"
-equal "$(q "SELECT max(id) FROM history")" 3 "history ids from the client"
+equal "$(q "SELECT max(id) FROM history")" 4 "history ids from the client"
+SHA=$(sqlite3 "$A" "SELECT sha256 FROM photos")
+equal "$(q "SELECT sha256 || ' ' || content_type || ' ' || length(bytes) FROM photos")" \
+	"$SHA image/jpeg $(stat -c %s "$T/p.jpg")" "the photo went up by its hash"
+equal "$(q "SELECT source || ' ' || point_uuid FROM point_photos")" "dordrecht $U1" \
+	"which point shows it"
+equal "$(q "SELECT encode(sha256(bytes), 'hex') FROM photos")" "$SHA" "the bytes intact"
 # the sequences go on after the loaded ids
-equal "$(q "SELECT nextval(pg_get_serial_sequence('history', 'id'))")" 4 "history id sequence"
+equal "$(q "SELECT nextval(pg_get_serial_sequence('history', 'id'))")" 5 "history id sequence"
 equal "$(q "SELECT nextval(pg_get_serial_sequence('points', 'id'))")" 4 "points id sequence"
 equal "$(q "SELECT ST_AsText(geom) || ' ' || ST_SRID(geom) FROM points WHERE uuid = '$U1'")" \
 	"POINT(104891 425327) 28992" "the geometry loaded as EWKB"
-equal "$(q "SELECT value FROM schouw_db_meta WHERE key = 'schema_version'")" 1 "db schema version"
+equal "$(q "SELECT value FROM schouw_db_meta WHERE key = 'schema_version'")" 2 "db schema version"
 equal "$(q "SELECT count(*) FROM points WHERE source = 'dordrecht'")" 3 "points in the database"
 equal "$(q "SELECT count(*) FROM pg_indexes WHERE tablename = 'points' AND indexdef LIKE '%gist%'")" 1 \
 	"GiST index"
 equal "$(q "SELECT Find_SRID('public', 'points', 'geom')")" 28992 "geometry(Point, 28992)"
 equal "$(q "SELECT width_m FROM points WHERE uuid = '$U1'")" 1.4 "a form field column"
-equal "$(q "SELECT count(*) FROM history")" 3 "the history went up"
+equal "$(q "SELECT count(*) FROM history")" 4 "the history went up (a photo added is a row)"
 # check runs go up once each
 expect 1 sa check
 expect 0 sa push "$DB"
@@ -124,8 +132,12 @@ contains "$OUT" "28992"
 
 # ---- B pulls, both change, they converge ----
 expect 0 sb pull "$DB" --source dordrecht
-contains "$OUT" "3 points added"
+contains "$OUT" "3 points added, 0 changed, 0 deleted, 1 photo"
 equal "$(state "$B")" "$(state "$A")" "B after its pull"
+equal "$(sqlite3 "$B" "SELECT p.sha256 FROM photos p JOIN points_photos m ON m.related_id = p.id
+	JOIN points t ON t.id = m.base_id WHERE t.uuid = '$U1'")" "$SHA" "B has the photo on the point"
+expect 0 sb photo get "$(sqlite3 "$B" "SELECT id FROM photos WHERE sha256 = '$SHA'")" -o "$T/back.jpg"
+equal "$(sha256sum <"$T/back.jpg" | cut -d' ' -f1)" "$SHA" "the photo's bytes through the database"
 expect 0 sa set 1 status=realised width_m=1.5 --by An -q
 expect 0 sa delete 3 --by An -q
 sleep 1.1
@@ -169,6 +181,23 @@ expect 0 sb push "$DB"
 contains "$OUT" "1 conflict"
 expect 0 sa pull "$DB"
 equal "$(state "$A")" "$(state "$B")" "converged after an edit against a delete"
+
+# ---- photos later: the bytes once, by their hash ----
+/usr/bin/python3 -c "from PIL import Image; Image.new('RGB',(16,16),(200,90,9)).save('$T/q.jpg')"
+expect 0 sa photo add "$U1" "$T/q.jpg" --by An -q
+expect 0 sa photo add "$U2" "$T/p.jpg" --by An -q
+expect 0 sa push "$DB"
+contains "$OUT" "pushed: 2 history rows, 2 points, 0 deleted, 1 photo"
+equal "$(q "SELECT count(*) FROM photos") $(q "SELECT count(*) FROM point_photos")" "2 3" \
+	"two photos in the database, shown three times"
+expect 0 sb pull "$DB"
+contains "$OUT" "2 photos"
+equal "$(sqlite3 "$B" "SELECT count(*) FROM photos") $(sqlite3 "$B" "SELECT count(*) FROM points_photos")" \
+	"2 3" "B has both photos, shown three times"
+before=$(snapshot "$B")
+expect 0 sb pull "$DB"
+contains "$OUT" "0 photos"
+unchanged "$before" "$B" "a second pull of the photos"
 
 # ---- a first push into tables someone has built on ----
 # GIS staff made a view on the (still empty) history: the first push must
