@@ -75,9 +75,9 @@ echo "== schouw check --sweep kr-running-slope (re-calibration: every candidate 
 cat out/sweep.txt
 "$SCHOUW" --db "$DB" check --compare kor-dordrecht kor-dordrecht-draft > out/compare.txt
 echo "== schouw map (status map over the schematic basemap of gis/)"
-"$SCHOUW" --db "$DB" map -o out/binnenstad.png --labels \
+"$SCHOUW" --db "$DB" map -o out/binnenstad.png --labels --lang nl \
 	--title "Op- en afritten binnenstad Dordrecht: stand van zaken"
-"$SCHOUW" --db "$DB" map -o out/binnenstad.pdf --paper A4 --landscape \
+"$SCHOUW" --db "$DB" map -o out/binnenstad.pdf --paper A4 --landscape --lang nl \
 	--title "Op- en afritten binnenstad Dordrecht: stand van zaken"
 echo "== schouw report --year 2025 (progress report for the council, in Dutch)"
 "$SCHOUW" --db "$DB" report --year 2025 --quarterly --lang nl -o out/report

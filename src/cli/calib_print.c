@@ -637,13 +637,12 @@ int sw_cli_check_sweep(struct sw_cli *cli, struct sw_store *s, const struct sw_f
 	}
 	if (o->output != NULL) {
 		char title[256];
-		bool en = sw_cli_locale_english();
+		/* the chart speaks the language of schouw's messages */
+		bool en = !sw_cli_dutch();
 		if (o->title)
 			snprintf(title, sizeof title, "%s", o->title);
 		else
-			snprintf(title, sizeof title,
-			         en ? "Sweep of %s under %s" : "Grenswaarde %s onder %s", r->id,
-			         prof->name);
+			snprintf(title, sizeof title, _("Sweep of %s under %s"), r->id, prof->name);
 		enum sw_status crc = sw_calib_sweep_chart(sw, u, o->output, title, en, &err);
 		/* no canvas is alive: let leak checkers see cairo's caches go */
 		sw_render_release();

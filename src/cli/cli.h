@@ -163,7 +163,9 @@ bool sw_cli_append(const char ***v, size_t *n, const char *s);
 bool sw_cli_stdout_tty(void);
 
 /* True when messages come out in Dutch (the nl catalogue is in use), so
- * data labels (label_nl, message_nl) follow the messages' language. */
+ * data labels (label_nl, message_nl) follow the messages' language, and so
+ * do maps, reports and charts without --lang: their words come through
+ * gettext, and their numbers and dates must not be of another language. */
 bool sw_cli_dutch(void);
 
 /* Messages in LANG ("nl" or "en") for the rest of the run, whatever the
@@ -174,9 +176,5 @@ void sw_cli_set_lang(const char *lang);
 /* --lang nl|en of cmd: a usage error (false) for anything else; else the
  * messages switch (sw_cli_set_lang) and *english says which it was. */
 bool sw_cli_lang_opt(const struct sw_cli *cli, const char *cmd, const char *arg, bool *english);
-
-/* Maps, reports and charts for the council are Dutch unless the locale
- * (LC_ALL, LC_MESSAGES, LANG: the first set) asks for English. */
-bool sw_cli_locale_english(void);
 
 #endif

@@ -30,8 +30,8 @@ static const char usage[] = N_(
 	"                       your own shapefile (RD New or WGS84); repeatable\n"
 	"  --no-basemap         points only\n"
 	"  --title TEXT         the map's title\n"
-	"  --lang nl|en         language of the map (default Dutch, English when the\n"
-	"                       locale is English)\n"
+	"  --lang nl|en         language of the map (default: that of schouw's\n"
+	"                       messages, Dutch under a Dutch locale)\n"
 	"  --labels             id labels where they fit (the map says how many not)\n\n"
 	"Filters:\n"
 	"  --type T             only points of type T\n"
@@ -99,7 +99,9 @@ int cmd_map(struct sw_cli *cli, int argc, char **argv)
 		{"labels", no_argument, NULL, OPT_LABELS},
 		{NULL, 0, NULL, 0},
 	};
-	struct sw_map_options o = {.dpi = 150, .english = sw_cli_locale_english()};
+	/* the map speaks the language schouw's messages are in (the words
+	 * come through gettext, the numbers and dates follow them) */
+	struct sw_map_options o = {.dpi = 150, .english = !sw_cli_dutch()};
 	struct sw_map_result res;
 	struct sw_error err = {0};
 	struct sw_store *store;

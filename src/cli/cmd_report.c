@@ -33,8 +33,8 @@ static const char usage[] =
        "                       area of gis/areas.shp, and the total)\n"
        "  --type T             only points of type T\n"
        "  --profile P          compliance from the runs of profile P only\n"
-       "  --lang nl|en         language of the report (default Dutch, English when\n"
-       "                       the locale is English)\n"
+       "  --lang nl|en         language of the report (default: that of schouw's\n"
+       "                       messages, Dutch under a Dutch locale)\n"
        "  --no-maps            leave the area maps out\n"
        "  --db PATH            the store\n");
 
@@ -67,7 +67,9 @@ int cmd_report(struct sw_cli *cli, int argc, char **argv)
 	    {"no-maps", no_argument, NULL, OPT_NO_MAPS},
 	    {NULL, 0, NULL, 0},
 	};
-	struct sw_report_options o = {.dutch = !sw_cli_locale_english()};
+	/* the report speaks the language schouw's messages are in (the words
+	 * come through gettext, the numbers and dates follow them) */
+	struct sw_report_options o = {.dutch = sw_cli_dutch()};
 	bool english;
 	struct sw_report_result res;
 	struct sw_error err = {0};

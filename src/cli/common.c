@@ -469,18 +469,6 @@ void sw_cli_set_lang(const char *lang)
 	textdomain(textdomain(NULL));
 }
 
-bool sw_cli_locale_english(void)
-{
-	static const char *const vars[] = {"LC_ALL", "LC_MESSAGES", "LANG"};
-
-	for (size_t i = 0; i < sizeof vars / sizeof vars[0]; i++) {
-		const char *v = getenv(vars[i]);
-		if (v != NULL && *v != '\0')
-			return strncmp(v, "en", 2) == 0;
-	}
-	return false;
-}
-
 bool sw_cli_lang_opt(const struct sw_cli *cli, const char *cmd, const char *arg, bool *english)
 {
 	if (strcmp(arg, "nl") != 0 && strcmp(arg, "en") != 0) {

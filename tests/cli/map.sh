@@ -146,10 +146,14 @@ near out/area.png "$c" "$r" "#0072b2" && ok || fail "the point inside binnenstad
 read -r c r < <(px 104640 424800 out/area.png)
 near out/area.png "$c" "$r" "#0072b2" && fail "a point outside binnenstad is drawn at $c,$r" || ok
 meta=$("$PY" -c 'import sys; from PIL import Image; print(Image.open(sys.argv[1]).info.get("Area"))' out/area.png)
-equal "$meta" "Binnenstad" "tEXt Area"
-expect 0 "$SCHOUW" "${A[@]}" map -o out/area-en.png --area binnenstad --lang en --width 400 --height 300
-meta=$("$PY" -c 'import sys; from PIL import Image; print(Image.open(sys.argv[1]).info.get("Area"))' out/area-en.png)
-equal "$meta" "Historic city centre" "tEXt Area in English"
+equal "$meta" "Historic city centre" "tEXt Area in the messages' language (C: English)"
+expect 0 "$SCHOUW" "${A[@]}" map -o out/area-nl.png --area binnenstad --lang nl --width 400 --height 300
+meta=$("$PY" -c 'import sys; from PIL import Image; print(Image.open(sys.argv[1]).info.get("Area"))' out/area-nl.png)
+equal "$meta" "Binnenstad" "tEXt Area in Dutch"
+expect 0 env LC_ALL=nl_NL.UTF-8 "$SCHOUW" "${A[@]}" map -o out/area-nl2.png --area binnenstad \
+	--width 400 --height 300
+meta=$("$PY" -c 'import sys; from PIL import Image; print(Image.open(sys.argv[1]).info.get("Area"))' out/area-nl2.png)
+equal "$meta" "Binnenstad" "tEXt Area in Dutch under a Dutch locale"
 # with --bbox the box is the extent and the area still selects
 expect 0 "$SCHOUW" "${A[@]}" map -o out/areabb.png --area binnenstad --bbox 104000,424000,106000,426000 \
 	--width 400 --height 300

@@ -157,6 +157,16 @@ contains "$(cat nl/report.md)" ",0 %" "decimal comma"
 [ ! -e nl/map_binnenstad.png ] && ok || fail "--no-maps drew maps"
 equal "$(csv nl/quarters.csv | sed 1d | cut -d, -f1 | tr '\n' ' ')" "K1 2025 K2 2025 " "half a year: two quarters"
 
+# without --lang the report speaks schouw's language: its words (gettext)
+# and its numbers and dates together, never the one Dutch and the other not
+expect 0 env -u LANGUAGE LC_ALL=nl_NL.UTF-8 "$SCHOUW" report --from 2025-01-01 --to 2025-06-30 \
+	--no-maps -o dflt_nl
+contains "$(cat dflt_nl/report.md)" "## Punten per soort en status" "Dutch words under nl"
+contains "$(cat dflt_nl/report.md)" "30 juni 2025" "Dutch dates under nl"
+expect 0 "$SCHOUW" report --from 2025-01-01 --to 2025-06-30 --no-maps -o dflt_c
+contains "$(cat dflt_c/report.md)" "## Points per type and status" "English words under C"
+contains "$(cat dflt_c/report.md)" "30 June 2025" "English dates under C, with the words"
+
 # a period without a check run says so and invents nothing
 expect 0 "$SCHOUW" report --year 2024 --lang en --no-maps -o y2024
 contains "$OUT" "6 at the end, 1 check runs" "2024 has the December run"
