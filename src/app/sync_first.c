@@ -87,19 +87,20 @@ static const char bare_sql[] =
 /* The points' indexes, dropped for the load and built after it (keeping
  * one up to date row by row costs more than building it: the primary key's
  * alone a third of the COPY); the names are those the CREATE TABLEs of the
- * schema give. The keys only when no other table references them. */
-static const char points_drop[] = "DROP INDEX points_geom_gist, points_source";
-static const char points_drop_keys[] = "ALTER TABLE points DROP CONSTRAINT points_pkey,"
-                                       " DROP CONSTRAINT points_uuid_key";
+ * schema give (one somebody dropped is made again). The keys only when no
+ * other table references them. */
+static const char points_drop[] = "DROP INDEX IF EXISTS points_geom_gist, points_source";
+static const char points_drop_keys[] = "ALTER TABLE points DROP CONSTRAINT IF EXISTS points_pkey,"
+                                       " DROP CONSTRAINT IF EXISTS points_uuid_key";
 static const char points_build[] = "SET LOCAL maintenance_work_mem = '512MB';"
                                    " CREATE INDEX points_geom_gist ON points USING gist (geom);"
                                    " CREATE INDEX points_source ON points (source)";
 static const char points_build_keys[] =
     "ALTER TABLE points ADD CONSTRAINT points_pkey PRIMARY KEY (id),"
     " ADD CONSTRAINT points_uuid_key UNIQUE (uuid)";
-static const char history_drop[] = "DROP INDEX history_point";
+static const char history_drop[] = "DROP INDEX IF EXISTS history_point";
 static const char history_drop_keys[] =
-    "ALTER TABLE history DROP CONSTRAINT history_origin_origin_seq_key";
+    "ALTER TABLE history DROP CONSTRAINT IF EXISTS history_origin_origin_seq_key";
 static const char referenced_sql[] =
     "SELECT EXISTS (SELECT 1 FROM pg_constraint WHERE confrelid = $1::regclass)";
 
