@@ -47,6 +47,10 @@ enum sw_status sw_pg_copy_begin(struct sw_pg *pg, const char *copy_sql, struct s
 enum sw_status sw_pg_copy_row(struct sw_pg *pg, int n, const char *const *vals,
                               struct sw_error *err);
 enum sw_status sw_pg_copy_end(struct sw_pg *pg, struct sw_error *err);
+/* The end of a COPY whose rows were sent with result rc: SW_OK completes
+ * it (sw_pg_copy_end's result), anything else abandons it (the server
+ * fails the statement) and is returned as it is. */
+enum sw_status sw_pg_copy_finish(struct sw_pg *pg, enum sw_status rc, struct sw_error *err);
 
 /* COPY ... FROM STDIN (FORMAT binary): no text to parse on the server. Begin
  * (sends the header), then per row sw_pg_bin_row with the number of fields

@@ -773,10 +773,7 @@ static enum sw_status push_runs(struct sync *y)
 		rc = sw_pg_copy_begin(y->pg, "COPY stage_runs FROM STDIN", y->err);
 	if (rc == SW_OK) {
 		rc = sw_store_check_runs(y->s, NULL, NULL, NULL, staged_run, y, y->err);
-		if (rc == SW_OK)
-			rc = sw_pg_copy_end(y->pg, y->err);
-		else
-			sw_pg_copy_end(y->pg, NULL);
+		rc = sw_pg_copy_finish(y->pg, rc, y->err);
 	}
 	if (rc == SW_OK)
 		rc = sw_sync_exec(y,
@@ -891,10 +888,7 @@ static enum sw_status push_photos(struct sync *y)
 
 			rc = sw_pg_copy_row(y->pg, 2, v, y->err);
 		}
-		if (rc == SW_OK)
-			rc = sw_pg_copy_end(y->pg, y->err);
-		else
-			sw_pg_copy_end(y->pg, NULL);
+		rc = sw_pg_copy_finish(y->pg, rc, y->err);
 	}
 	if (rc == SW_OK)
 		rc = sw_sync_exec(y,
@@ -913,10 +907,7 @@ static enum sw_status push_photos(struct sync *y)
 					rc = photo_up(y, &r.v[i]);
 					break;
 				}
-		if (rc == SW_OK)
-			rc = sw_pg_copy_end(y->pg, y->err);
-		else
-			sw_pg_copy_end(y->pg, NULL);
+		rc = sw_pg_copy_finish(y->pg, rc, y->err);
 	}
 	if (rc == SW_OK)
 		rc = sw_sync_exec(y,
@@ -931,18 +922,14 @@ out:
 	return rc;
 }
 
-/* The store's history rows the database lacks into the COPY sql names. */
-static enum sw_status send_history(struct sync *y, const char *sql)
+enum sw_status sw_sync_send_history(struct sync *y, const char *sql)
 {
 	enum sw_status rc = sw_pg_copy_begin_binary(y->pg, sql, y->err);
 
 	if (rc != SW_OK)
 		return rc;
 	rc = sw_store_sync_rows(y->s, &y->dbv, sw_sync_staged_row, y, y->err);
-	if (rc == SW_OK)
-		return sw_pg_copy_end(y->pg, y->err);
-	sw_pg_copy_end(y->pg, NULL);
-	return rc;
+	return sw_pg_copy_finish(y->pg, rc, y->err);
 }
 
 /* A source's first push into the empty database (sw_sync_first_begin):
@@ -957,8 +944,8 @@ static enum sw_status push_first(struct sync *y)
 	for (size_t i = 0; names != NULL && i < N_FIXED + y->ncols; i++)
 		names[i] = i < N_FIXED ? fixed_cols[i].name : y->cols[i - N_FIXED].name;
 	if (rc == SW_OK && y->loader == NULL)
-		rc = send_history(y, "COPY history " SW_SYNC_HISTORY_COPY
-		                     " FROM STDIN (FORMAT binary)");
+		rc = sw_sync_send_history(y, "COPY history " SW_SYNC_HISTORY_COPY
+		                             " FROM STDIN (FORMAT binary)");
 	sb(&q, "COPY points (id, " POINT_COLS);
 	sb_cols(&q, y, "");
 	sb(&q, ") FROM STDIN (FORMAT binary)");
@@ -968,10 +955,7 @@ static enum sw_status push_first(struct sync *y)
 		rc = sw_pg_copy_begin_binary(y->pg, q.p, y->err);
 	if (rc == SW_OK) {
 		rc = sw_store_scan(y->s, names, N_FIXED + y->ncols, stage_row, y, y->err);
-		if (rc == SW_OK)
-			rc = sw_pg_copy_end(y->pg, y->err);
-		else
-			sw_pg_copy_end(y->pg, NULL);
+		rc = sw_pg_copy_finish(y->pg, rc, y->err);
 	}
 	if (rc == SW_OK)
 		rc = sw_sync_first_end(y);
@@ -1021,7 +1005,7 @@ static enum sw_status push_up(struct sync *y)
 	                  " old_value text, new_value text) ON COMMIT DROP",
 	                  0, NULL, NULL, NULL);
 	if (rc == SW_OK)
-		rc = send_history(y, "COPY stage_history FROM STDIN (FORMAT binary)");
+		rc = sw_sync_send_history(y, "COPY stage_history FROM STDIN (FORMAT binary)");
 	if (rc != SW_OK || y->nuuids == 0)
 		goto out;
 	uniq_uuids(y);
@@ -1061,10 +1045,7 @@ static enum sw_status push_up(struct sync *y)
 				sw_point_clear(&p);
 			}
 		}
-		if (rc == SW_OK)
-			rc = sw_pg_copy_end(y->pg, y->err);
-		else
-			sw_pg_copy_end(y->pg, NULL);
+		rc = sw_pg_copy_finish(y->pg, rc, y->err);
 	}
 	if (rc == SW_OK)
 		rc = sw_pg_copy_begin(y->pg, "COPY stage_deletes FROM STDIN", y->err);
@@ -1076,10 +1057,7 @@ static enum sw_status push_up(struct sync *y)
 				rc = sw_pg_copy_row(y->pg, 1, v, y->err);
 				y->st->pushed_deletes++;
 			}
-		if (rc == SW_OK)
-			rc = sw_pg_copy_end(y->pg, y->err);
-		else
-			sw_pg_copy_end(y->pg, NULL);
+		rc = sw_pg_copy_finish(y->pg, rc, y->err);
 	}
 	if (rc != SW_OK)
 		goto out;

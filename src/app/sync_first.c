@@ -159,14 +159,7 @@ static void *load_history(void *arg)
 	snprintf(sql, sizeof sql,
 	         "COPY %s.history " SW_SYNC_HISTORY_COPY " FROM STDIN (FORMAT binary)", l->schema);
 	if (rc == SW_OK)
-		rc = sw_pg_copy_begin_binary(b->pg, sql, b->err);
-	if (rc == SW_OK) {
-		rc = sw_store_sync_rows(b->s, &b->dbv, sw_sync_staged_row, b, b->err);
-		if (rc == SW_OK)
-			rc = sw_pg_copy_end(b->pg, b->err);
-		else
-			sw_pg_copy_end(b->pg, NULL);
-	}
+		rc = sw_sync_send_history(b, sql);
 	pthread_mutex_lock(&l->lock);
 	while (!l->go)
 		pthread_cond_wait(&l->cond, &l->lock);

@@ -70,6 +70,9 @@ enum sw_status sw_sync_exec(struct sync *y, const char *sql, int n, const char *
  * sequence in y->sent and the point it touches in y->uuids (on a first push
  * only the deleted ones). A sw_sync_row_cb; ud is the struct sync. */
 enum sw_status sw_sync_staged_row(const struct sw_sync_row *r, void *ud);
+/* The store's history rows the database lacks (above y->dbv) into the
+ * binary COPY sql names, through sw_sync_staged_row. */
+enum sw_status sw_sync_send_history(struct sync *y, const char *sql);
 void sw_sync_free_uuids(struct sync *y);
 /* The test hook: SCHOUW_TEST_PUSH_DROP=where kills a connection there ("1":
  * the push's, just before its COMMIT; "loader": the loader's, after its

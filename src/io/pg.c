@@ -216,6 +216,14 @@ enum sw_status sw_pg_copy_row(struct sw_pg *pg, int n, const char *const *vals,
 	return pg->len >= COPY_BLOCK ? flush(pg, err) : SW_OK;
 }
 
+enum sw_status sw_pg_copy_finish(struct sw_pg *pg, enum sw_status rc, struct sw_error *err)
+{
+	if (rc == SW_OK)
+		return sw_pg_copy_end(pg, err);
+	sw_pg_copy_end(pg, NULL);
+	return rc;
+}
+
 enum sw_status sw_pg_copy_end(struct sw_pg *pg, struct sw_error *err)
 {
 	enum sw_status rc;
