@@ -57,6 +57,9 @@ struct sw_state_def {
 	char *label_en;
 	char *color; /* "#rrggbb", used by maps and exported styles */
 	char *fill;  /* map fill (sw_fill_names), NULL: solid */
+	/* only staff may set it (`staff_only = yes`: the verdicts of an
+	 * inspection); the field server refuses it from surveyors */
+	bool staff_only;
 };
 
 /* The map symbols a form may name (`symbol = triangle`) and the fills a

@@ -504,9 +504,8 @@ enum sw_status sw_field_edit(struct sw_store *s, const struct sw_forms *forms, l
 		goto out;
 	}
 	v = json_object_get(o, "status");
-	if (!staff && json_is_string(v) &&
-	    (strcmp(json_string_value(v), "inspected_ok") == 0 ||
-	     strcmp(json_string_value(v), "rejected") == 0)) {
+	if (!staff && json_is_string(v) && sw_forms_state(forms, json_string_value(v)) != NULL &&
+	    sw_forms_state(forms, json_string_value(v))->staff_only) {
 		*forbidden = true;
 		rc = sw_error_set(err, SW_ERR_INPUT, _("only staff may set the status '%s'"),
 		                  json_string_value(v));

@@ -346,12 +346,11 @@ static json_t *forms_json(const struct sw_forms *forms)
 	for (size_t i = 0; i < forms->nstates; i++) {
 		const struct sw_state_def *s = &forms->states[i];
 		json_t *js = json_object();
-		bool staff = strcmp(s->name, "inspected_ok") == 0 || strcmp(s->name, "rejected") == 0;
 
 		json_object_set_new(js, "name", json_string(s->name));
 		json_object_set_new(js, "label_nl", json_string(s->label_nl));
 		json_object_set_new(js, "label_en", json_string(s->label_en));
-		json_object_set_new(js, "staff_only", json_boolean(staff));
+		json_object_set_new(js, "staff_only", json_boolean(s->staff_only));
 		json_array_append_new(states, js);
 	}
 	json_object_set_new(o, "types", types);
@@ -463,12 +462,15 @@ static void point_answer(struct sw_serve *srv, const struct sw_serve_req *rq, lo
 	resp_json(rs, status, o);
 }
 
-static bool staff_status(const json_t *body)
+/* The body sets a status only staff may set (statuses.ini staff_only). */
+static bool staff_status(const struct sw_forms *forms, const json_t *body)
 {
 	const json_t *v = json_object_get(body, "status");
-	const char *s = json_is_string(v) ? json_string_value(v) : "";
 
-	return strcmp(s, "inspected_ok") == 0 || strcmp(s, "rejected") == 0;
+	const struct sw_state_def *st =
+	    json_is_string(v) ? sw_forms_state(forms, json_string_value(v)) : NULL;
+
+	return st != NULL && st->staff_only;
 }
 
 /* The id of /api/points/ID[/...] or -1. */
@@ -670,7 +672,7 @@ void sw_serve_handle(struct sw_serve *srv, const struct sw_serve_req *rq,
 
 		if ((body = parse_body(rq, rs)) == NULL)
 			return;
-		if (strcmp(u.role, "staff") != 0 && staff_status(body)) {
+		if (strcmp(u.role, "staff") != 0 && staff_status(srv->forms, body)) {
 			resp_error(rs, 403, "only staff may set this status");
 		} else if (sw_field_log(srv->store, srv->forms, body, u.name, &pid, &created, &err) !=
 		           SW_OK) {

@@ -518,6 +518,7 @@ BAD_CASE(bad_utf8, "forms/t.ini:4: ", "'label_en' is not valid UTF-8")
 BAD_CASE(status_bad_color, "statuses.ini:7: ", "'red'")
 BAD_CASE(status_unknown_key, "statuses.ini:3: ", "unknown key 'colour'")
 BAD_CASE(status_unknown_section, "statuses.ini:4: ", "unknown section [state done]")
+BAD_CASE(status_bad_staff_only, "statuses.ini:7: ", "'perhaps', expected yes or no")
 
 static void missing_dir_is_not_found(void **state)
 {
@@ -616,6 +617,19 @@ static void bom_and_crlf_files_load(void **state)
 }
 
 /* ---- labels and units as people write them ---- */
+
+/* The verdicts of an inspection are staff's, by statuses.ini, not by code. */
+static void staff_only_statuses_from_the_file(void **state)
+{
+	const struct sw_forms *forms = *state;
+
+	for (size_t i = 0; i < forms->nstates; i++) {
+		const char *n = forms->states[i].name;
+		bool verdict = strcmp(n, "inspected_ok") == 0 || strcmp(n, "rejected") == 0;
+
+		assert_int_equal(forms->states[i].staff_only, verdict);
+	}
+}
 
 static void statuses_by_key_or_label_any_case(void **state)
 {
@@ -776,10 +790,12 @@ int main(void)
 	    cmocka_unit_test(bad_status_bad_color),
 	    cmocka_unit_test(bad_status_unknown_key),
 	    cmocka_unit_test(bad_status_unknown_section),
+	    cmocka_unit_test(bad_status_bad_staff_only),
 	    cmocka_unit_test(missing_dir_is_not_found),
 	    cmocka_unit_test(long_help_text_is_kept_whole),
 	    cmocka_unit_test(bom_and_crlf_files_load),
 	    SHIPPED(statuses_by_key_or_label_any_case),
+	    SHIPPED(staff_only_statuses_from_the_file),
 	    SHIPPED(enum_values_by_label),
 	    SHIPPED(numbers_with_a_unit_of_the_fields_quantity),
 	    SHIPPED(integer_fields_take_units_and_stay_whole),
