@@ -191,10 +191,9 @@ enum field_key {
 	K_COUNT
 };
 
-static const char *const key_names[K_COUNT] = {"label_nl", "label_en", "kind",   "unit", "min",
-                                               "max",      "required", "values", "help", "color",
-                                               "symbol",   "fill",     "values_nl", "values_en",
-                                               "staff_only"};
+static const char *const key_names[K_COUNT] = {
+    "label_nl", "label_en", "kind",   "unit", "min",       "max",       "required",  "values",
+    "help",     "color",    "symbol", "fill", "values_nl", "values_en", "staff_only"};
 
 static int key_index(const char *name, unsigned allowed)
 {
@@ -226,7 +225,7 @@ static void allowed_list(unsigned allowed, char *buf, size_t len)
 	 (1u << K_MIN) | (1u << K_MAX) | (1u << K_REQUIRED) | (1u << K_VALUES) | (1u << K_HELP) |     \
 	 (1u << K_VALUES_NL) | (1u << K_VALUES_EN))
 #define STATE_KEYS                                                                                 \
-	((1u << K_LABEL_NL) | (1u << K_LABEL_EN) | (1u << K_COLOR) | (1u << K_FILL) |             \
+	((1u << K_LABEL_NL) | (1u << K_LABEL_EN) | (1u << K_COLOR) | (1u << K_FILL) |              \
 	 (1u << K_STAFF_ONLY))
 
 bool sw_form_parse_yesno(const char *v, bool *out)
@@ -567,9 +566,10 @@ static int on_key(void *user, const char *section, const char *name, const char 
 			return set_label(c, &s->label_en, value);
 		if (k == K_STAFF_ONLY) {
 			if (!sw_form_parse_yesno(value, &s->staff_only))
-				return ctx_fail(c, SW_ERR_INPUT,
-				                _("staff_only of status '%s' is '%s', expected yes or no"),
-				                s->name, value);
+				return ctx_fail(
+				    c, SW_ERR_INPUT,
+				    _("staff_only of status '%s' is '%s', expected yes or no"),
+				    s->name, value);
 			return 1;
 		}
 		if (k == K_FILL) {

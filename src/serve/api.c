@@ -674,8 +674,8 @@ void sw_serve_handle(struct sw_serve *srv, const struct sw_serve_req *rq,
 			return;
 		if (strcmp(u.role, "staff") != 0 && staff_status(srv->forms, body)) {
 			resp_error(rs, 403, "only staff may set this status");
-		} else if (sw_field_log(srv->store, srv->forms, body, u.name, &pid, &created, &err) !=
-		           SW_OK) {
+		} else if (sw_field_log(srv->store, srv->forms, body, u.name, &pid, &created,
+		                        &err) != SW_OK) {
 			resp_error(rs, err.code == SW_ERR_INPUT ? (strstr(err.msg, "uuid: belongs") ? 409 : 400)
 			                                        : status_of(err.code),
 			           err.msg);
