@@ -11,6 +11,7 @@ const T = {
     gps_b: 'Find my position', accept_acc: 'Use this inaccurate position anyway',
     map_help: 'Position wrong? Tap the right spot on the map.', note: 'Note', photos: 'Photos', save: 'Save',
     queue_h: 'Waiting to be sent', near_h: 'Nearby', refresh: 'Refresh', history: 'History', back: 'Back to the list',
+    legend_h: 'What the symbols on the map mean: colour and fill tell the status, the shape the kind of element.',
   },
 };
 const M = {
@@ -130,6 +131,40 @@ function buildFields() {
   }
 }
 
+/* The map's symbol of a status (statuses.ini: colour and fill) as a small
+ * SVG beside its name: the map image carries no legend of its own, so the
+ * page says in text what the colours mean (the symbol is decoration). */
+const SVGNS = 'http://www.w3.org/2000/svg';
+function svgEl(name, attrs) {
+  const e = document.createElementNS(SVGNS, name);
+  for (const [k, v] of Object.entries(attrs)) e.setAttribute(k, v);
+  return e;
+}
+function statusSymbol(st) {
+  const c = st.color || '#555', svg = svgEl('svg', { width: 28, height: 28, viewBox: '0 0 28 28', 'aria-hidden': 'true', focusable: 'false' });
+  const fill = st.fill || 'solid';
+  svg.appendChild(svgEl('circle', { cx: 14, cy: 14, r: 10, fill: fill === 'solid' ? c : '#fff', stroke: fill === 'solid' ? '#111' : c, 'stroke-width': fill === 'solid' ? 1.5 : 3 }));
+  if (fill === 'half') svg.appendChild(svgEl('path', { d: 'M14 4 A10 10 0 0 0 14 24 Z', fill: c }));
+  if (fill === 'dot') svg.appendChild(svgEl('circle', { cx: 14, cy: 14, r: 4, fill: c }));
+  if (fill === 'cross') svg.appendChild(svgEl('path', { d: 'M8 8 L20 20 M20 8 L8 20', stroke: c, 'stroke-width': 3 }));
+  return svg;
+}
+function buildLegend() {
+  const ul = $('legend'); ul.textContent = '';
+  for (const st of forms.statuses) {
+    const li = document.createElement('li');
+    li.appendChild(statusSymbol(st));
+    li.appendChild(document.createTextNode(label(st)));
+    ul.appendChild(li);
+  }
+  for (const t of forms.types) {
+    const li = document.createElement('li');
+    li.appendChild(document.createTextNode(`${label(t)}: ${EN ? t.symbol : SHAPE_NL[t.symbol] || t.symbol}`));
+    ul.appendChild(li);
+  }
+}
+const SHAPE_NL = { circle: 'cirkel', square: 'vierkant', triangle: 'driehoek', diamond: 'ruit', star: 'ster' };
+
 async function loadForms() {
   let r = null;
   try { r = await api('/api/forms'); } catch (e) { r = null; }
@@ -138,6 +173,7 @@ async function loadForms() {
   if (!forms) return false;
   const sel = $('type'); sel.textContent = '';
   for (const t of forms.types) { const o = document.createElement('option'); o.value = t.type; o.textContent = label(t); sel.appendChild(o); }
+  buildLegend();
   buildFields();
   return true;
 }
@@ -175,6 +211,7 @@ async function loadMap() {
     img.src = URL.createObjectURL(await r.blob());
     img.alt = EN ? 'Map of the surroundings; the current position is the black and white ring. Tap to correct it.' : 'Kaart van de omgeving; de huidige positie is de zwart-witte ring. Tik om haar te verbeteren.';
     $('mapbox').hidden = false;
+    $('legendbox').hidden = false;
   } catch (e) { /* offline: no map */ }
 }
 function mapTap(ev) {
@@ -224,11 +261,11 @@ async function save(ev) {
   try { r = await api('/api/points', { method: 'POST', body: JSON.stringify(p) }); } catch (e) { r = null; }
   if (r && (r.status === 200 || r.status === 201)) {
     await qdel(p.uuid); showVerdict(r.body); $('gps-status').textContent = m('saved');
-    resetForm(); pos = null; $('mapbox').hidden = true;
+    resetForm(); pos = null; $('mapbox').hidden = true; $('legendbox').hidden = true;
   } else if (r && r.status >= 400 && r.status < 500) {
     await qdel(p.uuid); $('form-error').textContent = r.body && r.body.error;
   } else {
-    $('verdict').textContent = m('queued'); resetForm(); pos = null; $('mapbox').hidden = true;
+    $('verdict').textContent = m('queued'); resetForm(); pos = null; $('mapbox').hidden = true; $('legendbox').hidden = true;
   }
   showQueue();
 }

@@ -43,6 +43,9 @@ struct sw_map_options {
 	const char *title; /* NULL: a default title */
 	bool english;      /* map texts in English instead of Dutch */
 	bool labels;       /* id labels */
+	/* no legend panel: the whole width for the data (a page that shows the
+	 * legend as text beside the image, like the field server's) */
+	bool no_legend;
 	const struct sw_forms *forms;
 	/* A named area (map --area): its outline is drawn (the look of the
 	 * style's [area]) and its label shown under the title and written to

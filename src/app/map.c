@@ -729,7 +729,8 @@ static void frame_insets(struct map_ctx *m, double *top, double *right, double *
 {
 	double fs = 8 * m->pt;
 	*top = 30 * m->pt;
-	*right = legend_width(m, fs) + 20 * m->pt;
+	/* without a legend: room for the north arrow */
+	*right = m->o->no_legend ? 30 * m->pt : legend_width(m, fs) + 20 * m->pt;
 	*bottom = 28 * m->pt;
 }
 
@@ -851,8 +852,12 @@ static void decorate(struct map_ctx *m, struct sw_map_result *res, struct box *k
 	sw_canvas_text(m->cv, W - 10 * m->pt, 16 * m->pt, line, 9 * m->pt, false, INK,
 	               SW_ALIGN_RIGHT, 0);
 	keep[(*nkeep)++] = (struct box){0, 0, W, 24 * m->pt};
-	keep[(*nkeep)++] = draw_legend(m, W - 4 * m->pt, 30 * m->pt, fs);
-	keep[(*nkeep)++] = draw_north(m, W - 20 * m->pt, keep[1].y1 + 8 * m->pt, fs);
+	if (o->no_legend) {
+		keep[(*nkeep)++] = draw_north(m, W - 16 * m->pt, 26 * m->pt, fs);
+	} else {
+		keep[(*nkeep)++] = draw_legend(m, W - 4 * m->pt, 30 * m->pt, fs);
+		keep[(*nkeep)++] = draw_north(m, W - 20 * m->pt, keep[1].y1 + 8 * m->pt, fs);
+	}
 	keep[(*nkeep)++] = draw_scalebar(m, 8 * m->pt, H - 22 * m->pt, fs);
 	/* footer: scale, CRS, attribution, left-out labels */
 	group_thousands((long long)llround(res->scale), num, sizeof num);

@@ -32,7 +32,9 @@ static const char usage[] = N_(
 	"  --title TEXT         the map's title\n"
 	"  --lang nl|en         language of the map (default: that of schouw's\n"
 	"                       messages, Dutch under a Dutch locale)\n"
-	"  --labels             id labels where they fit (the map says how many not)\n\n"
+	"  --labels             id labels where they fit (the map says how many not)\n"
+	"  --no-legend          the whole width for the points (a page or a report\n"
+	"                       that gives the legend itself)\n\n"
 	"Filters:\n"
 	"  --type T             only points of type T\n"
 	"  --status S           only points with status S\n"
@@ -58,6 +60,7 @@ enum {
 	OPT_TITLE,
 	OPT_LANG,
 	OPT_LABELS,
+	OPT_NO_LEGEND,
 };
 
 static bool parse_int(const char *s, long *out)
@@ -97,6 +100,7 @@ int cmd_map(struct sw_cli *cli, int argc, char **argv)
 		{"title", required_argument, NULL, OPT_TITLE},
 		{"lang", required_argument, NULL, OPT_LANG},
 		{"labels", no_argument, NULL, OPT_LABELS},
+		{"no-legend", no_argument, NULL, OPT_NO_LEGEND},
 		{NULL, 0, NULL, 0},
 	};
 	/* the map speaks the language schouw's messages are in (the words
@@ -201,6 +205,9 @@ int cmd_map(struct sw_cli *cli, int argc, char **argv)
 			break;
 		case OPT_LABELS:
 			o.labels = true;
+			break;
+		case OPT_NO_LEGEND:
+			o.no_legend = true;
 			break;
 		default:
 			goto out;

@@ -318,6 +318,7 @@ static json_t *forms_json(const struct sw_forms *forms)
 		json_object_set_new(t, "type", json_string(fm->type));
 		json_object_set_new(t, "label_nl", json_string(fm->label_nl));
 		json_object_set_new(t, "label_en", json_string(fm->label_en));
+		json_object_set_new(t, "symbol", json_string(fm->symbol ? fm->symbol : "circle"));
 		for (size_t k = 0; k < fm->nfields; k++) {
 			const struct sw_field *f = &fm->fields[k];
 			json_t *jf = json_object(), *vals = json_array();
@@ -351,6 +352,10 @@ static json_t *forms_json(const struct sw_forms *forms)
 		json_object_set_new(js, "label_nl", json_string(s->label_nl));
 		json_object_set_new(js, "label_en", json_string(s->label_en));
 		json_object_set_new(js, "staff_only", json_boolean(s->staff_only));
+		/* the page's legend draws the map's symbol of each status */
+		if (s->color)
+			json_object_set_new(js, "color", json_string(s->color));
+		json_object_set_new(js, "fill", json_string(s->fill ? s->fill : "solid"));
 		json_array_append_new(states, js);
 	}
 	json_object_set_new(o, "types", types);
@@ -550,6 +555,7 @@ static void api_map(struct sw_serve *srv, const struct sw_serve_req *rq,
 	o.style_path = style;
 	o.title = prefers_dutch(rq) ? "Omgeving" : "Surroundings";
 	o.english = !prefers_dutch(rq);
+	o.no_legend = true; /* the page shows the legend as text */
 	o.forms = srv->forms;
 	if (sw_map_render(srv->store, &o, &res, &err) != SW_OK) {
 		resp_error(rs, status_of(err.code), err.msg);
@@ -568,7 +574,7 @@ static void api_map(struct sw_serve *srv, const struct sw_serve_req *rq,
 		rs->content_type = "image/png";
 		rs->extra_name = strdup("X-Schouw-Extent");
 		/* the image's extent, then the position asked for: not the image's
-		 * centre, since the legend takes the right side */
+		 * centre, since the title band and the north arrow take room */
 		if (asprintf(&rs->extra_value, "%.3f,%.3f,%.3f,%.3f,%.3f,%.3f", res.minx, res.miny,
 		             res.maxx, res.maxy, x, y) < 0)
 			rs->extra_value = NULL;

@@ -127,6 +127,12 @@ async function logPoint(page, pt) {
     await visible(page, 'mapbox');
     await waitFor(page, 'the map drawn', () => document.getElementById('map').complete && document.getElementById('map').naturalWidth > 0);
     check(/Kaart van de omgeving/.test(await page.$eval('#map', (e) => e.alt)), 'the map has a text alternative');
+    /* the legend is text beside the image, not pixels in it */
+    await visible(page, 'legendbox');
+    const legend = await page.$$eval('#legend li', (ls) => ls.map((l) => l.textContent));
+    check(legend.includes('Gepland') && legend.includes('Afgekeurd'), 'the legend names the statuses: ' + legend);
+    check(legend.some((t) => /driehoek|vierkant|cirkel|ruit|ster/.test(t)), 'the legend names the shapes: ' + legend);
+    check(await page.$$eval('#legend svg[aria-hidden="true"]', (s) => s.length) >= 5, 'the symbols are decoration');
     if (pt.axe) await axe(page, 'map');
     /* tap pt.tap of the map's width right of the ring that marks the position */
     const b = await (await page.$('#map')).boundingBox(), r = await (await page.$('#ring')).boundingBox();

@@ -91,6 +91,15 @@ contains "$OUT" "0 points"
 # by type, by compliance, labels, English, the demo basemap
 expect 0 "$SCHOUW" map -o out/t.png --by type --width 500 --height 400 --lang en
 expect 0 "$SCHOUW" map -o out/c.png --by compliance --width 500 --height 400
+# --no-legend: the legend's width goes to the points, so the same extent
+# fits at a finer pixel size (the world file's)
+expect 0 "$SCHOUW" map -o out/nl.png --no-legend --width 600 --height 400
+expect 0 "$SCHOUW" map -o out/wl.png --width 600 --height 400
+"$PY" - out/nl.pgw out/wl.pgw <<'PY' && ok || fail "--no-legend did not widen the frame"
+import sys
+a, b = (float(open(f).readline()) for f in sys.argv[1:3])
+sys.exit(0 if a < b * 0.98 else 1)
+PY
 expect 0 "$SCHOUW" map -o out/l.png --labels --width 600 --height 400
 contains "$OUT" "labels: 3 placed"
 
