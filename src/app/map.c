@@ -821,10 +821,52 @@ static enum sw_status temp_beside(const char *path, char **out, FILE **fp, struc
 	return SW_OK;
 }
 
+/* The footer line at the bottom, right-aligned; on an image too narrow for
+ * it (the phone's map) smaller, and when even that does not fit, on two
+ * lines split at the separator nearest the middle: nothing is cut off.
+ * Returns its height. */
+static double footer(struct map_ctx *m, const char *line, double W, double H)
+{
+	double fs = 7 * m->pt, avail = W - 16 * m->pt, tw, tw2;
+	char a[512], b[512];
+	const char *cut = NULL;
+
+	sw_canvas_text_size(m->cv, line, fs, false, &tw, NULL, NULL);
+	if (tw > avail && fs * avail / tw >= 5.5 * m->pt) {
+		fs *= avail / tw;
+		tw = avail;
+	}
+	if (tw <= avail) {
+		sw_canvas_rect(m->cv, 0, H - 13 * m->pt, W, 13 * m->pt);
+		sw_canvas_fill(m->cv, WHITE, 0.92, false);
+		sw_canvas_text(m->cv, W - 8 * m->pt, H - 4 * m->pt, line, fs, false, INK,
+		               SW_ALIGN_RIGHT, 0);
+		return 13 * m->pt;
+	}
+	for (const char *p = strstr(line, "  |  "); p != NULL; p = strstr(p + 1, "  |  "))
+		if (cut == NULL || fabs((double)(p - line) - strlen(line) / 2.0) <
+		                       fabs((double)(cut - line) - strlen(line) / 2.0))
+			cut = p;
+	if (cut == NULL)
+		cut = line + strlen(line) / 2;
+	snprintf(a, sizeof a, "%.*s", (int)(cut - line), line);
+	snprintf(b, sizeof b, "%s", strncmp(cut, "  |  ", 5) == 0 ? cut + 5 : cut);
+	fs = 7 * m->pt;
+	sw_canvas_text_size(m->cv, a, fs, false, &tw, NULL, NULL);
+	sw_canvas_text_size(m->cv, b, fs, false, &tw2, NULL, NULL);
+	if (fmax(tw, tw2) > avail)
+		fs *= avail / fmax(tw, tw2);
+	sw_canvas_rect(m->cv, 0, H - 22 * m->pt, W, 22 * m->pt);
+	sw_canvas_fill(m->cv, WHITE, 0.92, false);
+	sw_canvas_text(m->cv, W - 8 * m->pt, H - 13 * m->pt, a, fs, false, INK, SW_ALIGN_RIGHT, 0);
+	sw_canvas_text(m->cv, W - 8 * m->pt, H - 4 * m->pt, b, fs, false, INK, SW_ALIGN_RIGHT, 0);
+	return 22 * m->pt;
+}
+
 static void decorate(struct map_ctx *m, struct sw_map_result *res, struct box *keep, int *nkeep)
 {
 	const struct sw_map_options *o = m->o;
-	double fs = 8 * m->pt, W = o->width, H = o->height, tw;
+	double fs = 8 * m->pt, W = o->width, H = o->height, fh;
 	char line[512], num[32], date[16];
 	const char *title = o->title ? o->title : T(m, T_TITLE);
 
@@ -858,8 +900,8 @@ static void decorate(struct map_ctx *m, struct sw_map_result *res, struct box *k
 		keep[(*nkeep)++] = draw_legend(m, W - 4 * m->pt, 30 * m->pt, fs);
 		keep[(*nkeep)++] = draw_north(m, W - 20 * m->pt, keep[1].y1 + 8 * m->pt, fs);
 	}
-	keep[(*nkeep)++] = draw_scalebar(m, 8 * m->pt, H - 22 * m->pt, fs);
-	/* footer: scale, CRS, attribution, left-out labels */
+	/* footer: scale, CRS, attribution, left-out labels; made first, as
+	 * its height (one line or two) places the scale bar */
 	group_thousands((long long)llround(res->scale), num, sizeof num);
 	snprintf(line, sizeof line, m->en ? "Scale 1:%s" : "Schaal 1:%s", num);
 	{
@@ -878,12 +920,9 @@ static void decorate(struct map_ctx *m, struct sw_map_result *res, struct box *k
 		         m->en ? "%lld labels left out (crowded)" : "%lld labels weggelaten (te vol)",
 		         res->labels_left_out);
 	}
-	sw_canvas_text_size(m->cv, line, 7 * m->pt, false, &tw, NULL, NULL);
-	sw_canvas_rect(m->cv, 0, H - 13 * m->pt, W, 13 * m->pt);
-	sw_canvas_fill(m->cv, WHITE, 0.92, false);
-	sw_canvas_text(m->cv, W - 8 * m->pt, H - 4 * m->pt, line, 7 * m->pt, false, INK,
-	               SW_ALIGN_RIGHT, 0);
-	keep[(*nkeep)++] = (struct box){0, H - 13 * m->pt, W, H};
+	fh = footer(m, line, W, H);
+	keep[(*nkeep)++] = draw_scalebar(m, 8 * m->pt, H - fh - 9 * m->pt, fs);
+	keep[(*nkeep)++] = (struct box){0, H - fh, W, H};
 }
 
 static enum sw_status write_outputs(struct map_ctx *m, struct sw_map_result *res, bool pdf,

@@ -100,6 +100,17 @@ import sys
 a, b = (float(open(f).readline()) for f in sys.argv[1:3])
 sys.exit(0 if a < b * 0.98 else 1)
 PY
+# a narrow image (the phone's) gets the whole footer, on two lines: no text
+# runs off its left edge
+expect 0 "$SCHOUW" map -o out/narrow.png --no-legend --width 320 --height 320 --dpi 96
+"$PY" - out/narrow.png <<'PY' && ok || fail "the footer of a narrow map runs off the image"
+import sys
+from PIL import Image
+im = Image.open(sys.argv[1]).convert("L")
+w, h = im.size
+ink = [x for y in range(h - 30, h) for x in range(0, w) if im.getpixel((x, y)) < 90]
+sys.exit(0 if ink and min(ink) >= 4 else 1)
+PY
 expect 0 "$SCHOUW" map -o out/l.png --labels --width 600 --height 400
 contains "$OUT" "labels: 3 placed"
 
