@@ -12,6 +12,7 @@ const T = {
     map_help: 'Position wrong? Tap the right spot on the map.', note: 'Note', photos: 'Photos', save: 'Save',
     queue_h: 'Waiting to be sent', near_h: 'Nearby', refresh: 'Refresh', history: 'History', back: 'Back to the list',
     legend_h: 'What the symbols on the map mean: colour and fill tell the status, the shape the kind of element.',
+    nudge_h: 'Or move the position by 5 metres:', nudge_n: 'North', nudge_e: 'East', nudge_s: 'South', nudge_w: 'West',
   },
 };
 const M = {
@@ -21,6 +22,8 @@ const M = {
             'Careful: the position is only accurate to %s m (limit %t m). Wait and try again, tap the map, or confirm below.'],
   gps_none: ['Geen positie: %s', 'No position: %s'],
   map_set: ['Positie gezet op de kaart.', 'Position set on the map.'],
+  nudged: ['Positie %s m naar het %t verschoven.', 'Position moved %s m %t.'],
+  dir_n: ['noorden', 'north'], dir_e: ['oosten', 'east'], dir_s: ['zuiden', 'south'], dir_w: ['westen', 'west'],
   need_pos: ['Bepaal eerst de positie.', 'Find the position first.'],
   need_conf: ['Bevestig de onnauwkeurige positie of bepaal haar opnieuw.', 'Confirm the inaccurate position or find it again.'],
   queued: ['Geen verbinding: het punt is bewaard en wordt verstuurd zodra er verbinding is.', 'No connection: the point is kept and will be sent when the connection returns.'],
@@ -179,14 +182,24 @@ async function loadForms() {
 }
 
 /* ---- position ---- */
-function setPos(lat, lon, acc, how) {
+function setPos(lat, lon, acc, how, said) {
   pos = { lat, lon, acc };
+  $('nudge').hidden = false;
   const thr = (me && me.accuracy_threshold_m) || 10;
   const bad = acc != null && acc > thr;
   $('accuracy-confirm').hidden = !bad;
   $('accept-accuracy').checked = false;
-  $('gps-status').textContent = how === 'map' ? m('map_set') : bad ? m('gps_bad', { s: Math.round(acc), t: thr }) : m('gps_ok', { s: Math.round(acc) });
+  $('gps-status').textContent = said || (how === 'map' ? m('map_set') : bad ? m('gps_bad', { s: Math.round(acc), t: thr }) : m('gps_ok', { s: Math.round(acc) }));
   loadMap();
+}
+/* A position moved by buttons, 5 m a press: for whoever cannot tap a spot
+ * on the map precisely, and offline, where there is no map (WCAG 2.5.7). */
+const NUDGE_M = 5;
+function nudge(dir) {
+  if (!pos) return;
+  const dy = dir === 'n' ? NUDGE_M : dir === 's' ? -NUDGE_M : 0, dx = dir === 'e' ? NUDGE_M : dir === 'w' ? -NUDGE_M : 0;
+  setPos(pos.lat + dy / 111320, pos.lon + dx / (111320 * Math.cos(pos.lat * Math.PI / 180)), 1, 'nudge',
+    m('nudged', { s: NUDGE_M, t: m('dir_' + dir) }));
 }
 function gps() {
   $('gps-status').textContent = m('gps_wait');
@@ -261,11 +274,11 @@ async function save(ev) {
   try { r = await api('/api/points', { method: 'POST', body: JSON.stringify(p) }); } catch (e) { r = null; }
   if (r && (r.status === 200 || r.status === 201)) {
     await qdel(p.uuid); showVerdict(r.body); $('gps-status').textContent = m('saved');
-    resetForm(); pos = null; $('mapbox').hidden = true; $('legendbox').hidden = true;
+    resetForm(); pos = null; $('mapbox').hidden = true; $('legendbox').hidden = true; $('nudge').hidden = true;
   } else if (r && r.status >= 400 && r.status < 500) {
     await qdel(p.uuid); $('form-error').textContent = r.body && r.body.error;
   } else {
-    $('verdict').textContent = m('queued'); resetForm(); pos = null; $('mapbox').hidden = true; $('legendbox').hidden = true;
+    $('verdict').textContent = m('queued'); resetForm(); pos = null; $('mapbox').hidden = true; $('legendbox').hidden = true; $('nudge').hidden = true;
   }
   showQueue();
 }
@@ -342,6 +355,7 @@ document.addEventListener('DOMContentLoaded', () => {
   $('type').addEventListener('change', buildFields);
   $('gps').addEventListener('click', gps);
   $('map').addEventListener('click', mapTap);
+  for (const b of document.querySelectorAll('[data-nudge]')) b.addEventListener('click', () => nudge(b.dataset.nudge));
   $('log-form').addEventListener('submit', save);
   $('nav-log').addEventListener('click', () => show('log'));
   $('nav-near').addEventListener('click', near);

@@ -135,6 +135,7 @@ async function logPoint(page, pt) {
     check(await page.$$eval('#legend svg[aria-hidden="true"]', (s) => s.length) >= 5, 'the symbols are decoration');
     if (pt.axe) await axe(page, 'map');
     /* tap pt.tap of the map's width right of the ring that marks the position */
+    await page.$eval('#map', (e) => e.scrollIntoView({ block: 'center' }));
     const b = await (await page.$('#map')).boundingBox(), r = await (await page.$('#ring')).boundingBox();
     const ext = await page.evaluate('extent');
     check(ext.length === 6 && Math.abs(ext[4] - 104896.8) < 2, 'the map knows where the position is: ' + ext);
@@ -145,6 +146,12 @@ async function logPoint(page, pt) {
     await page.mouse.click(rx + b.width * pt.tap, ry);
     await waitFor(page, 'the position set on the map', () => /op de kaart/.test(document.getElementById('gps-status').textContent));
     if (pt.shot) await shot(page, pt.shot);
+  }
+  /* the position moved by buttons, with the keyboard: no precise tap needed */
+  for (let i = 0; i < (pt.north || 0); i++) {
+    await page.focus('[data-nudge="n"]');
+    await page.keyboard.press('Enter');
+    await waitFor(page, 'the position moved north', () => /5 m naar het noorden/.test(document.getElementById('gps-status').textContent));
   }
   for (const [f, v] of Object.entries(pt.fields)) {
     await page.$eval('#f-' + f, (e) => { e.value = ''; });
@@ -218,7 +225,7 @@ async function main() {
 
     /* one point online, with a photo: the verdict on the spot */
     first = await logPoint(page, { lat: 51.81431, lon: 4.66060, acc: 4, note: 'punt 1 bij de Grote Kerk', photo: photos[0],
-      tap: 0.1, axe: true, shot: 'map', fields: { running_slope_pct: '8', cross_slope_pct: '3,5' } });
+      tap: 0.1, north: 2, axe: true, shot: 'map', fields: { running_slope_pct: '8', cross_slope_pct: '3,5' } });
     await waitFor(page, 'the verdict', () => /Oordeel/.test(document.getElementById('verdict').textContent));
     const verdict = await textOf(page, 'verdict');
     check(/Dwarshelling 3,5 %/.test(verdict) && /hoogstens 2 %/.test(verdict), 'verdict in words: ' + verdict);
@@ -297,7 +304,8 @@ async function main() {
   }
   /* tapped right of the GPS fix (x 104896.8 in RD New) */
   const p1 = list.find((p) => p.note === 'punt 1 bij de Grote Kerk');
-  check(p1 && first.moved > 10 && Math.abs(p1.x - 104896.8 - first.moved) < 3 && Math.abs(p1.y - 425326.7) < 3, `the tap on the map moved point 1 east: ${p1 && p1.x},${p1 && p1.y}`);
+  check(p1 && first.moved > 10 && Math.abs(p1.x - 104896.8 - first.moved) < 3, `the tap on the map moved point 1 east: ${p1 && p1.x},${p1 && p1.y}`);
+  check(p1 && Math.abs(p1.y - 425326.7 - 10) < 1.5, `two presses of North moved point 1 10 m north: ${p1 && p1.y}`);
   const p3 = list.find((p) => p.note === 'punt 3 offline');
   check(p3 && Number(p3.gps_accuracy_m) === 35, 'the poor fix is kept with its accuracy');
 }
