@@ -1,7 +1,7 @@
 /* sync.h - keep a store and a shared PostgreSQL/PostGIS database in step:
  * schouw push / pull (app/sync.c, through io/pg.h).
  *
- * The database (schema version 1, made on first use; schouw_db_meta holds
+ * The database (schema version 2, made on first use; schouw_db_meta holds
  * schema_version and db_id):
  *   points    id, source, uuid UNIQUE, type, status, surveyor, observed_at,
  *             gps_accuracy_m, note, created_at, updated_at,
@@ -10,8 +10,12 @@
  *   history   every store's history rows with source, origin, origin_seq
  *             (UNIQUE (origin, origin_seq))
  *   sync      (source, origin, last_seq): the database's version vector
+ *   photos    each photo once, by its SHA-256 (bytea)
+ *   point_photos  (source, point_uuid, sha256): which point shows which
  *   check_runs  every store's check runs (source, origin = the store id,
  *             run_id, at, profile, profile_hash and the counts)
+ *   check_results  each run's verdicts and failed rules per point
+ *   point_verdicts  (view) every point with its latest run's verdict
  * Several cities share one database: every row carries its source (the
  * municipality) and every query is filtered by it.
  *
@@ -44,6 +48,7 @@ struct sw_sync_stats {
 	struct sw_merge_stats pulled;
 	long long pushed_rows, pushed_points, pushed_deletes;
 	long long pushed_photos; /* photos the database did not hold yet */
+	long long pushed_runs;   /* check runs (with their results) new to it */
 };
 
 /* s open for writing with its form columns synced; forms give the database

@@ -19,7 +19,7 @@
 #include "schouw/store_sync.h"
 #include "sync_priv.h"
 
-#define DB_SCHEMA_VERSION 2 /* 2: photos, point_photos */
+#define DB_SCHEMA_VERSION 2 /* 2: photos, point_photos, check_results, point_verdicts */
 #define SW_STR_(x) #x
 #define SW_STR(x) SW_STR_(x)
 #define POINT_COLS                                                                                 \
@@ -51,7 +51,21 @@ static const char db_schema[] =
     "CREATE TABLE IF NOT EXISTS check_runs (source text NOT NULL, origin text NOT NULL,"
     " run_id bigint NOT NULL, at text NOT NULL, profile text, profile_hash text,"
     " npoints bigint, npass bigint, nfail bigint, nincomplete bigint,"
-    " PRIMARY KEY (origin, run_id));\n";
+    " PRIMARY KEY (origin, run_id));\n"
+    /* each run's results: per point its verdict (rule_id NULL) and the
+     * rules it failed or could not be checked against */
+    "CREATE TABLE IF NOT EXISTS check_results (source text NOT NULL, origin text NOT NULL,"
+    " run_id bigint NOT NULL, point_uuid text COLLATE \"C\" NOT NULL, verdict text,"
+    " rule_id text, field text, measured text, limit_text text, severity text, message text,"
+    " rule_source text, FOREIGN KEY (origin, run_id) REFERENCES check_runs);\n"
+    "CREATE INDEX IF NOT EXISTS check_results_run ON check_results (origin, run_id);\n"
+    /* for QGIS: every point with its verdict in its source's latest run */
+    "CREATE OR REPLACE VIEW point_verdicts AS WITH latest AS (SELECT DISTINCT ON (source)"
+    " source, origin, run_id, profile, at FROM check_runs ORDER BY source, at DESC,"
+    " run_id DESC) SELECT p.id, p.source, p.uuid, p.type, p.status, r.verdict, l.profile,"
+    " l.at AS checked_at, p.geom FROM latest l JOIN check_results r ON r.origin = l.origin"
+    " AND r.run_id = l.run_id AND r.rule_id IS NULL JOIN points p ON p.uuid = r.point_uuid"
+    " AND p.source = l.source;\n";
 
 static enum sw_status add_uuid(struct sync *y, const char *u)
 {
@@ -757,10 +771,50 @@ static enum sw_status staged_run(const struct sw_check_run_info *r, void *ud)
 	return sw_pg_copy_row(y->pg, 9, v, y->err);
 }
 
-/* The store's check runs (their counts), each once: a handful per push. */
+struct run_ids {
+	struct sync *y;
+	long long *v;
+	size_t n;
+};
+
+static enum sw_status new_run(int n, const char *const *v, void *ud)
+{
+	struct run_ids *r = ud;
+	long long *g;
+
+	if (n < 1 || v[0] == NULL)
+		return SW_OK;
+	g = realloc(r->v, (r->n + 1) * sizeof *g);
+	if (g == NULL)
+		return sw_error_nomem(r->y->err);
+	r->v = g;
+	r->v[r->n++] = atoll(v[0]);
+	return SW_OK;
+}
+
+struct result_copy {
+	struct sync *y;
+	char run[32];
+};
+
+static enum sw_status staged_result(const struct sw_check_row *c, void *ud)
+{
+	struct result_copy *rc = ud;
+	const char *v[12] = {rc->y->o->source, rc->y->our_id, rc->run,    c->point_uuid,
+	                     c->verdict,       c->rule_id,    c->field,   c->measured,
+	                     c->limit_text,    c->severity,   c->message, c->source};
+
+	if (c->point_uuid == NULL)
+		return SW_OK; /* a point since deleted: nothing to show it on */
+	return sw_pg_copy_row(rc->y->pg, 12, v, rc->y->err);
+}
+
+/* The store's check runs (their counts), each once: a handful per push;
+ * with the results of each run the database did not have. */
 static enum sw_status push_runs(struct sync *y)
 {
 	const char *src[1] = {y->o->source};
+	struct run_ids fresh = {.y = y};
 	enum sw_status rc;
 
 	rc = sw_sync_exec(
@@ -776,10 +830,37 @@ static enum sw_status push_runs(struct sync *y)
 		rc = sw_pg_copy_finish(y->pg, rc, y->err);
 	}
 	if (rc == SW_OK)
+		rc =
+		    sw_sync_exec(y,
+		                 "SELECT s.run_id FROM stage_runs s WHERE NOT EXISTS (SELECT 1 FROM"
+		                 " check_runs c WHERE c.origin = s.origin AND c.run_id = s.run_id)"
+		                 " ORDER BY 1",
+		                 0, NULL, new_run, &fresh);
+	if (rc == SW_OK)
 		rc = sw_sync_exec(y,
 		                  "INSERT INTO check_runs SELECT $1, * FROM stage_runs"
 		                  " ON CONFLICT (origin, run_id) DO NOTHING",
 		                  1, src, NULL, NULL);
+	if (rc == SW_OK && fresh.n > 0) {
+		rc = sw_pg_copy_begin(
+		    y->pg,
+		    "COPY check_results (source, origin, run_id, point_uuid, verdict,"
+		    " rule_id, field, measured, limit_text, severity, message,"
+		    " rule_source) FROM STDIN",
+		    y->err);
+		if (rc == SW_OK) {
+			for (size_t i = 0; i < fresh.n && rc == SW_OK; i++) {
+				struct result_copy c = {.y = y};
+
+				snprintf(c.run, sizeof c.run, "%lld", fresh.v[i]);
+				rc = sw_store_check_results(y->s, fresh.v[i], staged_result, &c,
+				                            y->err);
+				y->st->pushed_runs++;
+			}
+			rc = sw_pg_copy_finish(y->pg, rc, y->err);
+		}
+	}
+	free(fresh.v);
 	return rc;
 }
 

@@ -114,6 +114,7 @@ static int sync_cmd(struct sw_cli *cli, int argc, char **argv, bool push)
 			sw_cli_count(", ", "%lld point", "%lld points", st.pushed_points);
 			sw_cli_count(", ", "%lld deleted", "%lld deleted", st.pushed_deletes);
 			sw_cli_count(", ", "%lld photo", "%lld photos", st.pushed_photos);
+			sw_cli_count(", ", "%lld check run", "%lld check runs", st.pushed_runs);
 			putchar('\n');
 		}
 	}

@@ -118,9 +118,19 @@ equal "$(q "SELECT count(*) FROM history")" 4 "the history went up (a photo adde
 # check runs go up once each
 expect 1 sa check
 expect 0 sa push "$DB"
+contains "$OUT" ", 1 check run"
 expect 0 sa push "$DB"
+contains "$OUT" ", 0 check runs"
 equal "$(q "SELECT count(*) || '|' || sum(npoints) FROM check_runs WHERE source = 'dordrecht'")" "1|3" \
 	"the check run in the database, once"
+# with its results: a verdict per point and the rules behind it, as the store has them
+equal "$(q "SELECT count(*) FROM check_results WHERE rule_id IS NULL")" 3 "a verdict per point"
+equal "$(q "SELECT count(*) FROM check_results")" \
+	"$(sqlite3 "$A" "SELECT count(*) FROM check_result")" "every result row"
+equal "$(q "SELECT string_agg(uuid || ' ' || verdict, ',' ORDER BY uuid) FROM point_verdicts")" \
+	"$(sqlite3 "$A" "SELECT group_concat(point_uuid || ' ' || verdict, ',') FROM (SELECT point_uuid,
+		verdict FROM check_result WHERE rule_id IS NULL ORDER BY point_uuid)")" \
+	"point_verdicts: each point with its verdict of the latest run"
 # a push without changes sends nothing
 expect 0 sa push "$DB"
 contains "$OUT" "pushed: 0 history rows"
@@ -129,6 +139,8 @@ contains "$OUT" "pushed: 0 history rows"
 expect 0 ogrinfo -ro -so "PG:host=$PGD user=schouw dbname=city" points
 contains "$OUT" "Feature Count: 3"
 contains "$OUT" "28992"
+expect 0 ogrinfo -ro -so "PG:host=$PGD user=schouw dbname=city" point_verdicts
+contains "$OUT" "Feature Count: 3" "the verdicts view is a layer for QGIS"
 
 # ---- B pulls, both change, they converge ----
 expect 0 sb pull "$DB" --source dordrecht
