@@ -208,24 +208,44 @@ function gps() {
     (e) => { $('gps-status').textContent = m('gps_none', { s: e.message }); },
     { enableHighAccuracy: true, timeout: 20000, maximumAge: 0 });
 }
+/* The last map drawn (online), kept for offline: a position inside it is
+ * shown on it, placed by the metres from the position it was drawn for. */
+let lastMap = null;
+function showMap(url, ext, offline) {
+  extent = ext;
+  const img = $('map'), ring = $('ring');
+  /* the ring marks the position, which is not the image's centre */
+  ring.style.left = (100 * (ext[4] - ext[0]) / (ext[2] - ext[0])) + '%';
+  ring.style.top = (100 * (ext[3] - ext[5]) / (ext[3] - ext[1])) + '%';
+  img.src = url;
+  img.alt = (EN ? 'Map of the surroundings; the current position is the black and white ring. Tap to correct it.'
+    : 'Kaart van de omgeving; de huidige positie is de zwart-witte ring. Tik om haar te verbeteren.') +
+    (offline ? (EN ? ' (The last map drawn: no connection.)' : ' (De laatst getekende kaart: geen verbinding.)') : '');
+  $('mapbox').hidden = false;
+  $('legendbox').hidden = false;
+}
+function showLastMap(want) {
+  const hide = () => { $('mapbox').hidden = true; $('legendbox').hidden = true; extent = null; };
+  if (!lastMap) return hide();
+  const e = lastMap.ext, x = e[4] + (want.lon - lastMap.lon) * 111320 * Math.cos(lastMap.lat * Math.PI / 180),
+    y = e[5] + (want.lat - lastMap.lat) * 111320;
+  if (x < e[0] || x > e[2] || y < e[1] || y > e[3]) return hide();
+  showMap(lastMap.url, [e[0], e[1], e[2], e[3], x, y], true);
+}
 async function loadMap() {
   const want = pos;
-  if (!want || !navigator.onLine) return;
+  if (!want) return;
+  if (!navigator.onLine) return showLastMap(want);
   try {
     const r = await fetch(`/api/map.png?lat=${want.lat}&lon=${want.lon}&radius=60&width=480`,
       { credentials: 'same-origin', headers: { 'Accept-Language': EN ? 'en' : 'nl' } });
     if (!r.ok || pos !== want) return; /* saved or moved meanwhile: not this map */
-    extent = (r.headers.get('X-Schouw-Extent') || '').split(',').map(Number);
-    const img = $('map'), ring = $('ring');
-    /* the ring marks the position, which is not the image's centre */
-    ring.style.left = (100 * (extent[4] - extent[0]) / (extent[2] - extent[0])) + '%';
-    ring.style.top = (100 * (extent[3] - extent[5]) / (extent[3] - extent[1])) + '%';
-    if (img.src) URL.revokeObjectURL(img.src);
-    img.src = URL.createObjectURL(await r.blob());
-    img.alt = EN ? 'Map of the surroundings; the current position is the black and white ring. Tap to correct it.' : 'Kaart van de omgeving; de huidige positie is de zwart-witte ring. Tik om haar te verbeteren.';
-    $('mapbox').hidden = false;
-    $('legendbox').hidden = false;
-  } catch (e) { /* offline: no map */ }
+    const ext = (r.headers.get('X-Schouw-Extent') || '').split(',').map(Number);
+    const url = URL.createObjectURL(await r.blob());
+    if (lastMap) URL.revokeObjectURL(lastMap.url);
+    lastMap = { url, ext, lat: want.lat, lon: want.lon };
+    showMap(url, ext, false);
+  } catch (e) { showLastMap(want); /* the connection went meanwhile */ }
 }
 function mapTap(ev) {
   if (!extent || extent.length !== 6 || !pos) return;

@@ -122,6 +122,16 @@ async function logPoint(page, pt) {
   await waitFor(page, 'a GPS fix', () => /nauwkeurig tot|accurate to/.test(document.getElementById('gps-status').textContent));
   const shown = await page.$eval('#accuracy-confirm', (e) => getComputedStyle(e).display !== 'none');
   check(shown === pt.acc > 10, `the confirmation of a poor fix is ${shown ? 'shown' : 'not shown'} for a ${pt.acc} m fix`);
+  if (pt.offlineMap) {
+    /* offline, near the last map drawn: that map, the ring where this fix is */
+    await visible(page, 'mapbox');
+    check(/geen verbinding/.test(await page.$eval('#map', (e) => e.alt)), 'offline: the last map, said so in its text alternative');
+    const ext = await page.evaluate('extent');
+    const r = await (await page.$('#ring')).boundingBox(), b = await (await page.$('#map')).boundingBox();
+    check(ext && ext.length === 6 && ext[4] > ext[0] && ext[4] < ext[2], 'offline: the fix inside the last map: ' + ext);
+    check(Math.abs((r.x + r.width / 2 - b.x) / b.width - (ext[4] - ext[0]) / (ext[2] - ext[0])) < 0.02,
+      'offline: the ring on the fix');
+  }
   if (pt.tap) {
     /* correct the position by tapping the map, right of the middle */
     await visible(page, 'mapbox');
@@ -239,7 +249,7 @@ async function main() {
     await page.setOfflineMode(true);
     await page.evaluate(() => window.dispatchEvent(new Event('offline')));
     await logPoint(page, { lat: 51.81455, lon: 4.66110, acc: 6, note: 'punt 2 offline', photo: photos[1],
-      fields: { running_slope_pct: '5', cross_slope_pct: '1' } });
+      offlineMap: true, fields: { running_slope_pct: '5', cross_slope_pct: '1' } });
     await waitFor(page, 'the point queued', () => /Geen verbinding/.test(document.getElementById('verdict').textContent));
     /* a poor fix needs a confirmation first */
     await logPoint(page, { lat: 51.81470, lon: 4.66020, acc: 35, note: 'punt 3 offline', photo: photos[2],
