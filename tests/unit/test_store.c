@@ -779,6 +779,65 @@ static void failed_write_inside_transaction_keeps_earlier_ones(void **state)
 
 /* ---- queries ---- */
 
+/* sw_store_scan: the rows as stored, in id order, the columns asked for
+ * typed as SQLite holds them, NULL for a missing value and for a column
+ * the table lacks. */
+struct scanned {
+	int n;
+	long long ids[4];
+	double x[4];
+	char type[4][32];
+	int width_t[4], nope_t[4];
+	double width[4];
+};
+
+static enum sw_status scan_row(const struct sw_store_row *r, void *ud)
+{
+	struct scanned *sc = ud;
+	int i = sc->n++;
+
+	if (i >= 4)
+		return SW_ERR_INTERNAL;
+	sc->ids[i] = r->id;
+	sc->x[i] = r->x;
+	snprintf(sc->type[i], sizeof sc->type[i], "%s", r->v[0].t == SW_V_TEXT ? r->v[0].s : "?");
+	sc->width_t[i] = (int)r->v[1].t;
+	sc->width[i] = r->v[1].t == SW_V_REAL ? r->v[1].r : NAN;
+	sc->nope_t[i] = (int)r->v[2].t;
+	return SW_OK;
+}
+
+static void scan_streams_rows_as_stored(void **state)
+{
+	static const char *const cols[] = {"type", "width_m", "no_such_column"};
+	struct fx *f = *state;
+	struct sw_error err = {0};
+	struct scanned sc = {0};
+	struct sw_point p;
+	struct sw_value w = {.t = SW_V_REAL, .r = 1.25};
+
+	make_store(f);
+	sample(&p, "kerb_ramp", 104000.5, 425000, "anna");
+	assert_int_equal(sw_point_set_attr(&p, "width_m", &w, &err), SW_OK);
+	assert_int_equal(sw_store_insert(f->s, &p, "anna", &err), SW_OK);
+	sw_point_clear(&p);
+	sample(&p, "crossing", 104010, 425010, "bert");
+	assert_int_equal(sw_store_insert(f->s, &p, "bert", &err), SW_OK);
+	sw_point_clear(&p);
+	assert_int_equal(sw_store_scan(f->s, cols, 3, scan_row, &sc, &err), SW_OK);
+	assert_int_equal(sc.n, 2);
+	assert_true(sc.ids[0] < sc.ids[1]);
+	assert_string_equal(sc.type[0], "kerb_ramp");
+	assert_string_equal(sc.type[1], "crossing");
+	assert_true(sc.x[0] == 104000.5);
+	assert_true(sc.x[1] == 104010);
+	assert_int_equal(sc.width_t[0], SW_V_REAL);
+	assert_true(sc.width[0] == 1.25);
+	assert_int_equal(sc.width_t[1], SW_V_NULL);
+	assert_int_equal(sc.nope_t[0], SW_V_NULL);
+	assert_int_equal(sc.nope_t[1], SW_V_NULL);
+}
+
 static void filters_by_type_status_and_surveyor(void **state)
 {
 	struct fx *f = *state;
@@ -1583,6 +1642,7 @@ int main(void)
 	    cmocka_unit_test_setup_teardown(failed_write_inside_transaction_keeps_earlier_ones,
 	                                    setup, teardown),
 	    cmocka_unit_test_setup_teardown(filters_by_type_status_and_surveyor, setup, teardown),
+	    cmocka_unit_test_setup_teardown(scan_streams_rows_as_stored, setup, teardown),
 	    cmocka_unit_test_setup_teardown(bbox_filter_is_inclusive_and_exact, setup, teardown),
 	    cmocka_unit_test_setup_teardown(near_filter_uses_exact_distance, setup, teardown),
 	    cmocka_unit_test_setup_teardown(query_stops_when_callback_says_so, setup, teardown),
@@ -1603,7 +1663,7 @@ int main(void)
 	    cmocka_unit_test_setup_teardown(bulk_import_into_a_store_with_points_indexes_all, setup,
 	                                    teardown),
 	    cmocka_unit_test_setup_teardown(bulk_import_keeps_history_in_call_order, setup,
-					    teardown),
+	                                    teardown),
 	    cmocka_unit_test_setup_teardown(bulk_import_of_few_points_has_a_leaf_root, setup,
 	                                    teardown),
 	    cmocka_unit_test_setup_teardown(bulk_import_rolled_back_leaves_store_as_it_was, setup,
