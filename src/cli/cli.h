@@ -155,6 +155,11 @@ bool sw_cli_no_args(const struct sw_cli *cli, const char *cmd, int argc, char **
  * this function's arguments 2 and 3 as such a pair). */
 void sw_cli_count(const char *sep, const char *one, const char *many, long long n);
 
+struct sw_merge_stats;
+/* What a merge (or the pull of push and pull) brought, after lead: the
+ * counts on one line, then the conflicts when there are any. */
+void sw_cli_merge_counts(const char *lead, const struct sw_merge_stats *st);
+
 /* Append s to the array *v of *n strings (grown by one; the strings are
  * not copied). False, with *v and *n unchanged, when out of memory. */
 bool sw_cli_append(const char ***v, size_t *n, const char *s);

@@ -72,17 +72,8 @@ int cmd_merge(struct sw_cli *cli, int argc, char **argv)
 		printf(mo.dry_run ? _("dry run, nothing changed; the merge would bring:\n")
 		                  : _("merged %s:\n"),
 		       argv[optind]);
-		sw_cli_count("  ", "%lld history row", "%lld history rows", st.rows);
-		sw_cli_count(", ", "%lld point added", "%lld points added", st.inserted);
-		sw_cli_count(", ", "%lld changed", "%lld changed", st.updated);
-		sw_cli_count(", ", "%lld deleted", "%lld deleted", st.deleted);
-		sw_cli_count(", ", "%lld photo", "%lld photos", st.photos);
-		putchar('\n');
-		if (st.conflicts > 0)
-			printf(ngettext("  %lld conflict: see 'schouw conflicts'\n",
-			                "  %lld conflicts: see 'schouw conflicts'\n", st.conflicts),
-			       st.conflicts);
-		else
+		sw_cli_merge_counts("  ", &st);
+		if (st.conflicts == 0)
 			printf(_("  no conflicts\n"));
 	}
 	rc = SW_EXIT_OK;

@@ -97,17 +97,7 @@ static int sync_cmd(struct sw_cli *cli, int argc, char **argv, bool push)
 			goto fail;
 	if (!cli->quiet) {
 		fputs(_("pulled:"), stdout);
-		sw_cli_count(" ", "%lld history row", "%lld history rows", st.pulled.rows);
-		sw_cli_count(", ", "%lld point added", "%lld points added", st.pulled.inserted);
-		sw_cli_count(", ", "%lld changed", "%lld changed", st.pulled.updated);
-		sw_cli_count(", ", "%lld deleted", "%lld deleted", st.pulled.deleted);
-		sw_cli_count(", ", "%lld photo", "%lld photos", st.pulled.photos);
-		putchar('\n');
-		if (st.pulled.conflicts > 0)
-			printf(ngettext("  %lld conflict: see 'schouw conflicts'\n",
-			                "  %lld conflicts: see 'schouw conflicts'\n",
-			                st.pulled.conflicts),
-			       st.pulled.conflicts);
+		sw_cli_merge_counts(" ", &st.pulled);
 		if (push) {
 			fputs(_("pushed:"), stdout);
 			sw_cli_count(" ", "%lld history row", "%lld history rows", st.pushed_rows);

@@ -9,8 +9,9 @@
 #include <unistd.h>
 
 #include "cli.h"
-#include "schouw/date.h"
 #include "schouw/config.h"
+#include "schouw/date.h"
+#include "schouw/merge.h"
 #include "schouw/num.h"
 #include "schouw/utf8.h"
 
@@ -501,6 +502,21 @@ void sw_cli_count(const char *sep, const char *one, const char *many, long long 
 #pragma GCC diagnostic ignored "-Wformat-nonliteral"
 	printf(ngettext(one, many, (unsigned long)(n < 0 ? -n : n)), n);
 #pragma GCC diagnostic pop
+}
+
+void sw_cli_merge_counts(const char *lead, const struct sw_merge_stats *st)
+{
+	sw_cli_count(lead, "%lld history row", "%lld history rows", st->rows);
+	sw_cli_count(", ", "%lld point added", "%lld points added", st->inserted);
+	sw_cli_count(", ", "%lld changed", "%lld changed", st->updated);
+	sw_cli_count(", ", "%lld deleted", "%lld deleted", st->deleted);
+	sw_cli_count(", ", "%lld photo", "%lld photos", st->photos);
+	putchar('\n');
+	if (st->conflicts > 0)
+		printf(ngettext("  %lld conflict: see 'schouw conflicts'\n",
+		                "  %lld conflicts: see 'schouw conflicts'\n",
+		                (unsigned long)st->conflicts),
+		       st->conflicts);
 }
 
 bool sw_cli_no_args(const struct sw_cli *cli, const char *cmd, int argc, char **argv)
