@@ -208,9 +208,11 @@ function gps() {
     (e) => { $('gps-status').textContent = m('gps_none', { s: e.message }); },
     { enableHighAccuracy: true, timeout: 20000, maximumAge: 0 });
 }
-/* The last map drawn (online), kept for offline: a position inside it is
- * shown on it, placed by the metres from the position it was drawn for. */
+/* The last map drawn (online), kept for offline, also across a reload (as
+ * a data: URL in localStorage): a position inside it is shown on it,
+ * placed by the metres from the position it was drawn for. */
 let lastMap = null;
+try { lastMap = JSON.parse(localStorage.getItem('lastMap')); } catch (e) { lastMap = null; }
 function showMap(url, ext, offline) {
   extent = ext;
   const img = $('map'), ring = $('ring');
@@ -241,9 +243,10 @@ async function loadMap() {
       { credentials: 'same-origin', headers: { 'Accept-Language': EN ? 'en' : 'nl' } });
     if (!r.ok || pos !== want) return; /* saved or moved meanwhile: not this map */
     const ext = (r.headers.get('X-Schouw-Extent') || '').split(',').map(Number);
-    const url = URL.createObjectURL(await r.blob());
-    if (lastMap) URL.revokeObjectURL(lastMap.url);
+    const url = await readPhoto(await r.blob());
+    if (pos !== want) return;
     lastMap = { url, ext, lat: want.lat, lon: want.lon };
+    try { localStorage.setItem('lastMap', JSON.stringify(lastMap)); } catch (e) { /* full: for this visit only */ }
     showMap(url, ext, false);
   } catch (e) { showLastMap(want); /* the connection went meanwhile */ }
 }

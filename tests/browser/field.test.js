@@ -137,6 +137,8 @@ async function logPoint(page, pt) {
     await visible(page, 'mapbox');
     await waitFor(page, 'the map drawn', () => document.getElementById('map').complete && document.getElementById('map').naturalWidth > 0);
     check(/Kaart van de omgeving/.test(await page.$eval('#map', (e) => e.alt)), 'the map has a text alternative');
+    check(await page.evaluate(() => { const l = JSON.parse(localStorage.getItem('lastMap') || 'null');
+      return !!l && /^data:image\/png;base64,/.test(l.url) && l.ext.length === 6; }), 'the map kept for offline, across a reload');
     /* the legend is text beside the image, not pixels in it */
     await visible(page, 'legendbox');
     const legend = await page.$$eval('#legend li', (ls) => ls.map((l) => l.textContent));
