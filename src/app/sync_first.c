@@ -19,6 +19,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "schouw/i18n.h"
@@ -32,7 +33,7 @@ struct sw_sync_loader {
 	struct sync b; /* the loader's own push state: its store, connection, counts */
 	struct sw_sync_stats st;
 	struct sw_error err;
-	char schema[64];
+	char schema[64]; /* schouw_load_<store>_<pid>_<microsecond>, at most 50 */
 	pthread_t thread;
 	bool running; /* the thread was started and not joined yet */
 	bool open;    /* the loader's transaction is open */
@@ -190,6 +191,7 @@ static enum sw_status loader_start(struct sync *y)
 {
 	struct sw_sync_loader *l = calloc(1, sizeof *l);
 	const char *p[1];
+	struct timespec now;
 	enum sw_status rc;
 
 	if (l == NULL)
@@ -200,9 +202,14 @@ static enum sw_status loader_start(struct sync *y)
 	pthread_cond_init(&l->cond, NULL);
 	l->b = (struct sync){.o = y->o, .st = &l->st, .fresh = true, .err = &l->err};
 	l->b.stop = &l->stop;
-	/* a name no other push has: the store's id and this process */
-	snprintf(l->schema, sizeof l->schema, LOAD_PREFIX "%.8s%.4s_%ld", y->our_id, y->our_id + 9,
-	         (long)getpid());
+	/* a name no other push has, not even a dead one whose schema a sweep
+	 * is dropping in this push's transaction (whose lock the loader would
+	 * wait for): the store's id, this process and the microsecond */
+	clock_gettime(CLOCK_REALTIME, &now);
+	snprintf(l->schema, sizeof l->schema, LOAD_PREFIX "%.8s%.4s_%ld_%llx", y->our_id,
+	         y->our_id + 9, (long)getpid(),
+	         (unsigned long long)now.tv_sec * 1000000ULL +
+	             (unsigned long long)now.tv_nsec / 1000);
 	for (char *c = l->schema; *c; c++)
 		if (*c >= 'A' && *c <= 'F')
 			*c = (char)(*c - 'A' + 'a');
