@@ -363,10 +363,13 @@ void sw_sync_first_close(struct sync *y, bool committed)
 	loader_fail(l);
 	if (l->done && !committed && l->b.pg != NULL) {
 		/* the push rolled back after the loader committed: its table
-		 * goes (if this fails too, the next push's sweep takes it) */
-		char sql[128];
+		 * goes (if this fails too, the next push's sweep takes it; a
+		 * push's backend the server has not seen die yet may still hold
+		 * the table: not waited for long) */
+		char sql[160];
 
-		snprintf(sql, sizeof sql, "DROP SCHEMA %s CASCADE", l->schema);
+		snprintf(sql, sizeof sql, "SET lock_timeout = '5s'; DROP SCHEMA %s CASCADE",
+		         l->schema);
 		sw_pg_exec(l->b.pg, sql, 0, NULL, NULL, NULL, NULL);
 	}
 	sw_pg_close(l->b.pg);
