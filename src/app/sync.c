@@ -364,26 +364,11 @@ static enum sw_status pulled_point(int n, const char *const *v, void *ud)
 	return rc;
 }
 
-struct pulled_photos {
-	struct sync *y;
-	long long n;
-};
-
-static enum sw_status read_photo(int n, const char *const *v, void *ud)
-{
-	char **out = ud;
-
-	if (n >= 1 && v[0] != NULL && (*out = strdup(v[0])) == NULL)
-		return SW_ERR_NOMEM;
-	return SW_OK;
-}
-
 /* A photo of a pulled point into the scratch store: its bytes from the
  * store when it holds them already (by hash), else from the database. */
 static enum sw_status pulled_photo(int n, const char *const *v, void *ud)
 {
-	struct pulled_photos *pp = ud;
-	struct sync *y = pp->y;
+	struct sync *y = ud;
 	const char *p[1] = {n >= 2 ? v[1] : NULL};
 	struct sw_point pt;
 	long long have = 0;
@@ -405,7 +390,7 @@ static enum sw_status pulled_photo(int n, const char *const *v, void *ud)
 	if (rc == SW_OK && have != 0)
 		rc = sw_store_photo_get(y->s, have, &data, &len, NULL, y->err);
 	if (rc == SW_OK && have == 0) {
-		rc = sw_sync_exec(y, "SELECT bytes FROM photos WHERE sha256 = $1", 1, p, read_photo,
+		rc = sw_sync_exec(y, "SELECT bytes FROM photos WHERE sha256 = $1", 1, p, read_text,
 		                  &hex);
 		if (rc == SW_ERR_NOMEM)
 			rc = sw_error_nomem(y->err);
@@ -418,8 +403,6 @@ static enum sw_status pulled_photo(int n, const char *const *v, void *ud)
 	}
 	if (rc == SW_OK)
 		rc = sw_store_photo_add(y->scratch, pt.id, data, len, y->o->who, NULL, y->err);
-	if (rc == SW_OK)
-		pp->n++;
 	free(hex);
 	free(data);
 	sw_point_clear(&pt);
@@ -522,15 +505,12 @@ static enum sw_status pull_into_store(struct sync *y)
 		const char *p[2] = {y->o->source, arr.p};
 
 		rc = sw_sync_exec(y, q.p, 2, p, pulled_point, y);
-		if (rc == SW_OK) {
-			struct pulled_photos pp = {.y = y};
-
+		if (rc == SW_OK)
 			rc = sw_sync_exec(
 			    y,
 			    "SELECT point_uuid, sha256 FROM point_photos WHERE source = $1"
 			    " AND point_uuid = ANY($2::text[]) ORDER BY point_uuid, sha256",
-			    2, p, pulled_photo, &pp);
-		}
+			    2, p, pulled_photo, y);
 	}
 	if (rc == SW_OK)
 		rc = sw_store_commit(y->scratch, y->err);
