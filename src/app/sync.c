@@ -889,6 +889,11 @@ static enum sw_status photo_noted(const struct sw_photo *ph, void *ud)
 	return SW_OK;
 }
 
+static int ref_cmp(const void *a, const void *b)
+{
+	return strcmp(((const struct photo_ref *)a)->sha, ((const struct photo_ref *)b)->sha);
+}
+
 static enum sw_status missing_sha(int n, const char *const *v, void *ud)
 {
 	struct photo_refs *r = ud;
@@ -961,13 +966,17 @@ static enum sw_status push_photos(struct sync *y)
 		rc = sw_pg_copy_begin_binary(
 		    y->pg, "COPY photos (sha256, content_type, bytes) FROM STDIN (FORMAT binary)",
 		    y->err);
-		/* each missing hash once, from the first ref that has it */
-		for (size_t k = 0; k < r.nmissing && rc == SW_OK; k++)
-			for (size_t i = 0; i < r.n; i++)
-				if (strcmp(r.v[i].sha, r.missing[k]) == 0) {
-					rc = photo_up(y, &r.v[i]);
-					break;
-				}
+		/* each missing hash once, from a ref that has it (by hash) */
+		qsort(r.v, r.n, sizeof *r.v, ref_cmp);
+		for (size_t k = 0; k < r.nmissing && rc == SW_OK; k++) {
+			struct photo_ref key;
+			const struct photo_ref *hit;
+
+			snprintf(key.sha, sizeof key.sha, "%s", r.missing[k]);
+			hit = bsearch(&key, r.v, r.n, sizeof *r.v, ref_cmp);
+			if (hit != NULL)
+				rc = photo_up(y, hit);
+		}
 		rc = sw_pg_copy_finish(y->pg, rc, y->err);
 	}
 	if (rc == SW_OK)
