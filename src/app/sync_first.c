@@ -105,23 +105,27 @@ static const char history_drop_keys[] =
 static const char referenced_sql[] =
     "SELECT EXISTS (SELECT 1 FROM pg_constraint WHERE confrelid = $1::regclass)";
 
-/* The history's indexes into buf; schema NULL: the schema's own table
- * (keys: with its unique key, when that was dropped), else the loader's,
- * which gets its primary key after the load too. */
+/* The history's indexes into buf, for the table of the schema (schema
+ * NULL) or the loader's, which gets its primary key after the load too;
+ * keys: the unique key as well (always for the loader's). */
 static void history_build(char *buf, size_t size, const char *schema, bool keys)
 {
 	char t[80];
+	size_t n;
 
 	snprintf(t, sizeof t, "%s%shistory", schema ? schema : "", schema ? "." : "");
-	snprintf(buf, size,
-	         "SET LOCAL maintenance_work_mem = '512MB';%s%s%s%s"
-	         " CREATE INDEX history_point ON %s (point_uuid)",
-	         keys || schema ? " ALTER TABLE " : "", keys || schema ? t : "",
-	         schema ? " ADD CONSTRAINT history_pkey PRIMARY KEY (id)," : "",
-	         keys || schema ? " ADD CONSTRAINT history_origin_origin_seq_key"
-	                          " UNIQUE (origin, origin_seq);"
-	                        : "",
-	         t);
+	n = (size_t)snprintf(buf, size, "SET LOCAL maintenance_work_mem = '512MB';");
+	if (schema != NULL && n < size)
+		n += (size_t)snprintf(
+		    buf + n, size - n,
+		    " ALTER TABLE %s ADD CONSTRAINT history_pkey PRIMARY KEY (id);", t);
+	if (keys && n < size)
+		n += (size_t)snprintf(buf + n, size - n,
+		                      " ALTER TABLE %s ADD CONSTRAINT history_origin_origin_seq_key"
+		                      " UNIQUE (origin, origin_seq);",
+		                      t);
+	if (n < size)
+		snprintf(buf + n, size - n, " CREATE INDEX history_point ON %s (point_uuid)", t);
 }
 
 /* The history's ids came from the client (1 .. last): its sequence goes
