@@ -50,10 +50,14 @@ enum sw_status sw_field_log(struct sw_store *s, const struct sw_forms *forms, co
                             const char *who, long long *id, bool *created,
                             struct sw_error *err);
 
+/* True when the field API object o sets a status only staff may set
+ * (statuses.ini staff_only): the one rule for logging and editing. */
+bool sw_field_staff_status(const struct sw_forms *forms, const json_t *o);
+
 /* Change point ref with the JSON object o ({"status", "note", "lat"/"lon",
  * "x"/"y", "accuracy_m", "fields": {...}, "photos": [...]}); null values
  * clear. A surveyor may change only points whose surveyor is who and may not
- * set the staff statuses inspected_ok or rejected; staff may change any.
+ * set a staff-only status (sw_field_staff_status); staff may change any.
  * SW_ERR_INPUT for bad values, SW_ERR_NOTFOUND, and SW_ERR_INTERNAL is never
  * used for refusals: a refusal is SW_ERR_INPUT with *forbidden set. */
 enum sw_status sw_field_edit(struct sw_store *s, const struct sw_forms *forms, long long id,

@@ -476,6 +476,15 @@ out:
 	return rc;
 }
 
+bool sw_field_staff_status(const struct sw_forms *forms, const json_t *o)
+{
+	const json_t *v = json_object_get(o, "status");
+	const struct sw_state_def *st =
+	    json_is_string(v) ? sw_forms_state(forms, json_string_value(v)) : NULL;
+
+	return st != NULL && st->staff_only;
+}
+
 enum sw_status sw_field_edit(struct sw_store *s, const struct sw_forms *forms, long long id,
                              const json_t *o, const struct sw_user *u, bool *forbidden,
                              struct sw_error *err)
@@ -485,7 +494,6 @@ enum sw_status sw_field_edit(struct sw_store *s, const struct sw_forms *forms, l
 	size_t nph = 0;
 	char ref[32];
 	bool staff = strcmp(u->role, "staff") == 0;
-	const json_t *v;
 	enum sw_status rc;
 
 	*forbidden = false;
@@ -503,12 +511,10 @@ enum sw_status sw_field_edit(struct sw_store *s, const struct sw_forms *forms, l
 		rc = sw_error_set(err, SW_ERR_INPUT, _("only staff may change another surveyor's point"));
 		goto out;
 	}
-	v = json_object_get(o, "status");
-	if (!staff && json_is_string(v) && sw_forms_state(forms, json_string_value(v)) != NULL &&
-	    sw_forms_state(forms, json_string_value(v))->staff_only) {
+	if (!staff && sw_field_staff_status(forms, o)) {
 		*forbidden = true;
 		rc = sw_error_set(err, SW_ERR_INPUT, _("only staff may set the status '%s'"),
-		                  json_string_value(v));
+		                  json_string_value(json_object_get(o, "status")));
 		goto out;
 	}
 	if (json_object_get(o, "uuid") != NULL || json_object_get(o, "type") != NULL) {

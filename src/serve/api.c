@@ -467,17 +467,6 @@ static void point_answer(struct sw_serve *srv, const struct sw_serve_req *rq, lo
 	resp_json(rs, status, o);
 }
 
-/* The body sets a status only staff may set (statuses.ini staff_only). */
-static bool staff_status(const struct sw_forms *forms, const json_t *body)
-{
-	const json_t *v = json_object_get(body, "status");
-
-	const struct sw_state_def *st =
-	    json_is_string(v) ? sw_forms_state(forms, json_string_value(v)) : NULL;
-
-	return st != NULL && st->staff_only;
-}
-
 /* The id of /api/points/ID[/...] or -1. */
 static long long path_id(const char *path, const char *prefix)
 {
@@ -678,7 +667,7 @@ void sw_serve_handle(struct sw_serve *srv, const struct sw_serve_req *rq,
 
 		if ((body = parse_body(rq, rs)) == NULL)
 			return;
-		if (strcmp(u.role, "staff") != 0 && staff_status(srv->forms, body)) {
+		if (strcmp(u.role, "staff") != 0 && sw_field_staff_status(srv->forms, body)) {
 			resp_error(rs, 403, "only staff may set this status");
 		} else if (sw_field_log(srv->store, srv->forms, body, u.name, &pid, &created,
 		                        &err) != SW_OK) {
