@@ -649,58 +649,6 @@ bad:
 	                    c->name);
 }
 
-struct staging {
-	struct sync *y;
-	bool *found;
-};
-
-/* One point of the store into the points COPY (binary). */
-static enum sw_status stage_point(struct sync *y, const struct sw_point *p)
-{
-	struct sw_pg *pg = y->pg;
-	unsigned char geom[EWKB_LEN];
-	enum sw_status rc = sw_pg_bin_row(pg, N_POINT_COLS + (int)y->ncols, y->err);
-
-	if (rc != SW_OK)
-		return rc;
-	sw_pg_bin_text(pg, y->o->source);
-	sw_pg_bin_text(pg, p->uuid);
-	sw_pg_bin_text(pg, p->type);
-	sw_pg_bin_text(pg, p->status);
-	sw_pg_bin_text(pg, p->surveyor);
-	sw_pg_bin_text(pg, p->observed_at);
-	if (isnan(p->gps_accuracy_m))
-		sw_pg_bin_null(pg);
-	else
-		sw_pg_bin_float8(pg, p->gps_accuracy_m);
-	sw_pg_bin_text(pg, p->note);
-	sw_pg_bin_text(pg, p->created_at);
-	sw_pg_bin_text(pg, p->updated_at);
-	if (isnan(p->x) || isnan(p->y)) {
-		sw_pg_bin_null(pg);
-	} else {
-		ewkb(p->x, p->y, geom);
-		sw_pg_bin_bytes(pg, geom, sizeof geom);
-	}
-	for (size_t i = 0; i < y->ncols && rc == SW_OK; i++)
-		rc = bin_attr(y, &y->cols[i], sw_point_get_attr(p, y->cols[i].name));
-	if (rc == SW_OK)
-		y->st->pushed_points++;
-	return rc;
-}
-
-static enum sw_status stage_if_touched(const struct sw_point *p, void *ud)
-{
-	struct staging *g = ud;
-	const char *key = p->uuid;
-	char **hit = bsearch(&key, g->y->uuids, g->y->nuuids, sizeof *g->y->uuids, cmp_str);
-
-	if (hit == NULL)
-		return SW_OK;
-	g->found[hit - g->y->uuids] = true;
-	return stage_point(g->y, p);
-}
-
 /* The columns of points after source and before geom (POINT_COLS), with
  * what their database columns hold. */
 static const struct col fixed_cols[] = {
@@ -709,17 +657,31 @@ static const struct col fixed_cols[] = {
     {"note", SW_KIND_TEXT},     {"created_at", SW_KIND_TEXT},  {"updated_at", SW_KIND_TEXT}};
 #define N_FIXED (sizeof fixed_cols / sizeof fixed_cols[0])
 
-/* A first push: a row of the store as it is stored (sw_store_scan, the
- * columns of fixed_cols then the form fields) into the points COPY. */
+/* The names of the columns a row of points goes up with (fixed_cols, then
+ * the form fields), for sw_store_scan; caller frees. NULL: out of memory. */
+static const char **row_names(const struct sync *y)
+{
+	const char **names = calloc(N_FIXED + y->ncols, sizeof *names);
+
+	for (size_t i = 0; names != NULL && i < N_FIXED + y->ncols; i++)
+		names[i] = i < N_FIXED ? fixed_cols[i].name : y->cols[i - N_FIXED].name;
+	return names;
+}
+
+/* A row of the store as it is stored (sw_store_scan with row_names) into
+ * the points COPY: POINT_COLS and the form fields, on a first push led by
+ * the store's id (unique there: no nextval per row). */
 static enum sw_status stage_row(const struct sw_store_row *r, void *ud)
 {
 	struct sync *y = ud;
 	unsigned char geom[EWKB_LEN];
-	enum sw_status rc = sw_pg_bin_row(y->pg, 1 + N_POINT_COLS + (int)y->ncols, y->err);
+	enum sw_status rc =
+	    sw_pg_bin_row(y->pg, (y->fresh ? 1 : 0) + N_POINT_COLS + (int)y->ncols, y->err);
 
 	if (rc != SW_OK)
 		return rc;
-	sw_pg_bin_int8(y->pg, r->id); /* the store's ids: unique, no nextval per row */
+	if (y->fresh)
+		sw_pg_bin_int8(y->pg, r->id);
 	sw_pg_bin_text(y->pg, y->o->source);
 	for (size_t i = 0; i < N_FIXED && rc == SW_OK; i++)
 		rc = bin_attr(y, &fixed_cols[i], &r->v[i]);
@@ -734,6 +696,50 @@ static enum sw_status stage_row(const struct sw_store_row *r, void *ud)
 	if (rc == SW_OK)
 		y->st->pushed_points++;
 	return rc;
+}
+
+/* Staging the touched points of a later push: y->uuids sorted, found[i]
+ * set for each one the store still has. */
+struct staging {
+	struct sync *y;
+	bool *found;
+	struct sw_value *v; /* N_FIXED + ncols, for point_row */
+};
+
+static enum sw_status stage_if_touched(const struct sw_store_row *r, void *ud)
+{
+	struct staging *g = ud;
+	const char *key = r->v[0].t == SW_V_TEXT ? r->v[0].s : "";
+	char **hit = bsearch(&key, g->y->uuids, g->y->nuuids, sizeof *g->y->uuids, cmp_str);
+
+	if (hit == NULL)
+		return SW_OK;
+	g->found[hit - g->y->uuids] = true;
+	return stage_row(r, g->y);
+}
+
+static struct sw_value text_value(const char *s)
+{
+	return s ? (struct sw_value){.t = SW_V_TEXT, .s = (char *)s} : (struct sw_value){0};
+}
+
+/* A point read by uuid into the points COPY, as the row it is stored as. */
+static enum sw_status point_row(struct staging *g, const struct sw_point *p)
+{
+	struct sw_store_row r = {.id = p->id, .x = p->x, .y = p->y, .v = g->v};
+	const char *text[N_FIXED] = {p->uuid, p->type, p->status,     p->surveyor,  p->observed_at,
+	                             NULL,    p->note, p->created_at, p->updated_at};
+
+	for (size_t i = 0; i < N_FIXED; i++)
+		g->v[i] = text_value(text[i]);
+	if (!isnan(p->gps_accuracy_m))
+		g->v[5] = (struct sw_value){.t = SW_V_REAL, .r = p->gps_accuracy_m};
+	for (size_t i = 0; i < g->y->ncols; i++) {
+		const struct sw_value *a = sw_point_get_attr(p, g->y->cols[i].name);
+
+		g->v[N_FIXED + i] = a ? *a : (struct sw_value){0};
+	}
+	return stage_row(&r, g->y);
 }
 
 static enum sw_status staged_run(const struct sw_check_run_info *r, void *ud)
@@ -1008,11 +1014,9 @@ enum sw_status sw_sync_send_history(struct sync *y, const char *sql)
 static enum sw_status push_first(struct sync *y)
 {
 	struct sbuf q = {0};
-	const char **names = calloc(N_FIXED + y->ncols, sizeof *names);
+	const char **names = row_names(y);
 	enum sw_status rc = names ? SW_OK : sw_error_nomem(y->err);
 
-	for (size_t i = 0; names != NULL && i < N_FIXED + y->ncols; i++)
-		names[i] = i < N_FIXED ? fixed_cols[i].name : y->cols[i - N_FIXED].name;
 	if (rc == SW_OK && y->loader == NULL)
 		rc = sw_sync_send_history(y, "COPY history " SW_SYNC_HISTORY_COPY
 		                             " FROM STDIN (FORMAT binary)");
@@ -1065,6 +1069,7 @@ static enum sw_status push_up(struct sync *y)
 	struct staging g = {.y = y};
 	struct sbuf q = {0}, ins = {0};
 	const char *src[1] = {y->o->source};
+	const char **names = NULL;
 	enum sw_status rc;
 
 	if (y->fresh)
@@ -1080,7 +1085,9 @@ static enum sw_status push_up(struct sync *y)
 		goto out;
 	uniq_uuids(y);
 	g.found = calloc(y->nuuids, sizeof *g.found);
-	if (g.found == NULL) {
+	g.v = calloc(N_FIXED + y->ncols, sizeof *g.v);
+	names = row_names(y);
+	if (g.found == NULL || g.v == NULL || names == NULL) {
 		rc = sw_error_nomem(y->err);
 		goto out;
 	}
@@ -1099,7 +1106,8 @@ static enum sw_status push_up(struct sync *y)
 	if (rc == SW_OK) {
 		/* many points: one pass over the store beats a lookup each */
 		if (y->nuuids > 5000) {
-			rc = sw_store_query(y->s, NULL, stage_if_touched, &g, y->err);
+			rc = sw_store_scan(y->s, names, N_FIXED + y->ncols, stage_if_touched, &g,
+			                   y->err);
 		} else {
 			for (size_t i = 0; i < y->nuuids && rc == SW_OK; i++) {
 				struct sw_point p;
@@ -1108,7 +1116,7 @@ static enum sw_status push_up(struct sync *y)
 				rc = sw_store_get_by_uuid(y->s, y->uuids[i], &p, y->err);
 				if (rc == SW_OK) {
 					g.found[i] = true;
-					rc = stage_point(y, &p);
+					rc = point_row(&g, &p);
 				} else if (rc == SW_ERR_NOTFOUND) {
 					rc = SW_OK;
 				}
@@ -1183,6 +1191,8 @@ out:
 		    " UPDATE SET last_seq = greatest(sync.last_seq, EXCLUDED.last_seq)",
 		    1, src, NULL, NULL);
 	free(g.found);
+	free(g.v);
+	free(names);
 	free(q.p);
 	free(ins.p);
 	return rc;
