@@ -32,6 +32,12 @@ static enum sw_status pg_fail(struct sw_pg *pg, struct sw_error *err, const char
 	return sw_error_set(err, SW_ERR_IO, _("PostgreSQL: %s while %s"), msg, what);
 }
 
+static void ignore_notice(void *arg, const PGresult *res)
+{
+	(void)arg;
+	(void)res;
+}
+
 enum sw_status sw_pg_connect(const char *conninfo, struct sw_pg **out, struct sw_error *err)
 {
 	PQconninfoOption *opts;
@@ -67,6 +73,10 @@ enum sw_status sw_pg_connect(const char *conninfo, struct sw_pg **out, struct sw
 		sw_pg_close(pg);
 		return rc;
 	}
+	/* the server's notices ("relation ... already exists, skipping" for
+	 * every CREATE ... IF NOT EXISTS) went to stderr through libpq's
+	 * default: a library prints nothing */
+	PQsetNoticeReceiver(pg->conn, ignore_notice, NULL);
 	*out = pg;
 	return SW_OK;
 }

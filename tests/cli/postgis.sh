@@ -131,9 +131,11 @@ equal "$(q "SELECT string_agg(uuid || ' ' || verdict, ',' ORDER BY uuid) FROM po
 	"$(sqlite3 "$A" "SELECT group_concat(point_uuid || ' ' || verdict, ',') FROM (SELECT point_uuid,
 		verdict FROM check_result WHERE rule_id IS NULL ORDER BY point_uuid)")" \
 	"point_verdicts: each point with its verdict of the latest run"
-# a push without changes sends nothing
+# a push without changes sends nothing, and says nothing on stderr (no
+# server notices of the schema's IF NOT EXISTS)
 expect 0 sa push "$DB"
 contains "$OUT" "pushed: 0 history rows"
+equal "$ERR" "" "a push's stderr"
 
 # ---- GIS staff read it with GDAL ----
 expect 0 ogrinfo -ro -so "PG:host=$PGD user=schouw dbname=city" points
